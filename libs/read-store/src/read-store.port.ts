@@ -33,7 +33,15 @@ export interface Checkpoint {
   readonly updatedAt: string;
 }
 
-/** Reads resolve logical collection names through aliases; writes name physical collections. */
+/**
+ * Reads resolve logical collection names through aliases; writes name physical collections.
+ *
+ * Documents are JSON-like values (strings, finite numbers, booleans, null, arrays, plain objects):
+ * `undefined` members are dropped, a document without a non-empty string `_id` or with a value that
+ * cannot be serialised (a cycle) is rejected. Objects a read returns may be frozen (embedded: `find` and
+ * read-only pipelines hand out the cache's objects); copy before changing them. The shared contract
+ * suites in `contract/` pin these behaviours for every adapter.
+ */
 export interface DocumentStore {
   get(collection: string, id: string): Promise<Doc | null>;
   find(collection: string, filter?: Filter, options?: FindOptions): Promise<Doc[]>;
@@ -44,7 +52,8 @@ export interface DocumentStore {
   delete(collection: string, id: string): Promise<void>;
   /**
    * Writes a projection batch and its checkpoint atomically: all of it becomes visible, or none.
-   * Embedded: one SQLite transaction. MongoDB: one transaction with unordered bulk writes.
+   * Writes take effect in their order (a later write to the same document wins); one failing write
+   * fails the batch. Embedded: one SQLite transaction. MongoDB: one transaction with unordered bulk writes.
    */
   commit(writes: readonly DocumentWrite[], checkpoint: { readonly name: string; readonly position: number }): Promise<void>;
   /** Physical collection a logical name currently resolves to (itself when no alias exists). */
