@@ -1,0 +1,267 @@
+import { STATUS_CODES } from 'node:http';
+import { HttpException } from '@nestjs/common';
+
+/** RFC 9457 problem details, plus our stable `code` and, for bad input, the offending fields. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ProblemDetails {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance: string;
+  readonly code: string;
+  readonly errors?: readonly FieldError[];
+}
+
+export interface ProblemMapping {
+  readonly status: number;
+  /** German first, then English. */
+  readonly title: string;
+  /**
+   * A fixed detail replaces the error's own message: for messages that are internal (English, stream
+   * ids) or that must not differ between cases (a missing resource and one out of reach).
+   */
+  readonly detail?: string;
+}
+
+export type ProblemTable = Readonly<Record<string, ProblemMapping>>;
+
+/**
+ * The one table from stable error codes to HTTP. Errors anywhere in the code base carry a `code`
+ * property; to map a new one, add a line here or pass it to `ErrorsModule.forRoot({ codes })`.
+ */
+export const PROBLEM_CODES = {
+  VALIDATION_FAILED: { status: 400, title: 'Ungültige Eingabe / Invalid input' },
+  MALFORMED_JSON: {
+    status: 400,
+    title: 'Ungültiges JSON / Malformed JSON',
+    detail: 'Der Anfragetext ist kein gültiges JSON. / The request body is not valid JSON.',
+  },
+  INVALID_APPEND: { status: 400, title: 'Ungültige Anfrage / Invalid request' },
+  UNAUTHENTICATED: {
+    status: 401,
+    title: 'Nicht angemeldet / Unauthenticated',
+    detail: 'Ein gültiges Bearer-Token ist erforderlich. / A valid bearer token is required.',
+  },
+  FORBIDDEN: { status: 403, title: 'Keine Berechtigung / Forbidden' },
+  ROUTE_WITHOUT_ACTION: {
+    status: 403,
+    title: 'Keine Berechtigung / Forbidden',
+    detail:
+      'Diese Route hat keine deklarierte Aktion und ist deshalb gesperrt. / ' +
+      'This route declares no action and is therefore closed.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    title: 'Nicht gefunden / Not found',
+    detail: 'Die Ressource wurde nicht gefunden. / The resource was not found.',
+  },
+  ALREADY_EXISTS: { status: 409, title: 'Existiert bereits / Already exists' },
+  CONCURRENCY_CONFLICT: {
+    status: 409,
+    title: 'Konflikt / Conflict',
+    detail:
+      'Die Ressource wurde gleichzeitig geändert; bitte neu laden und erneut versuchen. / ' +
+      'The resource was changed concurrently; reload it and try again.',
+  },
+  STREAM_DELETED: {
+    status: 410,
+    title: 'Gelöscht / Gone',
+    detail:
+      'Die Ressource wurde nach Ablauf der Aufbewahrungsfrist gelöscht. / The resource was deleted after its retention period.',
+  },
+  KEY_DESTROYED: {
+    status: 410,
+    title: 'Gelöscht / Gone',
+    detail: 'Die personenbezogenen Daten wurden unwiderruflich gelöscht. / The personal data was irrevocably erased.',
+  },
+  PRECONDITION_FAILED: { status: 412, title: 'Vorbedingung fehlgeschlagen / Precondition failed' },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    title: 'Anfrage zu groß / Payload too large',
+    detail: 'Der Anfragetext ist zu groß. / The request body is too large.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'Idempotency-Key wiederverwendet / Idempotency key reused',
+    detail:
+      'Derselbe Idempotency-Key wurde bereits mit einem anderen Anfragetext verwendet. / ' +
+      'The same Idempotency-Key was already used with a different request body.',
+  },
+  RULE_VIOLATION: { status: 422, title: 'Fachlich nicht zulässig / Rule violation' },
+  AUTHENTICATION_UNAVAILABLE: {
+    status: 503,
+    title: 'Dienst nicht verfügbar / Service unavailable',
+    detail:
+      'Die Anmeldung kann gerade nicht geprüft werden; bitte später erneut versuchen. / ' +
+      'Authentication cannot be checked right now; please try again later.',
+  },
+  EVENT_STORE_CLOSED: {
+    status: 503,
+    title: 'Dienst nicht verfügbar / Service unavailable',
+    detail: 'Der Dienst wird gerade beendet. / The service is shutting down.',
+  },
+} as const satisfies ProblemTable;
+
+const INTERNAL_ERROR: ProblemMapping = {
+  status: 500,
+  title: 'Interner Fehler / Internal server error',
+  detail: 'Ein unerwarteter Fehler ist aufgetreten. / An unexpected error occurred.',
+};
+
+/** For HTTP exceptions that carry no code of their own. */
+const STATUS_CODE_NAMES: Readonly<Record<number, { code: string; title: string }>> = {
+  400: { code: 'BAD_REQUEST', title: 'Ungültige Anfrage / Bad request' },
+  401: { code: 'UNAUTHENTICATED', title: 'Nicht angemeldet / Unauthenticated' },
+  403: { code: 'FORBIDDEN', title: 'Keine Berechtigung / Forbidden' },
+  404: { code: 'NOT_FOUND', title: 'Nicht gefunden / Not found' },
+  405: { code: 'METHOD_NOT_ALLOWED', title: 'Methode nicht erlaubt / Method not allowed' },
+  406: { code: 'NOT_ACCEPTABLE', title: 'Nicht annehmbar / Not acceptable' },
+  408: { code: 'REQUEST_TIMEOUT', title: 'Zeitüberschreitung / Request timeout' },
+  409: { code: 'CONFLICT', title: 'Konflikt / Conflict' },
+  410: { code: 'GONE', title: 'Gelöscht / Gone' },
+  412: { code: 'PRECONDITION_FAILED', title: 'Vorbedingung fehlgeschlagen / Precondition failed' },
+  413: { code: 'PAYLOAD_TOO_LARGE', title: 'Anfrage zu groß / Payload too large' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Medientyp nicht unterstützt / Unsupported media type' },
+  422: { code: 'UNPROCESSABLE_CONTENT', title: 'Nicht verarbeitbar / Unprocessable content' },
+  428: { code: 'PRECONDITION_REQUIRED', title: 'Vorbedingung erforderlich / Precondition required' },
+  429: { code: 'TOO_MANY_REQUESTS', title: 'Zu viele Anfragen / Too many requests' },
+  500: { code: 'INTERNAL_ERROR', title: INTERNAL_ERROR.title },
+  501: { code: 'NOT_IMPLEMENTED', title: 'Nicht umgesetzt / Not implemented' },
+  503: { code: 'SERVICE_UNAVAILABLE', title: 'Dienst nicht verfügbar / Service unavailable' },
+};
+
+export function problemType(code: string): string {
+  return `urn:pruefpfad:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+export interface ProblemOutcome {
+  readonly problem: ProblemDetails;
+  /** Server faults: the caller logs the original error (the response never carries it). */
+  readonly serverFault: boolean;
+}
+
+function lookup(table: ProblemTable, code: string): ProblemMapping | undefined {
+  return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
+}
+
+function statusName(status: number): { code: string; title: string } {
+  return (
+    STATUS_CODE_NAMES[status] ?? {
+      code: `HTTP_${status}`,
+      title: `Fehler ${status} / ${STATUS_CODES[status] ?? 'Error'}`,
+    }
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Field errors a coded error may carry: `errors: [{ field, message }]` or `details.fields: { field: message }`. */
+function fieldErrorsOf(error: Record<string, unknown>): FieldError[] | undefined {
+  const { errors, details } = error;
+  if (Array.isArray(errors)) {
+    const list = errors.filter(
+      (e): e is FieldError => isRecord(e) && typeof e.field === 'string' && typeof e.message === 'string',
+    );
+    return list.map(({ field, message }) => ({ field, message }));
+  }
+  if (isRecord(details) && isRecord(details.fields)) {
+    return Object.entries(details.fields).map(([field, message]) => ({ field, message: String(message) }));
+  }
+  return undefined;
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  if (isRecord(response)) {
+    const { message } = response;
+    if (typeof message === 'string') return message;
+    if (Array.isArray(message)) return message.map(String).join('; ');
+  }
+  return exception.message;
+}
+
+/** body-parser marks its errors with a `type`; they may arrive raw when no adapter mapped them. */
+function bodyParserType(error: unknown): string | undefined {
+  return isRecord(error) && typeof error.type === 'string' && typeof error.status === 'number' ? error.type : undefined;
+}
+
+function build(
+  code: string,
+  mapping: ProblemMapping,
+  instance: string,
+  detail: string,
+  errors?: readonly FieldError[],
+): ProblemDetails {
+  return {
+    type: problemType(code),
+    title: mapping.title,
+    status: mapping.status,
+    detail: mapping.detail ?? detail,
+    instance,
+    code,
+    ...(errors !== undefined ? { errors } : {}),
+  };
+}
+
+/**
+ * Maps anything thrown while serving a request to problem details. Unknown errors (and any 5xx that
+ * is not in the table) become a generic 500: the message and stack stay in the log.
+ */
+export function toProblem(exception: unknown, instance: string, table: ProblemTable = PROBLEM_CODES): ProblemOutcome {
+  const parserType = bodyParserType(exception instanceof HttpException ? exception.cause : exception);
+  if (parserType === 'entity.parse.failed') {
+    return { problem: build('MALFORMED_JSON', PROBLEM_CODES.MALFORMED_JSON, instance, ''), serverFault: false };
+  }
+  if (parserType === 'entity.too.large') {
+    return { problem: build('PAYLOAD_TOO_LARGE', PROBLEM_CODES.PAYLOAD_TOO_LARGE, instance, ''), serverFault: false };
+  }
+
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status >= 500) {
+      const { code, title } = statusName(status);
+      return {
+        problem: build(code, { status, title, detail: INTERNAL_ERROR.detail }, instance, ''),
+        serverFault: true,
+      };
+    }
+    const code = exception.errorCode ?? statusName(status).code;
+    const mapped = lookup(table, code);
+    const mapping: ProblemMapping =
+      mapped && mapped.status === status ? mapped : { status, title: mapped?.title ?? statusName(status).title };
+    return { problem: build(code, mapping, instance, httpExceptionMessage(exception)), serverFault: false };
+  }
+
+  if (isRecord(exception)) {
+    if (typeof exception.code === 'string') {
+      const mapping = lookup(table, exception.code);
+      if (mapping) {
+        const message = typeof exception.message === 'string' ? exception.message : '';
+        const problem = build(exception.code, mapping, instance, message, fieldErrorsOf(exception));
+        return { problem, serverFault: mapping.status >= 500 };
+      }
+    }
+    // http-errors from middleware (body-parser and friends) that are meant for the client.
+    const status = typeof exception.status === 'number' ? exception.status : exception.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500 && exception.expose === true) {
+      const { code, title } = statusName(status);
+      const message = typeof exception.message === 'string' ? exception.message : '';
+      return { problem: build(code, { status, title }, instance, message), serverFault: false };
+    }
+  }
+  return internal(instance);
+}
+
+function internal(instance: string): ProblemOutcome {
+  return { problem: build('INTERNAL_ERROR', INTERNAL_ERROR, instance, ''), serverFault: true };
+}

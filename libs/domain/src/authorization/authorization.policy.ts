@@ -1,0 +1,202 @@
+/**
+ * The one authorisation policy. Pure: the HTTP guard asks it whether a role may perform an action at
+ * all (403 otherwise); handlers ask it again with the resource in hand, and a resource outside the
+ * principal's tenant or units is reported as not found (404), so nobody learns that it exists.
+ */
+
+export const ROLES = [
+  'team_lead',
+  'deputy',
+  'area_head',
+  'management',
+  'legal',
+  'regional',
+  'central',
+  'auditor',
+  'operator',
+  'employee',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export interface Principal {
+  readonly subject: string;
+  readonly tenant: string;
+  readonly roles: readonly Role[];
+  /** Org unit ids (teams, areas) the person belongs to or leads. */
+  readonly units: readonly string[];
+  readonly region?: string;
+}
+
+/**
+ * How far a granted role reaches:
+ * - `tenant`: any resource of the principal's own tenant;
+ * - `unit`: resources whose unit, or one of its parent units (the team's area), is one of the principal's units;
+ * - `own-team`: resources whose own unit is one of the principal's units (a parent unit does not count);
+ * - `technical`: system state that belongs to no tenant (projections, chain integrity); any tenant
+ *   resource is out of reach, so an operator never sees case data through it;
+ * - `none`: explicitly not granted (the same as leaving the role out: deny by default).
+ */
+export type Scope = 'tenant' | 'unit' | 'own-team' | 'technical' | 'none';
+
+/** Which roles may perform an action and how far they reach. A role that is not listed is denied. */
+export type Rule = Readonly<Partial<Record<Role, Scope>>>;
+
+const EVERY_EMPLOYEE_OF_THE_TENANT = {
+  team_lead: 'tenant',
+  deputy: 'tenant',
+  area_head: 'tenant',
+  management: 'tenant',
+  legal: 'tenant',
+  regional: 'tenant',
+  central: 'tenant',
+  auditor: 'tenant',
+  employee: 'tenant',
+} as const satisfies Rule;
+
+/**
+ * The registry of actions. Adding an action is one line here; `Action` and the generated matrix tests
+ * follow from it.
+ */
+export const POLICY = {
+  // Area heads maintain their area's programmes; management decides changes for the whole Jobcenter.
+  'programme.define': { area_head: 'unit', management: 'tenant' },
+  'programme.revise': { area_head: 'unit', management: 'tenant' },
+  // Transparency (000:77): programmes and who supervises are visible to every employee.
+  'programme.read': EVERY_EMPLOYEE_OF_THE_TENANT,
+  'operator.projections.read': { operator: 'technical' },
+  'operator.projections.rebuild': { operator: 'technical' },
+  // Auditors verify their Jobcenter's streams; operators check the integrity of the store as a whole.
+  'audit.verify-chain': { auditor: 'tenant', operator: 'technical' },
+} as const satisfies Record<string, Rule>;
+
+export type Action = keyof typeof POLICY;
+
+export const ACTIONS = Object.keys(POLICY) as Action[];
+
+export function isAction(value: unknown): value is Action {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(POLICY, value);
+}
+
+export interface Resource {
+  readonly tenant: string;
+  /** The unit the resource belongs to (usually a team). */
+  readonly unit?: string;
+  /** Units above `unit` (the team's area), so `unit`-scoped roles of the area reach it. */
+  readonly parentUnits?: readonly string[];
+}
+
+export type DenialReason = 'unauthenticated' | 'forbidden' | 'not-found';
+
+export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: DenialReason };
+
+const ALLOWED: Decision = { allowed: true };
+const deny = (reason: DenialReason): Decision => ({ allowed: false, reason });
+
+/** The scopes the principal's roles grant for `action` (empty: the role check fails). */
+export function grantedScopes(principal: Principal, action: Action): Exclude<Scope, 'none'>[] {
+  if (!isAction(action)) return [];
+  const rule: Rule = POLICY[action];
+  const scopes = new Set<Exclude<Scope, 'none'>>();
+  for (const role of principal.roles) {
+    if (!isRole(role)) continue;
+    const scope = rule[role];
+    if (scope !== undefined && scope !== 'none') scopes.add(scope);
+  }
+  return [...scopes];
+}
+
+/** Whether one granted scope reaches the resource (exported for tests of scopes no action uses yet). */
+export function scopeReaches(scope: Exclude<Scope, 'none'>, principal: Principal, resource: Resource): boolean {
+  switch (scope) {
+    case 'technical':
+      return false;
+    case 'tenant':
+      return resource.tenant === principal.tenant;
+    case 'own-team':
+      return (
+        resource.tenant === principal.tenant && resource.unit !== undefined && principal.units.includes(resource.unit)
+      );
+    case 'unit': {
+      if (resource.tenant !== principal.tenant || resource.unit === undefined) return false;
+      const chain = [resource.unit, ...(resource.parentUnits ?? [])];
+      return chain.some((unit) => principal.units.includes(unit));
+    }
+  }
+}
+
+/**
+ * Without a resource only the role is checked (what the HTTP guard does before a handler runs).
+ * With a resource, one of the granted scopes must reach it; otherwise the answer is `not-found`.
+ */
+export function decide(principal: Principal | null | undefined, action: Action, resource?: Resource): Decision {
+  if (!principal) return deny('unauthenticated');
+  const scopes = grantedScopes(principal, action);
+  if (scopes.length === 0) return deny('forbidden');
+  if (resource === undefined) return ALLOWED;
+  return scopes.some((scope) => scopeReaches(scope, principal, resource)) ? ALLOWED : deny('not-found');
+}
+
+/**
+ * What a list query may show: filter read models with it instead of deciding per document.
+ * `units` lists the principal's units that unit-scoped roles reach (match a document's unit or parent units).
+ */
+export type Visibility =
+  | { readonly kind: 'nothing' }
+  | { readonly kind: 'technical' }
+  | { readonly kind: 'tenant'; readonly tenant: string }
+  | {
+      readonly kind: 'units';
+      readonly tenant: string;
+      readonly units: readonly string[];
+      readonly includeParents: boolean;
+    };
+
+export function visibility(principal: Principal, action: Action): Visibility {
+  const scopes = grantedScopes(principal, action);
+  if (scopes.includes('tenant')) return { kind: 'tenant', tenant: principal.tenant };
+  if (scopes.includes('unit'))
+    return { kind: 'units', tenant: principal.tenant, units: principal.units, includeParents: true };
+  if (scopes.includes('own-team'))
+    return { kind: 'units', tenant: principal.tenant, units: principal.units, includeParents: false };
+  if (scopes.includes('technical')) return { kind: 'technical' };
+  return { kind: 'nothing' };
+}
+
+/** Stable codes; the HTTP layer maps them (UNAUTHENTICATED → 401, FORBIDDEN → 403, NOT_FOUND → 404). */
+export type AccessDeniedCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
+
+const DENIAL_CODE: Record<DenialReason, AccessDeniedCode> = {
+  unauthenticated: 'UNAUTHENTICATED',
+  forbidden: 'FORBIDDEN',
+  'not-found': 'NOT_FOUND',
+};
+
+const DENIAL_MESSAGE: Record<DenialReason, string> = {
+  unauthenticated: 'Nicht angemeldet / Not authenticated',
+  forbidden: 'Keine Berechtigung für diese Aktion / Not permitted to perform this action',
+  // Deliberately the same words as a missing resource: a resource out of reach must not be told apart.
+  'not-found': 'Nicht gefunden / Not found',
+};
+
+export class AccessDeniedError extends Error {
+  readonly code: AccessDeniedCode;
+  constructor(
+    readonly reason: DenialReason,
+    readonly action: Action,
+  ) {
+    super(DENIAL_MESSAGE[reason]);
+    this.code = DENIAL_CODE[reason];
+    this.name = 'AccessDeniedError';
+  }
+}
+
+/** For handlers once the resource is known: throws `AccessDeniedError` (usually NOT_FOUND) unless allowed. */
+export function assertCanAccess(principal: Principal | null | undefined, action: Action, resource: Resource): void {
+  const decision = decide(principal, action, resource);
+  if (!decision.allowed) throw new AccessDeniedError(decision.reason, action);
+}
