@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '../../../libs/application/src/config.js';
+import { systemClock, uuidV7Ids, type Clock } from '../../../libs/application/src/clock.js';
+import { openInfrastructure } from '../../../libs/composition/src/infrastructure.js';
+import { startProjections } from '../../../libs/composition/src/projections.js';
+import { AppModule } from './app.module.js';
+import { createJsonLogger } from './logging/json-logger.js';
+import type { Runtime } from './runtime/runtime.js';
+import { loadSigningSecret } from './security/security.module.js';
+
+export interface CreateAppOptions {
+  readonly clock?: Clock;
+  readonly logger?: LoggerService | false;
+  /** Tests under ts-jest only: a worker thread cannot load TypeScript sources (see `startProjections`). */
+  readonly projectionsInProcess?: boolean;
+}
+
+/**
+ * Opens the stores the configuration names, starts the projections (a worker thread in embedded mode)
+ * and builds the Nest application. Used by `main.ts` and by the end-to-end tests, so both run the same
+ * composition.
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
+  const logger = options.logger ?? createJsonLogger(config.logLevel);
+  const infrastructure = await openInfrastructure(config);
+  try {
+    const projections = await startProjections(config, infrastructure, logger === false ? undefined : logger, {
+      inProcess: options.projectionsInProcess ?? false,
+    });
+    const runtime: Runtime = {
+      config,
+      infrastructure,
+      projections,
+      clock: options.clock ?? systemClock,
+      ids: uuidV7Ids,
+      signingSecret: config.auth.kind === 'local-secret' ? loadSigningSecret(config.dataDir) : null,
+    };
+    const app = await NestFactory.create(AppModule.forRoot(runtime), { logger, bodyParser: true, abortOnError: false });
+    app.enableShutdownHooks();
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Prüfpfad API')
+        .setDescription('Fachaufsicht und internes Kontrollsystem für Jobcenter / supervision and internal control for Jobcenters')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    );
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+    return app;
+  } catch (error) {
+    await infrastructure.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,19 @@
+import type { CommandContext } from '../../../../libs/application/src/command-pipeline.js';
+import { uuidV7Ids } from '../../../../libs/application/src/clock.js';
+import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * Metadata of a command from the authenticated principal and the request: a client may pass its own
+ * `X-Correlation-Id` (to tie a UI action to its events); otherwise a new one starts here.
+ */
+export function commandContext(principal: Principal, headers: Record<string, string | undefined>): CommandContext {
+  const supplied = headers['x-correlation-id'];
+  return {
+    tenant: principal.tenant,
+    actor: { userId: principal.subject, role: principal.roles[0] ?? 'employee' },
+    correlationId: supplied !== undefined && CORRELATION_ID.test(supplied) ? supplied : uuidV7Ids.next(),
+    causationId: null,
+  };
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import {
+  programmesProjection,
+  type ProgrammeDoc,
+} from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import { ProjectionLaggingError } from '../commands/min-position.js';
+import type { ProjectionsPort } from '../runtime/projections.port.js';
+import { APP_CONFIG, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
+
+export interface ProgrammeView {
+  readonly id: string;
+  readonly revision: number;
+  readonly areaId: string;
+  readonly settings: ProgrammeSettings;
+  readonly definedAt: string;
+  readonly updatedAt: string;
+  readonly note: string | null;
+  readonly changeLog: readonly {
+    readonly revision: number;
+    readonly at: string;
+    readonly byRole: string;
+    readonly reason: string;
+    readonly changes: Partial<ProgrammeSettings>;
+    readonly staffCouncil: { readonly date: string; readonly outcome: string } | null;
+    readonly note: string | null;
+  }[];
+}
+
+/** Reads programmes from the projection, never from events; free text is decrypted after authorisation. */
+@Injectable()
+export class ProgrammesQueries {
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(ENVELOPE) private readonly envelope: Envelope,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async awaitPosition(position: number | undefined): Promise<void> {
+    if (position === undefined) return;
+    const reached = await this.projections.waitForPosition(programmesProjection.name, position, this.config.maxWaitMs);
+    if (!reached) throw new ProjectionLaggingError(programmesProjection.name, position);
+  }
+
+  /** The document of the caller's tenant, or 404 (another tenant's programme does not exist for them). */
+  async find(principal: Principal, programmeId: string): Promise<ProgrammeDoc> {
+    const doc = (await this.documents.get(programmesProjection.name, programmeId)) as ProgrammeDoc | null;
+    if (!doc || doc.tenant !== principal.tenant) throw new NotFoundError(`programme ${programmeId}`);
+    return doc;
+  }
+
+  async view(principal: Principal, programmeId: string): Promise<ProgrammeView> {
+    return this.toView(await this.find(principal, programmeId));
+  }
+
+  async list(principal: Principal): Promise<ProgrammeView[]> {
+    const docs = (await this.documents.find(
+      programmesProjection.name,
+      { tenant: principal.tenant },
+      { sort: { definedAt: 1 } },
+    )) as ProgrammeDoc[];
+    return Promise.all(docs.map((doc) => this.toView(doc)));
+  }
+
+  private async toView(doc: ProgrammeDoc): Promise<ProgrammeView> {
+    const open = async (sealed: ProgrammeDoc['note']): Promise<string | null> =>
+      sealed === null ? null : ((await this.envelope.openOrNull(sealed)) as string | null);
+    return {
+      id: doc._id,
+      revision: doc.streamRevision,
+      areaId: doc.areaId,
+      settings: doc.settings,
+      definedAt: doc.definedAt,
+      updatedAt: doc.updatedAt,
+      note: await open(doc.note),
+      changeLog: await Promise.all(
+        doc.changeLog.map(async (change) => ({ ...change, note: await open(change.note) })),
+      ),
+    };
+  }
+}

@@ -1,0 +1,16 @@
+/** What the HTTP side needs of the projection machinery (embedded worker host or server-mode reader). */
+export interface ProjectionStatusView {
+  readonly name: string;
+  readonly version: number;
+  readonly position: number;
+  readonly headPosition: number;
+  readonly lag: number;
+  readonly state: string;
+  readonly lastError: string | null;
+}
+
+export interface ProjectionsPort {
+  /** Resolves true once `projection` has reached `position`, false after `timeoutMs`. */
+  waitForPosition(projection: string, position: number, timeoutMs: number): Promise<boolean>;
+  status(): Promise<readonly ProjectionStatusView[]>;
+}

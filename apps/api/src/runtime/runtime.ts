@@ -1,0 +1,15 @@
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
+import type { Infrastructure } from '../../../../libs/composition/src/infrastructure.js';
+import type { ProjectionsPort } from './projections.port.js';
+
+/** What the composition root hands the Nest module: opened stores and the projection machinery. */
+export interface Runtime {
+  readonly config: AppConfig;
+  readonly infrastructure: Infrastructure;
+  readonly projections: ProjectionsPort & { stop(): Promise<void> };
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** HS256 secret (embedded default) — absent when tokens are verified through a JWKS URL. */
+  readonly signingSecret: Uint8Array | null;
+}

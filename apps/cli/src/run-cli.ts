@@ -1,0 +1,35 @@
+import { ConfigurationError, loadConfig } from '../../../libs/application/src/config.js';
+import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { TOKEN_USAGE, tokenCommand } from './commands/token.command.js';
+
+const USAGE = `Prüfpfad – Betriebswerkzeuge / operator commands
+
+  npm run cli -- ${TOKEN_USAGE}
+
+Konfiguration wie beim Dienst über Umgebungsvariablen (siehe README). / Configured like the service through environment variables (see README).`;
+
+/** Runs one command; returns the exit code (0 ok, 1 failed, 2 usage or configuration error). */
+export async function runCli(argv: string[], io: CliIo = processIo, env = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    const config = loadConfig(env);
+    switch (command) {
+      case 'token':
+        return await tokenCommand(rest, config, io);
+      default:
+        throw new UsageError(`Unbekannter Befehl / unknown command: ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigurationError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      io.err(error instanceof Error ? error.message : String(error));
+      io.err(USAGE);
+      return 2;
+    }
+    io.err(`Fehler / error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

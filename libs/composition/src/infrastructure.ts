@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { AppConfig } from '../../application/src/config.js';
+import type { EventStore } from '../../event-store/src/event-store.port.js';
+import { UpcasterRegistry } from '../../event-store/src/upcasting.js';
+import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
+import type { CheckpointStore, DocumentStore } from '../../read-store/src/read-store.port.js';
+import { EmbeddedReadStore } from '../../read-store/src/embedded/embedded-read-store.js';
+import type { KeyStore } from '../../privacy/src/key-store.port.js';
+import { SqliteKeyStore } from '../../privacy/src/embedded/sqlite-key-store.js';
+import { loadOrCreateMasterKey, type LoadedMasterKey } from '../../privacy/src/master-key.js';
+import { CHAIN_KEY_ID } from '../../privacy/src/key-ids.js';
+import { Envelope } from '../../privacy/src/envelope.js';
+
+/**
+ * The composition root's one place that picks adapters: embedded (`node:sqlite` files) when no servers
+ * are configured, KurrentDB + MongoDB otherwise. Everything else sees only the ports.
+ */
+export interface Infrastructure {
+  readonly mode: 'embedded' | 'server';
+  readonly eventStore: EventStore;
+  readonly documents: DocumentStore;
+  readonly checkpoints: CheckpointStore;
+  readonly keyStore: KeyStore;
+  readonly envelope: Envelope;
+  readonly masterKey: Pick<LoadedMasterKey, 'source' | 'file'>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Worker threads read events only: the writer connection belongs to the thread serving commands. */
+  readonly readOnlyEvents?: boolean;
+}
+
+export const embeddedFiles = (config: Pick<AppConfig, 'dataDir' | 'keyDir'>) => ({
+  events: path.join(config.dataDir, 'events.sqlite'),
+  readModels: path.join(config.dataDir, 'read-models.sqlite'),
+  keys: path.join(config.keyDir, 'keys.sqlite'),
+});
+
+/** Upcasters of every event type whose schema changed; empty while every type is at version 1. */
+export function applicationUpcasters(): UpcasterRegistry {
+  return new UpcasterRegistry();
+}
+
+export async function openInfrastructure(config: AppConfig, options: OpenOptions = {}): Promise<Infrastructure> {
+  const masterKey = loadOrCreateMasterKey({
+    keyDir: config.keyDir,
+    environment: config.environment,
+    envValue: config.masterKey,
+  });
+  if (config.stores.kind === 'server') {
+    const { openServerInfrastructure } = await import('./server-infrastructure.js');
+    return openServerInfrastructure(config, masterKey, options);
+  }
+  const files = embeddedFiles(config);
+  const keyStore = await SqliteKeyStore.open({ file: files.keys, masterKey: masterKey.key });
+  const opened: { close(): Promise<void> }[] = [keyStore];
+  try {
+    const chainKey = (await keyStore.getOrCreate(CHAIN_KEY_ID)).key;
+    const eventStore = await SqliteEventStore.open({
+      file: files.events,
+      chainKey,
+      upcasters: applicationUpcasters(),
+      readOnly: options.readOnlyEvents ?? false,
+    });
+    opened.push(eventStore);
+    const readStore = EmbeddedReadStore.open({ file: files.readModels });
+    opened.push(readStore);
+    return {
+      mode: 'embedded',
+      eventStore,
+      documents: readStore.documents,
+      checkpoints: readStore.checkpoints,
+      keyStore,
+      envelope: new Envelope(keyStore),
+      masterKey: { source: masterKey.source, file: masterKey.file },
+      // Events first: pending group commits finish while the other stores are still open.
+      close: async () => {
+        await eventStore.close();
+        await readStore.close();
+        await keyStore.close();
+      },
+    };
+  } catch (error) {
+    for (const resource of opened.reverse()) await resource.close().catch(() => undefined);
+    throw error;
+  }
+}
