@@ -71,7 +71,7 @@ describe('programmes over HTTP (embedded stores)', () => {
     });
   });
 
-  it('stores the free-text note only encrypted: the clear text is in no byte of the event or read store', async () => {
+  it('stores the free-text note only encrypted: the clear text is in no byte of the event or read store', () => {
     const files = embeddedFiles(config);
     for (const file of [files.events, files.readModels]) {
       for (const suffix of ['', '-wal']) {
@@ -132,7 +132,7 @@ describe('programmes over HTTP (embedded stores)', () => {
   });
 
   it('answers a retried POST with the first answer (Idempotency-Key) and refuses the key for another body (422)', async () => {
-    const send = (body: unknown) =>
+    const send = (body: object) =>
       http().post('/api/v1/programmes').set('Authorization', `Bearer ${areaHead}`).set('Idempotency-Key', 'define-leistung-1').send(body);
     const body = { ...definition, settings: { ...definition.settings, title: 'Zweiter Plan' } };
     const first = await send(body);
@@ -147,7 +147,8 @@ describe('programmes over HTTP (embedded stores)', () => {
       .get('/api/v1/programmes')
       .set('Authorization', `Bearer ${employee}`)
       .set('X-Min-Position', String(first.body.position));
-    expect(list.body.items.filter((item: { settings: { title: string } }) => item.settings.title === 'Zweiter Plan')).toHaveLength(1);
+    const items = list.body.items as { settings: { title: string } }[];
+    expect(items.filter((item) => item.settings.title === 'Zweiter Plan')).toHaveLength(1);
 
     const reused = await send({ ...body, reason: 'anders' });
     expect(reused.status).toBe(422);

@@ -13,6 +13,8 @@ export type StoreMode =
       readonly kurrentdbConnectionString: string;
       readonly mongodbUri: string;
       readonly mongodbDatabase: string;
+      /** The key store's own database, backed up apart from the read models and the events. */
+      readonly mongodbKeyDatabase: string;
     };
 
 export interface AppConfig {
@@ -52,7 +54,8 @@ export const CONFIG_VARIABLES = {
   PRUEFPFAD_MASTER_KEY: 'Base64 of 32 random bytes wrapping all data keys; required in production.',
   KURRENTDB_CONNECTION_STRING: 'e.g. kurrentdb://localhost:2113?tls=false; with MONGODB_URI switches to server mode.',
   MONGODB_URI: 'e.g. mongodb://localhost:27017/?replicaSet=rs0; with KURRENTDB_CONNECTION_STRING switches to server mode.',
-  MONGODB_DATABASE: 'Database for read models and keys in server mode (default pruefpfad).',
+  MONGODB_DATABASE: 'Database for read models in server mode (default pruefpfad).',
+  MONGODB_KEY_DATABASE: 'Database of the key store in server mode, backed up apart (default <MONGODB_DATABASE>_keys).',
   JWT_JWKS_URL: 'JWKS URL of the identity provider (RS256). Without it a local HS256 secret is used (not in production).',
   JWT_ISSUER: 'Expected `iss` claim (optional).',
   JWT_AUDIENCE: 'Expected `aud` claim (optional).',
@@ -105,6 +108,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       kurrentdbConnectionString: kurrent ?? '',
       mongodbUri: mongo ?? '',
       mongodbDatabase: env.MONGODB_DATABASE?.trim() || 'pruefpfad',
+      mongodbKeyDatabase: env.MONGODB_KEY_DATABASE?.trim() || `${env.MONGODB_DATABASE?.trim() || 'pruefpfad'}_keys`,
     };
   }
 

@@ -53,7 +53,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
     return openServerInfrastructure(config, masterKey, options);
   }
   const files = embeddedFiles(config);
-  const keyStore = await SqliteKeyStore.open({ file: files.keys, masterKey: masterKey.key });
+  const keyStore = SqliteKeyStore.open({ file: files.keys, masterKey: masterKey.key });
   const opened: { close(): Promise<void> }[] = [keyStore];
   try {
     const chainKey = (await keyStore.getOrCreate(CHAIN_KEY_ID)).key;

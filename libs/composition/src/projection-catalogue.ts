@@ -9,7 +9,7 @@ import { openInfrastructure } from './infrastructure.js';
  * thread imports this module by URL (see `projection-worker-protocol.ts`); the projector app and the
  * in-process host import it directly.
  */
-export const projections: readonly ProjectionDefinition[] = [programmesProjection as unknown as ProjectionDefinition];
+export const projections: readonly ProjectionDefinition[] = [programmesProjection];
 
 export async function openStores(config: unknown, _context: ProjectionWorkerContext): Promise<ProjectionStores> {
   // Projection processes only read events: the writer connection belongs to the command side.

@@ -71,15 +71,21 @@ export async function startProjections(
       eventStore: infrastructure.eventStore,
       documentStore: infrastructure.documents,
       checkpointStore: infrastructure.checkpoints,
-      onPoison: (report) => logger?.error({ message: 'poison event', ...report }),
+      onPoison: (report) => {
+        logger?.error({ message: 'poison event', ...report });
+      },
     });
     return fromHost(new InProcessProjectionHost(runner).start());
   }
   const host = await WorkerProjectionHost.start({
     definitionsModule: new URL('./projection-catalogue.js', import.meta.url),
     config,
-    onPoison: (report) => logger?.error({ message: 'poison event', ...report }),
-    onWorkerError: (error) => logger?.error({ message: 'projection worker failed', error: error.message }),
+    onPoison: (report) => {
+        logger?.error({ message: 'poison event', ...report });
+      },
+    onWorkerError: (error) => {
+      logger?.error({ message: 'projection worker failed', error: error.message });
+    },
   });
   return fromHost(host);
 }

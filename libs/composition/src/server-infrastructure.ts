@@ -1,0 +1,53 @@
+import type { AppConfig } from '../../application/src/config.js';
+import { KurrentDbEventStore } from '../../event-store/src/kurrentdb/kurrentdb-event-store.js';
+import { MongoReadStore } from '../../read-store/src/mongodb/mongo-read-store.js';
+import { MongoKeyStore } from '../../privacy/src/mongodb/mongo-key-store.js';
+import { CHAIN_KEY_ID } from '../../privacy/src/key-ids.js';
+import { Envelope } from '../../privacy/src/envelope.js';
+import type { LoadedMasterKey } from '../../privacy/src/master-key.js';
+import { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.js';
+
+/**
+ * Server mode: KurrentDB for events, MongoDB for read models, and the key store in its own MongoDB
+ * database (backed up apart from the read models, with a shorter life). Loaded only when configured, so
+ * the embedded default never touches the drivers.
+ */
+export async function openServerInfrastructure(
+  config: AppConfig,
+  masterKey: LoadedMasterKey,
+  _options: OpenOptions,
+): Promise<Infrastructure> {
+  if (config.stores.kind !== 'server') throw new Error('openServerInfrastructure needs server mode');
+  const { kurrentdbConnectionString, mongodbUri, mongodbDatabase, mongodbKeyDatabase } = config.stores;
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const keyStore = await MongoKeyStore.open({ uri: mongodbUri, database: mongodbKeyDatabase, masterKey: masterKey.key });
+    opened.push(keyStore);
+    const chainKey = (await keyStore.getOrCreate(CHAIN_KEY_ID)).key;
+    const readStore = await MongoReadStore.open({ uri: mongodbUri, database: mongodbDatabase });
+    opened.push(readStore);
+    const eventStore = await KurrentDbEventStore.open({
+      connectionString: kurrentdbConnectionString,
+      chainKey,
+      upcasters: applicationUpcasters(),
+    });
+    opened.push(eventStore);
+    return {
+      mode: 'server',
+      eventStore,
+      documents: readStore.documents,
+      checkpoints: readStore.checkpoints,
+      keyStore,
+      envelope: new Envelope(keyStore),
+      masterKey: { source: masterKey.source, file: masterKey.file },
+      close: async () => {
+        await eventStore.close();
+        await readStore.close();
+        await keyStore.close();
+      },
+    };
+  } catch (error) {
+    for (const resource of opened.reverse()) await resource.close().catch(() => undefined);
+    throw error;
+  }
+}

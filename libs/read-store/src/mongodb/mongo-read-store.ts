@@ -1,0 +1,304 @@
+import {
+  MongoClient,
+  type AnyBulkWriteOperation,
+  type ClientSession,
+  type Collection,
+  type Db,
+  type Document,
+  type TransactionOptions,
+} from 'mongodb';
+import type {
+  Checkpoint,
+  CheckpointStore,
+  Doc,
+  DocumentStore,
+  DocumentWrite,
+  Filter,
+  FindOptions,
+  Pipeline,
+} from '../read-store.port.js';
+
+export interface MongoReadStoreOptions {
+  /** A connection string (the store owns and closes its client) or a client the caller owns. */
+  readonly uri?: string;
+  readonly client?: MongoClient;
+  /** Database of the read models. */
+  readonly database: string;
+  /** Source of checkpoint `updatedAt`; defaults to the system clock. */
+  readonly clock?: () => Date;
+}
+
+/** Internal collections; `listCollections` hides them. */
+export const ALIASES_COLLECTION = '_aliases';
+export const CHECKPOINTS_COLLECTION = '_checkpoints';
+const INTERNAL = new Set([ALIASES_COLLECTION, CHECKPOINTS_COLLECTION]);
+
+/** A read-model document as the driver sees it: `_id` is always a string here. */
+type StoredDoc = { _id: string } & Document;
+
+interface AliasDoc {
+  _id: string;
+  physical: string;
+}
+
+interface CheckpointDoc {
+  _id: string;
+  position: number;
+  updatedAt: string;
+}
+
+/** Acknowledged means journaled on a majority of the replica set: it survives a failover. */
+const DURABLE = { w: 'majority', journal: true } as const;
+const TRANSACTION: TransactionOptions = {
+  writeConcern: DURABLE,
+  readConcern: { level: 'snapshot' },
+  readPreference: 'primary',
+};
+
+/**
+ * The server-mode read store over MongoDB (driver 7, replica set: `commit` needs transactions). Same
+ * shape as `EmbeddedReadStore`: one connection shared by a `DocumentStore` and a `CheckpointStore`
+ * (two objects because both ports have a `delete` with different meanings). Queries and pipelines go to
+ * the server unchanged: MongoDB itself is the reference semantics that mingo imitates in embedded mode.
+ */
+export class MongoReadStore {
+  readonly documents: MongoDocumentStore;
+  readonly checkpoints: MongoCheckpointStore;
+  private closed = false;
+
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly ownsClient: boolean,
+    db: Db,
+    clock: () => Date,
+  ) {
+    this.checkpoints = new MongoCheckpointStore(db.collection<CheckpointDoc>(CHECKPOINTS_COLLECTION), clock);
+    this.documents = new MongoDocumentStore(client, db, this.checkpoints, () => this.close());
+  }
+
+  static async open(options: MongoReadStoreOptions): Promise<MongoReadStore> {
+    if (!options.client === !options.uri) throw new Error('MongoReadStore: pass exactly one of `uri` and `client`');
+    const ownsClient = options.client === undefined;
+    const client = options.client ?? new MongoClient(options.uri!);
+    if (ownsClient) await client.connect();
+    // `ignoreUndefined`: members that are `undefined` are dropped, as JSON (and the embedded store) does,
+    // instead of being stored as BSON null.
+    const db = client.db(options.database, { ignoreUndefined: true, writeConcern: DURABLE, readPreference: 'primary' });
+    return new MongoReadStore(client, ownsClient, db, options.clock ?? (() => new Date()));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownsClient) await this.client.close();
+  }
+}
+
+/**
+ * Reads resolve logical names through the `_aliases` collection (one `_id` lookup per read, so a switch
+ * made by another process is seen by the next read); writes name physical collections.
+ */
+export class MongoDocumentStore implements DocumentStore {
+  private readonly aliases: Collection<AliasDoc>;
+
+  constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+    private readonly checkpoints: MongoCheckpointStore,
+    private readonly onClose: () => Promise<void>,
+  ) {
+    this.aliases = db.collection<AliasDoc>(ALIASES_COLLECTION);
+  }
+
+  async get(collection: string, id: string): Promise<Doc | null> {
+    return (await this.resolved(collection)).findOne<Doc>({ _id: id });
+  }
+
+  async find(collection: string, filter: Filter = {}, options: FindOptions = {}): Promise<Doc[]> {
+    const target = await this.resolved(collection);
+    const cursor = target.find(filter);
+    if (options.sort) cursor.sort(options.sort);
+    if (options.skip) cursor.skip(options.skip);
+    // MongoDB's limit 0 is "no limit", which is also the port's meaning.
+    if (options.limit) cursor.limit(options.limit);
+    return cursor.toArray();
+  }
+
+  async count(collection: string, filter: Filter = {}): Promise<number> {
+    return (await this.resolved(collection)).countDocuments(filter);
+  }
+
+  async aggregate(collection: string, pipeline: Pipeline): Promise<Record<string, unknown>[]> {
+    return (await this.resolved(collection)).aggregate(pipeline as Document[]).toArray();
+  }
+
+  async put(collection: string, doc: Doc): Promise<void> {
+    requireName(collection, 'collection');
+    const id = documentId(doc);
+    await this.db.collection<StoredDoc>(collection).replaceOne({ _id: id }, doc, { upsert: true });
+  }
+
+  async delete(collection: string, id: string): Promise<void> {
+    requireName(collection, 'collection');
+    if (typeof id !== 'string') throw new TypeError('delete needs a string id');
+    await this.db.collection<StoredDoc>(collection).deleteOne({ _id: id });
+  }
+
+  /**
+   * One transaction: an unordered bulk write per collection, then the checkpoint. Writes of a batch are
+   * reduced to the last one per document first, because an unordered bulk write may run a put and a
+   * delete of the same `_id` in either order; the reduced batch means what applying it in order means.
+   */
+  async commit(writes: readonly DocumentWrite[], checkpoint: { readonly name: string; readonly position: number }): Promise<void> {
+    const byCollection = reduceWrites(writes);
+    const updatedAt = this.checkpoints.now();
+    await this.client.withSession(async (session: ClientSession) => {
+      await session.withTransaction(async () => {
+        for (const [collection, operations] of byCollection) {
+          await this.db.collection<StoredDoc>(collection).bulkWrite(operations, { ordered: false, session });
+        }
+        await this.checkpoints.saveIn(checkpoint.name, checkpoint.position, updatedAt, session);
+      }, TRANSACTION);
+    });
+  }
+
+  async resolve(collection: string): Promise<string> {
+    requireName(collection, 'collection');
+    const alias = await this.aliases.findOne({ _id: collection });
+    return alias?.physical ?? collection;
+  }
+
+  async switchAlias(alias: string, physical: string): Promise<void> {
+    requireName(alias, 'alias');
+    requireName(physical, 'collection');
+    // One document: readers see the old target or the new one, never a mix.
+    await this.aliases.updateOne({ _id: alias }, { $set: { physical } }, { upsert: true });
+  }
+
+  async dropCollection(physical: string): Promise<void> {
+    requireName(physical, 'collection');
+    if (INTERNAL.has(physical)) throw new Error(`${physical} is internal to the read store`);
+    // The driver treats "namespace not found" as success.
+    await this.db.dropCollection(physical);
+  }
+
+  async listCollections(): Promise<string[]> {
+    const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return collections
+      .map((c) => c.name)
+      .filter((name) => !INTERNAL.has(name) && !name.startsWith('system.'))
+      .sort();
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+
+  private async resolved(collection: string): Promise<Collection<StoredDoc>> {
+    return this.db.collection<StoredDoc>(await this.resolve(collection));
+  }
+}
+
+export class MongoCheckpointStore implements CheckpointStore {
+  constructor(
+    private readonly collection: Collection<CheckpointDoc>,
+    private readonly clock: () => Date,
+  ) {}
+
+  async load(name: string): Promise<Checkpoint | null> {
+    const doc = await this.collection.findOne({ _id: name });
+    return doc === null ? null : toCheckpoint(doc);
+  }
+
+  async save(name: string, position: number): Promise<void> {
+    await this.saveIn(name, position, this.now(), undefined);
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.collection.deleteOne({ _id: name });
+  }
+
+  async list(): Promise<Checkpoint[]> {
+    const docs = await this.collection.find({}).sort({ _id: 1 }).toArray();
+    return docs.map(toCheckpoint);
+  }
+
+  /** @internal for `MongoDocumentStore.commit`. */
+  now(): string {
+    return this.clock().toISOString();
+  }
+
+  /** @internal for `MongoDocumentStore.commit`: inside its transaction when a session is given. */
+  async saveIn(name: string, position: number, updatedAt: string, session: ClientSession | undefined): Promise<void> {
+    requireName(name, 'checkpoint');
+    if (!Number.isSafeInteger(position) || position < 0) throw new RangeError(`checkpoint ${name}: position must be an integer >= 0`);
+    await this.collection.updateOne({ _id: name }, { $set: { position, updatedAt } }, { upsert: true, session });
+  }
+}
+
+function toCheckpoint(doc: CheckpointDoc): Checkpoint {
+  return { name: doc._id, position: Number(doc.position), updatedAt: doc.updatedAt };
+}
+
+/**
+ * Validates every write before anything is sent (a document without a string `_id`, or one BSON cannot
+ * carry, fails the whole batch) and keeps the last write per document, grouped by collection.
+ */
+function reduceWrites(writes: readonly DocumentWrite[]): Map<string, AnyBulkWriteOperation<StoredDoc>[]> {
+  const last = new Map<string, Map<string, DocumentWrite>>();
+  for (const write of writes) {
+    requireName(write.collection, 'collection');
+    let id: string;
+    switch (write.op) {
+      case 'put':
+        id = documentId(write.doc);
+        assertAcyclic(write.doc);
+        break;
+      case 'delete':
+        if (typeof write.id !== 'string') throw new TypeError('delete needs a string id');
+        id = write.id;
+        break;
+      default:
+        throw new TypeError(`unknown write op: ${String((write as { op?: unknown }).op)}`);
+    }
+    let perCollection = last.get(write.collection);
+    if (!perCollection) {
+      perCollection = new Map();
+      last.set(write.collection, perCollection);
+    }
+    // Delete and re-insert so the surviving write keeps the position of the last one in the batch.
+    perCollection.delete(id);
+    perCollection.set(id, write);
+  }
+  const operations = new Map<string, AnyBulkWriteOperation<StoredDoc>[]>();
+  for (const [collection, perCollection] of last) {
+    operations.set(
+      collection,
+      [...perCollection.entries()].map(([id, write]): AnyBulkWriteOperation<StoredDoc> =>
+        write.op === 'put'
+          ? { replaceOne: { filter: { _id: id }, replacement: write.doc, upsert: true } }
+          : { deleteOne: { filter: { _id: id } } },
+      ),
+    );
+  }
+  return operations;
+}
+
+function documentId(doc: Doc | null | undefined): string {
+  const id: unknown = doc?._id;
+  if (typeof id !== 'string' || id === '') throw new TypeError('a document needs a non-empty string _id');
+  return id;
+}
+
+/** BSON would fail on a cycle too, but only inside the transaction; failing here names the problem. */
+function assertAcyclic(value: unknown, ancestors: object[] = []): void {
+  if (value === null || typeof value !== 'object') return;
+  if (ancestors.includes(value)) throw new TypeError('a document must not contain a cyclic reference');
+  ancestors.push(value);
+  for (const member of Object.values(value)) assertAcyclic(member, ancestors);
+  ancestors.pop();
+}
+
+function requireName(name: unknown, what: string): void {
+  if (typeof name !== 'string' || name === '') throw new TypeError(`${what} name must be a non-empty string`);
+}
