@@ -1,0 +1,62 @@
+import { ConsoleLogger } from '@nestjs/common';
+import { ConfigurationError, loadConfig } from '../../../libs/application/src/config.js';
+import { openInfrastructure } from '../../../libs/composition/src/infrastructure.js';
+import { projections } from '../../../libs/composition/src/projection-catalogue.js';
+import { ProjectionRunner } from '../../../libs/projections/src/projection-runner.js';
+
+/**
+ * Server mode's projection worker: follows KurrentDB and writes MongoDB read models. Several projector
+ * instances may run; a lease per projection keeps exactly one runner active for each, and another takes
+ * over when the holder stops renewing. In embedded mode the API runs the projections in a worker thread,
+ * so this process refuses to start there.
+ */
+export async function runProjector(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = new ConsoleLogger('Projector', { json: true, colors: false });
+  if (config.stores.kind !== 'server') {
+    logger.error(
+      'Der Projektor läuft nur im Servermodus (KURRENTDB_CONNECTION_STRING und MONGODB_URI). / ' +
+        'The projector runs in server mode only; the embedded default runs projections inside the API.',
+    );
+    process.exit(2);
+  }
+  const infrastructure = await openInfrastructure(config);
+  const runner = new ProjectionRunner({
+    definitions: projections,
+    eventStore: infrastructure.eventStore,
+    documentStore: infrastructure.documents,
+    checkpointStore: infrastructure.checkpoints,
+    lease: {},
+    onPoison: (report) => {
+      logger.error({ message: 'poison event: projection stopped', ...report });
+    },
+  });
+  runner.start();
+  logger.log({ message: 'Projektor gestartet / projector started', owner: runner.owner, projections: projections.map((p) => p.name) });
+
+  const report = setInterval(() => {
+    for (const status of runner.status()) logger.log({ message: 'projection status', ...status });
+  }, 30_000);
+  report.unref();
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ message: 'shutting down', signal });
+    clearInterval(report);
+    await runner.stop();
+    await infrastructure.close();
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
+}
