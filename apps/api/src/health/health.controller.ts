@@ -39,13 +39,14 @@ export class HealthController {
     return {
       status: ok ? 'up' : 'down',
       checks: { eventStore, readStore },
-      projections: projections.map(({ name, version, position, lag, state, lastError }) => ({
+      projections: projections.map(({ name, version, position, lag, state, lastError, rebuild }) => ({
         name,
         version,
         position,
         lag,
         state,
         lastError,
+        rebuild: rebuild === null ? null : { eventsDone: rebuild.eventsDone, percent: rebuild.percent },
       })),
     };
   }
@@ -66,6 +67,7 @@ export class HealthController {
     for (const projection of await this.projectionStatus()) {
       this.metrics.projectionPosition.set({ projection: projection.name }, projection.position);
       this.metrics.projectionLag.set({ projection: projection.name }, projection.lag);
+      this.metrics.rebuildProgress.set({ projection: projection.name }, projection.rebuild?.eventsDone ?? 0);
     }
     response.setHeader('Content-Type', this.metrics.registry.contentType);
     response.send(await this.metrics.registry.metrics());

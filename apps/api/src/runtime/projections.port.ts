@@ -7,6 +7,8 @@ export interface ProjectionStatusView {
   readonly lag: number;
   readonly state: string;
   readonly lastError: string | null;
+  /** A rebuild running right now, with its progress. */
+  readonly rebuild: { readonly eventsDone: number; readonly eventsPerSecond: number; readonly percent: number } | null;
 }
 
 export interface ProjectionsPort {
