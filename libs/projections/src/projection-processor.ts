@@ -1,0 +1,257 @@
+import type { EventStore, Subscription, SubscriptionBatch } from '../../event-store/src/event-store.port.js';
+import type { CheckpointStore, Doc, DocumentStore } from '../../read-store/src/read-store.port.js';
+import { Backoff, type BackoffOptions, errorMessage, sleep } from './backoff.js';
+import { foldBatch } from './fold-batch.js';
+import type { ProjectionDefinition } from './projection.js';
+import type { PoisonEventReport, ProjectionError } from './projection-status.js';
+
+/**
+ * Projects one definition into one physical collection: follows the catch-up subscription from the
+ * collection's checkpoint (checkpoint name = physical collection name) and commits every batch's
+ * documents together with the checkpoint. The live runner and the rebuild both drive this class, so
+ * there is exactly one code path that writes projected documents.
+ */
+export interface ProcessorOptions {
+  readonly definition: ProjectionDefinition;
+  /** Physical collection written, also the checkpoint name. */
+  readonly collection: string;
+  readonly eventStore: EventStore;
+  readonly documentStore: DocumentStore;
+  readonly checkpointStore: CheckpointStore;
+  /** Events per subscription batch (1–5,000). */
+  readonly batchSize?: number;
+  readonly retry?: BackoffOptions;
+  /** Rebuilds: return as soon as a committed batch has reached the head. Otherwise follow until stopped. */
+  readonly untilCaughtUp?: boolean;
+  /**
+   * Runs before each batch is folded. Return false to end the run without folding it (`yielded`), e.g.
+   * because the alias moved to another collection or a lease was lost. An exception ends the run with it.
+   */
+  readonly beforeBatch?: () => Promise<boolean> | boolean;
+  /** After every commit and every error; an exception ends the run with it. */
+  readonly onProgress?: (progress: ProcessorProgress) => void;
+  /** How often to ask the store for its head while catching up (default 1 s). */
+  readonly headRefreshMs?: number;
+  readonly now?: () => Date;
+}
+
+export interface ProcessorProgress {
+  readonly collection: string;
+  readonly startPosition: number;
+  readonly position: number;
+  readonly headPosition: number;
+  readonly eventsProcessed: number;
+  readonly caughtUp: boolean;
+  readonly startedAt: number;
+  readonly lastError: ProjectionError | null;
+}
+
+export type ProcessorOutcome =
+  | { readonly kind: 'caught-up'; readonly position: number }
+  | { readonly kind: 'stopped'; readonly position: number }
+  | { readonly kind: 'yielded'; readonly position: number }
+  | { readonly kind: 'failed'; readonly position: number; readonly error: ProjectionError };
+
+/** Errors raised by our own hooks end the run instead of being retried as store errors. */
+class HookError extends Error {
+  constructor(readonly inner: unknown) {
+    super(errorMessage(inner));
+  }
+}
+
+export class ProjectionProcessor {
+  private readonly batchSize: number;
+  private readonly headRefreshMs: number;
+  private readonly now: () => Date;
+  private readonly stopController = new AbortController();
+  private subscription: Subscription | null = null;
+  private running: Promise<ProcessorOutcome> | null = null;
+
+  private startPosition = 0;
+  private position = 0;
+  private headPosition = 0;
+  private headCheckedAt = 0;
+  private eventsProcessed = 0;
+  private caughtUp = false;
+  private startedAt = 0;
+  private lastError: ProjectionError | null = null;
+
+  constructor(private readonly options: ProcessorOptions) {
+    this.batchSize = Math.min(5000, Math.max(1, options.batchSize ?? 1000));
+    this.headRefreshMs = options.headRefreshMs ?? 1000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get collection(): string {
+    return this.options.collection;
+  }
+
+  /** Starts (once) and resolves with how the run ended. Rejects only when a hook threw. */
+  run(): Promise<ProcessorOutcome> {
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  /** Graceful: the batch being folded is committed with its checkpoint, then the run ends `stopped`. */
+  async stop(): Promise<ProcessorOutcome | null> {
+    this.stopController.abort();
+    await this.subscription?.close();
+    return this.running === null ? null : this.running.catch(() => null);
+  }
+
+  progress(): ProcessorProgress {
+    return {
+      collection: this.options.collection,
+      startPosition: this.startPosition,
+      position: this.position,
+      headPosition: Math.max(this.headPosition, this.position),
+      eventsProcessed: this.eventsProcessed,
+      caughtUp: this.caughtUp,
+      startedAt: this.startedAt,
+      lastError: this.lastError,
+    };
+  }
+
+  private get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  private async loop(): Promise<ProcessorOutcome> {
+    const { collection, eventStore, checkpointStore } = this.options;
+    const backoff = new Backoff(this.options.retry);
+    this.startedAt = Date.now();
+    let loaded = false;
+
+    while (!this.stopping) {
+      try {
+        if (!loaded) {
+          this.position = (await checkpointStore.load(collection))?.position ?? 0;
+          this.startPosition = this.position;
+          this.headPosition = await eventStore.headPosition();
+          this.headCheckedAt = Date.now();
+          loaded = true;
+        }
+        const outcome = await this.follow();
+        if (outcome !== null) return outcome;
+        backoff.reset();
+      } catch (error) {
+        if (error instanceof HookError) throw error.inner;
+        const delay = backoff.fail();
+        this.lastError = { message: errorMessage(error), at: this.now().toISOString(), attempts: backoff.attempts };
+        if (backoff.exhausted) return { kind: 'failed', position: this.position, error: this.lastError };
+        this.notify();
+        await sleep(delay, this.stopController.signal);
+      }
+    }
+    return { kind: 'stopped', position: this.position };
+  }
+
+  /** One subscription from the current checkpoint; null when it ended without an outcome (stop). */
+  private async follow(): Promise<ProcessorOutcome | null> {
+    const { definition, eventStore } = this.options;
+    const subscription = eventStore.subscribeToAll({
+      after: this.position,
+      filter: { eventTypes: definition.eventTypes },
+      batchSize: this.batchSize,
+    });
+    this.subscription = subscription;
+    // A stop that raced with opening the subscription must still end it.
+    if (this.stopping) await subscription.close();
+    try {
+      for await (const batch of subscription) {
+        if (this.stopping) break;
+        if (this.options.beforeBatch !== undefined) {
+          let proceed: boolean;
+          try {
+            proceed = await this.options.beforeBatch();
+          } catch (error) {
+            throw new HookError(error);
+          }
+          if (!proceed) return { kind: 'yielded', position: this.position };
+        }
+        const poison = await this.apply(batch);
+        if (poison !== null) {
+          this.lastError = { message: poison.error, at: poison.at, poison };
+          this.notify();
+          return { kind: 'failed', position: this.position, error: this.lastError };
+        }
+        if (this.lastError !== null && this.lastError.poison === undefined) this.lastError = null;
+        if (batch.caughtUp) this.caughtUp = true;
+        this.notify();
+        if (this.options.untilCaughtUp === true && batch.caughtUp) {
+          return { kind: 'caught-up', position: this.position };
+        }
+      }
+      return this.stopping ? { kind: 'stopped', position: this.position } : null;
+    } finally {
+      this.subscription = null;
+      await subscription.close();
+    }
+  }
+
+  private async apply(batch: SubscriptionBatch): Promise<PoisonEventReport | null> {
+    const { definition, collection, documentStore } = this.options;
+    const folded = await foldBatch(
+      definition,
+      collection,
+      batch.events,
+      batch.lastPosition,
+      (ids) => loadDocuments(documentStore, collection, ids),
+      this.now,
+    );
+    if (folded.writes.length > 0 || folded.checkpoint > this.position) {
+      await documentStore.commit(folded.writes, {
+        name: collection,
+        position: Math.max(folded.checkpoint, this.position),
+      });
+      this.position = Math.max(folded.checkpoint, this.position);
+    }
+    this.eventsProcessed += folded.events;
+    if (batch.caughtUp) {
+      this.headPosition = Math.max(this.headPosition, batch.lastPosition);
+    } else if (Date.now() - this.headCheckedAt >= this.headRefreshMs) {
+      this.headPosition = await this.options.eventStore.headPosition();
+      this.headCheckedAt = Date.now();
+    }
+    return folded.poison;
+  }
+
+  private notify(): void {
+    if (this.options.onProgress === undefined) return;
+    try {
+      this.options.onProgress(this.progress());
+    } catch (error) {
+      throw new HookError(error);
+    }
+  }
+}
+
+/**
+ * Optional adapter capability: one round trip for a batch's documents (MongoDB: `find({ _id: { $in } })`).
+ * The port has only `get`; an adapter that offers `getMany` is used through it.
+ */
+export interface BatchDocumentReader {
+  getMany(collection: string, ids: readonly string[]): Promise<readonly Doc[]>;
+}
+
+/** Concurrent `get`s per chunk: enough to hide round trips, few enough not to flood a connection pool. */
+const GET_CONCURRENCY = 256;
+
+async function loadDocuments(
+  store: DocumentStore,
+  collection: string,
+  ids: readonly string[],
+): Promise<Map<string, Doc | null>> {
+  const byId = new Map<string, Doc | null>();
+  const batchReader = store as Partial<BatchDocumentReader>;
+  if (typeof batchReader.getMany === 'function') {
+    for (const doc of await batchReader.getMany(collection, ids)) byId.set(doc._id, doc);
+    return byId;
+  }
+  for (let start = 0; start < ids.length; start += GET_CONCURRENCY) {
+    const chunk = ids.slice(start, start + GET_CONCURRENCY);
+    const docs = await Promise.all(chunk.map((id) => store.get(collection, id)));
+    for (let i = 0; i < chunk.length; i += 1) byId.set(chunk[i]!, docs[i] ?? null);
+  }
+  return byId;
+}
