@@ -7,6 +7,7 @@ import { SecurityModule } from './security/security.module.js';
 import { ExecuteCommandHandler } from './commands/execute-command.js';
 import { IdempotencyInterceptor } from './commands/idempotency.interceptor.js';
 import { IdempotencyService } from './commands/idempotency.service.js';
+import { IdempotencySweeper } from './commands/idempotency-sweeper.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ProgrammesController } from './programmes/programmes.controller.js';
@@ -55,6 +56,7 @@ export class AppModule {
         ExecuteCommandHandler,
         MetricsService,
         IdempotencyService,
+        IdempotencySweeper,
         ProgrammesQueries,
         RuntimeLifecycle,
       ],
