@@ -36,14 +36,27 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'mongodb', '@kurrent/*', 'mingo', 'jose', 'uuid', 'rxjs'], message: 'libs/domain is pure.' },
+            {
+              group: ['@nestjs/*', 'mongodb', '@kurrent/*', 'mingo', 'jose', 'uuid', 'rxjs'],
+              message: 'libs/domain is pure.',
+            },
             { group: ['node:*'], message: 'libs/domain is pure: no Node built-ins.' },
-            { group: ['**/apps/**', '**/event-store/**', '**/read-store/**', '**/privacy/**', '**/projections/**'], message: 'libs/domain depends on nothing else.' },
+            {
+              group: ['**/apps/**', '**/event-store/**', '**/read-store/**', '**/privacy/**', '**/projections/**'],
+              message: 'libs/domain depends on nothing else.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'Date', message: 'Time comes in as an input.' }, { name: 'crypto', message: 'Randomness comes in as an input.' }],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Randomness comes in as an input.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'Time comes in as an input.' },
+        { name: 'crypto', message: 'Randomness comes in as an input.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Randomness comes in as an input.' },
+      ],
     },
   },
   {

@@ -57,7 +57,10 @@ describe('the built service (npm start)', () => {
   }
 
   beforeAll(async () => {
-    const build = spawnSync(node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+    const build = spawnSync(node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
     port = await freePort();
     env = {
@@ -79,12 +82,24 @@ describe('the built service (npm start)', () => {
 
   it('listens, keeps an acknowledged command across kill -9, and shuts down cleanly on SIGTERM', async () => {
     await start();
-    const health = (await (await fetch(`${base()}/health`)).json()) as { status: string; projections: { state: string }[] };
+    const health = (await (await fetch(`${base()}/health`)).json()) as {
+      status: string;
+      projections: { state: string }[];
+    };
     expect(health.status).toBe('up');
 
     const minted = spawnSync(
       node,
-      ['dist/apps/cli/src/main.js', 'token', '--role', 'area_head', '--tenant', 'jc-demo', '--unit', 'markt-integration'],
+      [
+        'dist/apps/cli/src/main.js',
+        'token',
+        '--role',
+        'area_head',
+        '--tenant',
+        'jc-demo',
+        '--unit',
+        'markt-integration',
+      ],
       { cwd: root, env, encoding: 'utf8' },
     );
     expect(minted.status).toBe(0);
@@ -95,7 +110,11 @@ describe('the built service (npm start)', () => {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
-        settings: { title: 'Checkliste laufende Fälle', areaId: 'markt-integration', customerProcess: 'leistung-laufend' },
+        settings: {
+          title: 'Checkliste laufende Fälle',
+          areaId: 'markt-integration',
+          customerProcess: 'leistung-laufend',
+        },
         reason: 'Einführung',
       }),
     });
@@ -111,9 +130,13 @@ describe('the built service (npm start)', () => {
     child!.kill('SIGKILL');
     await exited(child!);
     await start();
-    const afterCrash = await fetch(`${base()}/api/v1/programmes/${id}`, { headers: { Authorization: `Bearer ${token}` } });
+    const afterCrash = await fetch(`${base()}/api/v1/programmes/${id}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(afterCrash.status).toBe(200);
-    expect(((await afterCrash.json()) as { settings: { title: string } }).settings.title).toBe('Checkliste laufende Fälle');
+    expect(((await afterCrash.json()) as { settings: { title: string } }).settings.title).toBe(
+      'Checkliste laufende Fälle',
+    );
 
     child!.kill('SIGTERM');
     // Nest re-raises the signal after its shutdown hooks ran, so the process ends by SIGTERM, after closing.

@@ -23,7 +23,11 @@ describe('programmes over HTTP (embedded stores)', () => {
 
   const NOTE = 'Abstimmung mit Frau Erika Mustermann-Geheim, Tel. 0815';
   const definition = {
-    settings: { title: 'Verlaufsbezogene Kundenbetrachtung', areaId: 'markt-integration', customerProcess: 'allgemeine-vermittlung' },
+    settings: {
+      title: 'Verlaufsbezogene Kundenbetrachtung',
+      areaId: 'markt-integration',
+      customerProcess: 'allgemeine-vermittlung',
+    },
     reason: 'Einführung nach Beschluss der Geschäftsleitung',
     note: NOTE,
   };
@@ -48,7 +52,10 @@ describe('programmes over HTTP (embedded stores)', () => {
   let position: number;
 
   it('defines a programme: 201 with id, revision, position, ETag and Location; defaults filled from the rules', async () => {
-    const response = await http().post('/api/v1/programmes').set('Authorization', `Bearer ${areaHead}`).send(definition);
+    const response = await http()
+      .post('/api/v1/programmes')
+      .set('Authorization', `Bearer ${areaHead}`)
+      .send(definition);
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ id: expect.any(String), revision: 0, position: expect.any(Number) });
     expect(response.headers.etag).toBe('"0"');
@@ -66,7 +73,12 @@ describe('programmes over HTTP (embedded stores)', () => {
       id: programmeId,
       revision: 0,
       note: NOTE,
-      settings: { minimumCasesPerTeamLead: 10, retentionMonths: 12, reportDueDay: 15, errorRatePolicy: { kind: 'none' } },
+      settings: {
+        minimumCasesPerTeamLead: 10,
+        retentionMonths: 12,
+        reportDueDay: 15,
+        errorRatePolicy: { kind: 'none' },
+      },
       changeLog: [{ revision: 0, byRole: 'area_head', reason: definition.reason, note: NOTE }],
     });
   });
@@ -80,7 +92,10 @@ describe('programmes over HTTP (embedded stores)', () => {
       }
     }
     // …while the event itself is there (the check above would pass on an empty store too).
-    expect(fs.statSync(files.events).size + (fs.existsSync(`${files.events}-wal`) ? fs.statSync(`${files.events}-wal`).size : 0)).toBeGreaterThan(0);
+    expect(
+      fs.statSync(files.events).size +
+        (fs.existsSync(`${files.events}-wal`) ? fs.statSync(`${files.events}-wal`).size : 0),
+    ).toBeGreaterThan(0);
   });
 
   it('maps If-Match to the expected revision: a stale one is 412 and writes nothing', async () => {
@@ -128,12 +143,19 @@ describe('programmes over HTTP (embedded stores)', () => {
       .set('X-Min-Position', String(accepted.body.position));
     expect(read.body.settings.minimumCasesPerTeamLead).toBe(12);
     expect(read.body.changeLog).toHaveLength(2);
-    expect(read.body.changeLog[1]).toMatchObject({ revision: 1, staffCouncil: { date: '2026-02-01', outcome: 'agreed' } });
+    expect(read.body.changeLog[1]).toMatchObject({
+      revision: 1,
+      staffCouncil: { date: '2026-02-01', outcome: 'agreed' },
+    });
   });
 
   it('answers a retried POST with the first answer (Idempotency-Key) and refuses the key for another body (422)', async () => {
     const send = (body: object) =>
-      http().post('/api/v1/programmes').set('Authorization', `Bearer ${areaHead}`).set('Idempotency-Key', 'define-leistung-1').send(body);
+      http()
+        .post('/api/v1/programmes')
+        .set('Authorization', `Bearer ${areaHead}`)
+        .set('Idempotency-Key', 'define-leistung-1')
+        .send(body);
     const body = { ...definition, settings: { ...definition.settings, title: 'Zweiter Plan' } };
     const first = await send(body);
     const retry = await send(body);
@@ -160,7 +182,11 @@ describe('programmes over HTTP (embedded stores)', () => {
     const unknownField = await http()
       .post('/api/v1/programmes')
       .set('Authorization', `Bearer ${areaHead}`)
-      .send({ ...definition, settings: { ...definition.settings, minimumCasesPerTeamLead: 0, colour: 'red' }, extra: 1 });
+      .send({
+        ...definition,
+        settings: { ...definition.settings, minimumCasesPerTeamLead: 0, colour: 'red' },
+        extra: 1,
+      });
     expect(unknownField.status).toBe(400);
     const fields = (unknownField.body.errors as { field: string }[]).map((error) => error.field).sort();
     expect(fields).toEqual(expect.arrayContaining(['extra', 'settings.colour', 'settings.minimumCasesPerTeamLead']));
@@ -175,7 +201,10 @@ describe('programmes over HTTP (embedded stores)', () => {
     const notUuid = await http().get('/api/v1/programmes/not-a-uuid').set('Authorization', `Bearer ${employee}`);
     expect(notUuid.status).toBe(400);
 
-    const badPosition = await http().get('/api/v1/programmes').set('Authorization', `Bearer ${employee}`).set('X-Min-Position', '-1');
+    const badPosition = await http()
+      .get('/api/v1/programmes')
+      .set('Authorization', `Bearer ${employee}`)
+      .set('X-Min-Position', '-1');
     expect(badPosition.status).toBe(400);
 
     const after = await http().get('/api/v1/programmes').set('Authorization', `Bearer ${employee}`);
@@ -183,21 +212,30 @@ describe('programmes over HTTP (embedded stores)', () => {
   });
 
   it('hides other tenants and other areas (404), refuses roles without the action (403) and anonymous callers (401)', async () => {
-    expect((await http().get(`/api/v1/programmes/${programmeId}`).set('Authorization', `Bearer ${otherTenant}`)).status).toBe(404);
-    expect((await http().get('/api/v1/programmes').set('Authorization', `Bearer ${otherTenant}`)).body.items).toEqual([]);
+    expect(
+      (await http().get(`/api/v1/programmes/${programmeId}`).set('Authorization', `Bearer ${otherTenant}`)).status,
+    ).toBe(404);
+    expect((await http().get('/api/v1/programmes').set('Authorization', `Bearer ${otherTenant}`)).body.items).toEqual(
+      [],
+    );
     const otherArea = await http()
       .post(`/api/v1/programmes/${programmeId}/revisions`)
       .set('Authorization', `Bearer ${otherAreaHead}`)
       .send({ changes: { title: 'Übernahme' }, reason: 'x' });
     expect(otherArea.status).toBe(404);
-    expect((await http().post('/api/v1/programmes').set('Authorization', `Bearer ${employee}`).send(definition)).status).toBe(403);
+    expect(
+      (await http().post('/api/v1/programmes').set('Authorization', `Bearer ${employee}`).send(definition)).status,
+    ).toBe(403);
     expect((await http().get('/api/v1/programmes')).status).toBe(401);
   });
 
   it('serves health, readiness and metrics without a token and without case data', async () => {
     const health = await http().get('/health');
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ status: 'up', checks: { eventStore: { status: 'up' }, readStore: { status: 'up' } } });
+    expect(health.body).toMatchObject({
+      status: 'up',
+      checks: { eventStore: { status: 'up' }, readStore: { status: 'up' } },
+    });
     expect(JSON.stringify(health.body)).not.toContain('Mustermann');
     const metrics = await http().get('/metrics');
     expect(metrics.status).toBe(200);

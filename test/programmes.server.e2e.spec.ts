@@ -92,7 +92,9 @@ describeWithContainers('programmes over HTTP (KurrentDB + MongoDB)', () => {
       .send({ changes: { title: 'x' }, reason: 'y' });
     expect(stale.status).toBe(412);
 
-    const hidden = await http().get(`/api/v1/programmes/${created.body.id}`).set('Authorization', `Bearer ${otherTenant}`);
+    const hidden = await http()
+      .get(`/api/v1/programmes/${created.body.id}`)
+      .set('Authorization', `Bearer ${otherTenant}`);
     expect(hidden.status).toBe(404);
   });
 });

@@ -18,7 +18,8 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-export type ContainerRuntimeProbe = { readonly available: true } | { readonly available: false; readonly reason: string };
+export type ContainerRuntimeProbe =
+  { readonly available: true } | { readonly available: false; readonly reason: string };
 
 export interface ProbeOptions {
   /** Upper bound for the whole probe (default 20 s: the probe ends in a Docker `info` round trip). */
@@ -91,7 +92,10 @@ export function runProbeScript(script: string, args: readonly string[], timeoutM
     const parsed = JSON.parse(line) as { available?: unknown; reason?: unknown };
     if (parsed.available === true) return { available: true };
     if (parsed.available === false) {
-      return { available: false, reason: typeof parsed.reason === 'string' && parsed.reason ? parsed.reason : 'unknown reason' };
+      return {
+        available: false,
+        reason: typeof parsed.reason === 'string' && parsed.reason ? parsed.reason : 'unknown reason',
+      };
     }
   } catch {
     // fall through: an unparsable answer is reported with what the child said
@@ -135,7 +139,11 @@ export function skippedTestName(reason: string): string {
  * `describe` for suites that need containers: with a runtime, the suite as written; without one, a
  * single skipped test whose name states why (or, under PRUEFPFAD_REQUIRE_CONTAINERS=1, a failing one).
  */
-export function describeWithContainers(name: string, fn: () => void, options: DescribeWithContainersOptions = {}): void {
+export function describeWithContainers(
+  name: string,
+  fn: () => void,
+  options: DescribeWithContainersOptions = {},
+): void {
   const registrar: JestRegistrar = options.jest ?? { describe, it };
   const result = (options.probe ?? containerRuntime)();
   if (result.available) {

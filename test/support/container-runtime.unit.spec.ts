@@ -31,7 +31,10 @@ function countingSuite() {
   return suite;
 }
 
-const unavailable: ContainerRuntimeProbe = { available: false, reason: 'Could not find a working container runtime strategy' };
+const unavailable: ContainerRuntimeProbe = {
+  available: false,
+  reason: 'Could not find a working container runtime strategy',
+};
 
 describe('runProbeScript', () => {
   it('reports an unavailable runtime with the reason the probe gave', () => {

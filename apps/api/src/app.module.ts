@@ -50,7 +50,12 @@ export class AppModule {
         { provide: PROJECTIONS, useValue: runtime.projections },
         {
           provide: COMMAND_PIPELINE,
-          useValue: new CommandPipeline(infrastructure.eventStore, runtime.clock, runtime.ids, runtime.config.rulesVersion),
+          useValue: new CommandPipeline(
+            infrastructure.eventStore,
+            runtime.clock,
+            runtime.ids,
+            runtime.config.rulesVersion,
+          ),
         },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ExecuteCommandHandler,

@@ -44,7 +44,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       app,
       new DocumentBuilder()
         .setTitle('Prüfpfad API')
-        .setDescription('Fachaufsicht und internes Kontrollsystem für Jobcenter / supervision and internal control for Jobcenters')
+        .setDescription(
+          'Fachaufsicht und internes Kontrollsystem für Jobcenter / supervision and internal control for Jobcenters',
+        )
         .setVersion('1')
         .addBearerAuth()
         .build(),

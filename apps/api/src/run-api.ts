@@ -26,7 +26,10 @@ export async function runApi(): Promise<void> {
       keyDir: config.keyDir,
     });
   } catch (error) {
-    logger.error({ message: 'Start fehlgeschlagen / start failed', error: error instanceof Error ? error.message : String(error) });
+    logger.error({
+      message: 'Start fehlgeschlagen / start failed',
+      error: error instanceof Error ? error.message : String(error),
+    });
     process.exit(1);
   }
 }

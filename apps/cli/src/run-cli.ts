@@ -24,7 +24,11 @@ export async function runCli(argv: string[], io: CliIo = processIo, env = proces
         throw new UsageError(`Unbekannter Befehl / unknown command: ${command}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigurationError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigurationError ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ) {
       io.err(error instanceof Error ? error.message : String(error));
       io.err(USAGE);
       return 2;

@@ -41,7 +41,11 @@ export async function runProjector(): Promise<void> {
     },
   });
   runner.start();
-  logger.log({ message: 'Projektor gestartet / projector started', owner: runner.owner, projections: projections.map((p) => p.name) });
+  logger.log({
+    message: 'Projektor gestartet / projector started',
+    owner: runner.owner,
+    projections: projections.map((p) => p.name),
+  });
 
   const report = setInterval(() => {
     for (const status of runner.status()) logger.log({ message: 'projection status', ...status });

@@ -55,13 +55,15 @@ export class CommandPipeline {
     const history = await this.store.readStream(streamId);
     const first = history[0];
     // Streams of another tenant do not exist for this caller (404, never a hint that they exist).
-    if (first && first.metadata.tenant !== request.context.tenant) throw new NotFoundError(`${aggregate.name} ${request.aggregateId}`);
+    if (first && first.metadata.tenant !== request.context.tenant)
+      throw new NotFoundError(`${aggregate.name} ${request.aggregateId}`);
     const current = history.length > 0 ? history[history.length - 1]!.revision : null;
     if (request.expectedRevision !== undefined && request.expectedRevision !== current)
       throw new PreconditionFailedError(request.expectedRevision, current);
 
     let state = aggregate.decider.initialState();
-    for (const event of history) state = aggregate.decider.evolve(state, { type: event.type, data: event.data } as Event);
+    for (const event of history)
+      state = aggregate.decider.evolve(state, { type: event.type, data: event.data } as Event);
 
     const now = this.clock.now().toISOString();
     const decided = aggregate.decider.decide(request.command, state, {

@@ -27,7 +27,12 @@ export interface AppConfig {
   readonly stores: StoreMode;
   readonly auth:
     | { readonly kind: 'local-secret' }
-    | { readonly kind: 'jwks'; readonly jwksUrl: string; readonly issuer: string | undefined; readonly audience: string | undefined };
+    | {
+        readonly kind: 'jwks';
+        readonly jwksUrl: string;
+        readonly issuer: string | undefined;
+        readonly audience: string | undefined;
+      };
   readonly rulesVersion: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Upper bound for read-your-writes waits (ms). */
@@ -50,13 +55,16 @@ export const CONFIG_VARIABLES = {
   PORT: 'HTTP port (default 3000).',
   HOST: 'Interface to listen on (default 127.0.0.1; 0.0.0.0 in containers).',
   PRUEFPFAD_DATA_DIR: 'Directory for the embedded event and read stores and the local JWT secret (default ./data).',
-  PRUEFPFAD_KEY_DIR: 'Directory for the key store and master key, backed up apart from the events (default ./data-keys).',
+  PRUEFPFAD_KEY_DIR:
+    'Directory for the key store and master key, backed up apart from the events (default ./data-keys).',
   PRUEFPFAD_MASTER_KEY: 'Base64 of 32 random bytes wrapping all data keys; required in production.',
   KURRENTDB_CONNECTION_STRING: 'e.g. kurrentdb://localhost:2113?tls=false; with MONGODB_URI switches to server mode.',
-  MONGODB_URI: 'e.g. mongodb://localhost:27017/?replicaSet=rs0; with KURRENTDB_CONNECTION_STRING switches to server mode.',
+  MONGODB_URI:
+    'e.g. mongodb://localhost:27017/?replicaSet=rs0; with KURRENTDB_CONNECTION_STRING switches to server mode.',
   MONGODB_DATABASE: 'Database for read models in server mode (default pruefpfad).',
   MONGODB_KEY_DATABASE: 'Database of the key store in server mode, backed up apart (default <MONGODB_DATABASE>_keys).',
-  JWT_JWKS_URL: 'JWKS URL of the identity provider (RS256). Without it a local HS256 secret is used (not in production).',
+  JWT_JWKS_URL:
+    'JWKS URL of the identity provider (RS256). Without it a local HS256 secret is used (not in production).',
   JWT_ISSUER: 'Expected `iss` claim (optional).',
   JWT_AUDIENCE: 'Expected `aud` claim (optional).',
   PRUEFPFAD_RULES_VERSION: 'Version label of the rules (configuration) that events are stamped with (default 2026.1).',
@@ -66,18 +74,33 @@ export const CONFIG_VARIABLES = {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function integer(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: number, min: number, max: number, problems: string[]): number {
+function integer(
+  env: Env,
+  name: keyof typeof CONFIG_VARIABLES,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${name}="${raw}": ganze Zahl zwischen ${min} und ${max} erwartet / expected an integer from ${min} to ${max}`);
+    problems.push(
+      `${name}="${raw}": ganze Zahl zwischen ${min} und ${max} erwartet / expected an integer from ${min} to ${max}`,
+    );
     return fallback;
   }
   return value;
 }
 
-function oneOf<T extends string>(env: Env, name: keyof typeof CONFIG_VARIABLES, allowed: readonly T[], fallback: T, problems: string[]): T {
+function oneOf<T extends string>(
+  env: Env,
+  name: keyof typeof CONFIG_VARIABLES,
+  allowed: readonly T[],
+  fallback: T,
+  problems: string[],
+): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
@@ -87,7 +110,13 @@ function oneOf<T extends string>(env: Env, name: keyof typeof CONFIG_VARIABLES, 
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
   const problems: string[] = [];
-  const environment = oneOf(env, 'PRUEFPFAD_ENV', ['development', 'test', 'production'] as const, 'development', problems);
+  const environment = oneOf(
+    env,
+    'PRUEFPFAD_ENV',
+    ['development', 'test', 'production'] as const,
+    'development',
+    problems,
+  );
   const port = integer(env, 'PORT', 3000, 0, 65535, problems);
   const dataDir = path.resolve(cwd, env.PRUEFPFAD_DATA_DIR || 'data');
   const keyDir = path.resolve(cwd, env.PRUEFPFAD_KEY_DIR || 'data-keys');
@@ -98,11 +127,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const mongo = env.MONGODB_URI?.trim();
   let stores: StoreMode = { kind: 'embedded' };
   if (kurrent || mongo) {
-    if (!kurrent) problems.push('KURRENTDB_CONNECTION_STRING fehlt / is missing (server mode needs both KurrentDB and MongoDB)');
+    if (!kurrent)
+      problems.push('KURRENTDB_CONNECTION_STRING fehlt / is missing (server mode needs both KurrentDB and MongoDB)');
     else if (!/^(kurrentdb|esdb|kdb)(\+discover)?:\/\//.test(kurrent))
       problems.push(`KURRENTDB_CONNECTION_STRING="${kurrent}": expected kurrentdb://… or esdb://…`);
     if (!mongo) problems.push('MONGODB_URI fehlt / is missing (server mode needs both KurrentDB and MongoDB)');
-    else if (!/^mongodb(\+srv)?:\/\//.test(mongo)) problems.push(`MONGODB_URI: expected mongodb://… or mongodb+srv://…`);
+    else if (!/^mongodb(\+srv)?:\/\//.test(mongo))
+      problems.push(`MONGODB_URI: expected mongodb://… or mongodb+srv://…`);
     stores = {
       kind: 'server',
       kurrentdbConnectionString: kurrent ?? '',
@@ -119,7 +150,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       'JWT_ISSUER und JWT_AUDIENCE sind mit JWT_JWKS_URL Pflicht / are required with JWT_JWKS_URL: otherwise a token the identity provider issued for another application would open this API',
     );
   if (!jwksUrl && environment === 'production')
-    problems.push('JWT_JWKS_URL fehlt / is missing: production needs the identity provider (a local secret is for development only)');
+    problems.push(
+      'JWT_JWKS_URL fehlt / is missing: production needs the identity provider (a local secret is for development only)',
+    );
   if (environment === 'production' && !env.PRUEFPFAD_MASTER_KEY)
     problems.push('PRUEFPFAD_MASTER_KEY fehlt / is missing: production refuses a generated master key');
 

@@ -39,18 +39,30 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigurationError);
     const problems = (error as ConfigurationError).problems.join('\n');
-    for (const name of ['PORT', 'PRUEFPFAD_ENV', 'KURRENTDB_CONNECTION_STRING', 'LOG_LEVEL']) expect(problems).toContain(name);
+    for (const name of ['PORT', 'PRUEFPFAD_ENV', 'KURRENTDB_CONNECTION_STRING', 'LOG_LEVEL'])
+      expect(problems).toContain(name);
   });
 
   it('refuses production without an identity provider or a master key, and JWKS without issuer and audience', () => {
     expect(() => loadConfig({ PRUEFPFAD_ENV: 'production' })).toThrow(/JWT_JWKS_URL[\s\S]*PRUEFPFAD_MASTER_KEY/);
     expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example/jwks' })).toThrow(/JWT_ISSUER/);
     expect(
-      loadConfig({ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'pruefpfad' }).auth,
-    ).toEqual({ kind: 'jwks', jwksUrl: 'https://idp.example/jwks', issuer: 'https://idp.example', audience: 'pruefpfad' });
+      loadConfig({
+        JWT_JWKS_URL: 'https://idp.example/jwks',
+        JWT_ISSUER: 'https://idp.example',
+        JWT_AUDIENCE: 'pruefpfad',
+      }).auth,
+    ).toEqual({
+      kind: 'jwks',
+      jwksUrl: 'https://idp.example/jwks',
+      issuer: 'https://idp.example',
+      audience: 'pruefpfad',
+    });
   });
 
   it('refuses a key directory equal to the data directory (keys are backed up apart)', () => {
-    expect(() => loadConfig({ PRUEFPFAD_DATA_DIR: '/srv/x', PRUEFPFAD_KEY_DIR: '/srv/x' })).toThrow(/PRUEFPFAD_KEY_DIR/);
+    expect(() => loadConfig({ PRUEFPFAD_DATA_DIR: '/srv/x', PRUEFPFAD_KEY_DIR: '/srv/x' })).toThrow(
+      /PRUEFPFAD_KEY_DIR/,
+    );
   });
 });

@@ -1,6 +1,10 @@
 import type { LoggerService } from '@nestjs/common';
 import type { AppConfig } from '../../application/src/config.js';
-import { InProcessProjectionHost, WorkerProjectionHost, type ProjectionHost } from '../../projections/src/projection-host.js';
+import {
+  InProcessProjectionHost,
+  WorkerProjectionHost,
+  type ProjectionHost,
+} from '../../projections/src/projection-host.js';
 import { ProjectionRunner } from '../../projections/src/projection-runner.js';
 import type { ProjectionStatus } from '../../projections/src/projection-status.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -81,8 +85,8 @@ export async function startProjections(
     definitionsModule: new URL('./projection-catalogue.js', import.meta.url),
     config,
     onPoison: (report) => {
-        logger?.error({ message: 'poison event', ...report });
-      },
+      logger?.error({ message: 'poison event', ...report });
+    },
     onWorkerError: (error) => {
       logger?.error({ message: 'projection worker failed', error: error.message });
     },

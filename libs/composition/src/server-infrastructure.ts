@@ -21,7 +21,11 @@ export async function openServerInfrastructure(
   const { kurrentdbConnectionString, mongodbUri, mongodbDatabase, mongodbKeyDatabase } = config.stores;
   const opened: { close(): Promise<void> }[] = [];
   try {
-    const keyStore = await MongoKeyStore.open({ uri: mongodbUri, database: mongodbKeyDatabase, masterKey: masterKey.key });
+    const keyStore = await MongoKeyStore.open({
+      uri: mongodbUri,
+      database: mongodbKeyDatabase,
+      masterKey: masterKey.key,
+    });
     opened.push(keyStore);
     const chainKey = (await keyStore.getOrCreate(CHAIN_KEY_ID)).key;
     const readStore = await MongoReadStore.open({ uri: mongodbUri, database: mongodbDatabase });

@@ -55,7 +55,10 @@ export interface DocumentStore {
    * Writes take effect in their order (a later write to the same document wins); one failing write
    * fails the batch. Embedded: one SQLite transaction. MongoDB: one transaction with unordered bulk writes.
    */
-  commit(writes: readonly DocumentWrite[], checkpoint: { readonly name: string; readonly position: number }): Promise<void>;
+  commit(
+    writes: readonly DocumentWrite[],
+    checkpoint: { readonly name: string; readonly position: number },
+  ): Promise<void>;
   /** Physical collection a logical name currently resolves to (itself when no alias exists). */
   resolve(collection: string): Promise<string>;
   /** Points `alias` at `physical` (atomically; readers see the old or the new collection, never a mix). */

@@ -16,7 +16,11 @@ import { COMMAND_PIPELINE } from '../runtime/tokens.js';
  * The one command type on the bus: which aggregate, which command. Every write goes through the same
  * handler and so through the same pipeline (read, fold, decide, append with expected revision).
  */
-export class ExecuteCommand<C = unknown, S = unknown, E extends DomainEvent = DomainEvent> extends Command<CommandResult> {
+export class ExecuteCommand<
+  C = unknown,
+  S = unknown,
+  E extends DomainEvent = DomainEvent,
+> extends Command<CommandResult> {
   constructor(
     readonly aggregate: AggregateType<C, S, E>,
     readonly request: CommandRequest<C>,
@@ -40,8 +44,10 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
       stop({ outcome: 'ok' });
       return result;
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) this.metrics.appendConflicts.inc({ aggregate, kind: 'conflict' });
-      if (error instanceof PreconditionFailedError) this.metrics.appendConflicts.inc({ aggregate, kind: 'precondition' });
+      if (error instanceof WrongExpectedRevisionError)
+        this.metrics.appendConflicts.inc({ aggregate, kind: 'conflict' });
+      if (error instanceof PreconditionFailedError)
+        this.metrics.appendConflicts.inc({ aggregate, kind: 'precondition' });
       stop({ outcome: 'refused' });
       throw error;
     }

@@ -27,7 +27,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
           { tenant: principal.tenant, subject: principal.subject, key },
           { method: request.method, path: request.originalUrl, body: request.body as unknown },
           async () => {
-            const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
+            const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
+              defaultValue: undefined,
+            });
             const headers: Record<string, string> = {};
             for (const name of REMEMBERED_HEADERS) {
               const value = response.getHeader(name);

@@ -26,7 +26,10 @@ describe('IdempotencyService (embedded read store)', () => {
     const first = await service.run(scope, request, execute);
     const again = await service.run(scope, request, execute);
     expect(executions).toBe(1);
-    expect(first).toEqual({ replayed: false, response: { status: 201, body: { id: 'x', n: 1 }, headers: { etag: '"0"' } } });
+    expect(first).toEqual({
+      replayed: false,
+      response: { status: 201, body: { id: 'x', n: 1 }, headers: { etag: '"0"' } },
+    });
     expect(again).toEqual({ replayed: true, response: first.response });
   });
 
@@ -46,15 +49,23 @@ describe('IdempotencyService (embedded read store)', () => {
 
   it('scopes keys to tenant and subject, and refuses a key reused for another request', async () => {
     const execute = () => Promise.resolve({ status: 201, body: {}, headers: {} });
-    await expect(service.run(scope, { ...request, body: { a: 2 } }, execute)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
-    expect((await service.run({ ...scope, subject: 'u2' }, { ...request, body: { a: 2 } }, execute)).replayed).toBe(false);
-    expect((await service.run({ ...scope, tenant: 'jc-b' }, { ...request, body: { a: 2 } }, execute)).replayed).toBe(false);
+    await expect(service.run(scope, { ...request, body: { a: 2 } }, execute)).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
+    expect((await service.run({ ...scope, subject: 'u2' }, { ...request, body: { a: 2 } }, execute)).replayed).toBe(
+      false,
+    );
+    expect((await service.run({ ...scope, tenant: 'jc-b' }, { ...request, body: { a: 2 } }, execute)).replayed).toBe(
+      false,
+    );
   });
 
   it('does not remember refused requests, so a corrected retry may reuse the key', async () => {
     const key = { ...scope, key: 'k-refused' };
     await service.run(key, request, () => Promise.resolve({ status: 400, body: {}, headers: {} }));
-    const retry = await service.run(key, request, () => Promise.resolve({ status: 201, body: { ok: true }, headers: {} }));
+    const retry = await service.run(key, request, () =>
+      Promise.resolve({ status: 201, body: { ok: true }, headers: {} }),
+    );
     expect(retry).toEqual({ replayed: false, response: { status: 201, body: { ok: true }, headers: {} } });
   });
 
@@ -72,7 +83,11 @@ describe('IdempotencyService (embedded read store)', () => {
 
   it('rejects malformed keys', async () => {
     const execute = () => Promise.resolve({ status: 201, body: {}, headers: {} });
-    await expect(service.run({ ...scope, key: 'mit leerzeichen' }, request, execute)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(service.run({ ...scope, key: '' }, request, execute)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(service.run({ ...scope, key: 'mit leerzeichen' }, request, execute)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(service.run({ ...scope, key: '' }, request, execute)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });

@@ -65,7 +65,9 @@ export class IdempotencyService {
     execute: () => Promise<StoredResponse>,
   ): Promise<{ replayed: boolean; response: StoredResponse }> {
     IdempotencyService.validateKey(scope.key);
-    const id = createHash('sha256').update(canonicalJson([scope.tenant, scope.subject, scope.key])).digest('hex');
+    const id = createHash('sha256')
+      .update(canonicalJson([scope.tenant, scope.subject, scope.key]))
+      .digest('hex');
     const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
 
     for (;;) {

@@ -56,7 +56,9 @@ export class HealthController {
   @Public()
   async ready(@Res({ passthrough: true }) response: Response): Promise<Record<string, unknown>> {
     const projections = await this.projectionStatus();
-    const notReady = projections.filter((projection) => projection.state !== 'live').map((projection) => projection.name);
+    const notReady = projections
+      .filter((projection) => projection.state !== 'live')
+      .map((projection) => projection.name);
     response.status(notReady.length === 0 ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: notReady.length === 0 ? 'ready' : 'starting', waitingFor: notReady };
   }

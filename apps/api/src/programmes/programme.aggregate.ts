@@ -1,5 +1,9 @@
 import type { AggregateType } from '../../../../libs/application/src/command-pipeline.js';
-import { programmeDecider, type ProgrammeCommand, type ProgrammeState } from '../../../../libs/domain/src/programme/programme.decider.js';
+import {
+  programmeDecider,
+  type ProgrammeCommand,
+  type ProgrammeState,
+} from '../../../../libs/domain/src/programme/programme.decider.js';
 import {
   PROGRAMME_EVENT_SCHEMAS,
   programmeStreamId,

@@ -79,9 +79,7 @@ export class ProgrammesQueries {
       definedAt: doc.definedAt,
       updatedAt: doc.updatedAt,
       note: await open(doc.note),
-      changeLog: await Promise.all(
-        doc.changeLog.map(async (change) => ({ ...change, note: await open(change.note) })),
-      ),
+      changeLog: await Promise.all(doc.changeLog.map(async (change) => ({ ...change, note: await open(change.note) }))),
     };
   }
 }

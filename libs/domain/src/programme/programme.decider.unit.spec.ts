@@ -17,7 +17,13 @@ const settings: ProgrammeSettings = {
   reportDueDay: 15,
   deputiesReview: true,
 };
-const define: ProgrammeCommand = { type: 'DefineProgramme', programmeId: 'p1', settings, reason: 'Einführung', note: null };
+const define: ProgrammeCommand = {
+  type: 'DefineProgramme',
+  programmeId: 'p1',
+  settings,
+  reason: 'Einführung',
+  note: null,
+};
 
 function run(history: ProgrammeEvent[], command: ProgrammeCommand): readonly ProgrammeEvent[] {
   return programmeDecider.decide(command, fold(programmeDecider, history), context);
@@ -27,7 +33,10 @@ describe('programme decider', () => {
   it('defines a programme once, stamped with the server time', () => {
     const events = run([], define);
     expect(events).toEqual([
-      { type: 'ProgrammeDefined', data: { programmeId: 'p1', settings, reason: 'Einführung', note: null, definedAt: context.now } },
+      {
+        type: 'ProgrammeDefined',
+        data: { programmeId: 'p1', settings, reason: 'Einführung', note: null, definedAt: context.now },
+      },
     ]);
     expect(() => run([...events], define)).toThrow(expect.objectContaining({ code: 'ALREADY_EXISTS' }));
   });
@@ -46,21 +55,46 @@ describe('programme decider', () => {
 
   it('numbers revisions, records only real changes and requires the staff council for sampling changes', () => {
     const history = [...run([], define)];
-    const revise = (changes: Partial<ProgrammeSettings>, staffCouncil: StaffCouncilParticipation | null): ProgrammeCommand => ({
-      type: 'ReviseProgramme', programmeId: 'p1', changes, reason: 'Risikobewertung Q1', staffCouncil, note: null,
+    const revise = (
+      changes: Partial<ProgrammeSettings>,
+      staffCouncil: StaffCouncilParticipation | null,
+    ): ProgrammeCommand => ({
+      type: 'ReviseProgramme',
+      programmeId: 'p1',
+      changes,
+      reason: 'Risikobewertung Q1',
+      staffCouncil,
+      note: null,
     });
     expect(() => run(history, revise({ minimumCasesPerTeamLead: 12 }, null))).toThrow(/Personalrat/);
-    const [revised] = run(history, revise({ minimumCasesPerTeamLead: 12, reportDueDay: 15 }, { date: '2026-02-01', outcome: 'agreed' }));
-    expect(revised).toMatchObject({ type: 'ProgrammeRevised', data: { revision: 1, changes: { minimumCasesPerTeamLead: 12 } } });
+    const [revised] = run(
+      history,
+      revise({ minimumCasesPerTeamLead: 12, reportDueDay: 15 }, { date: '2026-02-01', outcome: 'agreed' }),
+    );
+    expect(revised).toMatchObject({
+      type: 'ProgrammeRevised',
+      data: { revision: 1, changes: { minimumCasesPerTeamLead: 12 } },
+    });
     history.push(revised!);
-    expect(fold(programmeDecider, history)).toMatchObject({ status: 'defined', revisions: 1, settings: { minimumCasesPerTeamLead: 12 } });
+    expect(fold(programmeDecider, history)).toMatchObject({
+      status: 'defined',
+      revisions: 1,
+      settings: { minimumCasesPerTeamLead: 12 },
+    });
     expect(() => run(history, revise({ minimumCasesPerTeamLead: 12 }, null))).toThrow(/changes nothing/);
     expect(() => run(history, { ...revise({ title: 'x' }, null), reason: ' ' })).toThrow(/reason/);
   });
 
   it('refuses revising a programme that does not exist', () => {
     expect(() =>
-      run([], { type: 'ReviseProgramme', programmeId: 'p9', changes: { title: 'x' }, reason: 'r', staffCouncil: null, note: null }),
+      run([], {
+        type: 'ReviseProgramme',
+        programmeId: 'p9',
+        changes: { title: 'x' },
+        reason: 'r',
+        staffCouncil: null,
+        note: null,
+      }),
     ).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });

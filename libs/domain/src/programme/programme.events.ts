@@ -29,7 +29,11 @@ export interface ProgrammeSettings {
 }
 
 /** Settings whose change alters the sampling procedure: the staff council takes part first (003:68). */
-export const SAMPLING_SETTINGS = ['minimumCasesPerTeamLead', 'drawnBy', 'customerProcess'] as const satisfies readonly (keyof ProgrammeSettings)[];
+export const SAMPLING_SETTINGS = [
+  'minimumCasesPerTeamLead',
+  'drawnBy',
+  'customerProcess',
+] as const satisfies readonly (keyof ProgrammeSettings)[];
 
 export interface StaffCouncilParticipation {
   /** Local date (Europe/Berlin) of the staff council's (Personalrat) participation. */

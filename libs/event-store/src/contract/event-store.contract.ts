@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { EventStoreClosedError, InvalidAppendError, StreamDeletedError, WrongExpectedRevisionError } from '../errors.js';
+import {
+  EventStoreClosedError,
+  InvalidAppendError,
+  StreamDeletedError,
+  WrongExpectedRevisionError,
+} from '../errors.js';
 import type {
   EventFilter,
   EventMetadata,
@@ -177,7 +182,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         expect(revisions(await store.readStream(streamId, { fromRevision: 1, maxCount: 2 }))).toEqual([1, 2]);
         expect(revisions(await store.readStream(streamId, { direction: 'backwards' }))).toEqual([4, 3, 2, 1, 0]);
         expect(revisions(await store.readStream(streamId, { direction: 'backwards', maxCount: 2 }))).toEqual([4, 3]);
-        expect(revisions(await store.readStream(streamId, { direction: 'backwards', fromRevision: 3, maxCount: 2 }))).toEqual([3, 2]);
+        expect(
+          revisions(await store.readStream(streamId, { direction: 'backwards', fromRevision: 3, maxCount: 2 })),
+        ).toEqual([3, 2]);
         expect(await store.readStream(streamId, { fromRevision: 5 })).toEqual([]);
         const data = (await store.readStream(streamId, { fromRevision: 4 }))[0]!.data;
         expect(data).toEqual({ index: 4 });
@@ -190,7 +197,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         await store.append(streamId, events(2), { expectedRevision: 'no_stream' });
         const late = event('ContractNoted', { late: true });
 
-        const error = await store.append(streamId, [late], { expectedRevision: 'no_stream' }).catch((caught: unknown) => caught);
+        const error = await store
+          .append(streamId, [late], { expectedRevision: 'no_stream' })
+          .catch((caught: unknown) => caught);
 
         expect(error).toBeInstanceOf(WrongExpectedRevisionError);
         expect(error).toMatchObject({ code: 'CONCURRENCY_CONFLICT', streamId, expected: 'no_stream', actual: 1 });
@@ -203,7 +212,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const streamId = `contract-exact-${suffix()}`;
         await store.append(streamId, events(1), { expectedRevision: 'no_stream' });
 
-        const stale = await store.append(streamId, events(2), { expectedRevision: 3 }).catch((caught: unknown) => caught);
+        const stale = await store
+          .append(streamId, events(2), { expectedRevision: 3 })
+          .catch((caught: unknown) => caught);
         expect(stale).toBeInstanceOf(WrongExpectedRevisionError);
         expect(stale).toMatchObject({ streamId, expected: 3, actual: 0 });
         expect(await store.readStream(streamId)).toHaveLength(1);
@@ -215,7 +226,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
 
       it('an exact revision on a stream that does not exist conflicts with actual null', async () => {
         const streamId = `contract-exact-missing-${suffix()}`;
-        const error = await store.append(streamId, events(1), { expectedRevision: 0 }).catch((caught: unknown) => caught);
+        const error = await store
+          .append(streamId, events(1), { expectedRevision: 0 })
+          .catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(WrongExpectedRevisionError);
         expect(error).toMatchObject({ streamId, expected: 0, actual: null });
         expect(await store.streamInfo(streamId)).toEqual({ streamId, revision: null });
@@ -244,7 +257,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const streamId = `contract-invalid-${suffix()}`;
         const head = await store.headPosition();
 
-        await expect(store.append(streamId, make(), { expectedRevision: 'any' })).rejects.toBeInstanceOf(InvalidAppendError);
+        await expect(store.append(streamId, make(), { expectedRevision: 'any' })).rejects.toBeInstanceOf(
+          InvalidAppendError,
+        );
 
         expect(await store.readStream(streamId)).toEqual([]);
         expect(await store.streamInfo(streamId)).toEqual({ streamId, revision: null });
@@ -264,9 +279,13 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
 
         const results = await Promise.all(
           streamIds.map((streamId, index) =>
-            store.append(streamId, [event('ContractNoted', { index, step: 0 }), event('ContractNoted', { index, step: 1 })], {
-              expectedRevision: 'no_stream',
-            }),
+            store.append(
+              streamId,
+              [event('ContractNoted', { index, step: 0 }), event('ContractNoted', { index, step: 1 })],
+              {
+                expectedRevision: 'no_stream',
+              },
+            ),
           ),
         );
 
@@ -290,7 +309,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         await store.append(streamId, events(1), { expectedRevision: 'no_stream' });
         const contenders = Array.from({ length: 8 }, (_, index) => [event('ContractRaced', { contender: index })]);
 
-        const settled = await Promise.allSettled(contenders.map((batch) => store.append(streamId, batch, { expectedRevision: 0 })));
+        const settled = await Promise.allSettled(
+          contenders.map((batch) => store.append(streamId, batch, { expectedRevision: 0 })),
+        );
 
         const winners = settled.filter((outcome) => outcome.status === 'fulfilled');
         const losers = settled.filter((outcome) => outcome.status === 'rejected');
@@ -313,7 +334,8 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
           positions.push((await store.append(streamId, [next], { expectedRevision: 'any' })).position);
           appended.push(next.id);
         }
-        for (let index = 1; index < positions.length; index += 1) expect(positions[index]!).toBeGreaterThan(positions[index - 1]!);
+        for (let index = 1; index < positions.length; index += 1)
+          expect(positions[index]!).toBeGreaterThan(positions[index - 1]!);
 
         const all = await readAllUntil(store, head, positions.at(-1)!, {
           maxCount: 2,
@@ -356,12 +378,17 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const typeX = `ContractFilterX${tag}`;
         const typeY = `ContractFilterY${tag}`;
         const head = await store.headPosition();
-        await store.append(`${prefixA}1`, [event(typeX, { n: 1 }), event(typeY, { n: 2 })], { expectedRevision: 'no_stream' });
+        await store.append(`${prefixA}1`, [event(typeX, { n: 1 }), event(typeY, { n: 2 })], {
+          expectedRevision: 'no_stream',
+        });
         await store.append(`${prefixB}1`, [event(typeX, { n: 3 })], { expectedRevision: 'no_stream' });
-        const last = (await store.append(`contract-filter-c-${tag}`, [event(typeY, { n: 4 })], { expectedRevision: 'no_stream' }))
-          .position;
+        const last = (
+          await store.append(`contract-filter-c-${tag}`, [event(typeY, { n: 4 })], { expectedRevision: 'no_stream' })
+        ).position;
         const numbers = async (filter: EventFilter): Promise<number[]> =>
-          (await readAllUntil(store, head, last, { maxCount: 100, filter })).events.map((recorded) => (recorded.data as { n: number }).n);
+          (await readAllUntil(store, head, last, { maxCount: 100, filter })).events.map(
+            (recorded) => (recorded.data as { n: number }).n,
+          );
 
         expect(await numbers({ eventTypes: [typeX] })).toEqual([1, 3]);
         expect(await numbers({ eventTypes: [typeX, typeY] })).toEqual([1, 2, 3, 4]);
@@ -378,7 +405,10 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
           last = (await store.append(`${prefix}${index}`, events(2), { expectedRevision: 'no_stream' })).position;
         }
 
-        const nothing = await readAllUntil(store, head, last, { maxCount: 10, filter: { eventTypes: [`ContractNever${suffix()}`] } });
+        const nothing = await readAllUntil(store, head, last, {
+          maxCount: 10,
+          filter: { eventTypes: [`ContractNever${suffix()}`] },
+        });
 
         expect(nothing.events).toEqual([]);
         expect(nothing.lastPosition).toBeGreaterThanOrEqual(last);
@@ -437,12 +467,17 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const wanted = events(1);
         await store.append(`${prefix}new`, wanted, { expectedRevision: 'no_stream' });
 
-        const received = eventsOf(await pull(iterator, (batches) => eventsOf(batches).length >= 1, 'the filtered live event'));
+        const received = eventsOf(
+          await pull(iterator, (batches) => eventsOf(batches).length >= 1, 'the filtered live event'),
+        );
         expect(received.map((recorded) => recorded.id)).toEqual([wanted[0]!.id]);
       });
 
       it('ends the iteration promptly when closed, also while waiting for live events', async () => {
-        const subscription = store.subscribeToAll({ after: await store.headPosition(), filter: { streamPrefixes: [`contract-none-${suffix()}`] } });
+        const subscription = store.subscribeToAll({
+          after: await store.headPosition(),
+          filter: { streamPrefixes: [`contract-none-${suffix()}`] },
+        });
         const iterator = subscription[Symbol.asyncIterator]();
         await pull(iterator, (batches) => batches.some((batch) => batch.caughtUp), 'catching up');
 
@@ -455,7 +490,10 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
 
       it('ends a for-await loop when closed', async () => {
         const prefix = `contract-sub-loop-${suffix()}-`;
-        const subscription = store.subscribeToAll({ after: await store.headPosition(), filter: { streamPrefixes: [prefix] } });
+        const subscription = store.subscribeToAll({
+          after: await store.headPosition(),
+          filter: { streamPrefixes: [prefix] },
+        });
         let received = 0;
         const loop = (async () => {
           for await (const batch of subscription) {
@@ -482,7 +520,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         expect(await store.readStream(streamId, { direction: 'backwards' })).toEqual([]);
         expect(await store.streamInfo(streamId)).toEqual({ streamId, revision: null });
         for (const expectedRevision of ['any', 'no_stream', 2] as const) {
-          const error = await store.append(streamId, events(1), { expectedRevision }).catch((caught: unknown) => caught);
+          const error = await store
+            .append(streamId, events(1), { expectedRevision })
+            .catch((caught: unknown) => caught);
           expect(error).toBeInstanceOf(StreamDeletedError);
           expect(error).toMatchObject({ code: 'STREAM_DELETED', streamId });
         }
@@ -502,16 +542,24 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
           { id: v1.id, schemaVersion: 2, data: { fullName: 'Ada Lovelace', legacy: true } },
           { id: v2.id, schemaVersion: 2, data: { fullName: 'Grace Hopper', legacy: false } },
         ];
-        const shape = (list: readonly RecordedEvent[]) => list.map(({ id, schemaVersion, data }) => ({ id, schemaVersion, data }));
+        const shape = (list: readonly RecordedEvent[]) =>
+          list.map(({ id, schemaVersion, data }) => ({ id, schemaVersion, data }));
 
         expect(shape(await store.readStream(streamId))).toEqual(expected);
         expect(shape(await store.readStream(streamId, { direction: 'backwards' })).reverse()).toEqual(expected);
-        const all = await readAllUntil(store, head, appended.position, { maxCount: 100, filter: { streamPrefixes: [streamId] } });
+        const all = await readAllUntil(store, head, appended.position, {
+          maxCount: 100,
+          filter: { streamPrefixes: [streamId] },
+        });
         expect(shape(all.events)).toEqual(expected);
 
         const subscription = store.subscribeToAll({ after: head, filter: { streamPrefixes: [streamId] } });
         try {
-          const batches = await pull(subscription[Symbol.asyncIterator](), (got) => eventsOf(got).length >= 2, 'upcast events');
+          const batches = await pull(
+            subscription[Symbol.asyncIterator](),
+            (got) => eventsOf(got).length >= 2,
+            'upcast events',
+          );
           expect(shape(eventsOf(batches))).toEqual(expected);
         } finally {
           await subscription.close();
@@ -548,7 +596,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
           await own.store.close();
 
           expect((await inFlight).revision).toBe(1);
-          await expect(own.store.append(streamId, events(1), { expectedRevision: 1 })).rejects.toBeInstanceOf(EventStoreClosedError);
+          await expect(own.store.append(streamId, events(1), { expectedRevision: 1 })).rejects.toBeInstanceOf(
+            EventStoreClosedError,
+          );
         } finally {
           await own.dispose();
         }

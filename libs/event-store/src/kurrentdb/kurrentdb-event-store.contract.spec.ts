@@ -28,7 +28,11 @@ describeWithContainers('KurrentDbEventStore (KurrentDB 26.0 LTS in a container)'
   });
 
   const open = () =>
-    KurrentDbEventStore.open({ connectionString: container.getConnectionString(), chainKey, upcasters: contractUpcasters() });
+    KurrentDbEventStore.open({
+      connectionString: container.getConnectionString(),
+      chainKey,
+      upcasters: contractUpcasters(),
+    });
 
   eventStoreContract('KurrentDB 26.0 LTS', async () => {
     const store = await open();
@@ -67,7 +71,11 @@ describeWithContainers('KurrentDbEventStore (KurrentDB 26.0 LTS in a container)'
       });
       const [stored] = await collect(raw.readStream(streamId));
       expect(stored?.event).toMatchObject({ id, type: 'LayoutChecked', data: { a: 1 }, isJson: true });
-      expect(stored?.event?.metadata).toMatchObject({ $correlationId: metadata.correlationId, schemaVersion: 3, metadata });
+      expect(stored?.event?.metadata).toMatchObject({
+        $correlationId: metadata.correlationId,
+        schemaVersion: 3,
+        metadata,
+      });
       expect((stored?.event?.metadata as { chain: string }).chain).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -79,7 +87,12 @@ describeWithContainers('KurrentDbEventStore (KurrentDB 26.0 LTS in a container)'
       // A forged copy of event 0's envelope on revision 1: its chain value is event 0's, so the link breaks.
       await raw.appendToStream(
         streamId,
-        jsonEvent({ id: uuidv7(), type: 'TamperChecked', data: { n: 2 }, metadata: original!.event!.metadata as Record<string, unknown> }),
+        jsonEvent({
+          id: uuidv7(),
+          type: 'TamperChecked',
+          data: { n: 2 },
+          metadata: original!.event!.metadata as Record<string, unknown>,
+        }),
       );
       const verification = await store.verifyStream(streamId);
       expect(verification.ok).toBe(false);
@@ -88,10 +101,14 @@ describeWithContainers('KurrentDbEventStore (KurrentDB 26.0 LTS in a container)'
 
     it('refuses names KurrentDB reserves for itself', async () => {
       const event = { id: uuidv7(), type: '$SystemLike', schemaVersion: 1, data: {}, metadata: meta() };
-      await expect(store.append(`kurrent-reserved-${uuidv7()}`, [event], { expectedRevision: 'any' })).rejects.toMatchObject({
+      await expect(
+        store.append(`kurrent-reserved-${uuidv7()}`, [event], { expectedRevision: 'any' }),
+      ).rejects.toMatchObject({
         code: 'INVALID_APPEND',
       });
-      await expect(store.append(`$reserved-${uuidv7()}`, [{ ...event, type: 'Fine' }], { expectedRevision: 'any' })).rejects.toMatchObject({
+      await expect(
+        store.append(`$reserved-${uuidv7()}`, [{ ...event, type: 'Fine' }], { expectedRevision: 'any' }),
+      ).rejects.toMatchObject({
         code: 'INVALID_APPEND',
       });
     });
@@ -99,7 +116,13 @@ describeWithContainers('KurrentDbEventStore (KurrentDB 26.0 LTS in a container)'
     it('treats a retried append with the same event ids as done, for every kind of expected revision', async () => {
       for (const expectedRevision of ['no_stream', 'any'] as const) {
         const streamId = `kurrent-retry-${expectedRevision}-${uuidv7()}`;
-        const batch = [1, 2].map((n) => ({ id: uuidv7(), type: 'RetryChecked', schemaVersion: 1, data: { n }, metadata: meta() }));
+        const batch = [1, 2].map((n) => ({
+          id: uuidv7(),
+          type: 'RetryChecked',
+          schemaVersion: 1,
+          data: { n },
+          metadata: meta(),
+        }));
         const first = await store.append(streamId, batch, { expectedRevision });
         const again = await store.append(streamId, batch, { expectedRevision });
         expect(again).toEqual(first);

@@ -23,7 +23,12 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { validateAppend } from '../append-validation.js';
 import { canonicalJson } from '../canonical-json.js';
-import { EventStoreClosedError, InvalidAppendError, StreamDeletedError, WrongExpectedRevisionError } from '../errors.js';
+import {
+  EventStoreClosedError,
+  InvalidAppendError,
+  StreamDeletedError,
+  WrongExpectedRevisionError,
+} from '../errors.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -178,7 +183,11 @@ export class KurrentDbEventStore implements EventStore {
           if (error instanceof KurrentWrongExpectedVersionError) {
             if (expected === 'any' && attempt < this.maxAnyRetries) continue;
             // A tombstoned stream must answer "deleted" whatever revision the caller expected.
-            await this.readRaw(streamId, { direction: 'backwards', maxCount: 1 }, { leader: true, deletedThrows: true });
+            await this.readRaw(
+              streamId,
+              { direction: 'backwards', maxCount: 1 },
+              { leader: true, deletedThrows: true },
+            );
             throw new WrongExpectedRevisionError(streamId, expected, revisionOf(error.actualState));
           }
           throw translate(error, streamId);
@@ -247,7 +256,8 @@ export class KurrentDbEventStore implements EventStore {
         eventsChecked: index + 1,
         brokenAt: { revision: event.revision, position: event.position, reason },
       });
-      if (event.revision !== index) return broken(`expected revision ${index}, found ${event.revision}: events are missing`);
+      if (event.revision !== index)
+        return broken(`expected revision ${index}, found ${event.revision}: events are missing`);
       const expected = chainLink(this.chainKey, previous, chainInput(streamId, event));
       if (expected !== event.chain) return broken('chain value does not match the event and its predecessor');
       previous = event.chain;
@@ -318,13 +328,21 @@ export class KurrentDbEventStore implements EventStore {
       { leader: true, deletedThrows: true },
     );
     if (!at || at.revision !== expected) {
-      const info = await this.readRaw(streamId, { direction: 'backwards', maxCount: 1 }, { leader: true, deletedThrows: true });
+      const info = await this.readRaw(
+        streamId,
+        { direction: 'backwards', maxCount: 1 },
+        { leader: true, deletedThrows: true },
+      );
       throw new WrongExpectedRevisionError(streamId, expected, info[0]?.revision ?? null);
     }
     return { state: BigInt(expected), revision: expected, chain: at.chain };
   }
 
-  private async appendAfter(streamId: string, events: readonly NewEvent[], predecessor: Predecessor): Promise<AppendResult> {
+  private async appendAfter(
+    streamId: string,
+    events: readonly NewEvent[],
+    predecessor: Predecessor,
+  ): Promise<AppendResult> {
     const first = predecessor.revision === null ? 0 : predecessor.revision + 1;
     let previous = predecessor.chain;
     const proposed = events.map((event, index) => {
@@ -345,22 +363,35 @@ export class KurrentDbEventStore implements EventStore {
         metadata: stored,
       });
     });
-    const result = await this.client.appendToStream(streamId, proposed, { streamState: predecessor.state, requiresLeader: true });
+    const result = await this.client.appendToStream(streamId, proposed, {
+      streamState: predecessor.state,
+      requiresLeader: true,
+    });
     const revision = toNumber(result.nextExpectedRevision, 'revision');
     if (revision !== first + events.length - 1) {
       throw new Error(`KurrentDB answered revision ${revision} for ${streamId}, expected ${first + events.length - 1}`);
     }
-    return { streamId, revision, position: await this.positionOfAppend(streamId, revision, events.length, result.position) };
+    return {
+      streamId,
+      revision,
+      position: await this.positionOfAppend(streamId, revision, events.length, result.position),
+    };
   }
 
   /**
    * The append answer's position is the position of a one-event append's event; for several events
    * (or an idempotent repeat, which answers without one) the last event's position is read back.
    */
-  private async positionOfAppend(streamId: string, revision: number, count: number, position: Position | undefined): Promise<number> {
+  private async positionOfAppend(
+    streamId: string,
+    revision: number,
+    count: number,
+    position: Position | undefined,
+  ): Promise<number> {
     if (count === 1 && position && position.commit !== MAX_UINT64) return toNumber(position.commit, 'commit position');
     const [last] = await this.readRaw(streamId, { fromRevision: revision, maxCount: 1 }, { leader: true });
-    if (!last || last.revision !== revision) throw new Error(`Event ${revision} of ${streamId} not readable after its append`);
+    if (!last || last.revision !== revision)
+      throw new Error(`Event ${revision} of ${streamId} not readable after its append`);
     return last.position;
   }
 
@@ -372,7 +403,8 @@ export class KurrentDbEventStore implements EventStore {
     how: { leader?: boolean; deletedThrows?: boolean } = {},
   ): Promise<RawEvent[]> {
     const direction = options.direction === 'backwards' ? BACKWARDS : FORWARDS;
-    const from = options.fromRevision === undefined ? (direction === BACKWARDS ? END : START) : BigInt(options.fromRevision);
+    const from =
+      options.fromRevision === undefined ? (direction === BACKWARDS ? END : START) : BigInt(options.fromRevision);
     if (options.maxCount !== undefined && options.maxCount <= 0) return [];
     try {
       const resolved = await collect(
@@ -443,7 +475,8 @@ export class KurrentDbEventStore implements EventStore {
     const event = resolved.event;
     if (!event || event.type.startsWith('$') || event.streamId.startsWith('$')) return null;
     if (filter?.eventTypes && !filter.eventTypes.includes(event.type)) return null;
-    if (filter?.streamPrefixes && !filter.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))) return null;
+    if (filter?.streamPrefixes && !filter.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix)))
+      return null;
     // Events other clients wrote into $all (no envelope of ours) are not part of this store.
     const raw = toRaw(resolved);
     return raw === null ? null : this.upcast(raw);
@@ -488,7 +521,10 @@ function serverFilter(filter: EventFilter | undefined): Filter {
   return excludeSystemEvents();
 }
 
-function chainInput(streamId: string, event: Pick<RawEvent, 'revision' | 'id' | 'type' | 'schemaVersion' | 'data' | 'metadata'>) {
+function chainInput(
+  streamId: string,
+  event: Pick<RawEvent, 'revision' | 'id' | 'type' | 'schemaVersion' | 'data' | 'metadata'>,
+) {
   return {
     streamId,
     revision: event.revision,
@@ -536,7 +572,8 @@ function toPosition(position: number): Position {
 }
 
 function toNumber(value: bigint, what: string): number {
-  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`KurrentDB ${what} ${value} does not fit a JS number`);
+  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new RangeError(`KurrentDB ${what} ${value} does not fit a JS number`);
   return Number(value);
 }
 
@@ -545,12 +582,14 @@ function revisionOf(state: bigint | 'no_stream'): number | null {
 }
 
 function translate(error: unknown, streamId: string): unknown {
-  if (error instanceof KurrentStreamDeletedError || error instanceof KurrentStreamTombstonedError) return new StreamDeletedError(streamId);
+  if (error instanceof KurrentStreamDeletedError || error instanceof KurrentStreamTombstonedError)
+    return new StreamDeletedError(streamId);
   return error;
 }
 
 function assertUserName(name: string, what: string): void {
-  if (name.startsWith('$')) throw new InvalidAppendError(`${what} ${name}: names starting with $ are reserved for KurrentDB`);
+  if (name.startsWith('$'))
+    throw new InvalidAppendError(`${what} ${name}: names starting with $ are reserved for KurrentDB`);
 }
 
 function jsonRoundTrip(value: unknown, where: string): unknown {
@@ -560,7 +599,9 @@ function jsonRoundTrip(value: unknown, where: string): unknown {
     canonicalJson(value);
     return JSON.parse(JSON.stringify(value)) as unknown;
   } catch (error) {
-    throw new InvalidAppendError(`${where}: not representable as JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new InvalidAppendError(
+      `${where}: not representable as JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 

@@ -103,7 +103,9 @@ function newFile(): string {
   return path.join(root, `case-${files}`, 'events.sqlite');
 }
 
-async function openStore(options: Partial<SqliteEventStoreOptions> & { file: string; chainKey: Uint8Array }): Promise<SqliteEventStore> {
+async function openStore(
+  options: Partial<SqliteEventStoreOptions> & { file: string; chainKey: Uint8Array },
+): Promise<SqliteEventStore> {
   const store = await SqliteEventStore.open(options);
   opened.push(store);
   return store;
@@ -121,7 +123,13 @@ function metadata(): EventMetadata {
 }
 
 function events(count: number, data: (index: number) => unknown = (index) => ({ index }), type = 'Probe'): NewEvent[] {
-  return Array.from({ length: count }, (_, index) => ({ id: uuidv7(), type, schemaVersion: 1, data: data(index), metadata: metadata() }));
+  return Array.from({ length: count }, (_, index) => ({
+    id: uuidv7(),
+    type,
+    schemaVersion: 1,
+    data: data(index),
+    metadata: metadata(),
+  }));
 }
 
 function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
@@ -148,7 +156,10 @@ function writeScript(name: string, source: string): string {
   return file;
 }
 
-async function runChild(args: string[], onAck: (line: string[]) => boolean): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+async function runChild(
+  args: string[],
+  onAck: (line: string[]) => boolean,
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   const script = writeScript(`child-${files}-${Date.now()}.mjs`, CHILD_SCRIPT);
   const child = spawn(process.execPath, ['--experimental-transform-types', '--no-warnings', script, ADAPTER, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -210,7 +221,9 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
       });
 
       const results = await Promise.all(
-        Array.from({ length: 32 }, (_, index) => store.append(`group-${index}`, events(1), { expectedRevision: 'no_stream' })),
+        Array.from({ length: 32 }, (_, index) =>
+          store.append(`group-${index}`, events(1), { expectedRevision: 'no_stream' }),
+        ),
       );
 
       expect(results).toHaveLength(32);
@@ -231,7 +244,13 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
       });
 
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, index) => store.append('capped', events(1, () => ({ index })), { expectedRevision: 'any' })),
+        Array.from({ length: 10 }, (_, index) =>
+          store.append(
+            'capped',
+            events(1, () => ({ index })),
+            { expectedRevision: 'any' },
+          ),
+        ),
       );
 
       expect(clockReads).toBe(3);
@@ -318,7 +337,9 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
 
       expect(retried).toEqual(original);
       expect(await store.readStream('retry')).toHaveLength(2);
-      await expect(store.append('retry', events(2), { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.append('retry', events(2), { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
     });
   });
 
@@ -330,7 +351,11 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
     beforeEach(async () => {
       file = newFile();
       store = await openStore({ file, chainKey: key });
-      await store.append('chained', events(5, (index) => ({ index, text: `event ${index}` })), { expectedRevision: 'no_stream' });
+      await store.append(
+        'chained',
+        events(5, (index) => ({ index, text: `event ${index}` })),
+        { expectedRevision: 'no_stream' },
+      );
     });
 
     it('stores chain(n) = HMAC(key, chain(n-1), event n) from the genesis value', async () => {
@@ -345,7 +370,9 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
     it('reports changed data with its stream, revision and position', async () => {
       const target = (await store.readStream('chained'))[2]!;
       raw(file, (db) =>
-        db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify({ index: 2, text: 'forged' }), target.position),
+        db
+          .prepare('UPDATE events SET data = ? WHERE position = ?')
+          .run(JSON.stringify({ index: 2, text: 'forged' }), target.position),
       );
 
       const verification = await store.verifyStream('chained');
@@ -360,12 +387,19 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
     });
 
     it.each([
-      ['metadata', `UPDATE events SET metadata = json_set(metadata, '$.tenant', 'other') WHERE revision = 3 AND stream_id = 'chained'`],
+      [
+        'metadata',
+        `UPDATE events SET metadata = json_set(metadata, '$.tenant', 'other') WHERE revision = 3 AND stream_id = 'chained'`,
+      ],
       ['type', `UPDATE events SET type = 'Forged' WHERE revision = 3 AND stream_id = 'chained'`],
       ['schema version', `UPDATE events SET schema_version = 2 WHERE revision = 3 AND stream_id = 'chained'`],
     ])('reports a changed %s', async (_what, sql) => {
       raw(file, (db) => db.exec(sql));
-      expect(await store.verifyStream('chained')).toMatchObject({ ok: false, eventsChecked: 3, brokenAt: { revision: 3 } });
+      expect(await store.verifyStream('chained')).toMatchObject({
+        ok: false,
+        eventsChecked: 3,
+        brokenAt: { revision: 3 },
+      });
     });
 
     it('reports a removed event in the middle at the event that follows it', async () => {
@@ -374,7 +408,11 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
 
       const verification = await store.verifyStream('chained');
 
-      expect(verification).toMatchObject({ ok: false, eventsChecked: 2, brokenAt: { revision: 3, position: stored[3]!.position } });
+      expect(verification).toMatchObject({
+        ok: false,
+        eventsChecked: 2,
+        brokenAt: { revision: 3, position: stored[3]!.position },
+      });
       expect(verification.brokenAt!.reason).toMatch(/expected revision 2/);
     });
 
@@ -386,14 +424,22 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
         db.exec(`UPDATE events SET revision = -revision - 1 WHERE stream_id = 'chained' AND revision < 0`);
       });
 
-      expect(await store.verifyStream('chained')).toMatchObject({ ok: false, eventsChecked: 1, brokenAt: { revision: 1, position: stored[2]!.position } });
+      expect(await store.verifyStream('chained')).toMatchObject({
+        ok: false,
+        eventsChecked: 1,
+        brokenAt: { revision: 1, position: stored[2]!.position },
+      });
     });
 
     it('reports a removed last event against the stream head', async () => {
       const stored = await store.readStream('chained');
       raw(file, (db) => db.prepare('DELETE FROM events WHERE position = ?').run(stored[4]!.position));
 
-      expect(await store.verifyStream('chained')).toMatchObject({ ok: false, eventsChecked: 4, brokenAt: { revision: 4, position: null } });
+      expect(await store.verifyStream('chained')).toMatchObject({
+        ok: false,
+        eventsChecked: 4,
+        brokenAt: { revision: 4, position: null },
+      });
     });
 
     it('reports an inserted event', async () => {
@@ -409,12 +455,20 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
         db.exec(`UPDATE streams SET revision = 5 WHERE stream_id = 'chained'`);
       });
 
-      expect(await store.verifyStream('chained')).toMatchObject({ ok: false, eventsChecked: 3, brokenAt: { revision: 3 } });
+      expect(await store.verifyStream('chained')).toMatchObject({
+        ok: false,
+        eventsChecked: 3,
+        brokenAt: { revision: 3 },
+      });
     });
 
     it('detects a store opened with another key', async () => {
       const other = await openStore({ file, chainKey: randomBytes(32), readOnly: true });
-      expect(await other.verifyStream('chained')).toMatchObject({ ok: false, eventsChecked: 0, brokenAt: { revision: 0 } });
+      expect(await other.verifyStream('chained')).toMatchObject({
+        ok: false,
+        eventsChecked: 0,
+        brokenAt: { revision: 0 },
+      });
     });
   });
 
@@ -424,7 +478,11 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
       const store = await openStore({ file, chainKey: randomBytes(32) });
       const marker = `SECRET-${randomBytes(8).toString('hex')}`;
       await store.append('keep', events(20), { expectedRevision: 'no_stream' });
-      await store.append('purge-me', events(20, (index) => ({ index, secret: `${marker}-${index}` })), { expectedRevision: 'no_stream' });
+      await store.append(
+        'purge-me',
+        events(20, (index) => ({ index, secret: `${marker}-${index}` })),
+        { expectedRevision: 'no_stream' },
+      );
       await store.append('keep', events(1), { expectedRevision: 19 });
       // Move the content into the main file first, as an automatic checkpoint would have done.
       raw(file, (db) => db.exec('PRAGMA wal_checkpoint(TRUNCATE)'));
@@ -438,7 +496,9 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
       expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0);
       raw(file, (db) => {
         expect(db.prepare(`SELECT count(*) AS n FROM events WHERE stream_id = 'purge-me'`).get()).toEqual({ n: 0 });
-        expect(db.prepare(`SELECT stream_id, revision, chain, deleted FROM streams WHERE stream_id = 'purge-me'`).get()).toEqual({
+        expect(
+          db.prepare(`SELECT stream_id, revision, chain, deleted FROM streams WHERE stream_id = 'purge-me'`).get(),
+        ).toEqual({
           stream_id: 'purge-me',
           revision: -1,
           chain: null,
@@ -480,12 +540,20 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
   describe('readAll', () => {
     it('bounds the scan of a filtered page so lastPosition advances in steps through skipped events', async () => {
       const store = await openStore({ file: newFile(), chainKey: randomBytes(32) });
-      await store.append('bulk', events(25_000, (index) => index), { expectedRevision: 'no_stream' });
+      await store.append(
+        'bulk',
+        events(25_000, (index) => index),
+        { expectedRevision: 'no_stream' },
+      );
       const head = await store.headPosition();
 
       const first = await store.readAll({ after: 0, maxCount: 10, filter: { eventTypes: ['Nothing'] } });
       expect(first).toEqual({ events: [], lastPosition: 20_000, isEnd: false });
-      const second = await store.readAll({ after: first.lastPosition, maxCount: 10, filter: { eventTypes: ['Nothing'] } });
+      const second = await store.readAll({
+        after: first.lastPosition,
+        maxCount: 10,
+        filter: { eventTypes: ['Nothing'] },
+      });
       expect(second).toEqual({ events: [], lastPosition: head, isEnd: true });
     });
 
@@ -495,7 +563,9 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
         await store.append(streamId, events(1), { expectedRevision: 'no_stream' });
       }
       const streams = async (prefix: string): Promise<string[]> =>
-        (await store.readAll({ after: 0, maxCount: 100, filter: { streamPrefixes: [prefix] } })).events.map((event) => event.streamId);
+        (await store.readAll({ after: 0, maxCount: 100, filter: { streamPrefixes: [prefix] } })).events.map(
+          (event) => event.streamId,
+        );
 
       expect(await streams('a_b')).toEqual(['a_b-1']);
       expect(await streams('a%')).toEqual(['a%b-1']);
@@ -513,7 +583,9 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
 
       expect(await reader.readStream('ro')).toHaveLength(2);
       expect(await reader.verifyStream('ro')).toMatchObject({ ok: true, eventsChecked: 2 });
-      await expect(reader.append('ro', events(1), { expectedRevision: 1 })).rejects.toBeInstanceOf(ReadOnlyEventStoreError);
+      await expect(reader.append('ro', events(1), { expectedRevision: 1 })).rejects.toBeInstanceOf(
+        ReadOnlyEventStoreError,
+      );
       await expect(reader.deleteStream('ro')).rejects.toBeInstanceOf(ReadOnlyEventStoreError);
       expect(await writer.readStream('ro')).toHaveLength(2);
     });
@@ -546,8 +618,13 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
         const live = events(2);
         await writer.append('to-worker-1', live, { expectedRevision: 'no_stream' });
 
-        await until(() => messages.filter((message) => message.id !== undefined).length >= 2, 'the worker to receive live events');
-        expect(messages.flatMap((message) => (message.id === undefined ? [] : [message.id]))).toEqual(live.map((event) => event.id));
+        await until(
+          () => messages.filter((message) => message.id !== undefined).length >= 2,
+          'the worker to receive live events',
+        );
+        expect(messages.flatMap((message) => (message.id === undefined ? [] : [message.id]))).toEqual(
+          live.map((event) => event.id),
+        );
 
         worker.postMessage('close');
         await until(() => messages.some((message) => message.closed === true), 'the worker subscription to close');
@@ -563,7 +640,10 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
       const subscription = store.subscribeToAll({ after: 0, filter: { streamPrefixes: ['from-child'] } });
       const iterator = subscription[Symbol.asyncIterator]();
       try {
-        expect(await within(iterator.next(), 'catching up')).toMatchObject({ done: false, value: { events: [], caughtUp: true } });
+        expect(await within(iterator.next(), 'catching up')).toMatchObject({
+          done: false,
+          value: { events: [], caughtUp: true },
+        });
         const pending = iterator.next();
 
         const child = await runChild([file, key.toString('hex'), 'burst', 'from-child-1'], () => false);
@@ -576,7 +656,9 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
           if (received.flatMap((batch) => batch.events).length >= 12) break;
           next = await within(iterator.next(), 'more events appended by the child process');
         }
-        expect(received.flatMap((batch) => batch.events).map((event) => event.revision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        expect(received.flatMap((batch) => batch.events).map((event) => event.revision)).toEqual([
+          0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+        ]);
       } finally {
         await subscription.close();
       }

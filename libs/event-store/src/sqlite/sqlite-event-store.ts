@@ -6,7 +6,12 @@ import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import { BroadcastChannel } from 'node:worker_threads';
 import { validateAppend } from '../append-validation.js';
-import { EventStoreClosedError, InvalidAppendError, StreamDeletedError, WrongExpectedRevisionError } from '../errors.js';
+import {
+  EventStoreClosedError,
+  InvalidAppendError,
+  StreamDeletedError,
+  WrongExpectedRevisionError,
+} from '../errors.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -135,7 +140,8 @@ function prepareEvent(event: NewEvent): PreparedEvent {
     throw new InvalidAppendError(`event ${event.id}: not JSON-serialisable (${asError(error).message})`);
   }
   if (typeof dataJson !== 'string') throw new InvalidAppendError(`event ${event.id}: data is not JSON-serialisable`);
-  if (typeof metadataJson !== 'string') throw new InvalidAppendError(`event ${event.id}: metadata is not JSON-serialisable`);
+  if (typeof metadataJson !== 'string')
+    throw new InvalidAppendError(`event ${event.id}: metadata is not JSON-serialisable`);
   return {
     id: event.id,
     type: event.type,
@@ -194,7 +200,8 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH;
     if (!(this.pollIntervalMs > 0)) throw new RangeError('pollIntervalMs must be > 0');
-    if (!Number.isSafeInteger(this.maxBatchSize) || this.maxBatchSize < 1) throw new RangeError('maxBatchSize must be >= 1');
+    if (!Number.isSafeInteger(this.maxBatchSize) || this.maxBatchSize < 1)
+      throw new RangeError('maxBatchSize must be >= 1');
 
     this.db = new DatabaseSync(file, { readOnly, timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     try {
@@ -321,7 +328,8 @@ export class SqliteEventStore implements EventStore {
 
   private readonly flushOneBatch = (): void => {
     this.flushHandle = null;
-    const batch = this.queue.length <= this.maxBatchSize ? this.queue.splice(0) : this.queue.splice(0, this.maxBatchSize);
+    const batch =
+      this.queue.length <= this.maxBatchSize ? this.queue.splice(0) : this.queue.splice(0, this.maxBatchSize);
     this.commitBatch(batch);
     if (this.queue.length > 0) this.flushHandle = setImmediate(this.flushOneBatch);
   };
@@ -347,7 +355,8 @@ export class SqliteEventStore implements EventStore {
     try {
       const recordedAt = this.clock().toISOString();
       const heads = new Map<string, StreamHead>();
-      for (const pending of batch) outcomes.push(this.applyAppend(write, pending, this.headOf(pending.streamId, heads), recordedAt));
+      for (const pending of batch)
+        outcomes.push(this.applyAppend(write, pending, this.headOf(pending.streamId, heads), recordedAt));
       for (const [streamId, head] of heads) {
         if (head.dirty) write.upsertStream.run(streamId, head.revision, head.chain);
       }
@@ -454,7 +463,12 @@ export class SqliteEventStore implements EventStore {
    * Only for an exact or `no_stream` expectation: with `any` there is nothing to compare against, so
    * retries that must not duplicate events should state their expected revision.
    */
-  private idempotentReplay(write: WriteStatements, pending: PendingAppend, wanted: number, head: StreamHead): AppendResult | null {
+  private idempotentReplay(
+    write: WriteStatements,
+    pending: PendingAppend,
+    wanted: number,
+    head: StreamHead,
+  ): AppendResult | null {
     const count = pending.events.length;
     if (head.revision < wanted + count) return null;
     const rows = write.eventIdsAfter.all(pending.streamId, wanted, count) as unknown as [string, number][];
@@ -524,7 +538,9 @@ export class SqliteEventStore implements EventStore {
       if (typeCount > 0) conditions.push(`type IN (${Array.from({ length: typeCount }, () => '?').join(', ')})`);
       // substr/length count characters, so any prefix works (LIKE would need escaping of % and _).
       if (prefixCount > 0) {
-        conditions.push(`(${Array.from({ length: prefixCount }, () => 'substr(stream_id, 1, length(?)) = ?').join(' OR ')})`);
+        conditions.push(
+          `(${Array.from({ length: prefixCount }, () => 'substr(stream_id, 1, length(?)) = ?').join(' OR ')})`,
+        );
       }
       statement = this.db.prepare(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
@@ -564,7 +580,11 @@ export class SqliteEventStore implements EventStore {
     });
     for (const [position, , revision, id, type, schemaVersion, dataText, metadataText, , chain] of rows) {
       if (revision !== checked) {
-        return broken(revision, position, `expected revision ${checked} here: an event was removed, inserted or renumbered`);
+        return broken(
+          revision,
+          position,
+          `expected revision ${checked} here: an event was removed, inserted or renumbered`,
+        );
       }
       let data: unknown;
       let metadata: unknown;
@@ -574,15 +594,28 @@ export class SqliteEventStore implements EventStore {
       } catch {
         return broken(revision, position, 'stored data or metadata is not valid JSON');
       }
-      const expected = chainLink(this.chainKey, previous, { streamId, revision, id, type, schemaVersion, data, metadata });
-      if (expected !== chain) return broken(revision, position, 'chain value does not match: the event or its predecessor was changed');
+      const expected = chainLink(this.chainKey, previous, {
+        streamId,
+        revision,
+        id,
+        type,
+        schemaVersion,
+        data,
+        metadata,
+      });
+      if (expected !== chain)
+        return broken(revision, position, 'chain value does not match: the event or its predecessor was changed');
       previous = expected;
       checked += 1;
     }
     const stream = this.read.streamRow.get(streamId) as StreamRow | undefined;
     if (stream !== undefined && stream.deleted === 0) {
       if (stream.revision !== checked - 1) {
-        return broken(checked, null, `stream head says revision ${stream.revision} but the stored events end at ${checked - 1}`);
+        return broken(
+          checked,
+          null,
+          `stream head says revision ${stream.revision} but the stored events end at ${checked - 1}`,
+        );
       }
       if (stream.chain !== previous) return broken(checked - 1, null, 'stream head chain differs from the last event');
     }
@@ -597,12 +630,14 @@ export class SqliteEventStore implements EventStore {
 
   private initialise(inMemory: boolean): void {
     const mode = this.db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string } | undefined;
-    if (!inMemory && mode?.journal_mode !== 'wal') throw new Error(`SqliteEventStore: WAL mode refused (${mode?.journal_mode})`);
+    if (!inMemory && mode?.journal_mode !== 'wal')
+      throw new Error(`SqliteEventStore: WAL mode refused (${mode?.journal_mode})`);
     this.db.exec('PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;');
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const version = this.userVersion();
-      if (version > SCHEMA_VERSION) throw new Error(`SqliteEventStore: schema version ${version} is newer than this code (${SCHEMA_VERSION})`);
+      if (version > SCHEMA_VERSION)
+        throw new Error(`SqliteEventStore: schema version ${version} is newer than this code (${SCHEMA_VERSION})`);
       if (version < SCHEMA_VERSION) {
         this.db.exec(SCHEMA_SQL);
         this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
@@ -617,7 +652,9 @@ export class SqliteEventStore implements EventStore {
   private checkSchema(): void {
     const version = this.userVersion();
     if (version !== SCHEMA_VERSION) {
-      throw new Error(`SqliteEventStore: no event store of schema version ${SCHEMA_VERSION} in this file (found ${version})`);
+      throw new Error(
+        `SqliteEventStore: no event store of schema version ${SCHEMA_VERSION} in this file (found ${version})`,
+      );
     }
   }
 

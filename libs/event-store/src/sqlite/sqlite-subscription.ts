@@ -1,4 +1,10 @@
-import type { EventFilter, ReadAllPage, SubscribeOptions, Subscription, SubscriptionBatch } from '../event-store.port.js';
+import type {
+  EventFilter,
+  ReadAllPage,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionBatch,
+} from '../event-store.port.js';
 
 /** What a subscription needs from the store that created it. */
 export interface SubscriptionSource {
@@ -34,7 +40,8 @@ export class SqliteSubscription implements Subscription, AsyncIterator<Subscript
   constructor(source: SubscriptionSource, options: SubscribeOptions) {
     const batchSize = options.batchSize ?? 1000;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
-    if (!Number.isSafeInteger(options.after) || options.after < 0) throw new RangeError('after must be an integer >= 0');
+    if (!Number.isSafeInteger(options.after) || options.after < 0)
+      throw new RangeError('after must be an integer >= 0');
     this.source = source;
     this.filter = options.filter;
     this.batchSize = batchSize;

@@ -57,12 +57,23 @@ describeWithContainers('MongoKeyStore (MongoDB 8.0 replica set in a container)',
       const client = await MongoClient.connect(uri());
       try {
         const { key } = await store.getOrCreate('review:plain');
-        const raw = await client.db(database).collection('data_keys').findOne({ _id: 'review:plain' as never });
+        const raw = await client
+          .db(database)
+          .collection('data_keys')
+          .findOne({ _id: 'review:plain' as never });
         expect(raw).not.toBeNull();
         expect(JSON.stringify(raw)).not.toContain(Buffer.from(key).toString('base64'));
         await store.destroy('review:plain');
-        expect(await client.db(database).collection('data_keys').countDocuments({ _id: 'review:plain' as never })).toBe(0);
-        const tombstone = await client.db(database).collection('destroyed_keys').findOne({ _id: 'review:plain' as never });
+        expect(
+          await client
+            .db(database)
+            .collection('data_keys')
+            .countDocuments({ _id: 'review:plain' as never }),
+        ).toBe(0);
+        const tombstone = await client
+          .db(database)
+          .collection('destroyed_keys')
+          .findOne({ _id: 'review:plain' as never });
         expect(Object.keys(tombstone ?? {}).sort()).toEqual(['_id', 'destroyedAt']);
       } finally {
         await client.close();

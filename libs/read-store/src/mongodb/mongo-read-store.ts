@@ -149,7 +149,10 @@ export class MongoDocumentStore implements DocumentStore {
    * reduced to the last one per document first, because an unordered bulk write may run a put and a
    * delete of the same `_id` in either order; the reduced batch means what applying it in order means.
    */
-  async commit(writes: readonly DocumentWrite[], checkpoint: { readonly name: string; readonly position: number }): Promise<void> {
+  async commit(
+    writes: readonly DocumentWrite[],
+    checkpoint: { readonly name: string; readonly position: number },
+  ): Promise<void> {
     const byCollection = reduceWrites(writes);
     const updatedAt = this.checkpoints.now();
     await this.client.withSession(async (session: ClientSession) => {
@@ -231,7 +234,8 @@ export class MongoCheckpointStore implements CheckpointStore {
   /** @internal for `MongoDocumentStore.commit`: inside its transaction when a session is given. */
   async saveIn(name: string, position: number, updatedAt: string, session: ClientSession | undefined): Promise<void> {
     requireName(name, 'checkpoint');
-    if (!Number.isSafeInteger(position) || position < 0) throw new RangeError(`checkpoint ${name}: position must be an integer >= 0`);
+    if (!Number.isSafeInteger(position) || position < 0)
+      throw new RangeError(`checkpoint ${name}: position must be an integer >= 0`);
     await this.collection.updateOne({ _id: name }, { $set: { position, updatedAt } }, { upsert: true, session });
   }
 }
