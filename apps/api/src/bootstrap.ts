@@ -6,6 +6,8 @@ import type { AppConfig } from '../../../libs/application/src/config.js';
 import { systemClock, uuidV7Ids, type Clock } from '../../../libs/application/src/clock.js';
 import { openInfrastructure } from '../../../libs/composition/src/infrastructure.js';
 import { startProjections } from '../../../libs/composition/src/projections.js';
+import { startReactors } from '../../../libs/composition/src/reactor-catalogue.js';
+import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
 import { AppModule } from './app.module.js';
 import { createJsonLogger } from './logging/json-logger.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -30,12 +32,21 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     const projections = await startProjections(config, infrastructure, logger === false ? undefined : logger, {
       inProcess: options.projectionsInProcess ?? false,
     });
+    const clock = options.clock ?? systemClock;
+    const pipeline = new CommandPipeline(infrastructure.eventStore, clock, uuidV7Ids, config.rulesVersion);
+    // Embedded mode runs the reactors here; in server mode the projector runs them (one per process set).
+    const reactors =
+      config.stores.kind === 'embedded'
+        ? startReactors({ config, infrastructure, pipeline, clock, ids: uuidV7Ids }, logger === false ? undefined : logger)
+        : { stop: () => Promise.resolve() };
     const runtime: Runtime = {
       config,
       infrastructure,
       projections,
-      clock: options.clock ?? systemClock,
+      clock,
       ids: uuidV7Ids,
+      pipeline,
+      reactors,
       signingSecret: config.auth.kind === 'local-secret' ? loadSigningSecret(config.dataDir) : null,
     };
     const app = await NestFactory.create(AppModule.forRoot(runtime), { logger, bodyParser: true, abortOnError: false });

@@ -3,6 +3,9 @@ import { ConfigurationError, loadConfig } from '../../../libs/application/src/co
 import { openInfrastructure } from '../../../libs/composition/src/infrastructure.js';
 import { projections } from '../../../libs/composition/src/projection-catalogue.js';
 import { ProjectionRunner } from '../../../libs/projections/src/projection-runner.js';
+import { startReactors } from '../../../libs/composition/src/reactor-catalogue.js';
+import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
+import { systemClock, uuidV7Ids } from '../../../libs/application/src/clock.js';
 
 /**
  * Server mode's projection worker: follows KurrentDB and writes MongoDB read models. Several projector
@@ -41,6 +44,8 @@ export async function runProjector(): Promise<void> {
     },
   });
   runner.start();
+  const pipeline = new CommandPipeline(infrastructure.eventStore, systemClock, uuidV7Ids, config.rulesVersion);
+  const reactors = startReactors({ config, infrastructure, pipeline, clock: systemClock, ids: uuidV7Ids }, logger);
   logger.log({
     message: 'Projektor gestartet / projector started',
     owner: runner.owner,
@@ -58,6 +63,7 @@ export async function runProjector(): Promise<void> {
     stopping = true;
     logger.log({ message: 'shutting down', signal });
     clearInterval(report);
+    await reactors.stop();
     await runner.stop();
     await infrastructure.close();
     process.exit(0);

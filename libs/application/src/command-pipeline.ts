@@ -2,6 +2,7 @@ import type { Decider, DomainEvent } from '../../domain/src/shared/decider.js';
 import type { EventStore, NewEvent } from '../../event-store/src/event-store.port.js';
 import type { Clock, IdGenerator } from './clock.js';
 import { NotFoundError, PreconditionFailedError } from './errors.js';
+import { berlinDate } from './berlin-time.js';
 
 /** Everything the pipeline needs to know about one aggregate type. */
 export interface AggregateType<Command, State, Event extends DomainEvent> {
@@ -65,9 +66,11 @@ export class CommandPipeline {
     for (const event of history)
       state = aggregate.decider.evolve(state, { type: event.type, data: event.data } as Event);
 
-    const now = this.clock.now().toISOString();
+    const instant = this.clock.now();
+    const now = instant.toISOString();
     const decided = aggregate.decider.decide(request.command, state, {
       now,
+      today: berlinDate(instant),
       actor: request.context.actor,
       tenant: request.context.tenant,
     });

@@ -17,5 +17,8 @@ export const DEFAULT_RULES: RuleDefaults = {
     retentionMonths: 12, // 000:92
     reportDueDay: 15, // 000:91
     deputiesReview: true, // 002:92
+    excludeDrawnWithinMonths: 6, // our default (issue: cases drawn in the last N months are skipped)
+    coverageRule: 'least-recently-covered', // 003:64–68: every customer group stays covered
+    section16aConsent: null, // 003:53: excluded unless the Trägerversammlung consented
   },
 };

@@ -2,6 +2,13 @@ import type { AppConfig } from '../../application/src/config.js';
 import type { ProjectionDefinition } from '../../projections/src/projection.js';
 import type { ProjectionStores, ProjectionWorkerContext } from '../../projections/src/projection-worker-protocol.js';
 import { programmesProjection } from '../../projections/src/read-models/programmes.projection.js';
+import { DASHBOARDS_READ_MODELS } from '../../projections/src/read-models/dashboards/index.js';
+import { MEASURES_READ_MODELS } from '../../projections/src/read-models/measures/index.js';
+import { ORGANISATION_READ_MODELS } from '../../projections/src/read-models/organisation/index.js';
+import { QUESTIONNAIRES_READ_MODELS } from '../../projections/src/read-models/questionnaires/index.js';
+import { REPORTS_READ_MODELS } from '../../projections/src/read-models/reports/index.js';
+import { REVIEWS_READ_MODELS } from '../../projections/src/read-models/reviews/index.js';
+import { SAMPLING_READ_MODELS } from '../../projections/src/read-models/sampling/index.js';
 import { openInfrastructure } from './infrastructure.js';
 
 /**
@@ -9,7 +16,16 @@ import { openInfrastructure } from './infrastructure.js';
  * thread imports this module by URL (see `projection-worker-protocol.ts`); the projector app and the
  * in-process host import it directly.
  */
-export const projections: readonly ProjectionDefinition[] = [programmesProjection];
+export const projections: readonly ProjectionDefinition[] = [
+  programmesProjection,
+  ...ORGANISATION_READ_MODELS,
+  ...QUESTIONNAIRES_READ_MODELS,
+  ...SAMPLING_READ_MODELS,
+  ...REVIEWS_READ_MODELS,
+  ...MEASURES_READ_MODELS,
+  ...REPORTS_READ_MODELS,
+  ...DASHBOARDS_READ_MODELS,
+];
 
 export async function openStores(config: unknown, _context: ProjectionWorkerContext): Promise<ProjectionStores> {
   // Projection processes only read events: the writer connection belongs to the command side.

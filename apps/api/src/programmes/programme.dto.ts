@@ -33,6 +33,16 @@ export class ErrorRatePolicyDto {
   tolerancePercent?: number;
 }
 
+/** The Trägerversammlung's dated consent to review § 16a SGB II cases (003:53). */
+export class Section16aConsentDto {
+  @ApiProperty({ example: '2026-01-20' })
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  date!: string;
+
+  @ApiProperty({ description: 'Beschluss / decision reference' }) @IsString() @Length(1, 200) decision!: string;
+}
+
 /** A programme's settings. Numbers left out default from the rule configuration (`DEFAULT_RULES`). */
 export class ProgrammeSettingsDto {
   @ApiProperty() @IsString() @Length(1, 200) title!: string;
@@ -54,6 +64,17 @@ export class ProgrammeSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(120) retentionMonths?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(28) reportDueDay?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() deputiesReview?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(60) excludeDrawnWithinMonths?: number;
+  @ApiPropertyOptional({ enum: ['least-recently-covered'] })
+  @IsOptional()
+  @IsIn(['least-recently-covered'])
+  coverageRule?: 'least-recently-covered';
+  @ApiPropertyOptional({ type: () => Section16aConsentDto, nullable: true })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => Section16aConsentDto)
+  section16aConsent?: Section16aConsentDto | null;
 }
 
 /** A revision may change any field; each is optional (validation rules inherited, `IsOptional` added). */

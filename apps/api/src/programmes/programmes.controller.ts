@@ -59,6 +59,11 @@ export class ProgrammesController {
       retentionMonths: body.settings.retentionMonths ?? defaults.retentionMonths,
       reportDueDay: body.settings.reportDueDay ?? defaults.reportDueDay,
       deputiesReview: body.settings.deputiesReview ?? defaults.deputiesReview,
+      excludeDrawnWithinMonths: body.settings.excludeDrawnWithinMonths ?? defaults.excludeDrawnWithinMonths,
+      coverageRule: body.settings.coverageRule ?? defaults.coverageRule,
+      section16aConsent: body.settings.section16aConsent
+        ? { date: body.settings.section16aConsent.date, decision: body.settings.section16aConsent.decision }
+        : defaults.section16aConsent,
     };
     const note = body.note === undefined ? null : await this.envelope.seal(programmeKeyId(programmeId), body.note);
     const result = await this.commands.execute(

@@ -15,6 +15,7 @@ export class RuntimeLifecycle implements OnApplicationShutdown {
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log({ message: 'shutting down', signal: signal ?? null });
+    await this.runtime.reactors.stop();
     await this.runtime.projections.stop();
     await this.runtime.infrastructure.close();
     this.logger.log({ message: 'stores closed' });

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../../../../libs/application/src/config.js';
 import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
 import type { Infrastructure } from '../../../../libs/composition/src/infrastructure.js';
+import type { CommandPipeline } from '../../../../libs/application/src/command-pipeline.js';
 import type { ProjectionsPort } from './projections.port.js';
 
 /** What the composition root hands the Nest module: opened stores and the projection machinery. */
@@ -10,6 +11,9 @@ export interface Runtime {
   readonly projections: ProjectionsPort & { stop(): Promise<void> };
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  readonly pipeline: CommandPipeline;
+  /** Durable reactors running in this process (embedded mode); stopped before the stores close. */
+  readonly reactors: { stop(): Promise<void> };
   /** HS256 secret (embedded default) — absent when tokens are verified through a JWKS URL. */
   readonly signingSecret: Uint8Array | null;
 }

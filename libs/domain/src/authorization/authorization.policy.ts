@@ -1,3 +1,12 @@
+import { DASHBOARD_RULES } from './rules/dashboard.rules.js';
+import { MEASURE_RULES } from './rules/measure.rules.js';
+import { ORGANISATION_RULES } from './rules/organisation.rules.js';
+import { PLATFORM_RULES } from './rules/platform.rules.js';
+import { QUESTIONNAIRE_RULES } from './rules/questionnaire.rules.js';
+import { REPORT_RULES } from './rules/report.rules.js';
+import { REVIEW_RULES } from './rules/review.rules.js';
+import { SAMPLING_RULES } from './rules/sampling.rules.js';
+
 /**
  * The one authorisation policy. Pure: the HTTP guard asks it whether a role may perform an action at
  * all (403 otherwise); handlers ask it again with the resource in hand, and a resource outside the
@@ -46,32 +55,19 @@ export type Scope = 'tenant' | 'unit' | 'own-team' | 'technical' | 'none';
 /** Which roles may perform an action and how far they reach. A role that is not listed is denied. */
 export type Rule = Readonly<Partial<Record<Role, Scope>>>;
 
-const EVERY_EMPLOYEE_OF_THE_TENANT = {
-  team_lead: 'tenant',
-  deputy: 'tenant',
-  area_head: 'tenant',
-  management: 'tenant',
-  legal: 'tenant',
-  regional: 'tenant',
-  central: 'tenant',
-  auditor: 'tenant',
-  employee: 'tenant',
-} as const satisfies Rule;
-
 /**
- * The registry of actions. Adding an action is one line here; `Action` and the generated matrix tests
- * follow from it.
+ * The registry of actions, one rule table per context under `rules/`. Adding an action is one line
+ * there; `Action` and the generated matrix tests follow from it.
  */
 export const POLICY = {
-  // Area heads maintain their area's programmes; management decides changes for the whole Jobcenter.
-  'programme.define': { area_head: 'unit', management: 'tenant' },
-  'programme.revise': { area_head: 'unit', management: 'tenant' },
-  // Transparency (000:77): programmes and who supervises are visible to every employee.
-  'programme.read': EVERY_EMPLOYEE_OF_THE_TENANT,
-  'operator.projections.read': { operator: 'technical' },
-  'operator.projections.rebuild': { operator: 'technical' },
-  // Auditors verify their Jobcenter's streams; operators check the integrity of the store as a whole.
-  'audit.verify-chain': { auditor: 'tenant', operator: 'technical' },
+  ...PLATFORM_RULES,
+  ...ORGANISATION_RULES,
+  ...QUESTIONNAIRE_RULES,
+  ...SAMPLING_RULES,
+  ...REVIEW_RULES,
+  ...MEASURE_RULES,
+  ...REPORT_RULES,
+  ...DASHBOARD_RULES,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

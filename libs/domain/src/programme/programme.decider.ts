@@ -44,6 +44,8 @@ function validateSettings(settings: ProgrammeSettings): void {
     problems.reportDueDay = 'must be a day between 1 and 28';
   if (!Number.isInteger(settings.reviewDeadlineDaysAfterMonth) || settings.reviewDeadlineDaysAfterMonth < 0)
     problems.reviewDeadlineDaysAfterMonth = 'must be a whole number of at least 0';
+  if (!Number.isInteger(settings.excludeDrawnWithinMonths) || settings.excludeDrawnWithinMonths < 0)
+    problems.excludeDrawnWithinMonths = 'must be a whole number of at least 0';
   if (
     settings.errorRatePolicy.kind === 'collect' &&
     !(settings.errorRatePolicy.tolerancePercent > 0 && settings.errorRatePolicy.tolerancePercent < 100)

@@ -3,7 +3,9 @@ import { DomainError } from '../shared/domain-error.js';
 import { programmeDecider, type ProgrammeCommand } from './programme.decider.js';
 import type { ProgrammeEvent, ProgrammeSettings, StaffCouncilParticipation } from './programme.events.js';
 
-const context = { now: '2026-01-05T09:00:00.000Z', actor: { userId: 'u1', role: 'area_head' }, tenant: 'jc-a' };
+const context = {
+  now: '2026-01-05T09:00:00.000Z',
+  today: '2026-01-05', actor: { userId: 'u1', role: 'area_head' }, tenant: 'jc-a' };
 const settings: ProgrammeSettings = {
   title: 'Verlaufsbezogene Kundenbetrachtung',
   areaId: 'area-mi',
@@ -16,6 +18,9 @@ const settings: ProgrammeSettings = {
   retentionMonths: 12,
   reportDueDay: 15,
   deputiesReview: true,
+  excludeDrawnWithinMonths: 6,
+  coverageRule: 'least-recently-covered',
+  section16aConsent: null,
 };
 const define: ProgrammeCommand = {
   type: 'DefineProgramme',

@@ -26,6 +26,12 @@ export interface ProgrammeSettings {
   /** Day of the month after the quarter on which the quarterly report is due. */
   readonly reportDueDay: number;
   readonly deputiesReview: boolean;
+  /** Cases drawn for this programme within the last N months are skipped (default 6). */
+  readonly excludeDrawnWithinMonths: number;
+  /** With more customer groups than n, which groups get a guaranteed case (the draw records it). */
+  readonly coverageRule: 'least-recently-covered';
+  /** The Trägerversammlung's dated consent to review § 16a SGB II cases (003:53); null: excluded. */
+  readonly section16aConsent: { readonly date: string; readonly decision: string } | null;
 }
 
 /** Settings whose change alters the sampling procedure: the staff council takes part first (003:68). */
@@ -33,6 +39,9 @@ export const SAMPLING_SETTINGS = [
   'minimumCasesPerTeamLead',
   'drawnBy',
   'customerProcess',
+  'excludeDrawnWithinMonths',
+  'coverageRule',
+  'section16aConsent',
 ] as const satisfies readonly (keyof ProgrammeSettings)[];
 
 export interface StaffCouncilParticipation {

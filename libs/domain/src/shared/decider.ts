@@ -11,6 +11,8 @@ export interface DomainEvent<Type extends string = string, Data = unknown> {
 export interface DecisionContext {
   /** Server time when the command arrived (ISO 8601). */
   readonly now: string;
+  /** The Europe/Berlin calendar date of `now` (`yyyy-mm-dd`): months, quarters and deadlines use it. */
+  readonly today: string;
   readonly actor: { readonly userId: string; readonly role: string };
   readonly tenant: string;
 }

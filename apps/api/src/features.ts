@@ -1,0 +1,18 @@
+import { DashboardsModule } from './dashboards/dashboards.module.js';
+import { MeasuresModule } from './measures/measures.module.js';
+import { OrganisationModule } from './organisation/organisation.module.js';
+import { QuestionnairesModule } from './questionnaires/questionnaires.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { ReviewsModule } from './reviews/reviews.module.js';
+import { SamplingModule } from './sampling/sampling.module.js';
+
+/** The Fachaufsicht feature modules, each owning its controllers and query services. */
+export const FEATURE_MODULES = [
+  OrganisationModule,
+  QuestionnairesModule,
+  SamplingModule,
+  ReviewsModule,
+  MeasuresModule,
+  ReportsModule,
+  DashboardsModule,
+];

@@ -1,0 +1,50 @@
+import type { LoggerService } from '@nestjs/common';
+import type { AppConfig } from '../../application/src/config.js';
+import type { Clock, IdGenerator } from '../../application/src/clock.js';
+import type { CommandPipeline } from '../../application/src/command-pipeline.js';
+import { ReactorRunner, type ReactorDefinition, type ReactorStatus } from '../../projections/src/reactor.js';
+import type { Infrastructure } from './infrastructure.js';
+
+/** What reactors may use: they act only through commands on the pipeline (idempotent by design). */
+export interface ReactorDependencies {
+  readonly config: AppConfig;
+  readonly infrastructure: Infrastructure;
+  readonly pipeline: CommandPipeline;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+}
+
+/** The one list of durable reactors (process managers). */
+export function reactorDefinitions(_dependencies: ReactorDependencies): readonly ReactorDefinition[] {
+  return [];
+}
+
+export interface RunningReactors {
+  status(): readonly ReactorStatus[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every reactor from its checkpoint. Embedded mode runs them in the API process (they issue
+ * short, group-committed appends); server mode runs them in the projector.
+ */
+export function startReactors(dependencies: ReactorDependencies, logger?: LoggerService): RunningReactors {
+  const runners = reactorDefinitions(dependencies).map(
+    (reactor) =>
+      new ReactorRunner({
+        reactor,
+        eventStore: dependencies.infrastructure.eventStore,
+        checkpointStore: dependencies.infrastructure.checkpoints,
+        onPoison: (report) => {
+          logger?.error({ message: 'reactor poison event', ...report });
+        },
+      }),
+  );
+  for (const runner of runners) runner.start();
+  return {
+    status: () => runners.map((runner) => runner.status()),
+    stop: async () => {
+      await Promise.all(runners.map((runner) => runner.stop()));
+    },
+  };
+}
