@@ -1,6 +1,7 @@
 import type { Decider, DomainEvent } from '../../domain/src/shared/decider.js';
 import type { EventStore, NewEvent } from '../../event-store/src/event-store.port.js';
 import type { Clock, IdGenerator } from './clock.js';
+import { WrongExpectedRevisionError } from '../../event-store/src/errors.js';
 import { NotFoundError, PreconditionFailedError } from './errors.js';
 import { berlinDate } from './berlin-time.js';
 
@@ -36,35 +37,85 @@ export interface CommandResult {
   readonly position: number | null;
 }
 
+/** A stream's folded state as of `revision`, remembered between commands. */
+interface CachedState {
+  readonly revision: number;
+  readonly tenant: string;
+  readonly state: unknown;
+}
+
+export interface CommandPipelineOptions {
+  /** Streams whose folded state is kept in memory (LRU); 0 reads and folds every stream on every command. */
+  readonly stateCacheSize?: number;
+}
+
 /**
  * The one command pipeline: read stream → fold → decide (pure) → append with the expected revision.
  * A concurrent writer between read and append makes the append fail (409), never a silent overwrite.
+ *
+ * The folded state of recently used streams is cached with its revision, so a command usually skips the
+ * read. That is safe because the append names the cached revision as the expected one: if anything
+ * else wrote the stream meanwhile (another instance, a reactor), the append is refused, the entry is
+ * dropped and the command runs once more on a fresh read.
  */
 export class CommandPipeline {
+  private readonly cache = new Map<string, CachedState>();
+  private readonly cacheSize: number;
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly rulesVersion: string,
-  ) {}
+    options: CommandPipelineOptions = {},
+  ) {
+    this.cacheSize = options.stateCacheSize ?? 10_000;
+  }
 
   async execute<Command, State, Event extends DomainEvent>(
     aggregate: AggregateType<Command, State, Event>,
     request: CommandRequest<Command>,
   ): Promise<CommandResult> {
     const streamId = aggregate.streamId(request.aggregateId);
+    const cached = this.cache.get(streamId);
+    if (cached) {
+      try {
+        return await this.decideAndAppend(aggregate, request, streamId, cached);
+      } catch (error) {
+        this.cache.delete(streamId);
+        // Only a stale cache is retried; every other refusal is the command's answer.
+        if (!(error instanceof WrongExpectedRevisionError) && !(error instanceof PreconditionFailedError)) throw error;
+      }
+    }
+    return this.decideAndAppend(aggregate, request, streamId, await this.load(aggregate, streamId));
+  }
+
+  private async load<Command, State, Event extends DomainEvent>(
+    aggregate: AggregateType<Command, State, Event>,
+    streamId: string,
+  ): Promise<CachedState | null> {
     const history = await this.store.readStream(streamId);
     const first = history[0];
-    // Streams of another tenant do not exist for this caller (404, never a hint that they exist).
-    if (first && first.metadata.tenant !== request.context.tenant)
-      throw new NotFoundError(`${aggregate.name} ${request.aggregateId}`);
-    const current = history.length > 0 ? history[history.length - 1]!.revision : null;
-    if (request.expectedRevision !== undefined && request.expectedRevision !== current)
-      throw new PreconditionFailedError(request.expectedRevision, current);
-
+    if (!first) return null;
     let state = aggregate.decider.initialState();
     for (const event of history)
       state = aggregate.decider.evolve(state, { type: event.type, data: event.data } as Event);
+    return { revision: history[history.length - 1]!.revision, tenant: first.metadata.tenant, state };
+  }
+
+  private async decideAndAppend<Command, State, Event extends DomainEvent>(
+    aggregate: AggregateType<Command, State, Event>,
+    request: CommandRequest<Command>,
+    streamId: string,
+    loaded: CachedState | null,
+  ): Promise<CommandResult> {
+    // Streams of another tenant do not exist for this caller (404, never a hint that they exist).
+    if (loaded && loaded.tenant !== request.context.tenant)
+      throw new NotFoundError(`${aggregate.name} ${request.aggregateId}`);
+    const current = loaded?.revision ?? null;
+    if (request.expectedRevision !== undefined && request.expectedRevision !== current)
+      throw new PreconditionFailedError(request.expectedRevision, current);
+    const state = loaded ? (loaded.state as State) : aggregate.decider.initialState();
 
     const instant = this.clock.now();
     const now = instant.toISOString();
@@ -92,6 +143,16 @@ export class CommandPipeline {
       metadata,
     }));
     const appended = await this.store.append(streamId, newEvents, { expectedRevision: current ?? 'no_stream' });
+    let next = state;
+    for (const event of decided) next = aggregate.decider.evolve(next, event);
+    this.remember(streamId, { revision: appended.revision, tenant: request.context.tenant, state: next });
     return { id: request.aggregateId, revision: appended.revision, position: appended.position };
+  }
+
+  private remember(streamId: string, entry: CachedState): void {
+    if (this.cacheSize === 0) return;
+    this.cache.delete(streamId);
+    this.cache.set(streamId, entry);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 }

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
+import { programmeDecider } from '../../domain/src/programme/programme.decider.js';
+import {
+  PROGRAMME_EVENT_SCHEMAS,
+  programmeStreamId,
+  type ProgrammeSettings,
+} from '../../domain/src/programme/programme.events.js';
+import { DEFAULT_RULES } from './rules.js';
+import { CommandPipeline, type AggregateType, type CommandContext } from './command-pipeline.js';
+import { uuidV7Ids } from './clock.js';
+import { NotFoundError, PreconditionFailedError } from './errors.js';
+
+const programme: AggregateType<
+  Parameters<typeof programmeDecider.decide>[0],
+  ReturnType<typeof programmeDecider.initialState>,
+  Parameters<typeof programmeDecider.evolve>[1]
+> = {
+  name: 'programme',
+  decider: programmeDecider,
+  schemas: PROGRAMME_EVENT_SCHEMAS,
+  streamId: programmeStreamId,
+};
+const settings: ProgrammeSettings = {
+  ...DEFAULT_RULES.programme,
+  title: 'Prüfplan',
+  areaId: 'leistung',
+  customerProcess: 'leistung-laufend',
+  questionnaireId: null,
+};
+const context = (tenant = 'jc-a'): CommandContext => ({
+  tenant,
+  actor: { userId: 'u1', role: 'area_head' },
+  correlationId: 'c1',
+  causationId: null,
+});
+const clock = { now: () => new Date('2026-05-04T08:00:00Z') };
+const define = (id: string) => ({
+  aggregateId: id,
+  command: { type: 'DefineProgramme' as const, programmeId: id, settings, reason: 'Einführung', note: null },
+  context: context(),
+});
+const revise = (id: string, title: string, expectedRevision?: number) => ({
+  aggregateId: id,
+  ...(expectedRevision === undefined ? {} : { expectedRevision }),
+  command: {
+    type: 'ReviseProgramme' as const,
+    programmeId: id,
+    changes: { title },
+    reason: 'r',
+    staffCouncil: null,
+    note: null,
+  },
+  context: context(),
+});
+
+describe('CommandPipeline', () => {
+  let store: SqliteEventStore;
+
+  beforeEach(async () => {
+    store = await SqliteEventStore.open({ file: ':memory:', chainKey: randomBytes(32) });
+  });
+  afterEach(() => store.close());
+
+  it('decides on the folded stream and appends with the expected revision, stamping metadata', async () => {
+    const pipeline = new CommandPipeline(store, clock, uuidV7Ids, '2026.1');
+    const id = uuidV7Ids.next();
+    expect(await pipeline.execute(programme, define(id))).toMatchObject({ id, revision: 0 });
+    expect(await pipeline.execute(programme, revise(id, 'Neu', 0))).toMatchObject({ revision: 1 });
+    const events = await store.readStream(programmeStreamId(id));
+    expect(events.map((event) => event.type)).toEqual(['ProgrammeDefined', 'ProgrammeRevised']);
+    expect(events[1]!.metadata).toEqual({
+      occurredAt: '2026-05-04T08:00:00.000Z',
+      actor: { userId: 'u1', role: 'area_head' },
+      tenant: 'jc-a',
+      correlationId: 'c1',
+      causationId: null,
+      rulesVersion: '2026.1',
+    });
+  });
+
+  it('refuses a stale If-Match with 412 semantics and writes nothing', async () => {
+    const pipeline = new CommandPipeline(store, clock, uuidV7Ids, '2026.1');
+    const id = uuidV7Ids.next();
+    await pipeline.execute(programme, define(id));
+    await expect(pipeline.execute(programme, revise(id, 'Neu', 5))).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await store.readStream(programmeStreamId(id))).toHaveLength(1);
+  });
+
+  it('treats another tenant’s stream as not found', async () => {
+    const pipeline = new CommandPipeline(store, clock, uuidV7Ids, '2026.1');
+    const id = uuidV7Ids.next();
+    await pipeline.execute(programme, define(id));
+    await expect(pipeline.execute(programme, { ...revise(id, 'x'), context: context('jc-b') })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
+  it('recovers from a stale cached state when another writer appended meanwhile (no lost update)', async () => {
+    const first = new CommandPipeline(store, clock, uuidV7Ids, '2026.1');
+    const second = new CommandPipeline(store, clock, uuidV7Ids, '2026.1');
+    const id = uuidV7Ids.next();
+    await first.execute(programme, define(id)); // `first` caches revision 0
+    await second.execute(programme, revise(id, 'Von B')); // revision 1, behind `first`'s back
+    // `first` decides on its cache, the append is refused, it re-reads and decides again on revision 1.
+    expect(await first.execute(programme, revise(id, 'Von A'))).toMatchObject({ revision: 2 });
+    const revisions = (await store.readStream(programmeStreamId(id))).map(
+      (event) => (event.data as { revision?: number }).revision,
+    );
+    expect(revisions).toEqual([undefined, 1, 2]);
+  });
+
+  it('gives the same answers without a state cache', async () => {
+    const pipeline = new CommandPipeline(store, clock, uuidV7Ids, '2026.1', { stateCacheSize: 0 });
+    const id = uuidV7Ids.next();
+    await pipeline.execute(programme, define(id));
+    await expect(pipeline.execute(programme, define(id))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    expect(await pipeline.execute(programme, revise(id, 'Neu'))).toMatchObject({ revision: 1 });
+  });
+});
