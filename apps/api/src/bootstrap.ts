@@ -28,17 +28,24 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const logger = options.logger ?? createJsonLogger(config.logLevel);
   const infrastructure = await openInfrastructure(config);
+  // Whatever started is stopped again if a later step fails, so a failed start leaves nothing running.
+  const started: { stop(): Promise<void> }[] = [];
   try {
     const projections = await startProjections(config, infrastructure, logger === false ? undefined : logger, {
       inProcess: options.projectionsInProcess ?? false,
     });
+    started.push(projections);
     const clock = options.clock ?? systemClock;
     const pipeline = new CommandPipeline(infrastructure.eventStore, clock, uuidV7Ids, config.rulesVersion);
     // Embedded mode runs the reactors here; in server mode the projector runs them (one per process set).
     const reactors =
       config.stores.kind === 'embedded'
-        ? startReactors({ config, infrastructure, pipeline, clock, ids: uuidV7Ids }, logger === false ? undefined : logger)
+        ? startReactors(
+            { config, infrastructure, pipeline, clock, ids: uuidV7Ids },
+            logger === false ? undefined : logger,
+          )
         : { stop: () => Promise.resolve() };
+    started.push(reactors);
     const runtime: Runtime = {
       config,
       infrastructure,
@@ -50,6 +57,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       signingSecret: config.auth.kind === 'local-secret' ? loadSigningSecret(config.dataDir) : null,
     };
     const app = await NestFactory.create(AppModule.forRoot(runtime), { logger, bodyParser: true, abortOnError: false });
+    started.push({ stop: () => app.close() });
     app.enableShutdownHooks();
     const document = SwaggerModule.createDocument(
       app,
@@ -65,6 +73,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
     return app;
   } catch (error) {
+    for (const component of started.reverse()) await component.stop().catch(() => undefined);
     await infrastructure.close().catch(() => undefined);
     throw error;
   }

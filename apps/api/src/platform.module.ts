@@ -1,5 +1,4 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
 import { ExecuteCommandHandler } from './commands/execute-command.js';
 import { IdempotencyService } from './commands/idempotency.service.js';
 import { MetricsService } from './metrics/metrics.service.js';

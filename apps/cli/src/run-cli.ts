@@ -1,10 +1,12 @@
 import { ConfigurationError, loadConfig } from '../../../libs/application/src/config.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { IMPORT_POPULATION_USAGE, importPopulationCommand } from './commands/import-population.command.js';
 import { TOKEN_USAGE, tokenCommand } from './commands/token.command.js';
 
 const USAGE = `Prüfpfad – Betriebswerkzeuge / operator commands
 
   npm run cli -- ${TOKEN_USAGE}
+  npm run cli -- ${IMPORT_POPULATION_USAGE}
 
 Konfiguration wie beim Dienst über Umgebungsvariablen (siehe README). / Configured like the service through environment variables (see README).`;
 
@@ -20,6 +22,8 @@ export async function runCli(argv: string[], io: CliIo = processIo, env = proces
     switch (command) {
       case 'token':
         return await tokenCommand(rest, config, io);
+      case 'import-population':
+        return await importPopulationCommand(rest, config, io);
       default:
         throw new UsageError(`Unbekannter Befehl / unknown command: ${command}`);
     }

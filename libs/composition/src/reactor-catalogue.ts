@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from '../../application/src/clock.js';
 import type { CommandPipeline } from '../../application/src/command-pipeline.js';
 import { ReactorRunner, type ReactorDefinition, type ReactorStatus } from '../../projections/src/reactor.js';
 import type { Infrastructure } from './infrastructure.js';
+import { openReviewsReactor } from './reactors/open-reviews.reactor.js';
 
 /** What reactors may use: they act only through commands on the pipeline (idempotent by design). */
 export interface ReactorDependencies {
@@ -15,8 +16,17 @@ export interface ReactorDependencies {
 }
 
 /** The one list of durable reactors (process managers). */
-export function reactorDefinitions(_dependencies: ReactorDependencies): readonly ReactorDefinition[] {
-  return [];
+export function reactorDefinitions(dependencies: ReactorDependencies): readonly ReactorDefinition[] {
+  const { infrastructure, ids, config } = dependencies;
+  return [
+    // A draw opens one review stream per sampled case (crash-safe: see the reactor).
+    openReviewsReactor({
+      eventStore: infrastructure.eventStore,
+      envelope: infrastructure.envelope,
+      ids,
+      rulesVersion: config.rulesVersion,
+    }),
+  ];
 }
 
 export interface RunningReactors {

@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { OrganisationModule } from '../organisation/organisation.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
+import { DashboardsController } from './dashboards.controller.js';
+import { DashboardsQueries } from './dashboards.queries.js';
 
-/** HTTP endpoints and queries of the dashboards context (filled by its feature work). */
-@Module({})
+/** JSON dashboards (team lead, area head, management) over the same facts as the quarterly reports. */
+@Module({
+  imports: [OrganisationModule, ReportsModule],
+  controllers: [DashboardsController],
+  providers: [DashboardsQueries],
+})
 export class DashboardsModule {}

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   assertCanAccess,
+  decide,
   type Action,
   type Principal,
+  type Resource,
 } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
@@ -47,16 +49,13 @@ export class ActingRights {
 
   /** Read access to a team's resources: the policy's scope, with the team's area as parent unit. */
   async assertMayRead(principal: Principal, action: Action, tenant: string, teamId: string): Promise<TeamContext> {
-    if (tenant !== principal.tenant) throw new NotFoundError(`team ${teamId}`);
-    const team = await this.team(tenant, teamId);
-    assertCanAccess(principal, action, { tenant, unit: teamId, parentUnits: team.parentId ? [team.parentId] : [] });
-    return { teamId, areaId: team.parentId ?? teamId, asDeputy: false };
+    return (await this.reach(principal, action, tenant, teamId)).context;
   }
 
   /**
    * Acting for a team (reviewing, agreeing measures, reporting). Deputies (and delegates) act only on a
-   * day inside a recorded absence or approved delegation; `deputiesReview` false (a programme setting)
-   * refuses them altogether.
+   * day inside a recorded absence or approved delegation; `deputiesAllowed` false (a programme setting,
+   * 002:92 makes deputy reviews mandatory, 000:49 only where the review cannot wait) refuses them altogether.
    */
   async assertMayAct(
     principal: Principal,
@@ -65,10 +64,11 @@ export class ActingRights {
     teamId: string,
     options: { readonly deputiesAllowed?: boolean } = {},
   ): Promise<TeamContext> {
-    const context = await this.assertMayRead(principal, action, tenant, teamId);
-    const team = await this.team(tenant, teamId);
-    const actsAsLead = principal.roles.some((role) => role !== 'deputy');
-    if (actsAsLead) return context;
+    const { team, context, resource } = await this.reach(principal, action, tenant, teamId);
+    // Acting as lead needs a role other than `deputy` that itself grants the action on this team: a
+    // deputy token that also carries, say, `employee` must not skip the absence rule.
+    const otherRoles = { ...principal, roles: principal.roles.filter((role) => role !== 'deputy') };
+    if (decide(otherRoles, action, resource).allowed) return context;
     const today = berlinDate(this.clock.now());
     const absent = team.absences.some((absence) => absence.from <= today && today <= absence.to);
     const delegated = team.delegations.some(
@@ -87,5 +87,19 @@ export class ActingRights {
         'Nach dem Prüfplan prüft die Stellvertretung nicht. / Under this programme deputies do not review.',
       );
     return { ...context, asDeputy: true };
+  }
+
+  /** The team, if the policy lets the caller reach it for `action`; otherwise "not found" (404). */
+  private async reach(
+    principal: Principal,
+    action: Action,
+    tenant: string,
+    teamId: string,
+  ): Promise<{ team: OrganisationUnitDoc; context: TeamContext; resource: Resource }> {
+    if (tenant !== principal.tenant) throw new NotFoundError(`team ${teamId}`);
+    const team = await this.team(tenant, teamId);
+    const resource: Resource = { tenant, unit: teamId, parentUnits: team.parentId ? [team.parentId] : [] };
+    assertCanAccess(principal, action, resource);
+    return { team, context: { teamId, areaId: team.parentId ?? teamId, asDeputy: false }, resource };
   }
 }

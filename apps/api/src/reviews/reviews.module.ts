@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { OrganisationModule } from '../organisation/organisation.module.js';
+import { ReviewsController } from './reviews.controller.js';
+import { ReviewsQueries } from './reviews.queries.js';
+import { WorklistController } from './worklist.controller.js';
 
-/** HTTP endpoints and queries of the reviews context (filled by its feature work). */
-@Module({})
+/** Reviews of sampled cases, the one-on-one talk and the team discussion; the teams' worklists. */
+@Module({
+  imports: [OrganisationModule],
+  controllers: [ReviewsController, WorklistController],
+  providers: [ReviewsQueries],
+})
 export class ReviewsModule {}

@@ -1,5 +1,64 @@
 import { Module } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import { ExecuteCommand } from '../commands/execute-command.js';
+import { OrganisationModule } from '../organisation/organisation.module.js';
+import { CLOCK, DOCUMENT_STORE, ENVELOPE, EVENT_STORE, ID_GENERATOR, KEY_STORE } from '../runtime/tokens.js';
+import { PopulationImportService } from './population-import.service.js';
+import { PopulationsController } from './populations.controller.js';
+import type { ExecuteFn } from './sampling.aggregates.js';
+import { SamplesController } from './samples.controller.js';
+import { SamplingQueries } from './sampling.queries.js';
+import { SamplingService } from './sampling.service.js';
 
-/** HTTP endpoints and queries of the sampling context (filled by its feature work). */
-@Module({})
+/** Over HTTP every write goes through the command bus (metrics, one handler); the CLI uses the pipeline. */
+const viaBus =
+  (bus: CommandBus): ExecuteFn =>
+  (aggregate, request) =>
+    bus.execute(new ExecuteCommand(aggregate, request));
+
+/** Populations and verifiable sampling: import, draw, supplementary draws, replacements, verification. */
+@Module({
+  imports: [OrganisationModule],
+  controllers: [PopulationsController, SamplesController],
+  providers: [
+    SamplingQueries,
+    {
+      provide: PopulationImportService,
+      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, KEY_STORE, ENVELOPE, ID_GENERATOR],
+      useFactory: (
+        bus: CommandBus,
+        eventStore: EventStore,
+        documents: DocumentStore,
+        keyStore: KeyStore,
+        envelope: Envelope,
+        ids: IdGenerator,
+      ) => new PopulationImportService({ eventStore, documents, keyStore, envelope, ids, execute: viaBus(bus) }),
+    },
+    {
+      provide: SamplingService,
+      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, ID_GENERATOR, CLOCK, SamplingQueries],
+      useFactory: (
+        bus: CommandBus,
+        eventStore: EventStore,
+        documents: DocumentStore,
+        ids: IdGenerator,
+        clock: Clock,
+        queries: SamplingQueries,
+      ) =>
+        new SamplingService({
+          eventStore,
+          documents,
+          ids,
+          clock,
+          execute: viaBus(bus),
+          awaitReadModels: (names) => queries.awaitReadModels(names),
+        }),
+    },
+  ],
+})
 export class SamplingModule {}

@@ -7,14 +7,22 @@ import type { Sealed } from '../shared/sealed.js';
  * are the team lead's; training and qualification are decided by the area head.
  */
 export type MeasureKind =
-  | 'feedback'
-  | 'individual-development'
-  | 'instruction'
-  | 'process-change'
-  | 'training'
-  | 'qualification';
+  'feedback' | 'individual-development' | 'instruction' | 'process-change' | 'training' | 'qualification';
+
+export const MEASURE_KINDS: readonly MeasureKind[] = [
+  'feedback',
+  'individual-development',
+  'instruction',
+  'process-change',
+  'training',
+  'qualification',
+];
 
 export const AREA_HEAD_MEASURES: readonly MeasureKind[] = ['training', 'qualification'];
+
+export type MeasureScope = 'individual' | 'team';
+
+export const MEASURE_SCOPES: readonly MeasureScope[] = ['individual', 'team'];
 
 export type MeasureAgreed = DomainEvent<
   'MeasureAgreed',
@@ -26,12 +34,15 @@ export type MeasureAgreed = DomainEvent<
     /** The review it follows from (null for a team-wide measure from a team discussion). */
     readonly reviewId: string | null;
     readonly kind: MeasureKind;
-    readonly scope: 'individual' | 'team';
+    readonly scope: MeasureScope;
     /** Who carries it out: an employee's identity, sealed (the team lead sees it; area heads see counts). */
     readonly owner: Sealed;
     readonly description: Sealed;
     /** Local date. */
     readonly dueDate: string;
+    /** Local date (Europe/Berlin) of the agreement: the day the due date was checked against. */
+    readonly agreedOn: string;
+    /** `team_lead`, `deputy` (during the team lead's recorded absence) or `area_head`. */
     readonly decidedByRole: string;
   }
 >;

@@ -21,15 +21,38 @@ export type UnitDefined = DomainEvent<
   }
 >;
 
-/** A team's lead changed: the team's open reviews stay with the team (reviews belong to teams, not people). */
+/**
+ * A unit's name, process or area changed (a reloaded organisation file). The id stays: reviews, programmes
+ * and reports keep pointing at the same team.
+ */
+export type UnitRevised = DomainEvent<
+  'UnitRevised',
+  {
+    readonly unitId: string;
+    readonly kind: UnitKind;
+    readonly parentId: string | null;
+    readonly name: string;
+    readonly process: string | null;
+  }
+>;
+
+/**
+ * A team's lead or designated deputy changed (either may stay the same): the team's open reviews stay
+ * with the team (reviews belong to teams, not people). Names are sealed under `organisation:<tenant>`;
+ * the fingerprints (keyed with the tenant's pseudonym key) let a reloaded file be compared without
+ * opening them, so loading the same file twice appends nothing.
+ */
 export type TeamLeadAssigned = DomainEvent<
   'TeamLeadAssigned',
   {
     readonly teamId: string;
     readonly leadSubject: string;
     readonly leadName: Sealed | null;
+    readonly leadNameFingerprint: string | null;
     readonly deputySubject: string | null;
     readonly deputyName: Sealed | null;
+    readonly deputyNameFingerprint: string | null;
+    /** The local date from which the assignment holds. */
     readonly since: string;
   }
 >;
@@ -61,10 +84,12 @@ export type DelegationApproved = DomainEvent<
   }
 >;
 
-export type OrganisationEvent = UnitDefined | TeamLeadAssigned | AbsenceRecorded | AbsenceCancelled | DelegationApproved;
+export type OrganisationEvent =
+  UnitDefined | UnitRevised | TeamLeadAssigned | AbsenceRecorded | AbsenceCancelled | DelegationApproved;
 
 export const ORGANISATION_EVENT_SCHEMAS = {
   UnitDefined: 1,
+  UnitRevised: 1,
   TeamLeadAssigned: 1,
   AbsenceRecorded: 1,
   AbsenceCancelled: 1,
@@ -72,3 +97,6 @@ export const ORGANISATION_EVENT_SCHEMAS = {
 } as const satisfies Record<OrganisationEvent['type'], number>;
 
 export const organisationStreamId = (tenant: string): string => `organisation-${tenant}`;
+
+/** Data key of the organisation's personal fields (names of team leads and deputies, delegation reasons). */
+export const organisationKeyId = (tenant: string): string => `organisation:${tenant}`;

@@ -5,7 +5,10 @@ import type { ProgrammeEvent, ProgrammeSettings, StaffCouncilParticipation } fro
 
 const context = {
   now: '2026-01-05T09:00:00.000Z',
-  today: '2026-01-05', actor: { userId: 'u1', role: 'area_head' }, tenant: 'jc-a' };
+  today: '2026-01-05',
+  actor: { userId: 'u1', role: 'area_head' },
+  tenant: 'jc-a',
+};
 const settings: ProgrammeSettings = {
   title: 'Verlaufsbezogene Kundenbetrachtung',
   areaId: 'area-mi',

@@ -24,6 +24,11 @@ export interface Question {
   /** Legal norm the question checks, e.g. `§ 15 SGB II`. */
   readonly legalNorm: string | null;
   readonly guidance: string | null;
+  /**
+   * Where the question is derived from (seed document and lines, e.g. `003:62`), for the change history.
+   * Optional: questions published before this field existed, and ad-hoc questions, have none.
+   */
+  readonly source?: string;
 }
 
 export interface Section {

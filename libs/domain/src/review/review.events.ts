@@ -45,7 +45,7 @@ export type AnswersRecorded = DomainEvent<
 /** The look-back of 12 months extended in the individual case, with the reason (002:40). */
 export type LookBackExtended = DomainEvent<
   'LookBackExtended',
-  { readonly reviewId: string; readonly months: number; readonly reason: Sealed }
+  { readonly reviewId: string; readonly months: number; readonly reason: Sealed; readonly asDeputy?: boolean }
 >;
 
 export type Severity = 'minor' | 'serious';
@@ -68,7 +68,7 @@ export type DefectRecorded = DomainEvent<
 
 export type DefectWithdrawn = DomainEvent<
   'DefectWithdrawn',
-  { readonly reviewId: string; readonly defectId: string; readonly reason: Sealed }
+  { readonly reviewId: string; readonly defectId: string; readonly reason: Sealed; readonly asDeputy?: boolean }
 >;
 
 export type ReviewCompleted = DomainEvent<
@@ -78,6 +78,8 @@ export type ReviewCompleted = DomainEvent<
     readonly outcome: 'goal-directed' | 'not-goal-directed';
     readonly summary: Sealed;
     readonly completedAt: string;
+    /** Europe/Berlin local date of `completedAt` (retention and quarters count from it). */
+    readonly completedOn?: string;
     readonly asDeputy: boolean;
   }
 >;
@@ -96,6 +98,7 @@ export type ReviewCorrected = DomainEvent<
       readonly category: string;
       readonly withdrawn: boolean;
     }[];
+    readonly asDeputy?: boolean;
   }
 >;
 
@@ -114,7 +117,7 @@ export type TalkHeld = DomainEvent<
 /** The case discussed anonymised in a team meeting (003:47, 000:90). */
 export type TeamDiscussionHeld = DomainEvent<
   'TeamDiscussionHeld',
-  { readonly reviewId: string; readonly date: string; readonly notes: Sealed | null }
+  { readonly reviewId: string; readonly date: string; readonly notes: Sealed | null; readonly asDeputy?: boolean }
 >;
 
 /** The case was unsuitable and replaced by another drawn from the same seed. */

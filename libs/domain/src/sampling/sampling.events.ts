@@ -83,6 +83,17 @@ export type SampleDrawn = DomainEvent<
     readonly eligible: number;
     readonly excluded: { readonly recentlyDrawn: number; readonly section16a: number };
     readonly coverage: CoverageRecord;
+    /**
+     * What the draw depended on besides the population and the seed, recorded so that `verify` can
+     * recompute it without any other stream: the team's pseudonyms drawn for the programme in the
+     * excluded months, the last month each customer group was covered for the team (groups never
+     * covered are absent), and whether § 16a cases were eligible (a consent dated on or before the draw).
+     */
+    readonly inputs: {
+      readonly recentlyDrawn: readonly string[];
+      readonly lastCovered: Readonly<Record<string, string>>;
+      readonly section16aIncluded: boolean;
+    };
     readonly cases: readonly DrawnCase[];
     readonly questionnaireId: string;
     readonly questionnaireVersion: number;

@@ -1,4 +1,5 @@
 import type { ProjectionDefinition } from '../../projection.js';
+import { measuresProjection } from './measures.projection.js';
 
-/** Read models of the measures context (filled by its feature work). */
-export const MEASURES_READ_MODELS: readonly ProjectionDefinition[] = [];
+/** Read models of the measures context. */
+export const MEASURES_READ_MODELS: readonly ProjectionDefinition[] = [measuresProjection];

@@ -24,5 +24,7 @@ export interface MeasureDoc extends Record<string, unknown> {
   readonly agreedOn: string;
   readonly closedOn: string | null;
   readonly followUps: readonly { readonly date: string; readonly note: Sealed }[];
+  /** The completion note or the cancellation reason (sealed free text); added by the measures context. */
+  readonly closingNote: Sealed | null;
   readonly streamRevision: number;
 }

@@ -1,4 +1,5 @@
 import type { ProjectionDefinition } from '../../projection.js';
+import { questionnairesProjection } from './questionnaires.projection.js';
 
-/** Read models of the questionnaires context (filled by its feature work). */
-export const QUESTIONNAIRES_READ_MODELS: readonly ProjectionDefinition[] = [];
+/** Read models of the questionnaires context. */
+export const QUESTIONNAIRES_READ_MODELS: readonly ProjectionDefinition[] = [questionnairesProjection];

@@ -1,4 +1,5 @@
 import type { ProjectionDefinition } from '../../projection.js';
+import { reportsProjection } from './reports.projection.js';
 
-/** Read models of the reports context (filled by its feature work). */
-export const REPORTS_READ_MODELS: readonly ProjectionDefinition[] = [];
+/** Read models of the reports context. */
+export const REPORTS_READ_MODELS: readonly ProjectionDefinition[] = [reportsProjection];

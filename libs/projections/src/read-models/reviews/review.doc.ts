@@ -36,11 +36,35 @@ export interface ReviewDoc extends Record<string, unknown> {
     readonly financialLoss: boolean;
     readonly description: Sealed;
     readonly withdrawn: boolean;
+    readonly withdrawalReason: Sealed | null;
+    readonly recordedAt: string;
+    readonly asDeputy: boolean;
   }[];
-  readonly talks: readonly { readonly date: string; readonly employee: Sealed; readonly outcome: Sealed }[];
-  readonly teamDiscussions: readonly { readonly date: string }[];
+  readonly talks: readonly {
+    readonly date: string;
+    readonly employee: Sealed;
+    readonly outcome: Sealed;
+    readonly asDeputy: boolean;
+  }[];
+  readonly teamDiscussions: readonly {
+    readonly date: string;
+    readonly notes: Sealed | null;
+    readonly asDeputy: boolean;
+  }[];
   readonly summary: Sealed | null;
+  /** The standard look-back (002:40) until an extension is recorded with its reason. */
   readonly lookBackMonths: number;
+  readonly lookBackReason: Sealed | null;
+  /** Any event of the review recorded as deputy work. */
   readonly deputyWork: boolean;
   readonly streamRevision: number;
+  /** `draw`, `supplementary` or `replacement` (with the replaced review). */
+  readonly origin: { readonly kind: 'draw' | 'supplementary' | 'replacement'; readonly replaces: string | null };
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  readonly completedAt: string | null;
+  /** Corrections after completion, each with its reason (the locked record is never edited in place). */
+  readonly corrections: readonly { readonly at: string; readonly reason: Sealed; readonly asDeputy: boolean }[];
+  /** Set when the case was unsuitable and replaced by another review. */
+  readonly withdrawal: { readonly reason: string; readonly replacedBy: string; readonly at: string } | null;
 }

@@ -1,0 +1,281 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type {
+  Action as PolicyAction,
+  Principal,
+} from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import {
+  actingRoleFor,
+  type MeasureCommand,
+  type MeasureOperation,
+} from '../../../../libs/domain/src/measure/measure.decider.js';
+import { measureKeyId } from '../../../../libs/domain/src/measure/measure.events.js';
+import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
+import type { IdGenerator } from '../../../../libs/application/src/clock.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { MeasureDoc } from '../../../../libs/projections/src/read-models/measures/measure.doc.js';
+import { commandContext } from '../commands/command-context.js';
+import { parseIfMatch, setEtag } from '../commands/etag.js';
+import { ExecuteCommand } from '../commands/execute-command.js';
+import { minPositionHeader } from '../commands/min-position.js';
+import { ActingRights, type TeamContext } from '../organisation/acting-rights.js';
+import { ENVELOPE, ID_GENERATOR } from '../runtime/tokens.js';
+import { assertCanAccess } from '../security/assert-can-access.js';
+import { Action, CurrentPrincipal } from '../security/security.decorators.js';
+import {
+  AgreeMeasureDto,
+  CancelMeasureDto,
+  CompleteMeasureDto,
+  FollowUpMeasureDto,
+  MeasureListQueryDto,
+} from './measure.dto.js';
+import { measureAggregate } from './measure.aggregate.js';
+import { MeasuresQueries, type AreaMeasureCounts, type Disclosure, type MeasureView } from './measures.queries.js';
+
+type HeaderMap = Record<string, string | undefined>;
+
+const MIN_POSITION_HEADER = {
+  name: 'X-Min-Position',
+  required: false,
+  description: 'Auf diese Position warten / wait for position',
+} as const;
+const IF_MATCH_HEADER = {
+  name: 'If-Match',
+  required: false,
+  description: 'ETag der gelesenen Revision / ETag last read',
+} as const;
+
+/**
+ * Measures after reviews (000:90, 000:110): agreed, followed up, completed or cancelled by the team's
+ * leadership; area heads decide training and qualification and see counts per team, never owners.
+ */
+@ApiTags('Maßnahmen / measures')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class MeasuresController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: MeasuresQueries,
+    private readonly acting: ActingRights,
+    @Inject(ENVELOPE) private readonly envelope: Envelope,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  @Post('teams/:teamId/measures')
+  @Action('measure.agree')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async agree(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId') teamId: string,
+    @Body() body: AgreeMeasureDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const team = await this.acting.assertMayAct(principal, 'measure.agree', principal.tenant, teamId);
+    if (body.reviewId !== undefined) await this.queries.assertReviewOfTeam(principal.tenant, teamId, body.reviewId);
+    const measureId = this.ids.next();
+    const keyId = measureKeyId(measureId);
+    const result = await this.execute(measureId, undefined, headers, principal, {
+      type: 'AgreeMeasure',
+      measureId,
+      areaId: team.areaId,
+      teamId,
+      reviewId: body.reviewId ?? null,
+      kind: body.kind,
+      scope: body.scope,
+      owner: await this.envelope.seal(keyId, body.owner),
+      description: await this.envelope.seal(keyId, body.description),
+      dueDate: body.dueDate,
+      actingRole: actingRoleFor(principal.roles, team.asDeputy, 'agree', body.kind),
+    });
+    response.status(201).setHeader('Location', `/api/v1/measures/${measureId}`);
+    setEtag(response, result.revision);
+    return result;
+  }
+
+  @Post('measures/:id/follow-ups')
+  @HttpCode(200)
+  @Action('measure.follow-up')
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiHeader(MIN_POSITION_HEADER)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async followUp(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) measureId: string,
+    @Body() body: FollowUpMeasureDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const expectedRevision = parseIfMatch(headers['if-match']);
+    const actingRole = await this.actingRole(principal, measureId, 'measure.follow-up', 'follow-up', headers);
+    const note = await this.envelope.seal(measureKeyId(measureId), body.note);
+    const result = await this.execute(measureId, expectedRevision, headers, principal, {
+      type: 'FollowUpMeasure',
+      measureId,
+      date: body.date,
+      note,
+      actingRole,
+    });
+    setEtag(response, result.revision);
+    return result;
+  }
+
+  @Post('measures/:id/completion')
+  @HttpCode(200)
+  @Action('measure.complete')
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiHeader(MIN_POSITION_HEADER)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async complete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) measureId: string,
+    @Body() body: CompleteMeasureDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const expectedRevision = parseIfMatch(headers['if-match']);
+    const actingRole = await this.actingRole(principal, measureId, 'measure.complete', 'complete', headers);
+    const note =
+      body.note === undefined || body.note.trim() === ''
+        ? null
+        : await this.envelope.seal(measureKeyId(measureId), body.note);
+    const result = await this.execute(measureId, expectedRevision, headers, principal, {
+      type: 'CompleteMeasure',
+      measureId,
+      note,
+      actingRole,
+    });
+    setEtag(response, result.revision);
+    return result;
+  }
+
+  @Post('measures/:id/cancellation')
+  @HttpCode(200)
+  @Action('measure.cancel')
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiHeader(MIN_POSITION_HEADER)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) measureId: string,
+    @Body() body: CancelMeasureDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const expectedRevision = parseIfMatch(headers['if-match']);
+    const actingRole = await this.actingRole(principal, measureId, 'measure.cancel', 'cancel', headers);
+    // A blank reason reaches the domain as none, which refuses it (a cancellation needs a reason).
+    const reason = body.reason.trim() === '' ? null : await this.envelope.seal(measureKeyId(measureId), body.reason);
+    const result = await this.execute(measureId, expectedRevision, headers, principal, {
+      type: 'CancelMeasure',
+      measureId,
+      reason,
+      actingRole,
+    });
+    setEtag(response, result.revision);
+    return result;
+  }
+
+  @Get('measures/:id')
+  @Action('measure.read')
+  @ApiHeader(MIN_POSITION_HEADER)
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) measureId: string,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MeasureView> {
+    await this.queries.awaitPosition(minPositionHeader(headers));
+    const doc = await this.queries.find(principal, measureId);
+    const team = await this.acting.assertMayAct(principal, 'measure.read', doc.tenant, doc.teamId);
+    const view = await this.queries.view(principal, doc, disclosureFor(principal, team));
+    setEtag(response, view.revision);
+    return view;
+  }
+
+  @Get('teams/:teamId/measures')
+  @Action('measure.read')
+  @ApiHeader(MIN_POSITION_HEADER)
+  async listForTeam(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId') teamId: string,
+    @Query() query: MeasureListQueryDto,
+    @Headers() headers: HeaderMap,
+  ): Promise<{ teamId: string; asOf: string; items: MeasureView[] }> {
+    await this.queries.awaitPosition(minPositionHeader(headers));
+    const team = await this.acting.assertMayAct(principal, 'measure.read', principal.tenant, teamId);
+    const items = await this.queries.listForTeam(
+      principal,
+      principal.tenant,
+      teamId,
+      query.status,
+      disclosureFor(principal, team),
+    );
+    return { teamId, asOf: this.queries.today(), items };
+  }
+
+  @Get('areas/:areaId/measure-counts')
+  @Action('measure.counts.read')
+  @ApiHeader(MIN_POSITION_HEADER)
+  async countsForArea(
+    @CurrentPrincipal() principal: Principal,
+    @Param('areaId') areaId: string,
+    @Headers() headers: HeaderMap,
+  ): Promise<AreaMeasureCounts> {
+    await this.queries.awaitPosition(minPositionHeader(headers));
+    assertCanAccess(principal, 'measure.counts.read', { tenant: principal.tenant, unit: areaId });
+    const area = await this.queries.area(principal.tenant, areaId);
+    return this.queries.countsForArea(principal.tenant, area);
+  }
+
+  /** The measure (after read-your-writes), the caller's acting rights for its team, and the role acted in. */
+  private async actingRole(
+    principal: Principal,
+    measureId: string,
+    action: PolicyAction,
+    operation: MeasureOperation,
+    headers: HeaderMap,
+  ): Promise<string> {
+    await this.queries.awaitPosition(minPositionHeader(headers));
+    const doc: MeasureDoc = await this.queries.find(principal, measureId);
+    const team = await this.acting.assertMayAct(principal, action, doc.tenant, doc.teamId);
+    return actingRoleFor(principal.roles, team.asDeputy, operation, doc.kind);
+  }
+
+  private execute(
+    measureId: string,
+    expectedRevision: number | undefined,
+    headers: HeaderMap,
+    principal: Principal,
+    command: MeasureCommand,
+  ): Promise<CommandResult> {
+    return this.commands.execute(
+      new ExecuteCommand(measureAggregate, {
+        aggregateId: measureId,
+        ...(expectedRevision === undefined ? {} : { expectedRevision }),
+        command,
+        context: commandContext(principal, headers),
+      }),
+    );
+  }
+}
+
+/** Owners only for the team lead of this team or the deputy while deputising (000:93); never for the area. */
+function disclosureFor(principal: Principal, team: TeamContext): Disclosure {
+  const leadsTeam = principal.roles.includes('team_lead') && principal.units.includes(team.teamId);
+  return { owners: team.asDeputy || leadsTeam, areaHeadText: principal.roles.includes('area_head') };
+}

@@ -1,0 +1,218 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { AREA_HEAD_MEASURES } from '../../../../libs/domain/src/measure/measure.events.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
+import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
+import type { Clock } from '../../../../libs/application/src/clock.js';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import { MEASURES, type MeasureDoc } from '../../../../libs/projections/src/read-models/measures/measure.doc.js';
+import {
+  ORGANISATION_UNITS,
+  organisationUnitDocId,
+  type OrganisationUnitDoc,
+} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
+import { ProjectionLaggingError } from '../commands/min-position.js';
+import type { ProjectionsPort } from '../runtime/projections.port.js';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
+
+/** How much of a measure a caller sees: the team's leadership everything, the area head no owners. */
+export interface Disclosure {
+  /** Team lead, or deputy while deputising: owners in clear (000:90, 000:93). */
+  readonly owners: boolean;
+  /** Free text of measures the area head decides (training, qualification): they wrote it. */
+  readonly areaHeadText: boolean;
+}
+
+export interface MeasureView {
+  readonly id: string;
+  readonly revision: number;
+  readonly teamId: string;
+  readonly areaId: string;
+  readonly reviewId: string | null;
+  readonly kind: MeasureDoc['kind'];
+  readonly scope: MeasureDoc['scope'];
+  readonly status: MeasureDoc['status'];
+  readonly dueDate: string;
+  readonly agreedOn: string;
+  readonly closedOn: string | null;
+  /** Open and due before today (Europe/Berlin), at the time of the query. */
+  readonly overdue: boolean;
+  /** Only for the team's leadership; the field is absent otherwise. */
+  readonly owner?: unknown;
+  readonly description?: unknown;
+  readonly closingNote?: unknown;
+  readonly followUps: readonly { readonly date: string; readonly note?: unknown }[];
+}
+
+export interface TeamMeasureCounts {
+  readonly teamId: string;
+  readonly name: string;
+  readonly open: number;
+  readonly overdue: number;
+}
+
+export interface AreaMeasureCounts {
+  readonly areaId: string;
+  /** The day "overdue" was judged against. */
+  readonly asOf: string;
+  readonly teams: readonly TeamMeasureCounts[];
+  readonly total: { readonly open: number; readonly overdue: number };
+}
+
+/** Reads measures from the `measures` read model (never from events); decrypts only what the caller may see. */
+@Injectable()
+export class MeasuresQueries {
+  private readonly logger = new Logger('Measures');
+
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(ENVELOPE) private readonly envelope: Envelope,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  today(): string {
+    return berlinDate(this.clock.now());
+  }
+
+  async awaitPosition(position: number | undefined): Promise<void> {
+    if (position === undefined) return;
+    const reached = await this.projections.waitForPosition(MEASURES, position, this.config.maxWaitMs);
+    if (!reached) throw new ProjectionLaggingError(MEASURES, position);
+  }
+
+  /** The measure if it belongs to the caller's tenant (team reach is checked by the caller with ActingRights). */
+  async find(principal: Principal, measureId: string): Promise<MeasureDoc> {
+    const doc = (await this.documents.get(MEASURES, measureId)) as MeasureDoc | null;
+    if (!doc || doc.tenant !== principal.tenant) throw new NotFoundError(`measure ${measureId}`);
+    return doc;
+  }
+
+  /**
+   * A measure may name the review it follows from only if that review is the same team's. A review of
+   * another team or tenant gets the same answer as a missing one, so nobody learns that it exists.
+   */
+  async assertReviewOfTeam(tenant: string, teamId: string, reviewId: string): Promise<void> {
+    const review = (await this.documents.get(REVIEWS, reviewId)) as ReviewDoc | null;
+    if (!review || review.tenant !== tenant || review.teamId !== teamId)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'Die Prüfung gibt es in diesem Team nicht. / There is no such review in this team.',
+        { fields: { reviewId: 'keine Prüfung dieses Teams / not a review of this team' } },
+      );
+  }
+
+  async view(principal: Principal, doc: MeasureDoc, disclosure: Disclosure): Promise<MeasureView> {
+    const [view] = await this.toViews(principal, [doc], disclosure);
+    return view!;
+  }
+
+  async listForTeam(
+    principal: Principal,
+    tenant: string,
+    teamId: string,
+    status: MeasureDoc['status'] | undefined,
+    disclosure: Disclosure,
+  ): Promise<MeasureView[]> {
+    const docs = (await this.documents.find(
+      MEASURES,
+      { tenant, teamId, ...(status === undefined ? {} : { status }) },
+      { sort: { dueDate: 1, _id: 1 } },
+    )) as MeasureDoc[];
+    return this.toViews(principal, docs, disclosure);
+  }
+
+  /** Per team of the area: open and overdue measures. Counts only: no owner, no text, no employee. */
+  async countsForArea(tenant: string, area: OrganisationUnitDoc): Promise<AreaMeasureCounts> {
+    const teams = (await this.documents.find(
+      ORGANISATION_UNITS,
+      { tenant, kind: 'team', parentId: area.unitId },
+      { sort: { unitId: 1 } },
+    )) as OrganisationUnitDoc[];
+    const asOf = this.today();
+    const rows = await this.documents.aggregate(MEASURES, [
+      { $match: { tenant, status: 'open', teamId: { $in: teams.map((team) => team.unitId) } } },
+      {
+        $group: {
+          _id: '$teamId',
+          open: { $sum: 1 },
+          overdue: { $sum: { $cond: [{ $lt: ['$dueDate', asOf] }, 1, 0] } },
+        },
+      },
+    ]);
+    const byTeam = new Map(rows.map((row) => [String(row['_id']), row]));
+    const counts = teams.map((team) => {
+      const row = byTeam.get(team.unitId);
+      return {
+        teamId: team.unitId,
+        name: team.name,
+        open: Number(row?.['open'] ?? 0),
+        overdue: Number(row?.['overdue'] ?? 0),
+      };
+    });
+    return {
+      areaId: area.unitId,
+      asOf,
+      teams: counts,
+      total: {
+        open: counts.reduce((sum, team) => sum + team.open, 0),
+        overdue: counts.reduce((sum, team) => sum + team.overdue, 0),
+      },
+    };
+  }
+
+  async area(tenant: string, areaId: string): Promise<OrganisationUnitDoc> {
+    const doc = (await this.documents.get(
+      ORGANISATION_UNITS,
+      organisationUnitDocId(tenant, areaId),
+    )) as OrganisationUnitDoc | null;
+    if (!doc || doc.kind !== 'area') throw new NotFoundError(`area ${areaId}`);
+    return doc;
+  }
+
+  private async toViews(principal: Principal, docs: readonly MeasureDoc[], disclosure: Disclosure) {
+    const today = this.today();
+    const open = async (sealed: Sealed | null): Promise<unknown> =>
+      sealed === null ? null : this.envelope.openOrNull(sealed);
+    if (disclosure.owners && docs.length > 0)
+      // Reads of personal data are logged (architecture: security and privacy); ids only, no content.
+      this.logger.log({
+        message: 'personal data read',
+        subject: principal.subject,
+        tenant: principal.tenant,
+        measures: docs.map((doc) => doc._id),
+      });
+    return Promise.all(
+      docs.map(async (doc): Promise<MeasureView> => {
+        const text = disclosure.owners || (disclosure.areaHeadText && AREA_HEAD_MEASURES.includes(doc.kind));
+        return {
+          id: doc._id,
+          revision: doc.streamRevision,
+          teamId: doc.teamId,
+          areaId: doc.areaId,
+          reviewId: doc.reviewId,
+          kind: doc.kind,
+          scope: doc.scope,
+          status: doc.status,
+          dueDate: doc.dueDate,
+          agreedOn: doc.agreedOn,
+          closedOn: doc.closedOn,
+          overdue: doc.status === 'open' && doc.dueDate < today,
+          ...(disclosure.owners ? { owner: await open(doc.owner) } : {}),
+          ...(text ? { description: await open(doc.description), closingNote: await open(doc.closingNote) } : {}),
+          followUps: await Promise.all(
+            doc.followUps.map(async (followUp) =>
+              text ? { date: followUp.date, note: await open(followUp.note) } : { date: followUp.date },
+            ),
+          ),
+        };
+      }),
+    );
+  }
+}

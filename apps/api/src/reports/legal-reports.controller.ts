@@ -1,0 +1,141 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res, StreamableFile } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Clock } from '../../../../libs/application/src/clock.js';
+import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { LEGAL_UNIT_ID, reportId, reportKeyId } from '../../../../libs/domain/src/report/report.events.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import { commandContext } from '../commands/command-context.js';
+import { setEtag } from '../commands/etag.js';
+import { ExecuteCommand } from '../commands/execute-command.js';
+import { minPositionHeader } from '../commands/min-position.js';
+import { CLOCK, ENVELOPE } from '../runtime/tokens.js';
+import { Action, CurrentPrincipal } from '../security/security.decorators.js';
+import { parseQuarter } from './period.params.js';
+import { printableLegalReport } from './printable-report.js';
+import { reportAggregate } from './report.aggregate.js';
+import { renderCsv } from './report-csv.js';
+import { SubmitLegalReportDto } from './report.dto.js';
+import { renderPdf } from './report-pdf.js';
+import { ReportsQueries, type LegalReportView } from './reports.queries.js';
+import { TeamFiguresQueries } from './team-figures.queries.js';
+
+type HeaderMap = Record<string, string | undefined>;
+
+/**
+ * The legal department's quarterly report to the area heads (000:99–103): findings from appeals,
+ * lawsuits and case law, or the mandatory explicit nil report ("Fehlanzeige ist erforderlich").
+ */
+@ApiTags('Quartalsberichte / quarterly reports')
+@ApiBearerAuth()
+@Controller('api/v1/legal/reports')
+export class LegalReportsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly reports: ReportsQueries,
+    private readonly figures: TeamFiguresQueries,
+    @Inject(ENVELOPE) private readonly envelope: Envelope,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post(':year/Q:quarter')
+  @HttpCode(201)
+  @Action('report.legal.submit')
+  async submit(
+    @CurrentPrincipal() principal: Principal,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+    @Body() body: SubmitLegalReportDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const period = parseQuarter(year, quarter);
+    assertCanAccess(principal, 'report.legal.submit', { tenant: principal.tenant });
+    const id = reportId(principal.tenant, LEGAL_UNIT_ID, period.year, period.quarter);
+    const keyId = reportKeyId(id);
+    const findings = await Promise.all(
+      (body.findings ?? []).map(async (finding) => ({
+        legalNorm: finding.legalNorm,
+        reason: finding.reason,
+        teamId: finding.teamId ?? null,
+        upheldAppeals: finding.upheldAppeals,
+        avoidable: finding.avoidable,
+        note: finding.note === undefined ? null : await this.envelope.seal(keyId, finding.note),
+      })),
+    );
+    const result = await this.commands.execute(
+      new ExecuteCommand(reportAggregate, {
+        aggregateId: id,
+        command: {
+          type: 'SubmitLegalReport',
+          reportId: id,
+          unitId: LEGAL_UNIT_ID,
+          year: period.year,
+          quarter: period.quarter,
+          nil: body.nil ?? false,
+          findings,
+          assessment: body.assessment === undefined ? null : await this.envelope.seal(keyId, body.assessment),
+          dueDate: this.reports.legalDueDate(period.year, period.quarter),
+        },
+        context: commandContext(principal, headers),
+      }),
+    );
+    response.setHeader('Location', `/api/v1/legal/reports/${period.year}/Q${period.quarter}`);
+    setEtag(response, result.revision);
+    return result;
+  }
+
+  @Get(':year/Q:quarter.pdf')
+  @Action('report.legal.read')
+  @ApiProduces('application/pdf')
+  async pdf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+  ): Promise<StreamableFile> {
+    const printable = printableLegalReport(await this.find(principal, year, quarter), principal.tenant);
+    return new StreamableFile(await renderPdf(printable, this.clock.now()), {
+      type: 'application/pdf',
+      disposition: `attachment; filename="${printable.fileName}.pdf"`,
+    });
+  }
+
+  @Get(':year/Q:quarter.csv')
+  @Action('report.legal.read')
+  @ApiProduces('text/csv')
+  async csv(
+    @CurrentPrincipal() principal: Principal,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+  ): Promise<StreamableFile> {
+    const printable = printableLegalReport(await this.find(principal, year, quarter), principal.tenant);
+    return new StreamableFile(Buffer.from(renderCsv(printable), 'utf8'), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="${printable.fileName}.csv"`,
+    });
+  }
+
+  @Get(':year/Q:quarter')
+  @Action('report.legal.read')
+  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+    @Headers() headers: HeaderMap,
+  ): Promise<LegalReportView> {
+    await this.figures.awaitPosition(minPositionHeader(headers));
+    return this.find(principal, year, quarter);
+  }
+
+  private async find(principal: Principal, year: string, quarter: string): Promise<LegalReportView> {
+    const period = parseQuarter(year, quarter);
+    assertCanAccess(principal, 'report.legal.read', { tenant: principal.tenant });
+    const report = await this.reports.legalReport(principal.tenant, period.year, period.quarter);
+    if (report === null) throw new NotFoundError(`legal report ${period.year}/Q${period.quarter}`);
+    return report;
+  }
+}

@@ -1,0 +1,72 @@
+import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
+import { minPositionHeader } from '../commands/min-position.js';
+import { Action, CurrentPrincipal } from '../security/security.decorators.js';
+import { lastEndedQuarter, parseQuarter } from './period.params.js';
+import { ReportStatusQueryDto } from './report.dto.js';
+import { ReportsQueries, type UnitStatus } from './reports.queries.js';
+import { TeamFiguresQueries } from './team-figures.queries.js';
+
+type HeaderMap = Record<string, string | undefined>;
+
+/** Who has reported (submitted / due / overdue per unit), and the area's consolidated summary. */
+@ApiTags('Quartalsberichte / quarterly reports')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ReportOverviewController {
+  constructor(
+    private readonly reports: ReportsQueries,
+    private readonly figures: TeamFiguresQueries,
+  ) {}
+
+  @Get('reports/status')
+  @Action('report.status')
+  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' })
+  async status(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ReportStatusQueryDto,
+    @Headers() headers: HeaderMap,
+  ): Promise<{
+    year: number;
+    quarter: number;
+    today: string;
+    units: UnitStatus[];
+    counts: Record<UnitStatus['status'], number>;
+  }> {
+    await this.figures.awaitPosition(minPositionHeader(headers));
+    const today = this.figures.today();
+    const fallback = lastEndedQuarter(today);
+    const year = query.year ?? fallback.year;
+    const quarter = (query.quarter ?? fallback.quarter) as Quarter;
+    const units = await this.reports.status(principal, year, quarter);
+    const count = (status: UnitStatus['status']) => units.filter((unit) => unit.status === status).length;
+    return {
+      year,
+      quarter,
+      today,
+      units,
+      counts: { submitted: count('submitted'), due: count('due'), overdue: count('overdue') },
+    };
+  }
+
+  @Get('areas/:areaId/reports/:year/Q:quarter/summary')
+  @Action('report.area-summary')
+  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' })
+  async summary(
+    @CurrentPrincipal() principal: Principal,
+    @Param('areaId') areaId: string,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+    @Headers() headers: HeaderMap,
+  ) {
+    const period = parseQuarter(year, quarter);
+    await this.figures.awaitPosition(minPositionHeader(headers));
+    const area = await this.figures.area(principal.tenant, areaId);
+    if (area === null) throw new NotFoundError(`area ${areaId}`);
+    assertCanAccess(principal, 'report.area-summary', { tenant: area.tenant, unit: area.unitId });
+    return this.reports.areaSummary(area, period.year, period.quarter);
+  }
+}

@@ -1,0 +1,310 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
+import { decide, visibility, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { monthsOfQuarter, reportDueDate, type Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
+import {
+  LEGAL_UNIT_ID,
+  reportId,
+  type LegalReportSubmitted,
+  type ReportFigures,
+} from '../../../../libs/domain/src/report/report.events.js';
+import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import { seriousDefectsOf } from '../../../../libs/projections/src/read-models/dashboards/team-figures.js';
+import type { OrganisationUnitDoc } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+import { REPORTS, type ReportDoc } from '../../../../libs/projections/src/read-models/reports/report.doc.js';
+import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
+import { reportFiguresOf, sumReportFigures } from './report-figures.js';
+import { TeamFiguresQueries, teamInfo } from './team-figures.queries.js';
+
+export type ReportStatus = 'submitted' | 'due' | 'overdue';
+
+/** Overdue when today is after the due date and nothing was submitted (000:91, 000:103). */
+export function statusOf(doc: ReportDoc | null, dueDate: string, today: string): ReportStatus {
+  if (doc !== null) return 'submitted';
+  return today > dueDate ? 'overdue' : 'due';
+}
+
+export interface ReportDraft {
+  readonly reportId: string;
+  readonly teamId: string;
+  readonly areaId: string;
+  readonly year: number;
+  readonly quarter: Quarter;
+  readonly dueDate: string;
+  readonly status: ReportStatus;
+  readonly figures: ReportFigures;
+  /** Category and legal norm only: the team lead describes each one, anonymised, on submission. */
+  readonly seriousDefects: readonly {
+    readonly category: string;
+    readonly legalNorm: string | null;
+    readonly financialLoss: boolean;
+    readonly month: string;
+  }[];
+}
+
+export interface TeamReportView {
+  readonly reportId: string;
+  readonly kind: 'team';
+  readonly teamId: string;
+  readonly areaId: string;
+  readonly year: number;
+  readonly quarter: number;
+  readonly figures: ReportFigures;
+  readonly seriousDefects: readonly {
+    readonly category: string;
+    readonly legalNorm: string | null;
+    readonly description: string | null;
+  }[];
+  readonly assessment: string | null;
+  readonly submittedAt: string;
+  readonly submittedOn: string;
+  readonly dueDate: string;
+  readonly late: boolean;
+  readonly revision: number;
+}
+
+export interface LegalReportView {
+  readonly reportId: string;
+  readonly kind: 'legal';
+  readonly year: number;
+  readonly quarter: number;
+  readonly nil: boolean;
+  readonly findings: readonly (Omit<LegalReportSubmitted['data']['findings'][number], 'note'> & {
+    readonly note: string | null;
+  })[];
+  readonly assessment: string | null;
+  readonly submittedAt: string;
+  readonly submittedOn: string;
+  readonly dueDate: string;
+  readonly late: boolean;
+  readonly revision: number;
+}
+
+export interface UnitStatus {
+  readonly unitId: string;
+  readonly kind: 'team' | 'legal';
+  readonly name: string;
+  readonly areaId: string | null;
+  readonly dueDate: string;
+  readonly status: ReportStatus;
+  readonly submittedOn: string | null;
+  readonly late: boolean | null;
+}
+
+/** Reads reports and their figures from projections; free text is opened only after authorisation. */
+@Injectable()
+export class ReportsQueries {
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(ENVELOPE) private readonly envelope: Envelope,
+    private readonly figures: TeamFiguresQueries,
+  ) {}
+
+  async submitted(tenant: string, unitId: string, year: number, quarter: number): Promise<ReportDoc | null> {
+    const doc = (await this.documents.get(REPORTS, reportId(tenant, unitId, year, quarter))) as ReportDoc | null;
+    return doc !== null && doc.tenant === tenant ? doc : null;
+  }
+
+  /** The report generated from the projections, as the team lead sees it before adding the assessment. */
+  async draft(team: OrganisationUnitDoc, year: number, quarter: Quarter): Promise<ReportDraft> {
+    const info = teamInfo(team);
+    const months = monthsOfQuarter(year, quarter);
+    const asOf = this.figures.asOfQuarter(year, quarter);
+    const [figures, reviews, submitted] = await Promise.all([
+      this.figures.figures(team.tenant, [info], months, asOf),
+      this.figures.reviewFacts(team.tenant, info.teamId, months),
+      this.submitted(team.tenant, info.teamId, year, quarter),
+    ]);
+    const dueDate = this.figures.dueDate(info, figures.programmes, year, quarter);
+    return {
+      reportId: reportId(team.tenant, info.teamId, year, quarter),
+      teamId: info.teamId,
+      areaId: info.areaId,
+      year,
+      quarter,
+      dueDate,
+      status: statusOf(submitted, dueDate, this.figures.today()),
+      figures: reportFiguresOf(figures.cells, figures.measures, figures.programmes, asOf),
+      seriousDefects: seriousDefectsOf(reviews),
+    };
+  }
+
+  async teamReport(tenant: string, teamId: string, year: number, quarter: number): Promise<TeamReportView | null> {
+    const doc = await this.submitted(tenant, teamId, year, quarter);
+    if (doc === null || doc.kind !== 'team' || doc.figures === null) return null;
+    return {
+      reportId: doc._id,
+      kind: 'team',
+      teamId: doc.unitId,
+      areaId: doc.areaId ?? doc.unitId,
+      year: doc.year,
+      quarter: doc.quarter,
+      figures: doc.figures,
+      seriousDefects: await Promise.all(
+        doc.seriousDefects.map(async (defect) => ({
+          category: defect.category,
+          legalNorm: defect.legalNorm,
+          description: await this.open(defect.description),
+        })),
+      ),
+      assessment: await this.open(doc.assessment),
+      submittedAt: doc.submittedAt,
+      submittedOn: doc.submittedOn,
+      dueDate: doc.dueDate,
+      late: doc.late,
+      revision: doc.streamRevision,
+    };
+  }
+
+  async legalReport(tenant: string, year: number, quarter: number): Promise<LegalReportView | null> {
+    const doc = await this.submitted(tenant, LEGAL_UNIT_ID, year, quarter);
+    if (doc === null || doc.kind !== 'legal') return null;
+    return {
+      reportId: doc._id,
+      kind: 'legal',
+      year: doc.year,
+      quarter: doc.quarter,
+      nil: doc.nil ?? false,
+      findings: await Promise.all(
+        (doc.findings ?? []).map(async (finding) => ({ ...finding, note: await this.open(finding.note) })),
+      ),
+      assessment: await this.open(doc.assessment),
+      submittedAt: doc.submittedAt,
+      submittedOn: doc.submittedOn,
+      dueDate: doc.dueDate,
+      late: doc.late,
+      revision: doc.streamRevision,
+    };
+  }
+
+  /** The legal department's report follows the team leads' deadline (000:103 "analog …"). */
+  legalDueDate(year: number, quarter: Quarter): string {
+    return reportDueDate(year, quarter, DEFAULT_RULES.programme.reportDueDay);
+  }
+
+  /** Submitted / due / overdue per unit the caller may see (teams by scope, legal for its readers). */
+  async status(principal: Principal, year: number, quarter: Quarter): Promise<UnitStatus[]> {
+    const scope = visibility(principal, 'report.status');
+    const teams =
+      scope.kind === 'tenant'
+        ? await this.figures.teams(principal.tenant)
+        : scope.kind === 'units'
+          ? await this.figures.teams(principal.tenant, {
+              $or: [
+                { unitId: { $in: [...scope.units] } },
+                ...(scope.includeParents ? [{ parentId: { $in: [...scope.units] } }] : []),
+              ],
+            })
+          : [];
+    const today = this.figures.today();
+    const programmes = await this.figures.programmes(principal.tenant);
+    const rows: UnitStatus[] = [];
+    for (const team of teams) {
+      const dueDate = this.figures.dueDate(teamInfo(team), programmes, year, quarter);
+      const doc = await this.submitted(principal.tenant, team.unitId, year, quarter);
+      rows.push({
+        unitId: team.unitId,
+        kind: 'team',
+        name: team.name,
+        areaId: team.parentId,
+        dueDate,
+        status: statusOf(doc, dueDate, today),
+        submittedOn: doc?.submittedOn ?? null,
+        late: doc?.late ?? null,
+      });
+    }
+    if (decide(principal, 'report.legal.read', { tenant: principal.tenant }).allowed) {
+      const dueDate = this.legalDueDate(year, quarter);
+      const doc = await this.submitted(principal.tenant, LEGAL_UNIT_ID, year, quarter);
+      rows.push({
+        unitId: LEGAL_UNIT_ID,
+        kind: 'legal',
+        name: 'Sachgebiet Recht / legal department',
+        areaId: null,
+        dueDate,
+        status: statusOf(doc, dueDate, today),
+        submittedOn: doc?.submittedOn ?? null,
+        late: doc?.late ?? null,
+      });
+    }
+    return rows;
+  }
+
+  /**
+   * The area's consolidated summary for the Geschäftsleitung (000:105–113): each team's submitted
+   * report, or its live figures while it is missing, the totals, and the legal department's report.
+   */
+  async areaSummary(area: OrganisationUnitDoc, year: number, quarter: Quarter) {
+    const teams = await this.figures.teams(area.tenant, { parentId: area.unitId });
+    const today = this.figures.today();
+    const rows = [];
+    for (const team of teams) {
+      const [report, draft] = await Promise.all([
+        this.teamReport(area.tenant, team.unitId, year, quarter),
+        this.draft(team, year, quarter),
+      ]);
+      rows.push({
+        teamId: team.unitId,
+        name: team.name,
+        status: report === null ? statusOf(null, draft.dueDate, today) : ('submitted' as const),
+        dueDate: report?.dueDate ?? draft.dueDate,
+        submittedOn: report?.submittedOn ?? null,
+        late: report?.late ?? null,
+        source: report === null ? ('live' as const) : ('submitted' as const),
+        figures: report?.figures ?? draft.figures,
+        assessment: report?.assessment ?? null,
+        seriousDefects:
+          report?.seriousDefects ??
+          draft.seriousDefects.map((defect) => ({
+            category: defect.category,
+            legalNorm: defect.legalNorm,
+            description: null,
+          })),
+      });
+    }
+    const legal = await this.legalReport(area.tenant, year, quarter);
+    const areaTeams = new Set(teams.map((team) => team.unitId));
+    return {
+      areaId: area.unitId,
+      name: area.name,
+      year,
+      quarter,
+      teams: rows,
+      totals: sumReportFigures(rows.map((row) => row.figures)),
+      reports: {
+        submitted: rows.filter((row) => row.status === 'submitted').length,
+        due: rows.filter((row) => row.status === 'due').length,
+        overdue: rows.filter((row) => row.status === 'overdue').length,
+      },
+      legal:
+        legal === null
+          ? { status: statusOf(null, this.legalDueDate(year, quarter), today), nil: null, findings: [] }
+          : {
+              status: 'submitted' as const,
+              nil: legal.nil,
+              // Findings of the area's teams and those without a team (hot spots across teams).
+              findings: legal.findings.filter((finding) => finding.teamId === null || areaTeams.has(finding.teamId)),
+            },
+    };
+  }
+
+  async ensureSubmittedTeamReport(
+    tenant: string,
+    teamId: string,
+    year: number,
+    quarter: number,
+  ): Promise<TeamReportView> {
+    const report = await this.teamReport(tenant, teamId, year, quarter);
+    if (report === null) throw new NotFoundError(`report ${teamId} ${year}/Q${quarter}`);
+    return report;
+  }
+
+  private async open(sealed: Sealed | null): Promise<string | null> {
+    if (sealed === null) return null;
+    const value = await this.envelope.openOrNull(sealed);
+    return typeof value === 'string' ? value : null;
+  }
+}

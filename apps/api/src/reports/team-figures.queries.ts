@@ -1,0 +1,182 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
+import type { Clock } from '../../../../libs/application/src/clock.js';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
+import {
+  lastDayOfMonth,
+  monthsOfQuarter,
+  reportDueDate,
+  type Quarter,
+} from '../../../../libs/domain/src/calendar/local-date.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import {
+  TEAM_FIGURES,
+  type MeasureFactDoc,
+  type ProgrammeFactDoc,
+  type ReviewFactDoc,
+} from '../../../../libs/projections/src/read-models/dashboards/team-figures.doc.js';
+import {
+  measureFigures,
+  programmesOf,
+  teamMonthCells,
+  type MeasureFigures,
+  type TeamInfo,
+  type TeamMonthCell,
+} from '../../../../libs/projections/src/read-models/dashboards/team-figures.js';
+import {
+  ORGANISATION_UNITS,
+  type OrganisationUnitDoc,
+} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+import { REPORTS } from '../../../../libs/projections/src/read-models/reports/report.doc.js';
+import { ProjectionLaggingError } from '../commands/min-position.js';
+import type { ProjectionsPort } from '../runtime/projections.port.js';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE, PROJECTIONS } from '../runtime/tokens.js';
+
+export interface TeamFigures {
+  readonly cells: TeamMonthCell[];
+  readonly measures: MeasureFigures;
+  readonly programmes: ProgrammeFactDoc[];
+}
+
+export const teamInfo = (unit: OrganisationUnitDoc): TeamInfo => ({
+  teamId: unit.unitId,
+  areaId: unit.parentId ?? unit.unitId,
+  process: unit.process,
+});
+
+/**
+ * Reads the anonymous `team-figures` facts (and the organisation's units) and sums them into cells.
+ * Shared by reports and dashboards so both show the same numbers; "today" comes from the injected clock.
+ */
+@Injectable()
+export class TeamFiguresQueries {
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  today(): string {
+    return berlinDate(this.clock.now());
+  }
+
+  /** Read-your-writes for every read model these views combine. */
+  async awaitPosition(position: number | undefined): Promise<void> {
+    if (position === undefined) return;
+    for (const name of [TEAM_FIGURES, REPORTS]) {
+      const reached = await this.projections.waitForPosition(name, position, this.config.maxWaitMs);
+      if (!reached) throw new ProjectionLaggingError(name, position);
+    }
+  }
+
+  async teams(tenant: string, filter: Record<string, unknown> = {}): Promise<OrganisationUnitDoc[]> {
+    return (await this.documents.find(
+      ORGANISATION_UNITS,
+      { tenant, kind: 'team', ...filter },
+      { sort: { unitId: 1 } },
+    )) as OrganisationUnitDoc[];
+  }
+
+  async areas(tenant: string): Promise<OrganisationUnitDoc[]> {
+    return (await this.documents.find(
+      ORGANISATION_UNITS,
+      { tenant, kind: 'area' },
+      { sort: { unitId: 1 } },
+    )) as OrganisationUnitDoc[];
+  }
+
+  async area(tenant: string, areaId: string): Promise<OrganisationUnitDoc | null> {
+    const [area] = (await this.documents.find(ORGANISATION_UNITS, {
+      tenant,
+      kind: 'area',
+      unitId: areaId,
+    })) as OrganisationUnitDoc[];
+    return area ?? null;
+  }
+
+  async programmes(tenant: string): Promise<ProgrammeFactDoc[]> {
+    return (await this.documents.find(
+      TEAM_FIGURES,
+      { tenant, kind: 'programme' },
+      { sort: { programmeId: 1 } },
+    )) as ProgrammeFactDoc[];
+  }
+
+  /**
+   * Cells for the teams and months, and the teams' measures: agreed / completed / cancelled within the
+   * months, open and overdue on `asOf`.
+   */
+  async figures(
+    tenant: string,
+    teams: readonly TeamInfo[],
+    months: readonly string[],
+    asOf: string,
+  ): Promise<TeamFigures> {
+    const teamIds = teams.map((team) => team.teamId);
+    const [programmes, reviews, measures] = await Promise.all([
+      this.programmes(tenant),
+      this.documents.find(TEAM_FIGURES, {
+        tenant,
+        kind: 'review',
+        teamId: { $in: teamIds },
+        month: { $in: [...months] },
+      }) as Promise<ReviewFactDoc[]>,
+      this.documents.find(TEAM_FIGURES, { tenant, kind: 'measure', teamId: { $in: teamIds } }) as Promise<
+        MeasureFactDoc[]
+      >,
+    ]);
+    const cells = teamMonthCells({ tenant, teams, months, programmes, reviews, today: this.today() });
+    return { cells, measures: measureFigures(measures, months, asOf), programmes };
+  }
+
+  async measuresByTeam(
+    tenant: string,
+    teamIds: readonly string[],
+    months: readonly string[],
+    asOf: string,
+  ): Promise<Map<string, MeasureFigures>> {
+    const facts = (await this.documents.find(TEAM_FIGURES, {
+      tenant,
+      kind: 'measure',
+      teamId: { $in: [...teamIds] },
+    })) as MeasureFactDoc[];
+    return new Map(
+      teamIds.map((teamId) => [
+        teamId,
+        measureFigures(
+          facts.filter((fact) => fact.teamId === teamId),
+          months,
+          asOf,
+        ),
+      ]),
+    );
+  }
+
+  async reviewFacts(tenant: string, teamId: string, months: readonly string[]): Promise<ReviewFactDoc[]> {
+    return (await this.documents.find(TEAM_FIGURES, {
+      tenant,
+      kind: 'review',
+      teamId,
+      month: { $in: [...months] },
+    })) as ReviewFactDoc[];
+  }
+
+  /**
+   * The team report's due date: the earliest report due day of the programmes the team works under
+   * (000:91: the 15th after the quarter, the default when no programme says otherwise).
+   */
+  dueDate(team: TeamInfo, programmes: readonly ProgrammeFactDoc[], year: number, quarter: Quarter): string {
+    const days = programmesOf(team, programmes).map((programme) => programme.reportDueDay);
+    const day = days.length > 0 ? Math.min(...days) : DEFAULT_RULES.programme.reportDueDay;
+    return reportDueDate(year, quarter, day);
+  }
+
+  /** Reference date of a quarter's open / overdue measures: its last day, or today while it runs. */
+  asOfQuarter(year: number, quarter: Quarter): string {
+    const lastDay = lastDayOfMonth(monthsOfQuarter(year, quarter)[2]!);
+    const today = this.today();
+    return today < lastDay ? today : lastDay;
+  }
+}

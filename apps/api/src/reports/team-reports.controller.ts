@@ -1,0 +1,185 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res, StreamableFile } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Clock } from '../../../../libs/application/src/clock.js';
+import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { decide, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { reportKeyId } from '../../../../libs/domain/src/report/report.events.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import { commandContext } from '../commands/command-context.js';
+import { setEtag } from '../commands/etag.js';
+import { ExecuteCommand } from '../commands/execute-command.js';
+import { minPositionHeader } from '../commands/min-position.js';
+import { ActingRights } from '../organisation/acting-rights.js';
+import { CLOCK, ENVELOPE } from '../runtime/tokens.js';
+import { Action, CurrentPrincipal } from '../security/security.decorators.js';
+import { parseQuarter } from './period.params.js';
+import { printableTeamReport, type PrintableReport } from './printable-report.js';
+import { reportAggregate } from './report.aggregate.js';
+import { renderCsv } from './report-csv.js';
+import { SubmitTeamReportDto } from './report.dto.js';
+import { renderPdf } from './report-pdf.js';
+import { ReportsQueries, type ReportDraft, type TeamReportView } from './reports.queries.js';
+import { TeamFiguresQueries } from './team-figures.queries.js';
+
+type HeaderMap = Record<string, string | undefined>;
+
+const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
+
+/**
+ * The team lead's quarterly report (000:91): generated from the read models, completed with the
+ * assessment and the anonymised descriptions of serious defects, submitted once, downloadable.
+ */
+@ApiTags('Quartalsberichte / quarterly reports')
+@ApiBearerAuth()
+@Controller('api/v1/teams/:teamId/reports')
+export class TeamReportsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly rights: ActingRights,
+    private readonly reports: ReportsQueries,
+    private readonly figures: TeamFiguresQueries,
+    @Inject(ENVELOPE) private readonly envelope: Envelope,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get(':year/Q:quarter/draft')
+  @Action('report.draft')
+  @ApiHeader(MIN_POSITION)
+  async draft(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId') teamId: string,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+    @Headers() headers: HeaderMap,
+  ): Promise<ReportDraft> {
+    const period = parseQuarter(year, quarter);
+    await this.figures.awaitPosition(minPositionHeader(headers));
+    await this.rights.assertMayRead(principal, 'report.draft', principal.tenant, teamId);
+    return this.reports.draft(await this.rights.team(principal.tenant, teamId), period.year, period.quarter);
+  }
+
+  @Post(':year/Q:quarter/submission')
+  @HttpCode(201)
+  @Action('report.submit')
+  @ApiHeader(MIN_POSITION)
+  async submit(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId') teamId: string,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+    @Body() body: SubmitTeamReportDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const period = parseQuarter(year, quarter);
+    await this.figures.awaitPosition(minPositionHeader(headers));
+    const acting = await this.rights.assertMayAct(principal, 'report.submit', principal.tenant, teamId);
+    const draft = await this.reports.draft(
+      await this.rights.team(principal.tenant, teamId),
+      period.year,
+      period.quarter,
+    );
+    const keyId = reportKeyId(draft.reportId);
+    const seriousDefects = await Promise.all(
+      body.seriousDefects.map(async (defect) => ({
+        category: defect.category,
+        legalNorm: defect.legalNorm ?? null,
+        description: await this.envelope.seal(keyId, defect.description),
+      })),
+    );
+    const result = await this.commands.execute(
+      new ExecuteCommand(reportAggregate, {
+        aggregateId: draft.reportId,
+        command: {
+          type: 'SubmitTeamReport',
+          reportId: draft.reportId,
+          unitId: teamId,
+          areaId: acting.areaId,
+          year: period.year,
+          quarter: period.quarter,
+          figures: draft.figures,
+          seriousDefects,
+          assessment: await this.envelope.seal(keyId, body.assessment),
+          dueDate: draft.dueDate,
+        },
+        context: commandContext(principal, headers),
+      }),
+    );
+    response.setHeader('Location', `/api/v1/teams/${teamId}/reports/${period.year}/Q${period.quarter}`);
+    setEtag(response, result.revision);
+    return result;
+  }
+
+  // Declared before `:year/Q:quarter`, which would otherwise see `1.pdf` as the quarter.
+  @Get(':year/Q:quarter.pdf')
+  @Action('report.read')
+  @ApiProduces('application/pdf')
+  async pdf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId') teamId: string,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+  ): Promise<StreamableFile> {
+    const printable = await this.printable(principal, teamId, year, quarter);
+    return new StreamableFile(await renderPdf(printable, this.clock.now()), {
+      type: 'application/pdf',
+      disposition: `attachment; filename="${printable.fileName}.pdf"`,
+    });
+  }
+
+  @Get(':year/Q:quarter.csv')
+  @Action('report.read')
+  @ApiProduces('text/csv')
+  async csv(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId') teamId: string,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+  ): Promise<StreamableFile> {
+    const printable = await this.printable(principal, teamId, year, quarter);
+    return new StreamableFile(Buffer.from(renderCsv(printable), 'utf8'), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="${printable.fileName}.csv"`,
+    });
+  }
+
+  @Get(':year/Q:quarter')
+  @Action('report.read')
+  @ApiHeader(MIN_POSITION)
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('teamId') teamId: string,
+    @Param('year') year: string,
+    @Param('quarter') quarter: string,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TeamReportView> {
+    const period = parseQuarter(year, quarter);
+    await this.figures.awaitPosition(minPositionHeader(headers));
+    await this.rights.assertMayRead(principal, 'report.read', principal.tenant, teamId);
+    const report = await this.reports.ensureSubmittedTeamReport(principal.tenant, teamId, period.year, period.quarter);
+    setEtag(response, report.revision);
+    return report;
+  }
+
+  /** The submitted report; before submission the draft, for those who may see drafts. */
+  private async printable(
+    principal: Principal,
+    teamId: string,
+    year: string,
+    quarter: string,
+  ): Promise<PrintableReport> {
+    const period = parseQuarter(year, quarter);
+    await this.rights.assertMayRead(principal, 'report.read', principal.tenant, teamId);
+    const team = await this.rights.team(principal.tenant, teamId);
+    const submitted = await this.reports.teamReport(principal.tenant, teamId, period.year, period.quarter);
+    if (submitted !== null) return printableTeamReport(team.name, submitted, principal.tenant);
+    if (!decide(principal, 'report.draft').allowed) throw new NotFoundError(`report ${teamId} ${year}/Q${quarter}`);
+    await this.rights.assertMayRead(principal, 'report.draft', principal.tenant, teamId);
+    const draft = await this.reports.draft(team, period.year, period.quarter);
+    return printableTeamReport(team.name, draft, principal.tenant);
+  }
+}

@@ -1,0 +1,353 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { questionsForReview, type ReviewQuestionDetail } from '../../../../libs/domain/src/review/review.questions.js';
+import type { AnswerValue } from '../../../../libs/domain/src/review/review.events.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
+import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
+import type { Clock } from '../../../../libs/application/src/clock.js';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import {
+  programmesProjection,
+  type ProgrammeDoc,
+} from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import {
+  QUESTIONNAIRES,
+  questionnaireDocId,
+  type QuestionnaireDoc,
+} from '../../../../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
+import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
+import { ProjectionLaggingError } from '../commands/min-position.js';
+import { ActingRights } from '../organisation/acting-rights.js';
+import type { ProjectionsPort } from '../runtime/projections.port.js';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
+
+/** Whether the caller saw personal data (case reference, employee, free text) or it was withheld. */
+export type Disclosure = 'full' | 'withheld';
+
+export interface ReviewView {
+  readonly id: string;
+  readonly revision: number;
+  readonly disclosure: Disclosure;
+  readonly programmeId: string;
+  readonly sampleId: string;
+  readonly areaId: string;
+  readonly teamId: string;
+  readonly month: string;
+  readonly deadline: string;
+  readonly overdue: boolean;
+  readonly status: ReviewDoc['status'];
+  readonly origin: ReviewDoc['origin'];
+  readonly customerGroup: string;
+  readonly casePseudonym: string | null;
+  readonly caseRef: string | null;
+  readonly questionnaire: { readonly id: string; readonly version: number };
+  readonly questions: readonly ReviewQuestionDetail[];
+  readonly answers: readonly {
+    readonly questionId: string;
+    readonly kind: AnswerValue['kind'];
+    readonly value: string | null;
+  }[];
+  readonly lookBack: { readonly months: number; readonly reason: string | null };
+  readonly defects: readonly {
+    readonly defectId: string;
+    readonly questionId: string;
+    readonly category: string;
+    readonly severity: 'minor' | 'serious';
+    readonly legalNorm: string | null;
+    readonly financialLoss: boolean;
+    /** Marked for the procedure for established financial losses (VfV, 001:242). */
+    readonly vfv: boolean;
+    readonly description: string | null;
+    readonly withdrawn: boolean;
+    readonly withdrawalReason: string | null;
+    readonly asDeputy: boolean;
+  }[];
+  readonly outcome: ReviewDoc['outcome'];
+  readonly summary: string | null;
+  readonly completedAt: string | null;
+  readonly completedOn: string | null;
+  readonly talks: readonly {
+    readonly date: string;
+    readonly employee: string | null;
+    readonly outcome: string | null;
+    readonly asDeputy: boolean;
+  }[];
+  readonly teamDiscussions: readonly {
+    readonly date: string;
+    readonly notes: string | null;
+    readonly asDeputy: boolean;
+  }[];
+  readonly corrections: readonly { readonly at: string; readonly reason: string | null; readonly asDeputy: boolean }[];
+  readonly deputyWork: boolean;
+  readonly withdrawal: ReviewDoc['withdrawal'];
+  readonly openedAt: string;
+  readonly updatedAt: string;
+}
+
+export interface WorklistItem {
+  readonly id: string;
+  readonly revision: number;
+  readonly month: string;
+  readonly status: ReviewDoc['status'];
+  readonly deadline: string;
+  readonly overdue: boolean;
+  readonly customerGroup: string;
+  readonly caseRef: string | null;
+  readonly outcome: ReviewDoc['outcome'];
+  readonly answered: number;
+  readonly defects: number;
+  readonly seriousDefects: number;
+  readonly talkHeld: boolean;
+  readonly teamDiscussed: boolean;
+  readonly deputyWork: boolean;
+}
+
+export interface WorklistView {
+  readonly teamId: string;
+  readonly month: string;
+  readonly today: string;
+  readonly disclosure: Disclosure;
+  readonly counts: {
+    readonly total: number;
+    readonly open: number;
+    readonly completed: number;
+    readonly overdue: number;
+  };
+  readonly items: readonly WorklistItem[];
+}
+
+/**
+ * Reads reviews from the `reviews` projection (never from events). Team access goes through ActingRights
+ * (another tenant's or team's review is 404); personal data is opened only for the team's lead, the
+ * deputy while deputising and management (000:93); area heads get the review without customer data.
+ */
+@Injectable()
+export class ReviewsQueries {
+  private readonly audit = new Logger('PersonalDataAccess');
+
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(ENVELOPE) private readonly envelope: Envelope,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly acting: ActingRights,
+  ) {}
+
+  async awaitPosition(position: number | undefined): Promise<void> {
+    if (position === undefined) return;
+    const reached = await this.projections.waitForPosition(REVIEWS, position, this.config.maxWaitMs);
+    if (!reached) throw new ProjectionLaggingError(REVIEWS, position);
+  }
+
+  today(): string {
+    return berlinDate(this.clock.now());
+  }
+
+  /** The review of the caller's tenant, or 404. */
+  async find(principal: Principal, reviewId: string): Promise<ReviewDoc> {
+    const doc = (await this.documents.get(REVIEWS, reviewId)) as ReviewDoc | null;
+    if (!doc || doc.tenant !== principal.tenant) throw new NotFoundError(`review ${reviewId}`);
+    return doc;
+  }
+
+  /** The review's questions: its pinned questionnaire version plus the regional additions of its month. */
+  async questions(doc: ReviewDoc): Promise<readonly ReviewQuestionDetail[]> {
+    const questionnaire = (await this.documents.get(
+      QUESTIONNAIRES,
+      questionnaireDocId(doc.tenant, doc.questionnaireId),
+    )) as QuestionnaireDoc | null;
+    const questions = questionnaire ? questionsForReview(questionnaire, doc.questionnaireVersion, doc.month) : null;
+    if (questions === null)
+      throw new DomainError(
+        'RULE_VIOLATION',
+        'Die Fragebogenversion dieser Prüfung ist nicht verfügbar. / ' +
+          'The questionnaire version of this review is not available.',
+        { questionnaireId: doc.questionnaireId, version: doc.questionnaireVersion },
+      );
+    return questions;
+  }
+
+  /** Acting on a review: the team's lead, or its deputy during a recorded absence if the programme allows. */
+  async forAct(principal: Principal, reviewId: string): Promise<{ doc: ReviewDoc; asDeputy: boolean }> {
+    const doc = await this.find(principal, reviewId);
+    const programme = (await this.documents.get(programmesProjection.name, doc.programmeId)) as ProgrammeDoc | null;
+    const deputiesAllowed = programme?.settings.deputiesReview ?? DEFAULT_RULES.programme.deputiesReview;
+    const team = await this.acting.assertMayAct(principal, 'review.act', doc.tenant, doc.teamId, { deputiesAllowed });
+    return { doc, asDeputy: team.asDeputy };
+  }
+
+  async detail(principal: Principal, reviewId: string): Promise<ReviewView> {
+    const doc = await this.find(principal, reviewId);
+    await this.acting.assertMayRead(principal, 'review.read', doc.tenant, doc.teamId);
+    const disclosure = await this.disclosure(principal, doc.tenant, doc.teamId);
+    if (disclosure === 'full')
+      this.audit.log({ message: 'personal data read', subject: principal.subject, tenant: doc.tenant, reviewId });
+    const open = async (sealed: Sealed | null): Promise<string | null> =>
+      sealed === null || disclosure !== 'full' ? null : ((await this.envelope.openOrNull(sealed)) as string | null);
+    const today = this.today();
+    return {
+      id: doc._id,
+      revision: doc.streamRevision,
+      disclosure,
+      programmeId: doc.programmeId,
+      sampleId: doc.sampleId,
+      areaId: doc.areaId,
+      teamId: doc.teamId,
+      month: doc.month,
+      deadline: doc.deadline,
+      overdue: isOverdue(doc, today),
+      status: doc.status,
+      origin: doc.origin,
+      customerGroup: doc.customerGroup,
+      casePseudonym: disclosure === 'full' ? doc.casePseudonym : null,
+      caseRef: await open(doc.caseRef),
+      questionnaire: { id: doc.questionnaireId, version: doc.questionnaireVersion },
+      questions: await this.questions(doc).catch(() => []),
+      answers: await Promise.all(
+        Object.entries(doc.answers).map(async ([questionId, answer]) => ({
+          questionId,
+          kind: answer.kind,
+          value: answer.kind === 'sealed' ? await open(answer.value) : answer.value,
+        })),
+      ),
+      lookBack: { months: doc.lookBackMonths, reason: await open(doc.lookBackReason) },
+      defects: await Promise.all(
+        doc.defects.map(async (defect) => ({
+          defectId: defect.defectId,
+          questionId: defect.questionId,
+          category: defect.category,
+          severity: defect.severity,
+          legalNorm: defect.legalNorm,
+          financialLoss: defect.financialLoss,
+          vfv: defect.financialLoss && !defect.withdrawn,
+          description: await open(defect.description),
+          withdrawn: defect.withdrawn,
+          withdrawalReason: await open(defect.withdrawalReason),
+          asDeputy: defect.asDeputy,
+        })),
+      ),
+      outcome: doc.outcome,
+      summary: await open(doc.summary),
+      completedAt: doc.completedAt,
+      completedOn: doc.completedOn,
+      talks: await Promise.all(
+        doc.talks.map(async (talk) => ({
+          date: talk.date,
+          employee: await open(talk.employee),
+          outcome: await open(talk.outcome),
+          asDeputy: talk.asDeputy,
+        })),
+      ),
+      teamDiscussions: await Promise.all(
+        doc.teamDiscussions.map(async (discussion) => ({
+          date: discussion.date,
+          notes: await open(discussion.notes),
+          asDeputy: discussion.asDeputy,
+        })),
+      ),
+      corrections: await Promise.all(
+        doc.corrections.map(async (correction) => ({
+          at: correction.at,
+          reason: await open(correction.reason),
+          asDeputy: correction.asDeputy,
+        })),
+      ),
+      deputyWork: doc.deputyWork,
+      withdrawal: doc.withdrawal,
+      openedAt: doc.openedAt,
+      updatedAt: doc.updatedAt,
+    };
+  }
+
+  /**
+   * The team's worklist: the month's reviews (withdrawn ones left out) and every review of an earlier
+   * month still open; `overdue` is computed now from the deadline (Europe/Berlin).
+   */
+  async worklist(principal: Principal, teamId: string, month: string | undefined): Promise<WorklistView> {
+    await this.acting.assertMayRead(principal, 'worklist.read', principal.tenant, teamId);
+    const today = this.today();
+    const shownMonth = month ?? today.slice(0, 7);
+    const disclosure = await this.disclosure(principal, principal.tenant, teamId);
+    const docs = (await this.documents.find(
+      REVIEWS,
+      {
+        tenant: principal.tenant,
+        teamId,
+        $or: [
+          { month: shownMonth, status: { $ne: 'withdrawn' } },
+          { month: { $lt: shownMonth }, status: 'open' },
+        ],
+      },
+      { sort: { deadline: 1, month: 1, _id: 1 } },
+    )) as ReviewDoc[];
+    if (disclosure === 'full' && docs.length > 0)
+      this.audit.log({
+        message: 'personal data read (worklist)',
+        subject: principal.subject,
+        tenant: principal.tenant,
+        teamId,
+      });
+    const items = await Promise.all(
+      docs.map(async (doc): Promise<WorklistItem> => ({
+        id: doc._id,
+        revision: doc.streamRevision,
+        month: doc.month,
+        status: doc.status,
+        deadline: doc.deadline,
+        overdue: isOverdue(doc, today),
+        customerGroup: doc.customerGroup,
+        caseRef: disclosure === 'full' ? ((await this.envelope.openOrNull(doc.caseRef)) as string | null) : null,
+        outcome: doc.outcome,
+        answered: Object.keys(doc.answers).length,
+        defects: doc.defects.filter((defect) => !defect.withdrawn).length,
+        seriousDefects: doc.defects.filter((defect) => !defect.withdrawn && defect.severity === 'serious').length,
+        talkHeld: doc.talks.length > 0,
+        teamDiscussed: doc.teamDiscussions.length > 0,
+        deputyWork: doc.deputyWork,
+      })),
+    );
+    return {
+      teamId,
+      month: shownMonth,
+      today,
+      disclosure,
+      counts: {
+        total: items.length,
+        open: items.filter((item) => item.status === 'open').length,
+        completed: items.filter((item) => item.status === 'completed').length,
+        overdue: items.filter((item) => item.overdue).length,
+      },
+      items,
+    };
+  }
+
+  /**
+   * Stored checklists are for the team lead, the deputy while deputising and management (000:93); area
+   * heads see the team's reviews without customer data (domain roles table).
+   */
+  private async disclosure(principal: Principal, tenant: string, teamId: string): Promise<Disclosure> {
+    if (principal.tenant !== tenant) return 'withheld';
+    if (principal.roles.includes('management')) return 'full';
+    if (principal.roles.includes('team_lead') && principal.units.includes(teamId)) return 'full';
+    if (principal.roles.includes('deputy') && principal.units.includes(teamId)) {
+      try {
+        const acting = await this.acting.assertMayAct(principal, 'review.read', tenant, teamId);
+        return acting.asDeputy ? 'full' : 'withheld';
+      } catch (error) {
+        if (error instanceof DomainError) return 'withheld';
+        throw error;
+      }
+    }
+    return 'withheld';
+  }
+}
+
+function isOverdue(doc: ReviewDoc, today: string): boolean {
+  return doc.status === 'open' && doc.deadline < today;
+}

@@ -1,0 +1,173 @@
+import type { CommandContext, CommandResult } from '../../../../libs/application/src/command-pipeline.js';
+import type { IdGenerator } from '../../../../libs/application/src/clock.js';
+import { isMonth } from '../../../../libs/domain/src/calendar/local-date.js';
+import { ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
+import { samplingStreamId, type PopulationRow } from '../../../../libs/domain/src/sampling/sampling.events.js';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import { normalisePseudonymInput, pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
+import type { ProgrammeDoc } from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import {
+  ORGANISATION_UNITS,
+  type OrganisationUnitDoc,
+} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+import { parsePopulationCsv, parsePopulationJson, type FieldError, type ParseResult } from './population-parser.js';
+import { populationAggregate, type ExecuteFn } from './sampling.aggregates.js';
+import { CASE_REF_PURPOSE, populationFingerprint, populationKeyId } from './sampling-crypto.js';
+import { SAMPLING_DEFAULTS } from './sampling.defaults.js';
+
+/** The file was refused: every malformed row with its line, nothing imported (400). */
+export class PopulationRejectedError extends Error {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(
+    readonly errors: readonly FieldError[],
+    readonly total: number,
+  ) {
+    super(
+      `Die Grundgesamtheit wurde nicht importiert: ${total} fehlerhafte Angabe(n). / ` +
+        `The population was not imported: ${total} error(s).`,
+    );
+    this.name = 'PopulationRejectedError';
+  }
+}
+
+export interface ImportProgress {
+  readonly phase: 'parsed' | 'sealed' | 'stored';
+  readonly rows: number;
+  readonly total: number;
+}
+
+export interface PopulationImportRequest {
+  readonly programme: ProgrammeDoc;
+  readonly month: string;
+  readonly format: 'csv' | 'json';
+  /** CSV text, or the parsed JSON body. */
+  readonly content: unknown;
+  readonly fileName: string | null;
+  readonly context: CommandContext;
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface PopulationImportResult extends CommandResult {
+  readonly populationId: string;
+  readonly rowCount: number;
+  readonly fingerprint: string;
+}
+
+export interface PopulationImportDependencies {
+  readonly eventStore: EventStore;
+  readonly documents: DocumentStore;
+  readonly keyStore: KeyStore;
+  readonly envelope: Envelope;
+  readonly ids: IdGenerator;
+  readonly execute: ExecuteFn;
+}
+
+const PROGRESS_EVERY = 1000;
+
+/** Errors in file order (`line 3` before `line 17`), whichever check found them. */
+function byLine(errors: FieldError[]): FieldError[] {
+  const lineOf = (error: FieldError): number => Number(/^(?:line|row) (\d+)/.exec(error.field)?.[1] ?? 0);
+  return errors
+    .map((error, index) => ({ error, index }))
+    .sort((a, b) => lineOf(a.error) - lineOf(b.error) || a.index - b.index)
+    .map(({ error }) => error);
+}
+
+/**
+ * Imports a month's population (shared by the HTTP endpoint and `npm run cli -- import-population`):
+ * parse and check every row (lines reported, nothing stored on any error), pseudonymise each case reference
+ * with the tenant's key, seal the clear reference under the population's own key, fingerprint the rows
+ * without clear data, and append everything in one append.
+ */
+export class PopulationImportService {
+  constructor(private readonly deps: PopulationImportDependencies) {}
+
+  async import(request: PopulationImportRequest): Promise<PopulationImportResult> {
+    const { programme, month, context } = request;
+    if (!isMonth(month)) throw new PopulationRejectedError([{ field: 'month', message: 'yyyy-mm' }], 1);
+    const parsed: ParseResult =
+      request.format === 'csv'
+        ? parsePopulationCsv(typeof request.content === 'string' ? request.content : '')
+        : parsePopulationJson(request.content);
+    const errors = byLine([...parsed.errors, ...(await this.semanticErrors(programme, parsed))]);
+    if (errors.length > 0)
+      throw new PopulationRejectedError(errors.slice(0, SAMPLING_DEFAULTS.maxReportedErrors), errors.length);
+    const total = parsed.rows.length;
+    request.onProgress?.({ phase: 'parsed', rows: total, total });
+
+    if ((await this.deps.eventStore.streamInfo(samplingStreamId(programme._id, month))).revision !== null)
+      throw ruleViolation(
+        'Für diesen Monat wurde bereits gezogen; die Grundgesamtheit ist festgeschrieben.',
+        'A sample was already drawn for this month; its population is fixed.',
+        { month },
+      );
+
+    const populationId = this.deps.ids.next();
+    const key = await tenantPseudonymKey(this.deps.keyStore, context.tenant);
+    const keyId = populationKeyId(populationId);
+    const rows: PopulationRow[] = [];
+    // A failed append leaves at most an unused key behind: no data was stored under it.
+    for (const row of parsed.rows) {
+      rows.push({
+        pseudonym: pseudonymise(key, row.caseReference, CASE_REF_PURPOSE),
+        caseRef: await this.deps.envelope.seal(keyId, row.caseReference),
+        customerGroup: row.customerGroup,
+        teamId: row.teamId,
+        process: row.process,
+        needs16a: row.needs16a,
+      });
+      if (rows.length % PROGRESS_EVERY === 0) request.onProgress?.({ phase: 'sealed', rows: rows.length, total });
+    }
+    request.onProgress?.({ phase: 'sealed', rows: total, total });
+    const fingerprint = populationFingerprint(rows);
+    const result = await this.deps.execute(populationAggregate, {
+      aggregateId: populationId,
+      command: {
+        type: 'ImportPopulation',
+        populationId,
+        programmeId: programme._id,
+        month,
+        rows,
+        fingerprint,
+        source: { format: request.format, fileName: request.fileName },
+        chunkRows: SAMPLING_DEFAULTS.populationChunkRows,
+      },
+      context,
+    });
+    request.onProgress?.({ phase: 'stored', rows: total, total });
+    return { ...result, id: populationId, populationId, rowCount: total, fingerprint };
+  }
+
+  /** Teams of the programme's area, the programme's customer process, no case twice. */
+  private async semanticErrors(programme: ProgrammeDoc, parsed: ParseResult): Promise<FieldError[]> {
+    const teams = (await this.deps.documents.find(ORGANISATION_UNITS, {
+      tenant: programme.tenant,
+      kind: 'team',
+      parentId: programme.areaId,
+    })) as OrganisationUnitDoc[];
+    const teamIds = new Set(teams.map((team) => team.unitId));
+    const errors: FieldError[] = [];
+    const seen = new Map<string, string>();
+    for (const row of parsed.rows) {
+      if (!teamIds.has(row.teamId))
+        errors.push({
+          field: `${row.where}: team`,
+          message: `kein Team des Bereichs ${programme.areaId} / not a team of area ${programme.areaId}`,
+        });
+      if (row.process !== programme.settings.customerProcess)
+        errors.push({
+          field: `${row.where}: process`,
+          message: `erwartet / expected ${programme.settings.customerProcess}`,
+        });
+      const normalised = normalisePseudonymInput(row.caseReference);
+      const first = seen.get(normalised);
+      if (first !== undefined)
+        errors.push({ field: `${row.where}: caseReference`, message: `doppelt, wie / duplicate of ${first}` });
+      else seen.set(normalised, row.where);
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import type { Action, Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { DocumentStore, Filter } from '../../../../libs/read-store/src/read-store.port.js';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import {
+  programmesProjection,
+  type ProgrammeDoc,
+} from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import {
+  POPULATIONS,
+  SAMPLES,
+  type PopulationDoc,
+  type SampleDoc,
+} from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+import { ProjectionLaggingError } from '../commands/min-position.js';
+import { ActingRights } from '../organisation/acting-rights.js';
+import type { ProjectionsPort } from '../runtime/projections.port.js';
+import { visibility } from '../security/assert-can-access.js';
+import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, PROJECTIONS } from '../runtime/tokens.js';
+
+/** Reads samples and population summaries from their projections; pseudonyms only, no clear data. */
+@Injectable()
+export class SamplingQueries {
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly actingRights: ActingRights,
+  ) {}
+
+  async awaitPosition(projection: string, position: number | undefined): Promise<void> {
+    if (position === undefined) return;
+    if (!(await this.projections.waitForPosition(projection, position, this.config.maxWaitMs)))
+      throw new ProjectionLaggingError(projection, position);
+  }
+
+  /** Waits until the read models reflect every event stored so far: decisions read them fresh. */
+  async awaitReadModels(names: readonly string[]): Promise<void> {
+    const head = await this.eventStore.headPosition();
+    for (const name of names) await this.awaitPosition(name, head);
+  }
+
+  /** The programme of the caller's tenant, or 404. */
+  async programme(principal: Principal, programmeId: string): Promise<ProgrammeDoc> {
+    const doc = (await this.documents.get(programmesProjection.name, programmeId)) as ProgrammeDoc | null;
+    if (!doc || doc.tenant !== principal.tenant) throw new NotFoundError(`programme ${programmeId}`);
+    return doc;
+  }
+
+  /** A sample of the programme that the caller may reach for `action` (its team), or 404. */
+  async sample(principal: Principal, action: Action, programmeId: string, sampleId: string): Promise<SampleDoc> {
+    const doc = (await this.documents.get(SAMPLES, sampleId)) as SampleDoc | null;
+    if (!doc || doc.tenant !== principal.tenant || doc.programmeId !== programmeId)
+      throw new NotFoundError(`sample ${sampleId}`);
+    await this.actingRights.assertMayRead(principal, action, doc.tenant, doc.teamId);
+    return doc;
+  }
+
+  async samples(
+    principal: Principal,
+    programme: ProgrammeDoc,
+    query: { readonly month?: string; readonly teamId?: string },
+  ): Promise<SampleDoc[]> {
+    const filter: Filter = {
+      ...this.scope(principal, 'sampling.read'),
+      programmeId: programme._id,
+      ...(query.month === undefined ? {} : { month: query.month }),
+      ...(query.teamId === undefined ? {} : { teamId: query.teamId }),
+    };
+    return (await this.documents.find(SAMPLES, filter, { sort: { month: -1, teamId: 1 } })) as SampleDoc[];
+  }
+
+  async populations(principal: Principal, programme: ProgrammeDoc): Promise<PopulationDoc[]> {
+    // Populations belong to the programme's area: unit-scoped callers see them when the area is theirs.
+    if (!this.reaches(principal, 'sampling.population.read', programme)) return [];
+    return (await this.documents.find(
+      POPULATIONS,
+      { tenant: principal.tenant, programmeId: programme._id },
+      { sort: { importedAt: -1, _id: -1 } },
+    )) as PopulationDoc[];
+  }
+
+  async population(principal: Principal, programme: ProgrammeDoc, populationId: string): Promise<PopulationDoc> {
+    const doc = (await this.documents.get(POPULATIONS, populationId)) as PopulationDoc | null;
+    if (
+      !doc ||
+      doc.tenant !== principal.tenant ||
+      doc.programmeId !== programme._id ||
+      !this.reaches(principal, 'sampling.population.read', programme)
+    )
+      throw new NotFoundError(`population ${populationId}`);
+    return doc;
+  }
+
+  private reaches(principal: Principal, action: Action, programme: ProgrammeDoc): boolean {
+    const seen = visibility(principal, action);
+    return seen.kind === 'tenant' || (seen.kind === 'units' && seen.units.includes(programme.areaId));
+  }
+
+  /** The documents a list may show: the tenant, or the caller's teams (and, for area scope, areas). */
+  private scope(principal: Principal, action: Action): Filter {
+    const seen = visibility(principal, action);
+    switch (seen.kind) {
+      case 'tenant':
+        return { tenant: seen.tenant };
+      case 'units':
+        return seen.includeParents
+          ? { tenant: seen.tenant, $or: [{ teamId: { $in: seen.units } }, { areaId: { $in: seen.units } }] }
+          : { tenant: seen.tenant, teamId: { $in: seen.units } };
+      case 'technical':
+      case 'nothing':
+        return { tenant: seen.kind === 'nothing' ? '\u0000none' : '\u0000technical' };
+      default: {
+        const unreachable: never = seen;
+        return unreachable;
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import { CommandPipeline } from '../../../../libs/application/src/command-pipeline.js';
+import { systemClock, uuidV7Ids } from '../../../../libs/application/src/clock.js';
+import { openInfrastructure } from '../../../../libs/composition/src/infrastructure.js';
+import {
+  programmesProjection,
+  type ProgrammeDoc,
+} from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import { PopulationImportService } from '../../../api/src/sampling/population-import.service.js';
+import { UsageError, type CliIo } from '../cli-io.js';
+
+export const IMPORT_POPULATION_USAGE =
+  'import-population --programme <prüfplan-id> --month <jjjj-mm> --file <datei.csv|datei.json> [--format csv|json]';
+
+/**
+ * Imports a large population file straight into the stores through the same application service as
+ * `POST /api/v1/programmes/:id/populations` (same checks, same single append), showing progress.
+ */
+export async function importPopulationCommand(args: string[], config: AppConfig, io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      programme: { type: 'string' },
+      month: { type: 'string' },
+      file: { type: 'string' },
+      format: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.programme || !values.month || !values.file)
+    throw new UsageError('--programme, --month und --file sind nötig / are required');
+  const format = values.format ?? (values.file.toLowerCase().endsWith('.json') ? 'json' : 'csv');
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--format: csv | json');
+  const text = fs.readFileSync(values.file, 'utf8');
+  let content: unknown = text;
+  if (format === 'json') {
+    try {
+      content = JSON.parse(text) as unknown;
+    } catch {
+      throw new UsageError(`${values.file}: kein gültiges JSON / not valid JSON`);
+    }
+  }
+
+  const infrastructure = await openInfrastructure(config);
+  try {
+    const programme = (await infrastructure.documents.get(
+      programmesProjection.name,
+      values.programme,
+    )) as ProgrammeDoc | null;
+    if (!programme)
+      throw new UsageError(
+        `Prüfplan ${values.programme} nicht gefunden (Lesemodelle aktuell? Dienst einmal starten). / ` +
+          'Programme not found (read models up to date? start the service once).',
+      );
+    const pipeline = new CommandPipeline(infrastructure.eventStore, systemClock, uuidV7Ids, config.rulesVersion);
+    const importer = new PopulationImportService({
+      eventStore: infrastructure.eventStore,
+      documents: infrastructure.documents,
+      keyStore: infrastructure.keyStore,
+      envelope: infrastructure.envelope,
+      ids: uuidV7Ids,
+      execute: (aggregate, request) => pipeline.execute(aggregate, request),
+    });
+    const result = await importer.import({
+      programme,
+      month: values.month,
+      format,
+      content,
+      fileName: path.basename(values.file),
+      context: {
+        tenant: programme.tenant,
+        actor: { userId: `cli:${os.userInfo().username}`, role: 'operator' },
+        correlationId: uuidV7Ids.next(),
+        causationId: null,
+      },
+      onProgress: (progress) => {
+        const label =
+          progress.phase === 'parsed'
+            ? 'geprüft / checked'
+            : progress.phase === 'sealed'
+              ? 'pseudonymisiert und verschlüsselt / pseudonymised and sealed'
+              : 'gespeichert / stored';
+        io.progress(`${label}: ${progress.rows}/${progress.total}`);
+      },
+    });
+    io.err('');
+    io.out(JSON.stringify(result));
+    return 0;
+  } catch (error) {
+    const rejected = error as { code?: string; errors?: readonly { field: string; message: string }[] };
+    if (rejected.code === 'VALIDATION_FAILED' && rejected.errors !== undefined) {
+      io.err(error instanceof Error ? error.message : String(error));
+      for (const problem of rejected.errors) io.err(`  ${problem.field}: ${problem.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await infrastructure.close();
+  }
+}

@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { loadConfig } from '../../../application/src/config.js';
+import { uuidV7Ids } from '../../../application/src/clock.js';
+import type { CaseSampled, ReviewWithdrawn } from '../../../domain/src/review/review.events.js';
+import type { DrawnCase, PopulationRow, SampleDrawn } from '../../../domain/src/sampling/sampling.events.js';
+import type { EventMetadata, EventStore, NewEvent } from '../../../event-store/src/event-store.port.js';
+import { ReactorRunner, reactorCheckpointName } from '../../../projections/src/reactor.js';
+import { until } from '../../../projections/src/testing/projection-fixtures.js';
+import { openInfrastructure, type Infrastructure } from '../infrastructure.js';
+import { OPEN_REVIEWS_REACTOR, openReviewsReactor } from './open-reviews.reactor.js';
+
+const metadata: EventMetadata = {
+  occurredAt: '2026-03-02T08:00:00.000Z',
+  actor: { userId: 'bl-1', role: 'area_head' },
+  tenant: 'jc-a',
+  correlationId: 'corr-1',
+  causationId: null,
+  rulesVersion: '2026.1',
+};
+const event = (type: string, data: unknown): NewEvent => ({ id: uuidv7(), type, schemaVersion: 1, data, metadata });
+
+describe('open-reviews reactor (embedded stores)', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-'));
+  let infrastructure: Infrastructure;
+  const populationId = uuidv7();
+  const programmeId = uuidv7();
+  const sampleId = uuidv7();
+  const samplingStream = `sampling-${programmeId}-2026-03`;
+  const cases: DrawnCase[] = Array.from({ length: 40 }, (_, i) => ({
+    reviewId: uuidv7(),
+    pseudonym: `pseudo-${i}`,
+    customerGroup: i % 2 === 0 ? 'u25' : 'ue25',
+    rank: i,
+  }));
+  let drawPosition = 0;
+
+  beforeAll(async () => {
+    infrastructure = await openInfrastructure(
+      loadConfig({
+        PRUEFPFAD_ENV: 'test',
+        PRUEFPFAD_DATA_DIR: path.join(root, 'data'),
+        PRUEFPFAD_KEY_DIR: path.join(root, 'keys'),
+      }),
+    );
+    const rows: PopulationRow[] = [];
+    for (let i = 0; i < 45; i += 1)
+      rows.push({
+        pseudonym: `pseudo-${i}`,
+        caseRef: await infrastructure.envelope.seal(`population:${populationId}`, `123D${String(i).padStart(6, '0')}`),
+        customerGroup: i % 2 === 0 ? 'u25' : 'ue25',
+        teamId: 'team-1',
+        process: 'allgemeine-vermittlung',
+        needs16a: false,
+      });
+    await infrastructure.eventStore.append(
+      `population-${populationId}`,
+      [
+        event('PopulationImported', {
+          populationId,
+          programmeId,
+          month: '2026-03',
+          rowCount: rows.length,
+          fingerprint: 'f'.repeat(64),
+          source: { format: 'csv', fileName: null },
+        }),
+        event('PopulationRowsAdded', { populationId, chunk: 0, rows }),
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    const drawn: SampleDrawn['data'] = {
+      sampleId,
+      programmeId,
+      month: '2026-03',
+      teamId: 'team-1',
+      areaId: 'mi',
+      populationId,
+      populationFingerprint: 'f'.repeat(64),
+      seed: 'a'.repeat(64),
+      algorithm: 'hmac-sha256-rank/v1',
+      n: 40,
+      eligible: 45,
+      excluded: { recentlyDrawn: 0, section16a: 0 },
+      coverage: { groups: ['u25', 'ue25'], covered: ['u25', 'ue25'], deferred: [], rule: 'least-recently-covered' },
+      inputs: { recentlyDrawn: [], lastCovered: {}, section16aIncluded: false },
+      cases,
+      questionnaireId: 'vkb',
+      questionnaireVersion: 3,
+      deadline: '2026-03-31',
+      drawnByRole: 'area_head',
+    };
+    drawPosition = (
+      await infrastructure.eventStore.append(samplingStream, [event('SampleDrawn', drawn)], {
+        expectedRevision: 'no_stream',
+      })
+    ).position;
+  });
+
+  afterAll(async () => {
+    await infrastructure?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  const reactorOn = (eventStore: EventStore) =>
+    openReviewsReactor({ eventStore, envelope: infrastructure.envelope, ids: uuidV7Ids, rulesVersion: '2026.1' });
+
+  const runner = (eventStore: EventStore) =>
+    new ReactorRunner({
+      reactor: reactorOn(eventStore),
+      eventStore: infrastructure.eventStore,
+      checkpointStore: infrastructure.checkpoints,
+      handlerRetry: { initialMs: 5, maxMs: 20 },
+    });
+
+  async function runUntilCaughtUp(position: number): Promise<void> {
+    const running = runner(infrastructure.eventStore);
+    running.start();
+    await until(() => running.status().position >= position, 10_000, 'reactor caught up');
+    await running.stop();
+    expect(running.status().lastError).toBeNull();
+  }
+
+  async function caseSampledEvents(): Promise<CaseSampled[]> {
+    const found: CaseSampled[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await infrastructure.eventStore.readAll({
+        after,
+        maxCount: 500,
+        filter: { eventTypes: ['CaseSampled'] },
+      });
+      found.push(...page.events.map((e) => ({ type: 'CaseSampled' as const, data: e.data as CaseSampled['data'] })));
+      if (page.isEnd) return found;
+      after = page.lastPosition;
+    }
+  }
+
+  it('killed half-way through a draw of 40 cases, resumes after a restart and leaves exactly the full sample', async () => {
+    // The crash: the process dies right after the 15th review stream was written.
+    let opened = 0;
+    const crash: { done: Promise<void> | null } = { done: null };
+    const dying: EventStore = Object.create(infrastructure.eventStore) as EventStore;
+    dying.append = async (streamId, events, options) => {
+      const result = await infrastructure.eventStore.append(streamId, events, options);
+      if (streamId.startsWith('review-')) {
+        opened += 1;
+        if (opened === 15) crash.done = crashing.kill();
+      }
+      return result;
+    };
+    const crashing = runner(dying);
+    crashing.start();
+    await until(() => crash.done !== null, 10_000, 'the crash');
+    await crash.done;
+    expect(opened).toBe(15);
+    expect((await caseSampledEvents()).length).toBe(15);
+    const saved = await infrastructure.checkpoints.load(reactorCheckpointName(OPEN_REVIEWS_REACTOR));
+    expect(saved?.position ?? 0).toBeLessThan(drawPosition);
+
+    await runUntilCaughtUp(drawPosition);
+
+    for (const drawnCase of cases) {
+      const stream = await infrastructure.eventStore.readStream(`review-${drawnCase.reviewId}`);
+      expect(stream.map((e) => e.type)).toEqual(['CaseSampled']);
+      const data = stream[0]!.data as CaseSampled['data'];
+      expect(data).toMatchObject({
+        reviewId: drawnCase.reviewId,
+        sampleId,
+        teamId: 'team-1',
+        casePseudonym: drawnCase.pseudonym,
+        questionnaireVersion: 3,
+        deadline: '2026-03-31',
+        origin: { kind: 'draw', replaces: null },
+      });
+      // Re-sealed under the review's own key, and still the clear reference of the population row.
+      expect(data.caseRef.kid).toBe(`review:${drawnCase.reviewId}`);
+      const index = Number(drawnCase.pseudonym.slice('pseudo-'.length));
+      expect(await infrastructure.envelope.open(data.caseRef as never)).toBe(`123D${String(index).padStart(6, '0')}`);
+      expect(stream[0]!.metadata.causationId).not.toBeNull();
+    }
+    const all = await caseSampledEvents();
+    expect(all).toHaveLength(40);
+    expect(new Set(all.map((e) => e.data.reviewId)).size).toBe(40);
+  });
+
+  it('opens supplementary and replacement cases and withdraws the replaced review once, even when redelivered', async () => {
+    const extra: DrawnCase = { reviewId: uuidv7(), pseudonym: 'pseudo-41', customerGroup: 'ue25', rank: 41 };
+    const replacement: DrawnCase = { reviewId: uuidv7(), pseudonym: 'pseudo-40', customerGroup: 'u25', rank: 40 };
+    await infrastructure.eventStore.append(
+      samplingStream,
+      [
+        event('SupplementaryCasesDrawn', { sampleId, teamId: 'team-1', reason: 'Schwerpunkt', cases: [extra] }),
+        event('CaseReplaced', {
+          sampleId,
+          teamId: 'team-1',
+          replacedReviewId: cases[0]!.reviewId,
+          reason: 'Fall bereits abgeschlossen',
+          replacement,
+        }),
+      ],
+      { expectedRevision: 0 },
+    );
+    const head = await infrastructure.eventStore.headPosition();
+    await runUntilCaughtUp(head);
+    // A redelivery (as after a crash before the checkpoint was saved) changes nothing.
+    await infrastructure.checkpoints.save(reactorCheckpointName(OPEN_REVIEWS_REACTOR), drawPosition);
+    await runUntilCaughtUp(head);
+
+    const supplementary = await infrastructure.eventStore.readStream(`review-${extra.reviewId}`);
+    expect(supplementary.map((e) => e.type)).toEqual(['CaseSampled']);
+    expect((supplementary[0]!.data as CaseSampled['data']).origin).toEqual({ kind: 'supplementary', replaces: null });
+    const replacing = await infrastructure.eventStore.readStream(`review-${replacement.reviewId}`);
+    expect((replacing[0]!.data as CaseSampled['data']).origin).toEqual({
+      kind: 'replacement',
+      replaces: cases[0]!.reviewId,
+    });
+    const replaced = await infrastructure.eventStore.readStream(`review-${cases[0]!.reviewId}`);
+    expect(replaced.map((e) => e.type)).toEqual(['CaseSampled', 'ReviewWithdrawn']);
+    expect(replaced[1]!.data as ReviewWithdrawn['data']).toEqual({
+      reviewId: cases[0]!.reviewId,
+      reason: 'Fall bereits abgeschlossen',
+      replacedBy: replacement.reviewId,
+    });
+    expect(await caseSampledEvents()).toHaveLength(42);
+  });
+});

@@ -1,0 +1,190 @@
+import type { IdGenerator } from '../../../application/src/clock.js';
+import {
+  REVIEW_EVENT_SCHEMAS,
+  reviewKeyId,
+  reviewStreamId,
+  type CaseSampled,
+  type ReviewWithdrawn,
+} from '../../../domain/src/review/review.events.js';
+import type {
+  CaseReplaced,
+  DrawnCase,
+  SampleDrawn,
+  SamplingEvent,
+  SupplementaryCasesDrawn,
+} from '../../../domain/src/sampling/sampling.events.js';
+import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
+import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { Envelope, Sealed } from '../../../privacy/src/envelope.js';
+import { appendOnce, PermanentReactorError, type ReactorDefinition } from '../../../projections/src/reactor.js';
+import { readPopulation } from './population-stream.js';
+
+export interface OpenReviewsDependencies {
+  readonly eventStore: EventStore;
+  readonly envelope: Envelope;
+  readonly ids: IdGenerator;
+  readonly rulesVersion: string;
+}
+
+export const OPEN_REVIEWS_REACTOR = 'open-reviews';
+
+const SAMPLING_EVENTS = ['SampleDrawn', 'SupplementaryCasesDrawn', 'CaseReplaced'] satisfies SamplingEvent['type'][];
+
+/** How often a withdrawal is retried when a reviewer wrote to the review at the same moment. */
+const WITHDRAW_ATTEMPTS = 5;
+
+/**
+ * Opens one review stream per sampled case (`review-<reviewId>` with `CaseSampled`), durably: the
+ * reactor's checkpoint is saved only after an event was handled, and every stream is opened with expected
+ * revision `no_stream`, so a crash half-way through a draw of hundreds of cases resumes on restart and
+ * opens exactly the streams still missing; a stream that exists is a case already done.
+ *
+ * The clear case reference moves from the population's key to the review's own key (`review:<reviewId>`),
+ * so that a retention purge of the review (destroying its key) blinds it without touching the population.
+ * The questionnaire version and the deadline were pinned by the draw (`SampleDrawn`); supplementary and
+ * replacement cases take them from their sample's draw. A replacement also withdraws the replaced review.
+ */
+export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefinition {
+  const { eventStore, envelope, ids } = deps;
+  // Populations never change once imported: the last one read serves every team of a draw.
+  let lastPopulation: { readonly id: string; readonly refs: Map<string, Sealed> } | null = null;
+
+  async function sampleOf(event: RecordedEvent, sampleId: string): Promise<SampleDrawn['data']> {
+    const drawn = (await eventStore.readStream(event.streamId)).find(
+      (candidate) => candidate.type === 'SampleDrawn' && (candidate.data as SampleDrawn['data']).sampleId === sampleId,
+    );
+    if (!drawn) throw new PermanentReactorError(`${event.streamId}: no SampleDrawn for sample ${sampleId}`);
+    return drawn.data as SampleDrawn['data'];
+  }
+
+  function metadataFor(event: RecordedEvent): EventMetadata {
+    // The reviews were opened by the draw: same time, actor, tenant and correlation; caused by the draw event.
+    return {
+      occurredAt: event.metadata.occurredAt,
+      actor: event.metadata.actor,
+      tenant: event.metadata.tenant,
+      correlationId: event.metadata.correlationId,
+      causationId: event.id,
+      rulesVersion: deps.rulesVersion,
+    };
+  }
+
+  async function openCases(
+    event: RecordedEvent,
+    sample: SampleDrawn['data'],
+    cases: readonly DrawnCase[],
+    origin: CaseSampled['data']['origin'],
+    signal: AbortSignal,
+  ): Promise<void> {
+    let population: Map<string, Sealed> | null = null;
+    for (const drawnCase of cases) {
+      if (signal.aborted) throw new Error('open-reviews: stopped before every review was opened');
+      const streamId = reviewStreamId(drawnCase.reviewId);
+      // Done in an earlier delivery: skip without sealing again.
+      if ((await eventStore.streamInfo(streamId)).revision !== null) continue;
+      population ??= await populationRefs(event, sample.populationId);
+      const sealedRef = population.get(drawnCase.pseudonym);
+      if (!sealedRef)
+        throw new PermanentReactorError(`population ${sample.populationId} has no row for a sampled pseudonym`);
+      const caseRef = await envelope.seal(reviewKeyId(drawnCase.reviewId), await envelope.open(sealedRef));
+      const data: CaseSampled['data'] = {
+        reviewId: drawnCase.reviewId,
+        sampleId: sample.sampleId,
+        programmeId: sample.programmeId,
+        areaId: sample.areaId,
+        teamId: sample.teamId,
+        month: sample.month,
+        casePseudonym: drawnCase.pseudonym,
+        caseRef,
+        customerGroup: drawnCase.customerGroup,
+        questionnaireId: sample.questionnaireId,
+        questionnaireVersion: sample.questionnaireVersion,
+        deadline: sample.deadline,
+        origin,
+      };
+      await appendOnce(eventStore, streamId, [
+        {
+          id: ids.next(),
+          type: 'CaseSampled',
+          schemaVersion: REVIEW_EVENT_SCHEMAS.CaseSampled,
+          data,
+          metadata: metadataFor(event),
+        },
+      ]);
+    }
+  }
+
+  async function populationRefs(event: RecordedEvent, populationId: string): Promise<Map<string, Sealed>> {
+    if (lastPopulation?.id === populationId) return lastPopulation.refs;
+    const population = await readPopulation(eventStore, populationId);
+    if (!population || population.tenant !== event.metadata.tenant)
+      throw new PermanentReactorError(`population ${populationId} of the draw ${event.id} does not exist`);
+    const refs = new Map(population.rows.map((row) => [row.pseudonym, row.caseRef]));
+    lastPopulation = { id: populationId, refs };
+    return refs;
+  }
+
+  /** Appends `ReviewWithdrawn` unless the review already has one (a redo after a crash). */
+  async function withdraw(event: RecordedEvent, data: CaseReplaced['data']): Promise<void> {
+    const streamId = reviewStreamId(data.replacedReviewId);
+    for (let attempt = 1; ; attempt += 1) {
+      const history = await eventStore.readStream(streamId);
+      if (history.length === 0 || history.some((recorded) => recorded.type === 'ReviewWithdrawn')) return;
+      const withdrawn: ReviewWithdrawn['data'] = {
+        reviewId: data.replacedReviewId,
+        reason: data.reason,
+        replacedBy: data.replacement.reviewId,
+      };
+      const next: NewEvent = {
+        id: ids.next(),
+        type: 'ReviewWithdrawn',
+        schemaVersion: REVIEW_EVENT_SCHEMAS.ReviewWithdrawn,
+        data: withdrawn,
+        metadata: metadataFor(event),
+      };
+      try {
+        await eventStore.append(streamId, [next], { expectedRevision: history.at(-1)!.revision });
+        return;
+      } catch (error) {
+        // A reviewer wrote in between: read again and retry.
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= WITHDRAW_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  return {
+    name: OPEN_REVIEWS_REACTOR,
+    filter: { eventTypes: SAMPLING_EVENTS, streamPrefixes: ['sampling-'] },
+    async handle(event, context) {
+      const typed = event as RecordedEvent & SamplingEvent;
+      switch (typed.type) {
+        case 'SampleDrawn':
+          await openCases(event, typed.data, typed.data.cases, { kind: 'draw', replaces: null }, context.signal);
+          return;
+        case 'SupplementaryCasesDrawn': {
+          const data: SupplementaryCasesDrawn['data'] = typed.data;
+          const sample = await sampleOf(event, data.sampleId);
+          await openCases(event, sample, data.cases, { kind: 'supplementary', replaces: null }, context.signal);
+          return;
+        }
+        case 'CaseReplaced': {
+          const data = typed.data;
+          const sample = await sampleOf(event, data.sampleId);
+          await openCases(
+            event,
+            sample,
+            [data.replacement],
+            { kind: 'replacement', replaces: data.replacedReviewId },
+            context.signal,
+          );
+          await withdraw(event, data);
+          return;
+        }
+        default: {
+          const unreachable: never = typed;
+          return unreachable;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { fold, type DecisionContext } from '../shared/decider.js';
+import { DomainError } from '../shared/domain-error.js';
+import type { DrawRow, RankFunction } from './draw.js';
+import { populationDecider } from './population.decider.js';
+import { samplingDecider, type SamplingCommand, type SamplingState } from './sampling.decider.js';
+import type { CaseReplaced, SampleDrawn, SamplingEvent, SupplementaryCasesDrawn } from './sampling.events.js';
+
+const rank: RankFunction = (seed, pseudonym) => {
+  let hash = 0x811c9dc5;
+  for (const char of `${seed}|${pseudonym}`) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+};
+
+const context: DecisionContext = {
+  now: '2026-03-02T08:00:00.000Z',
+  today: '2026-03-02',
+  actor: { userId: 'bl-1', role: 'area_head' },
+  tenant: 'jc-a',
+};
+
+const teamRows = (team: string, count: number): DrawRow[] =>
+  Array.from({ length: count }, (_, i) => ({
+    pseudonym: `${team}-p${i}`,
+    customerGroup: i % 4 === 0 ? 'u25' : 'ue25',
+    needs16a: false,
+  }));
+
+const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+
+const draw = (teams: string[], overrides: Partial<Extract<SamplingCommand, { type: 'DrawSamples' }>> = {}) =>
+  ({
+    type: 'DrawSamples',
+    programmeId: 'prog-1',
+    month: '2026-03',
+    areaId: 'mi',
+    populationId: 'pop-1',
+    populationFingerprint: 'f'.repeat(64),
+    n: 5,
+    section16aIncluded: false,
+    questionnaireId: 'vkb',
+    questionnaireVersion: 2,
+    deadline: '2026-03-31',
+    teams: teams.map((teamId) => ({
+      teamId,
+      sampleId: `sample-${teamId}`,
+      seed: `seed-${teamId}`,
+      rows: teamRows(teamId, 30),
+      recentlyDrawn: [`${teamId}-p1`, 'other-team-case'],
+      lastCovered: { u25: '2026-01', unrelated: '2025-12' },
+      reviewIds: ids(`review-${teamId}`, 5),
+    })),
+    rank,
+    ...overrides,
+  }) satisfies SamplingCommand;
+
+function apply(state: SamplingState, events: readonly SamplingEvent[]): SamplingState {
+  return events.reduce(samplingDecider.evolve, state);
+}
+
+describe('sampling decider', () => {
+  const empty = samplingDecider.initialState();
+
+  it('draws one SampleDrawn per team with review ids in rank order and the inputs it used', () => {
+    const events = samplingDecider.decide(draw(['t1', 't2']), empty, context);
+    expect(events.map((e) => e.type)).toEqual(['SampleDrawn', 'SampleDrawn']);
+    const first = events[0] as SampleDrawn;
+    expect(first.data).toMatchObject({
+      sampleId: 'sample-t1',
+      teamId: 't1',
+      algorithm: 'hmac-sha256-rank/v1',
+      n: 5,
+      questionnaireVersion: 2,
+      drawnByRole: 'area_head',
+      // Only what concerns this team is recorded.
+      inputs: { recentlyDrawn: ['t1-p1'], lastCovered: { u25: '2026-01' }, section16aIncluded: false },
+      excluded: { recentlyDrawn: 1, section16a: 0 },
+    });
+    expect(first.data.cases.map((c) => c.reviewId)).toEqual(ids('review-t1', 5));
+    expect(first.data.cases.map((c) => c.rank)).toEqual([...first.data.cases.map((c) => c.rank)].sort((a, b) => a - b));
+  });
+
+  it('refuses a second draw for the same team and month (409)', () => {
+    const state = apply(empty, samplingDecider.decide(draw(['t1']), empty, context));
+    expect(() => samplingDecider.decide(draw(['t2', 't1']), state, context)).toThrow(
+      expect.objectContaining({ code: 'ALREADY_EXISTS', details: { teams: ['t1'] } }) as Error,
+    );
+    expect(samplingDecider.decide(draw(['t2']), state, context)).toHaveLength(1);
+  });
+
+  it('draws supplementary cases that were not taken before, and refuses more than remain', () => {
+    let state = apply(empty, samplingDecider.decide(draw(['t1']), empty, context));
+    const command = {
+      type: 'DrawSupplementaryCases' as const,
+      sampleId: 'sample-t1',
+      count: 3,
+      reason: 'Risikoschwerpunkt',
+      rows: teamRows('t1', 30),
+      reviewIds: ids('extra', 3),
+      rank,
+    };
+    const [event] = samplingDecider.decide(command, state, context) as [SupplementaryCasesDrawn];
+    const drawn = state.samples['sample-t1']!.taken;
+    expect(event.data.cases).toHaveLength(3);
+    for (const c of event.data.cases) expect(drawn).not.toContain(c.pseudonym);
+    state = apply(state, [event]);
+    // 30 rows − 1 recently drawn − 5 drawn − 3 supplementary = 21 left.
+    expect(() => samplingDecider.decide({ ...command, count: 22, reviewIds: ids('x', 22) }, state, context)).toThrow(
+      expect.objectContaining({ code: 'RULE_VIOLATION', details: { remaining: 21 } }) as Error,
+    );
+    expect(() => samplingDecider.decide({ ...command, reason: ' ' }, state, context)).toThrow(DomainError);
+    expect(() => samplingDecider.decide({ ...command, sampleId: 'nope' }, state, context)).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' }) as Error,
+    );
+  });
+
+  it('replaces a case once, deterministically, with the same customer group', () => {
+    const drawnEvents = samplingDecider.decide(draw(['t1']), empty, context);
+    let state = apply(empty, drawnEvents);
+    const replaced = (drawnEvents[0] as SampleDrawn).data.cases[0]!;
+    const command = {
+      type: 'ReplaceCase' as const,
+      sampleId: 'sample-t1',
+      reviewId: replaced.reviewId,
+      reason: 'Fall bereits abgeschlossen',
+      rows: teamRows('t1', 30),
+      replacementReviewId: 'replacement-1',
+      rank,
+    };
+    const [event] = samplingDecider.decide(command, state, context) as [CaseReplaced];
+    const [again] = samplingDecider.decide(command, state, context) as [CaseReplaced];
+    expect(again).toEqual(event);
+    expect(event.data.replacement).toMatchObject({ reviewId: 'replacement-1', customerGroup: replaced.customerGroup });
+    state = apply(state, [event]);
+    expect(() => samplingDecider.decide(command, state, context)).toThrow(
+      expect.objectContaining({ code: 'RULE_VIOLATION' }) as Error,
+    );
+    expect(() => samplingDecider.decide({ ...command, reviewId: 'unknown' }, state, context)).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' }) as Error,
+    );
+  });
+});
+
+describe('population decider', () => {
+  const row = (i: number) => ({
+    pseudonym: `p${i}`,
+    caseRef: { $sealed: 1 as const, kid: 'population:pop-1', iv: 'i', ct: 'c', tag: 't' },
+    customerGroup: 'u25',
+    teamId: 't1',
+    process: 'allgemeine-vermittlung',
+    needs16a: false,
+  });
+  const command = {
+    type: 'ImportPopulation' as const,
+    populationId: 'pop-1',
+    programmeId: 'prog-1',
+    month: '2026-03',
+    rows: Array.from({ length: 1201 }, (_, i) => row(i)),
+    fingerprint: 'f'.repeat(64),
+    source: { format: 'csv' as const, fileName: 'maerz.csv' },
+    chunkRows: 500,
+  };
+
+  it('records the import and its rows in chunks, all in one decision', () => {
+    const events = populationDecider.decide(command, populationDecider.initialState(), context);
+    expect(events.map((e) => e.type)).toEqual([
+      'PopulationImported',
+      'PopulationRowsAdded',
+      'PopulationRowsAdded',
+      'PopulationRowsAdded',
+    ]);
+    expect(events[0]!.data).toMatchObject({ rowCount: 1201, fingerprint: 'f'.repeat(64) });
+    expect(events.slice(1).map((e) => (e.data as unknown as { rows: unknown[] }).rows.length)).toEqual([500, 500, 201]);
+    const state = fold(populationDecider, events);
+    expect(state).toEqual({ status: 'imported', rowCount: 1201, chunks: 3 });
+    expect(() => populationDecider.decide(command, state, context)).toThrow(
+      expect.objectContaining({ code: 'ALREADY_EXISTS' }) as Error,
+    );
+  });
+
+  it('refuses an empty population', () => {
+    expect(() => populationDecider.decide({ ...command, rows: [] }, populationDecider.initialState(), context)).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }) as Error,
+    );
+  });
+});

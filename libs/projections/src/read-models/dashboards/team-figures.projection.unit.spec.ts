@@ -1,0 +1,273 @@
+import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { Doc, DocumentWrite } from '../../../../read-store/src/read-store.port.js';
+import { foldBatch } from '../../fold-batch.js';
+import type { MeasureFactDoc, ProgrammeFactDoc, ReviewFactDoc } from './team-figures.doc.js';
+import { teamFiguresProjection } from './team-figures.projection.js';
+import { measureFigures, minimumInForce, sumCells, teamMonthCells } from './team-figures.js';
+
+const sealed = { $sealed: 1, kid: 'k', iv: 'i', ct: 'c', tag: 't' };
+
+function stream(type: string, data: Record<string, unknown>): string {
+  if (type.startsWith('Programme')) return `programme-${String(data['programmeId'])}`;
+  if (type.startsWith('Measure')) return `measure-${String(data['measureId'])}`;
+  return `review-${String(data['reviewId'])}`;
+}
+
+function history(): RecordedEvent[] {
+  let position = 0;
+  const at = (type: string, data: Record<string, unknown>, occurredAt = '2026-01-05T09:00:00.000Z'): RecordedEvent => {
+    position += 1;
+    return {
+      id: `e-${position}`,
+      type,
+      schemaVersion: 1,
+      data,
+      metadata: {
+        occurredAt,
+        actor: { userId: 'u', role: 'team_lead' },
+        tenant: 'jc-a',
+        correlationId: 'c',
+        causationId: null,
+        rulesVersion: '1',
+      },
+      streamId: stream(type, data),
+      revision: 0,
+      position,
+      recordedAt: occurredAt,
+      chain: '',
+    };
+  };
+  const sampled = (reviewId: string, teamId: string, month: string) =>
+    at('CaseSampled', {
+      reviewId,
+      sampleId: 's',
+      programmeId: 'p1',
+      areaId: 'mi',
+      teamId,
+      month,
+      casePseudonym: 'x',
+      caseRef: sealed,
+      customerGroup: 'u25',
+      questionnaireId: 'q',
+      questionnaireVersion: 1,
+      deadline: `${month}-28`,
+      origin: { kind: 'draw', replaces: null },
+    });
+  const defect = (reviewId: string, defectId: string, category: string, severity: string, financialLoss = false) =>
+    at('DefectRecorded', {
+      reviewId,
+      defectId,
+      questionId: 'q1',
+      category,
+      severity,
+      legalNorm: '§ 15 SGB II',
+      description: sealed,
+      financialLoss,
+      asDeputy: false,
+    });
+  return [
+    at('ProgrammeDefined', {
+      programmeId: 'p1',
+      settings: {
+        title: 'VKB',
+        areaId: 'mi',
+        customerProcess: 'vermittlung',
+        minimumCasesPerTeamLead: 10,
+        reportDueDay: 15,
+      },
+      reason: 'Einführung',
+      note: null,
+      definedAt: '2025-12-20T09:00:00.000Z',
+    }),
+    sampled('r1', 't1', '2026-01'),
+    sampled('r2', 't1', '2026-01'),
+    sampled('r3', 't1', '2026-02'),
+    sampled('r4', 't2', '2026-01'),
+    defect('r1', 'd1', 'Dokumentation', 'serious', true),
+    defect('r1', 'd2', 'Dokumentation', 'minor'),
+    defect('r2', 'd3', 'Eingliederung', 'minor'),
+    at('DefectWithdrawn', { reviewId: 'r2', defectId: 'd3', reason: sealed }),
+    at('ReviewCompleted', {
+      reviewId: 'r1',
+      outcome: 'not-goal-directed',
+      summary: sealed,
+      completedAt: '2026-01-20T10:00:00.000Z',
+      asDeputy: false,
+    }),
+    // Corrected after completion: the minor defect was serious, the outcome stays.
+    at('ReviewCorrected', {
+      reviewId: 'r1',
+      reason: sealed,
+      outcome: null,
+      answers: [],
+      defects: [{ defectId: 'd2', severity: 'serious', category: 'Dokumentation', withdrawn: false }],
+    }),
+    at('TalkHeld', { reviewId: 'r1', date: '2026-01-22', employee: sealed, outcome: sealed, asDeputy: false }),
+    at('TeamDiscussionHeld', { reviewId: 'r1', date: '2026-01-25', notes: null }),
+    at('ReviewWithdrawn', { reviewId: 'r4', reason: 'ungeeignet', replacedBy: 'r5' }),
+    at(
+      'ProgrammeRevised',
+      {
+        programmeId: 'p1',
+        revision: 1,
+        changes: { minimumCasesPerTeamLead: 12 },
+        reason: 'Risikobewertung',
+        staffCouncil: { date: '2026-02-01', outcome: 'agreed' },
+        note: null,
+        revisedAt: '2026-02-10T09:00:00.000Z',
+      },
+      '2026-02-10T09:00:00.000Z',
+    ),
+    at('MeasureAgreed', {
+      measureId: 'm1',
+      tenant: 'jc-a',
+      areaId: 'mi',
+      teamId: 't1',
+      reviewId: 'r1',
+      kind: 'feedback',
+      scope: 'individual',
+      owner: sealed,
+      description: sealed,
+      dueDate: '2026-02-15',
+      agreedOn: '2026-01-22',
+      decidedByRole: 'team_lead',
+    }),
+    at('MeasureAgreed', {
+      measureId: 'm2',
+      tenant: 'jc-a',
+      areaId: 'mi',
+      teamId: 't1',
+      reviewId: null,
+      kind: 'instruction',
+      scope: 'team',
+      owner: sealed,
+      description: sealed,
+      dueDate: '2026-03-31',
+      agreedOn: '2026-01-25',
+      decidedByRole: 'team_lead',
+    }),
+    at('MeasureCompleted', { measureId: 'm2', date: '2026-02-03', note: null }),
+  ];
+}
+
+function memoryCollection() {
+  const docs = new Map<string, Doc>();
+  return {
+    docs,
+    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
+    apply(writes: readonly DocumentWrite[]) {
+      for (const write of writes) {
+        if (write.op === 'put') docs.set(write.doc._id, structuredClone(write.doc));
+        else docs.delete(write.id);
+      }
+    },
+  };
+}
+
+async function feed(collection: ReturnType<typeof memoryCollection>, events: readonly RecordedEvent[]): Promise<void> {
+  const folded = await foldBatch(
+    teamFiguresProjection,
+    'team-figures_v1',
+    events,
+    events[events.length - 1]!.position,
+    collection.load,
+  );
+  expect(folded.poison).toBeNull();
+  collection.apply(folded.writes);
+}
+
+const sorted = (docs: Map<string, Doc>) => [...docs.values()].sort((a, b) => a._id.localeCompare(b._id));
+
+describe('team-figures projection', () => {
+  it('folds the same facts whether fed once, twice, or in two batches from checkpoint 0', async () => {
+    const events = history();
+    const once = memoryCollection();
+    await feed(once, events);
+    const snapshot = structuredClone(sorted(once.docs));
+    await feed(once, events);
+    expect(sorted(once.docs)).toEqual(snapshot);
+
+    const split = memoryCollection();
+    await feed(split, events.slice(0, 7));
+    await feed(split, events.slice(7));
+    await feed(split, events);
+    expect(sorted(split.docs)).toEqual(snapshot);
+  });
+
+  it('keeps no employee dimension: no subject, owner or name in any fact', async () => {
+    const collection = memoryCollection();
+    await feed(collection, history());
+    const text = JSON.stringify(sorted(collection.docs));
+    expect(text).not.toMatch(/owner|employee|subject|\$sealed|casePseudonym/);
+  });
+
+  it('sums cells with withdrawn defects removed, corrections applied and withdrawn reviews left out', async () => {
+    const collection = memoryCollection();
+    await feed(collection, history());
+    const docs = sorted(collection.docs);
+    const reviews = docs.filter((doc) => doc['kind'] === 'review') as ReviewFactDoc[];
+    const programmes = docs.filter((doc) => doc['kind'] === 'programme') as ProgrammeFactDoc[];
+    const cells = teamMonthCells({
+      tenant: 'jc-a',
+      teams: [
+        { teamId: 't1', areaId: 'mi', process: null },
+        { teamId: 't2', areaId: 'mi', process: 'vermittlung' },
+        { teamId: 't3', areaId: 'mi', process: 'leistung' },
+      ],
+      months: ['2026-01', '2026-02'],
+      programmes,
+      reviews,
+      today: '2026-02-01',
+    });
+    const t1January = cells.find((cell) => cell.teamId === 't1' && cell.month === '2026-01')!;
+    expect(t1January).toMatchObject({
+      programmeId: 'p1',
+      minimum: 10,
+      sampled: 2,
+      completed: 1,
+      open: 1,
+      overdue: 1,
+      notGoalDirected: 1,
+      goalDirected: 0,
+      defects: { Dokumentation: { minor: 0, serious: 2 } },
+      seriousDefects: 2,
+      financialLossDefects: 1,
+      talksHeld: 1,
+      teamDiscussionsHeld: 1,
+    });
+    // The revision of 10 February applies to February (the value on the month's last day).
+    expect(cells.find((cell) => cell.teamId === 't1' && cell.month === '2026-02')).toMatchObject({
+      minimum: 12,
+      sampled: 1,
+      overdue: 0,
+    });
+    expect(cells.find((cell) => cell.teamId === 't2' && cell.month === '2026-01')).toMatchObject({
+      sampled: 0,
+      minimum: 10,
+    });
+    // A team of another process works under no programme of this area: no cells.
+    expect(cells.filter((cell) => cell.teamId === 't3')).toEqual([]);
+    expect(sumCells(cells)).toMatchObject({ sampled: 3, minimum: 10 + 12 + 10 + 12 });
+    expect(minimumInForce(programmes[0]!, '2025-11')).toBe(0);
+  });
+
+  it('counts measures by the month agreed or closed, open and overdue on a reference day', async () => {
+    const collection = memoryCollection();
+    await feed(collection, history());
+    const measures = sorted(collection.docs).filter((doc) => doc['kind'] === 'measure') as MeasureFactDoc[];
+    expect(measureFigures(measures, ['2026-01'], '2026-01-31')).toEqual({
+      agreed: 2,
+      completed: 0,
+      cancelled: 0,
+      open: 2,
+      overdue: 0,
+    });
+    expect(measureFigures(measures, ['2026-02'], '2026-02-20')).toEqual({
+      agreed: 0,
+      completed: 1,
+      cancelled: 0,
+      open: 1,
+      overdue: 1,
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import type {
+  MeasureAgreed,
+  MeasureCancelled,
+  MeasureCompleted,
+  MeasureEvent,
+  MeasureFollowedUp,
+} from '../../../../domain/src/measure/measure.events.js';
+import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { ProjectionDefinition } from '../../projection.js';
+import { MEASURES, type MeasureDoc } from './measure.doc.js';
+
+type MeasureRecorded = RecordedEvent<MeasureEvent['data']> & { readonly type: MeasureEvent['type'] };
+
+/** One document per measure; overdue is not stored (it depends on the day of the query). */
+export const measuresProjection: ProjectionDefinition<MeasureDoc> = {
+  name: MEASURES,
+  version: 1,
+  eventTypes: [
+    'MeasureAgreed',
+    'MeasureFollowedUp',
+    'MeasureCompleted',
+    'MeasureCancelled',
+  ] satisfies MeasureEvent['type'][],
+  documentIds: (event) => [(event.data as MeasureEvent['data']).measureId],
+  evolve: (doc, recorded) => {
+    const event = recorded as MeasureRecorded;
+    switch (event.type) {
+      case 'MeasureAgreed': {
+        const data = event.data as MeasureAgreed['data'];
+        return {
+          _id: data.measureId,
+          tenant: data.tenant,
+          areaId: data.areaId,
+          teamId: data.teamId,
+          reviewId: data.reviewId,
+          kind: data.kind,
+          scope: data.scope,
+          status: 'open',
+          owner: data.owner,
+          description: data.description,
+          dueDate: data.dueDate,
+          agreedOn: data.agreedOn,
+          closedOn: null,
+          followUps: [],
+          closingNote: null,
+          streamRevision: event.revision,
+        };
+      }
+      case 'MeasureFollowedUp': {
+        if (doc === null) return null;
+        const data = event.data as MeasureFollowedUp['data'];
+        return {
+          ...doc,
+          followUps: [...doc.followUps, { date: data.date, note: data.note }],
+          streamRevision: event.revision,
+        };
+      }
+      case 'MeasureCompleted': {
+        if (doc === null) return null;
+        const data = event.data as MeasureCompleted['data'];
+        return {
+          ...doc,
+          status: 'completed',
+          closedOn: data.date,
+          closingNote: data.note,
+          streamRevision: event.revision,
+        };
+      }
+      case 'MeasureCancelled': {
+        if (doc === null) return null;
+        const data = event.data as MeasureCancelled['data'];
+        return {
+          ...doc,
+          status: 'cancelled',
+          closedOn: data.date,
+          closingNote: data.reason,
+          streamRevision: event.revision,
+        };
+      }
+      default: {
+        const unreachable: never = event.type;
+        return unreachable;
+      }
+    }
+  },
+};

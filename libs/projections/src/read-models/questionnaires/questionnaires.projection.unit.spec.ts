@@ -1,0 +1,178 @@
+import type {
+  Question,
+  QuestionnaireEvent,
+  Section,
+} from '../../../../domain/src/questionnaire/questionnaire.events.js';
+import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { Doc, DocumentWrite } from '../../../../read-store/src/read-store.port.js';
+import { foldBatch } from '../../fold-batch.js';
+import type { QuestionnaireDoc } from './questionnaire.doc.js';
+import { questionnairesProjection } from './questionnaires.projection.js';
+
+const question = (id: string): Question => ({
+  id,
+  text: `${id}?`,
+  answerType: 'yes-no-na',
+  mandatory: true,
+  category: 'beratung',
+  legalNorm: null,
+  guidance: null,
+  source: '003:62',
+});
+const sections = (...ids: string[]): Section[] => [{ id: 's', title: 'S', questions: ids.map(question) }];
+
+const published = (questionnaireId: string, version: number, ids: string[]): QuestionnaireEvent => ({
+  type: 'QuestionnaireVersionPublished',
+  data: {
+    questionnaireId,
+    version,
+    title: `Katalog ${questionnaireId} v${version}`,
+    process: 'allgemeine-vermittlung',
+    source: '002, 003',
+    sections: sections(...ids),
+    validFrom: `2026-0${version}-01`,
+    reason: `Version ${version}`,
+  },
+});
+
+/** Two tenants' questionnaires interleaved, with foreign events in between, as the store delivers them. */
+function history(): RecordedEvent[] {
+  const streams: { tenant: string; id: string; events: QuestionnaireEvent[] }[] = [
+    {
+      tenant: 'jc-a',
+      id: 'q1',
+      events: [
+        published('q1', 1, ['a', 'b']),
+        {
+          type: 'RegionalQuestionsAdded',
+          data: {
+            questionnaireId: 'q1',
+            additionId: 'add-1',
+            region: 'rd-nrw',
+            questions: [question('r1')],
+            validFrom: '2026-03-01',
+            validTo: '2026-05-31',
+            reason: 'Schwerpunkt',
+          },
+        },
+        published('q1', 2, ['a', 'b', 'c']),
+      ],
+    },
+    { tenant: 'jc-b', id: 'q1', events: [published('q1', 1, ['x'])] },
+  ];
+  const events: RecordedEvent[] = [];
+  let position = 0;
+  for (let step = 0; step < 3; step += 1) {
+    for (const stream of streams) {
+      const event = stream.events[step];
+      if (event === undefined) continue;
+      position += 1;
+      const recorded: RecordedEvent = {
+        id: `e-${position}`,
+        type: event.type,
+        schemaVersion: 1,
+        data: event.data,
+        metadata: {
+          occurredAt: `2026-03-0${step + 1}T09:00:00.000Z`,
+          actor: { userId: 'gf', role: 'management' },
+          tenant: stream.tenant,
+          correlationId: 'c',
+          causationId: null,
+          rulesVersion: '1',
+        },
+        streamId: `questionnaire-${stream.tenant}-${stream.id}`,
+        revision: step,
+        position,
+        recordedAt: `2026-03-0${step + 1}T09:00:00.000Z`,
+        chain: '',
+      };
+      events.push(recorded);
+      position += 1;
+      events.push({ ...recorded, id: `x-${position}`, type: 'ProgrammeDefined', position });
+    }
+  }
+  return events;
+}
+
+function memoryCollection() {
+  const docs = new Map<string, Doc>();
+  return {
+    docs,
+    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
+    apply(writes: readonly DocumentWrite[]) {
+      for (const write of writes) {
+        if (write.op === 'put') docs.set(write.doc._id, structuredClone(write.doc));
+        else docs.delete(write.id);
+      }
+    },
+  };
+}
+
+async function feed(collection: ReturnType<typeof memoryCollection>, events: readonly RecordedEvent[], batch: number) {
+  for (let start = 0; start < events.length; start += batch) {
+    const slice = events.slice(start, start + batch);
+    const folded = await foldBatch(
+      questionnairesProjection,
+      'questionnaires_v1',
+      slice,
+      slice.at(-1)!.position,
+      collection.load,
+    );
+    collection.apply(folded.writes);
+  }
+}
+
+const sorted = (docs: Map<string, Doc>) => [...docs.values()].sort((a, b) => a._id.localeCompare(b._id));
+
+describe('questionnaires projection', () => {
+  it('keeps one document per tenant and questionnaire, every version as published and the regional additions', async () => {
+    const collection = memoryCollection();
+    await feed(collection, history(), 1000);
+    const [a, b] = sorted(collection.docs) as QuestionnaireDoc[];
+    expect(a).toMatchObject({
+      _id: 'jc-a:q1',
+      tenant: 'jc-a',
+      questionnaireId: 'q1',
+      title: 'Katalog q1 v2',
+      process: 'allgemeine-vermittlung',
+      versions: [
+        {
+          version: 1,
+          validFrom: '2026-01-01',
+          publishedAt: '2026-03-01T09:00:00.000Z',
+          source: '002, 003',
+          reason: 'Version 1',
+          sections: sections('a', 'b'),
+        },
+        { version: 2, validFrom: '2026-02-01', sections: sections('a', 'b', 'c') },
+      ],
+      regionalAdditions: [
+        {
+          additionId: 'add-1',
+          region: 'rd-nrw',
+          validFrom: '2026-03-01',
+          validTo: '2026-05-31',
+          reason: 'Schwerpunkt',
+          questions: [question('r1')],
+        },
+      ],
+    });
+    expect(b).toMatchObject({ _id: 'jc-b:q1', tenant: 'jc-b', versions: [{ version: 1, sections: sections('x') }] });
+    expect(b!.regionalAdditions).toEqual([]);
+  });
+
+  it('changes nothing when every event is replayed twice, and rebuilds the same documents from position 0', async () => {
+    const events = history();
+    const once = memoryCollection();
+    await feed(once, events, 1000);
+    const expected = sorted(once.docs);
+
+    await feed(once, events, 3);
+    await feed(once, events, 1);
+    expect(sorted(once.docs)).toEqual(expected);
+
+    const rebuilt = memoryCollection();
+    await feed(rebuilt, events, 2);
+    expect(sorted(rebuilt.docs)).toEqual(expected);
+  });
+});

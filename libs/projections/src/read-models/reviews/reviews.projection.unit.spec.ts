@@ -1,0 +1,216 @@
+import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { Doc, DocumentWrite } from '../../../../read-store/src/read-store.port.js';
+import type { CaseSampled, ReviewEvent } from '../../../../domain/src/review/review.events.js';
+import type { Sealed } from '../../../../domain/src/shared/sealed.js';
+import { foldBatch } from '../../fold-batch.js';
+import { reviewsProjection } from './reviews.projection.js';
+import type { ReviewDoc } from './review.doc.js';
+
+const sealed = (label: string): Sealed => ({ $sealed: 1, kid: 'review:x', iv: label, ct: label, tag: label });
+
+const sampled = (reviewId: string, teamId: string): CaseSampled => ({
+  type: 'CaseSampled',
+  data: {
+    reviewId,
+    sampleId: 's1',
+    programmeId: 'p1',
+    areaId: 'area-mi',
+    teamId,
+    month: '2026-03',
+    casePseudonym: `ps-${reviewId}`,
+    caseRef: sealed(`case-${reviewId}`),
+    customerGroup: 'u25',
+    questionnaireId: 'vkb',
+    questionnaireVersion: 1,
+    deadline: '2026-03-31',
+    origin: { kind: 'draw', replaces: null },
+  },
+});
+
+/** Three reviews, interleaved as in a real store: one completed and corrected, one withdrawn, one open. */
+const stories: readonly ReviewEvent[] = [
+  sampled('r1', 'team-1'),
+  sampled('r2', 'team-1'),
+  sampled('r3', 'team-2'),
+  {
+    type: 'AnswersRecorded',
+    data: {
+      reviewId: 'r1',
+      answers: [{ questionId: 'q1', answer: { kind: 'yes-no-na', value: 'no' } }],
+      asDeputy: false,
+    },
+  },
+  { type: 'LookBackExtended', data: { reviewId: 'r1', months: 18, reason: sealed('lb'), asDeputy: true } },
+  {
+    type: 'DefectRecorded',
+    data: {
+      reviewId: 'r1',
+      defectId: 'd1',
+      questionId: 'q1',
+      category: 'beratung',
+      severity: 'serious',
+      legalNorm: '§ 15 SGB II',
+      description: sealed('d1'),
+      financialLoss: true,
+      asDeputy: false,
+    },
+  },
+  {
+    type: 'DefectRecorded',
+    data: {
+      reviewId: 'r1',
+      defectId: 'd2',
+      questionId: 'q1',
+      category: 'beratung',
+      severity: 'minor',
+      legalNorm: null,
+      description: sealed('d2'),
+      financialLoss: false,
+      asDeputy: false,
+    },
+  },
+  { type: 'DefectWithdrawn', data: { reviewId: 'r1', defectId: 'd2', reason: sealed('w'), asDeputy: false } },
+  { type: 'ReviewWithdrawn', data: { reviewId: 'r2', reason: 'ungeeignet', replacedBy: 'r4' } },
+  {
+    type: 'ReviewCompleted',
+    data: {
+      reviewId: 'r1',
+      outcome: 'not-goal-directed',
+      summary: sealed('sum'),
+      completedAt: '2026-03-31T22:30:00.000Z',
+      asDeputy: false,
+    },
+  },
+  {
+    type: 'ReviewCorrected',
+    data: {
+      reviewId: 'r1',
+      reason: sealed('corr'),
+      outcome: 'goal-directed',
+      answers: [{ questionId: 'q1', answer: { kind: 'yes-no-na', value: 'yes' } }],
+      defects: [{ defectId: 'd1', severity: 'minor', category: 'beratung', withdrawn: false }],
+      asDeputy: false,
+    },
+  },
+  {
+    type: 'TalkHeld',
+    data: { reviewId: 'r1', date: '2026-04-02', employee: sealed('emp'), outcome: sealed('out'), asDeputy: false },
+  },
+  { type: 'TeamDiscussionHeld', data: { reviewId: 'r1', date: '2026-04-03', notes: null } },
+];
+
+function record(events: readonly ReviewEvent[]): RecordedEvent[] {
+  const revisions = new Map<string, number>();
+  return events.map((event, index) => {
+    const streamId = `review-${event.data.reviewId}`;
+    const revision = (revisions.get(streamId) ?? -1) + 1;
+    revisions.set(streamId, revision);
+    return {
+      id: `e-${index + 1}`,
+      type: event.type,
+      schemaVersion: 1,
+      data: event.data,
+      metadata: {
+        occurredAt: `2026-03-${String(10 + index).padStart(2, '0')}T08:00:00.000Z`,
+        actor: { userId: 'tl-1', role: 'team_lead' },
+        tenant: 'jc-a',
+        correlationId: 'c',
+        causationId: null,
+        rulesVersion: '1',
+      },
+      streamId,
+      revision,
+      position: index + 1,
+      recordedAt: '2026-03-10T08:00:00.000Z',
+      chain: '',
+    };
+  });
+}
+
+/** The collection as a map: this test is about the pure fold (the runner is tested against real stores). */
+function collection() {
+  const docs = new Map<string, Doc>();
+  return {
+    docs,
+    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
+    apply(writes: readonly DocumentWrite[]) {
+      for (const write of writes) {
+        if (write.op === 'put') docs.set(write.doc._id, structuredClone(write.doc));
+        else docs.delete(write.id);
+      }
+    },
+  };
+}
+
+async function feed(target: ReturnType<typeof collection>, events: readonly RecordedEvent[], batch: number) {
+  let writes = 0;
+  for (let start = 0; start < events.length; start += batch) {
+    const slice = events.slice(start, start + batch);
+    const folded = await foldBatch(reviewsProjection, 'reviews_v1', slice, slice.at(-1)!.position, target.load);
+    target.apply(folded.writes);
+    writes += folded.writes.length;
+  }
+  return writes;
+}
+
+describe('reviews projection', () => {
+  const events = record(stories);
+
+  it('builds the documents of review.doc.ts', async () => {
+    const target = collection();
+    await feed(target, events, 100);
+    const r1 = target.docs.get('r1') as ReviewDoc;
+    expect(r1).toMatchObject({
+      tenant: 'jc-a',
+      teamId: 'team-1',
+      status: 'completed',
+      outcome: 'goal-directed',
+      // Completed late in the evening UTC on 31 March: already 1 April in Berlin.
+      completedOn: '2026-04-01',
+      answers: { q1: { kind: 'yes-no-na', value: 'yes' } },
+      lookBackMonths: 18,
+      lookBackReason: sealed('lb'),
+      deputyWork: true,
+      streamRevision: 9,
+      summary: sealed('sum'),
+      talks: [{ date: '2026-04-02', employee: sealed('emp'), outcome: sealed('out'), asDeputy: false }],
+      teamDiscussions: [{ date: '2026-04-03', notes: null, asDeputy: false }],
+      corrections: [{ reason: sealed('corr'), asDeputy: false }],
+    });
+    expect(r1.defects.map((d) => [d.defectId, d.severity, d.withdrawn, d.financialLoss])).toEqual([
+      ['d1', 'minor', false, true],
+      ['d2', 'minor', true, false],
+    ]);
+    expect(target.docs.get('r2')).toMatchObject({
+      status: 'withdrawn',
+      withdrawal: { reason: 'ungeeignet', replacedBy: 'r4' },
+    });
+    expect(target.docs.get('r3')).toMatchObject({
+      status: 'open',
+      lookBackMonths: 12,
+      deputyWork: false,
+      streamRevision: 0,
+      answers: {},
+    });
+  });
+
+  it('changes nothing when every event is fed twice, and a replay from 0 gives the same documents', async () => {
+    const target = collection();
+    await feed(target, events, 4);
+    const once = structuredClone([...target.docs.entries()]);
+    expect(await feed(target, events, 3)).toBe(0);
+    expect([...target.docs.entries()]).toEqual(once);
+
+    const replay = collection();
+    await feed(replay, events, 1);
+    expect([...replay.docs.entries()].sort(([a], [b]) => a.localeCompare(b))).toEqual(
+      once.sort(([a], [b]) => a.localeCompare(b)),
+    );
+  });
+
+  it('ignores events of a review whose opening it never saw', async () => {
+    const target = collection();
+    await feed(target, events.slice(3, 4), 10);
+    expect(target.docs.size).toBe(0);
+  });
+});

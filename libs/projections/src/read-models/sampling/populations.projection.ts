@@ -1,0 +1,63 @@
+import type { PopulationEvent } from '../../../../domain/src/sampling/sampling.events.js';
+import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { ProjectionDefinition } from '../../projection.js';
+import { POPULATIONS, type PopulationDoc } from './sample.doc.js';
+
+type PopulationRecorded = RecordedEvent & PopulationEvent;
+
+/** Adds one to the count of each value; entries sorted by value, so a replay gives the same document. */
+function addCounts(counts: readonly (readonly [string, number])[], values: readonly string[]): [string, number][] {
+  const map = new Map(counts);
+  for (const value of values) map.set(value, (map.get(value) ?? 0) + 1);
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A summary per population: counts per team and customer group, never a case reference or pseudonym. */
+export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
+  name: POPULATIONS,
+  version: 1,
+  eventTypes: ['PopulationImported', 'PopulationRowsAdded'] satisfies PopulationEvent['type'][],
+  documentIds: (event) => [(event.data as PopulationEvent['data']).populationId],
+  evolve: (doc, recorded) => {
+    const event = recorded as PopulationRecorded;
+    switch (event.type) {
+      case 'PopulationImported':
+        return {
+          _id: event.data.populationId,
+          tenant: event.metadata.tenant,
+          programmeId: event.data.programmeId,
+          month: event.data.month,
+          rowCount: event.data.rowCount,
+          rowsReceived: 0,
+          fingerprint: event.data.fingerprint,
+          source: event.data.source,
+          importedAt: event.metadata.occurredAt,
+          importedByRole: event.metadata.actor.role,
+          teams: [],
+          customerGroups: [],
+          section16a: 0,
+        };
+      case 'PopulationRowsAdded': {
+        if (doc === null) return null;
+        const { rows } = event.data;
+        return {
+          ...doc,
+          rowsReceived: doc.rowsReceived + rows.length,
+          teams: addCounts(
+            doc.teams.map((entry) => [entry.teamId, entry.rows] as const),
+            rows.map((row) => row.teamId),
+          ).map(([teamId, count]) => ({ teamId, rows: count })),
+          customerGroups: addCounts(
+            doc.customerGroups.map((entry) => [entry.customerGroup, entry.rows] as const),
+            rows.map((row) => row.customerGroup),
+          ).map(([customerGroup, count]) => ({ customerGroup, rows: count })),
+          section16a: doc.section16a + rows.filter((row) => row.needs16a).length,
+        };
+      }
+      default: {
+        const unreachable: never = event;
+        return unreachable;
+      }
+    }
+  },
+};

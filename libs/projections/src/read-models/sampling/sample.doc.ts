@@ -1,0 +1,77 @@
+import type { CoverageRecord } from '../../../../domain/src/sampling/sampling.events.js';
+
+/**
+ * Read model `samples`: one document per team draw, `_id` = sampleId. Pseudonyms only, never clear case
+ * references (those live sealed in the reviews). Coverage history of later draws is read from here.
+ */
+export const SAMPLES = 'samples';
+
+export interface SampleCaseDoc {
+  readonly reviewId: string;
+  readonly pseudonym: string;
+  readonly customerGroup: string;
+  readonly rank: number;
+  readonly origin: 'draw' | 'supplementary' | 'replacement';
+  /** For a replacement: the review it replaces. */
+  readonly replaces: string | null;
+  readonly status: 'active' | 'replaced';
+  readonly replacedBy: string | null;
+}
+
+export interface SampleFollowUpDoc {
+  readonly kind: 'supplementary' | 'replacement';
+  readonly at: string;
+  readonly byRole: string;
+  readonly reason: string;
+  readonly reviewIds: readonly string[];
+}
+
+export interface SampleDoc extends Record<string, unknown> {
+  readonly _id: string;
+  readonly _position?: number;
+  readonly tenant: string;
+  readonly programmeId: string;
+  readonly month: string;
+  readonly teamId: string;
+  readonly areaId: string;
+  readonly populationId: string;
+  readonly populationFingerprint: string;
+  readonly seed: string;
+  readonly algorithm: string;
+  readonly n: number;
+  readonly eligible: number;
+  readonly excluded: { readonly recentlyDrawn: number; readonly section16a: number };
+  readonly section16aIncluded: boolean;
+  readonly coverage: CoverageRecord;
+  readonly questionnaireId: string;
+  readonly questionnaireVersion: number;
+  readonly deadline: string;
+  readonly drawnAt: string;
+  readonly drawnByRole: string;
+  /** All cases ever drawn for the sample, replaced ones included (status says which count). */
+  readonly cases: readonly SampleCaseDoc[];
+  readonly activeCases: number;
+  readonly followUps: readonly SampleFollowUpDoc[];
+  readonly streamRevision: number;
+}
+
+/** Read model `populations`: one summary per imported population, without clear data or pseudonyms. */
+export const POPULATIONS = 'populations';
+
+export interface PopulationDoc extends Record<string, unknown> {
+  readonly _id: string;
+  readonly _position?: number;
+  readonly tenant: string;
+  readonly programmeId: string;
+  readonly month: string;
+  readonly rowCount: number;
+  /** Rows of the chunks projected so far (equals `rowCount` once the import's events are projected). */
+  readonly rowsReceived: number;
+  readonly fingerprint: string;
+  readonly source: { readonly format: 'csv' | 'json'; readonly fileName: string | null };
+  readonly importedAt: string;
+  readonly importedByRole: string;
+  readonly teams: readonly { readonly teamId: string; readonly rows: number }[];
+  readonly customerGroups: readonly { readonly customerGroup: string; readonly rows: number }[];
+  readonly section16a: number;
+}

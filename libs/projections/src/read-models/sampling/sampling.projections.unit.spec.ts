@@ -1,0 +1,194 @@
+import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { Doc } from '../../../../read-store/src/read-store.port.js';
+import { foldBatch } from '../../fold-batch.js';
+import type { ProjectionDefinition } from '../../projection.js';
+import { populationsProjection } from './populations.projection.js';
+import type { PopulationDoc, SampleDoc } from './sample.doc.js';
+import { samplesProjection } from './samples.projection.js';
+
+const sealed = { $sealed: 1, kid: 'population:pop-1', iv: 'iv', ct: 'ct', tag: 'tag' };
+let position = 0;
+
+function recorded(type: string, data: Record<string, unknown>, streamId: string, revision: number): RecordedEvent {
+  position += 1;
+  return {
+    id: `e-${position}`,
+    type,
+    schemaVersion: 1,
+    data,
+    metadata: {
+      occurredAt: `2026-03-02T08:00:${String(position).padStart(2, '0')}.000Z`,
+      actor: { userId: 'bl', role: 'area_head' },
+      tenant: 'jc-a',
+      correlationId: 'c',
+      causationId: null,
+      rulesVersion: '2026.1',
+    },
+    streamId,
+    revision,
+    position,
+    recordedAt: '2026-03-02T08:00:00.000Z',
+    chain: '',
+  };
+}
+
+const row = (i: number, teamId: string, group: string, needs16a = false) => ({
+  pseudonym: `p${i}`,
+  caseRef: sealed,
+  customerGroup: group,
+  teamId,
+  process: 'allgemeine-vermittlung',
+  needs16a,
+});
+
+const populationEvents = (): RecordedEvent[] => [
+  recorded(
+    'PopulationImported',
+    {
+      populationId: 'pop-1',
+      programmeId: 'prog-1',
+      month: '2026-03',
+      rowCount: 5,
+      fingerprint: 'f'.repeat(64),
+      source: { format: 'csv', fileName: 'maerz.csv' },
+    },
+    'population-pop-1',
+    0,
+  ),
+  recorded(
+    'PopulationRowsAdded',
+    { populationId: 'pop-1', chunk: 0, rows: [row(1, 't1', 'u25'), row(2, 't1', 'ue25', true), row(3, 't2', 'u25')] },
+    'population-pop-1',
+    1,
+  ),
+  recorded(
+    'PopulationRowsAdded',
+    { populationId: 'pop-1', chunk: 1, rows: [row(4, 't2', 'reha'), row(5, 't1', 'u25')] },
+    'population-pop-1',
+    2,
+  ),
+];
+
+const drawnCase = (reviewId: string, pseudonym: string, customerGroup: string, rank: number) => ({
+  reviewId,
+  pseudonym,
+  customerGroup,
+  rank,
+});
+
+const samplingEvents = (): RecordedEvent[] => [
+  recorded(
+    'SampleDrawn',
+    {
+      sampleId: 's-1',
+      programmeId: 'prog-1',
+      month: '2026-03',
+      teamId: 't1',
+      areaId: 'mi',
+      populationId: 'pop-1',
+      populationFingerprint: 'f'.repeat(64),
+      seed: 'a'.repeat(64),
+      algorithm: 'hmac-sha256-rank/v1',
+      n: 2,
+      eligible: 2,
+      excluded: { recentlyDrawn: 0, section16a: 1 },
+      coverage: { groups: ['u25'], covered: ['u25'], deferred: [], rule: 'least-recently-covered' },
+      inputs: { recentlyDrawn: [], lastCovered: {}, section16aIncluded: false },
+      cases: [drawnCase('r-1', 'p1', 'u25', 0), drawnCase('r-2', 'p5', 'u25', 1)],
+      questionnaireId: 'vkb',
+      questionnaireVersion: 1,
+      deadline: '2026-03-31',
+      drawnByRole: 'area_head',
+    },
+    'sampling-prog-1-2026-03',
+    0,
+  ),
+  recorded(
+    'SupplementaryCasesDrawn',
+    { sampleId: 's-1', teamId: 't1', reason: 'Schwerpunkt', cases: [drawnCase('r-3', 'p9', 'u25', 2)] },
+    'sampling-prog-1-2026-03',
+    1,
+  ),
+  recorded(
+    'CaseReplaced',
+    {
+      sampleId: 's-1',
+      teamId: 't1',
+      replacedReviewId: 'r-1',
+      reason: 'Fall abgeschlossen',
+      replacement: drawnCase('r-4', 'p7', 'u25', 3),
+    },
+    'sampling-prog-1-2026-03',
+    2,
+  ),
+];
+
+function memory() {
+  const docs = new Map<string, Doc>();
+  return {
+    docs,
+    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
+  };
+}
+
+/** Folds the events in the given batches into a fresh collection. */
+async function project(definition: ProjectionDefinition, batches: readonly (readonly RecordedEvent[])[]) {
+  const collection = memory();
+  for (const batch of batches) {
+    const folded = await foldBatch(definition, 'c', batch, batch.at(-1)?.position ?? 0, collection.load);
+    expect(folded.poison).toBeNull();
+    for (const write of folded.writes)
+      if (write.op === 'put') collection.docs.set(write.doc._id, structuredClone(write.doc));
+      else collection.docs.delete(write.id);
+  }
+  return collection.docs;
+}
+
+describe('sampling read models', () => {
+  it('summarises a population without pseudonyms or clear data, the same when every event is replayed twice', async () => {
+    const events = populationEvents();
+    const once = await project(populationsProjection, [events]);
+    const twice = await project(populationsProjection, [events, events]);
+    const oneByOne = await project(
+      populationsProjection,
+      events.map((e) => [e]),
+    );
+    expect(twice).toEqual(once);
+    expect(oneByOne).toEqual(once);
+    const doc = once.get('pop-1') as PopulationDoc;
+    expect(doc).toMatchObject({
+      tenant: 'jc-a',
+      rowCount: 5,
+      rowsReceived: 5,
+      section16a: 1,
+      teams: [
+        { teamId: 't1', rows: 3 },
+        { teamId: 't2', rows: 2 },
+      ],
+      customerGroups: [
+        { customerGroup: 'reha', rows: 1 },
+        { customerGroup: 'u25', rows: 3 },
+        { customerGroup: 'ue25', rows: 1 },
+      ],
+    });
+    expect(JSON.stringify(doc)).not.toMatch(/"p\d"|\$sealed/);
+  });
+
+  it('keeps a sample with its draw, supplementary cases and replacement, the same when replayed twice', async () => {
+    const events = samplingEvents();
+    const once = await project(samplesProjection, [events]);
+    const twice = await project(samplesProjection, [events, events]);
+    const split = await project(samplesProjection, [events.slice(0, 1), events.slice(1), events]);
+    expect(twice).toEqual(once);
+    expect(split).toEqual(once);
+    const doc = once.get('s-1') as SampleDoc;
+    expect(doc).toMatchObject({ teamId: 't1', activeCases: 3, streamRevision: 2, section16aIncluded: false });
+    expect(doc.cases.map((c) => [c.reviewId, c.origin, c.status, c.replaces, c.replacedBy])).toEqual([
+      ['r-1', 'draw', 'replaced', null, 'r-4'],
+      ['r-2', 'draw', 'active', null, null],
+      ['r-3', 'supplementary', 'active', null, null],
+      ['r-4', 'replacement', 'active', 'r-1', null],
+    ]);
+    expect(doc.followUps.map((f) => f.kind)).toEqual(['supplementary', 'replacement']);
+  });
+});
