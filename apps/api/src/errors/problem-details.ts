@@ -107,6 +107,11 @@ export const PROBLEM_CODES = {
     title: 'Dienst nicht verfügbar / Service unavailable',
     detail: 'Der Dienst wird gerade beendet. / The service is shutting down.',
   },
+  // Read-your-writes: the read model has not reached the requested position within the bounded wait.
+  PROJECTION_LAGGING: {
+    status: 503,
+    title: 'Ansicht noch nicht aktuell / Read model not caught up yet',
+  },
 } as const satisfies ProblemTable;
 
 const INTERNAL_ERROR: ProblemMapping = {

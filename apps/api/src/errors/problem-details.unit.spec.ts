@@ -193,3 +193,11 @@ describe('toProblem: everything else', () => {
     expect(toProblem(hidden, '/x').problem.status).toBe(500);
   });
 });
+
+describe('read-your-writes timeouts', () => {
+  it('maps a lagging read model to 503 with its stable code, never a 500', async () => {
+    const { ProjectionLaggingError } = await import('../commands/min-position.js');
+    const outcome = toProblem(new ProjectionLaggingError('programmes', 42), '/api/v1/programmes');
+    expect(outcome.problem).toMatchObject({ status: 503, code: 'PROJECTION_LAGGING' });
+  });
+});
