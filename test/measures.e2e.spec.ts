@@ -1,59 +1,34 @@
-import fs from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AggregateType, CommandPipeline } from '../libs/application/src/command-pipeline.js';
-import type { Clock } from '../libs/application/src/clock.js';
 import type { AppConfig } from '../libs/application/src/config.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
-import {
-  ORGANISATION_EVENT_SCHEMAS,
-  organisationStreamId,
-  type OrganisationEvent,
-} from '../libs/domain/src/organisation/organisation.events.js';
-import {
-  REVIEW_EVENT_SCHEMAS,
-  reviewKeyId,
-  reviewStreamId,
-  type CaseSampled,
-  type ReviewEvent,
-} from '../libs/domain/src/review/review.events.js';
-import type { DomainEvent } from '../libs/domain/src/shared/decider.js';
+import type { OrganisationEvent } from '../libs/domain/src/organisation/organisation.events.js';
+import { reviewKeyId, type CaseSampled } from '../libs/domain/src/review/review.events.js';
 import type { Envelope } from '../libs/privacy/src/envelope.js';
 import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
 import { REVIEWS } from '../libs/projections/src/read-models/reviews/review.doc.js';
-import { createApp } from '../apps/api/src/bootstrap.js';
-import type { ProjectionsPort } from '../apps/api/src/runtime/projections.port.js';
-import { COMMAND_PIPELINE, ENVELOPE, PROJECTIONS } from '../apps/api/src/runtime/tokens.js';
-import { assertAuthorizationMatrix } from '../apps/api/src/security/authorization-matrix.js';
-import { loadOrCreateSigningSecret } from '../apps/api/src/security/signing-secret.js';
-import { temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
+import { ENVELOPE } from '../apps/api/src/runtime/tokens.js';
+import {
+  absenceRecorded,
+  areaCast,
+  expectAuthorizationMatrix,
+  expectNoClearTextInStores,
+  mintTokens,
+  organisationFacts,
+  projected,
+  reviewFacts,
+  seed,
+  teamLeadAssigned,
+  testClock,
+  unitDefined,
+} from './support/scenario-setup.js';
+import { startTestAppWithClock, temporaryDirectories, testConfig } from './support/test-app.js';
 
 /**
  * Measures over HTTP (000:90, 000:110) on the embedded stores, with a clock the test moves so that
  * "overdue" (open, due before today in Berlin) and the deputy's absence can be reached on purpose.
+ * The organisation's and the reviews' own commands are other contexts' work: this suite appends their
+ * facts through the real pipeline.
  */
-
-/** Events appended as they are, through the real pipeline (metadata, chain): the organisation's and the
- * reviews' own commands are other contexts' work, and this test only needs their facts. */
-function seedAggregate<E extends DomainEvent>(
-  name: string,
-  schemas: Readonly<Record<E['type'], number>>,
-  streamId: (id: string) => string,
-): AggregateType<readonly E[], null, E> {
-  return {
-    name,
-    schemas,
-    streamId,
-    decider: { initialState: () => null, evolve: (state) => state, decide: (events) => events },
-  };
-}
-
-const organisationSeed = seedAggregate<OrganisationEvent>(
-  'organisation-seed',
-  ORGANISATION_EVENT_SCHEMAS,
-  organisationStreamId,
-);
-const reviewSeed = seedAggregate<ReviewEvent>('review-seed', REVIEW_EVENT_SCHEMAS, reviewStreamId);
 
 const TENANT = 'jc-a';
 const AREA = 'markt-integration';
@@ -66,11 +41,10 @@ const OWNER_NAMES = ['Erika Mustermann', 'Max Beispiel', 'Team 1 gesamt', 'Lena 
 
 describe('measures over HTTP (embedded stores, controllable clock)', () => {
   const dirs = temporaryDirectories();
-  let now = new Date('2026-03-10T09:00:00.000Z');
-  const clock: Clock = { now: () => now };
+  const clock = testClock('2026-03-10T09:00:00.000Z');
   let config: AppConfig;
   let app: INestApplication;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   /** The test's own ledger of every measure it created, to compute the expected counts independently. */
   const ledger: { id: string; teamId: string; dueDate: string; status: 'open' | 'completed' | 'cancelled' }[] = [];
   let reviewTeam1: string;
@@ -80,86 +54,22 @@ describe('measures over HTTP (embedded stores, controllable clock)', () => {
 
   const http = () => request(app.getHttpServer());
   const as = (who: string) => `Bearer ${tokens[who]}`;
-  const berlinToday = () => now.toISOString().slice(0, 10); // the clock stays at 09:00 UTC: same day in Berlin
-
-  async function seed<E extends DomainEvent>(
-    aggregate: AggregateType<readonly E[], null, E>,
-    id: string,
-    events: readonly E[],
-  ): Promise<number> {
-    const pipeline = app.get<CommandPipeline>(COMMAND_PIPELINE, { strict: false });
-    const result = await pipeline.execute(aggregate, {
-      aggregateId: id,
-      command: events,
-      context: {
-        tenant: TENANT,
-        actor: { userId: 'seed', role: 'management' },
-        correlationId: 'seed',
-        causationId: null,
-      },
-    });
-    return result.position!;
-  }
-
-  /** Waits until another context's read model (organisation units, reviews) has projected the seed. */
-  async function projected(name: string, position: number): Promise<void> {
-    const reached = await app
-      .get<ProjectionsPort>(PROJECTIONS, { strict: false })
-      .waitForPosition(name, position, 10_000);
-    if (!reached) throw new Error(`read model ${name} did not reach ${position}`);
-  }
+  const berlinToday = () => clock.now().toISOString().slice(0, 10); // the clock stays at 09:00 UTC: same day in Berlin
 
   async function setUpOrganisation(): Promise<void> {
     const envelope = app.get<Envelope>(ENVELOPE, { strict: false });
-    const unit = (unitId: string, kind: 'area' | 'team', parentId: string | null): OrganisationEvent => ({
-      type: 'UnitDefined',
-      data: {
-        unitId,
-        kind,
-        parentId,
-        name: `Einheit ${unitId}`,
-        process: kind === 'team' ? 'allgemeine-vermittlung' : null,
-      },
-    });
     const events: OrganisationEvent[] = [
-      unit(AREA, 'area', null),
-      unit(OTHER_AREA, 'area', null),
-      unit('team-1', 'team', AREA),
-      unit('team-2', 'team', AREA),
-      unit('team-3', 'team', OTHER_AREA),
-      {
-        type: 'TeamLeadAssigned',
-        data: {
-          teamId: 'team-1',
-          leadSubject: 'tl-1',
-          leadName: await envelope.seal(`organisation:${TENANT}`, 'Teamleitung Eins'),
-          leadNameFingerprint: null,
-          deputySubject: 'dep-1',
-          deputyName: null,
-          deputyNameFingerprint: null,
-          since: '2026-01-01',
-        },
-      },
-      {
-        type: 'TeamLeadAssigned',
-        data: {
-          teamId: 'team-2',
-          leadSubject: 'tl-2',
-          leadName: null,
-          leadNameFingerprint: null,
-          deputySubject: null,
-          deputyName: null,
-          deputyNameFingerprint: null,
-          since: '2026-01-01',
-        },
-      },
-      {
-        type: 'AbsenceRecorded',
-        data: { absenceId: 'abs-1', teamId: 'team-1', ...ABSENCE, recordedByRole: 'team_lead' },
-      },
+      unitDefined(AREA, 'area', null),
+      unitDefined(OTHER_AREA, 'area', null),
+      unitDefined('team-1', 'team', AREA),
+      unitDefined('team-2', 'team', AREA),
+      unitDefined('team-3', 'team', OTHER_AREA),
+      teamLeadAssigned('team-1', 'tl-1', 'dep-1', await envelope.seal(`organisation:${TENANT}`, 'Teamleitung Eins')),
+      teamLeadAssigned('team-2', 'tl-2', null),
+      absenceRecorded('abs-1', 'team-1', ABSENCE),
     ];
-    const position = await seed(organisationSeed, TENANT, events);
-    await projected(ORGANISATION_UNITS, position);
+    const position = await seed(app, organisationFacts, TENANT, events);
+    await projected(app, ORGANISATION_UNITS, position);
   }
 
   async function sampleCase(reviewId: string, teamId: string): Promise<void> {
@@ -179,25 +89,17 @@ describe('measures over HTTP (embedded stores, controllable clock)', () => {
       deadline: '2026-03-31',
       origin: { kind: 'draw', replaces: null },
     };
-    const position = await seed(reviewSeed, reviewId, [{ type: 'CaseSampled', data }]);
-    await projected(REVIEWS, position);
+    const position = await seed(app, reviewFacts, reviewId, [{ type: 'CaseSampled', data }]);
+    await projected(app, REVIEWS, position);
   }
 
   beforeAll(async () => {
     config = testConfig(dirs);
-    app = await createApp(config, { logger: false, projectionsInProcess: true, clock });
-    await app.init();
-    const token = (roles: Parameters<typeof tokenFor>[1]['roles'], units: string[], subject: string, tenant = TENANT) =>
-      tokenFor(config, { roles, tenant, units, subject });
-    tokens.teamLead = await token(['team_lead'], ['team-1'], 'tl-1');
-    tokens.teamLead2 = await token(['team_lead'], ['team-2'], 'tl-2');
-    tokens.deputy = await token(['deputy'], ['team-1'], 'dep-1');
-    tokens.areaHead = await token(['area_head'], [AREA], 'ah-1');
-    tokens.otherAreaHead = await token(['area_head'], [OTHER_AREA], 'ah-2');
-    tokens.management = await token(['management'], [], 'gf-1');
-    tokens.employee = await token(['employee'], ['team-1'], 'emp-1');
-    tokens.otherTenant = await token(['team_lead'], ['team-1'], 'tl-1', 'jc-b');
-    tokens.otherTenantAreaHead = await token(['area_head'], [AREA], 'ah-1', 'jc-b');
+    app = await startTestAppWithClock(config, clock);
+    tokens = await mintTokens(config, {
+      ...areaCast(AREA, OTHER_AREA),
+      otherTenantAreaHead: { roles: ['area_head'], tenant: 'jc-b', units: [AREA], subject: 'ah-1' },
+    });
     await setUpOrganisation();
     reviewTeam1 = '0196a000-0000-7000-8000-000000000001';
     reviewTeam2 = '0196a000-0000-7000-8000-000000000002';
@@ -266,17 +168,7 @@ describe('measures over HTTP (embedded stores, controllable clock)', () => {
   });
 
   it('stores owner and description only encrypted: no clear byte in the event or read store', () => {
-    const files = embeddedFiles(config);
-    let bytes = 0;
-    for (const file of [files.events, files.readModels])
-      for (const suffix of ['', '-wal']) {
-        if (!fs.existsSync(file + suffix)) continue;
-        const content = fs.readFileSync(file + suffix);
-        bytes += content.length;
-        expect(content.includes(Buffer.from('Mustermann'))).toBe(false);
-        expect(content.includes(Buffer.from('Eingliederungsleistungen'))).toBe(false);
-      }
-    expect(bytes).toBeGreaterThan(0);
+    expectNoClearTextInStores(config, ['Mustermann', 'Eingliederungsleistungen']);
   });
 
   it('follows up with If-Match; a stale or malformed If-Match is refused and writes nothing', async () => {
@@ -429,7 +321,7 @@ describe('measures over HTTP (embedded stores, controllable clock)', () => {
     expect(outside.status).toBe(422);
     expect((await http().get('/api/v1/teams/team-1/measures').set('Authorization', as('deputy'))).status).toBe(422);
 
-    now = new Date(`${ABSENCE.from}T09:00:00.000Z`);
+    clock.set(`${ABSENCE.from}T09:00:00.000Z`);
     const inside = await agree('deputy', 'team-1', { ...feedback, owner: 'Lena Vertretungsfall' });
     expect(inside.status).toBe(201);
     const list = await http()
@@ -441,7 +333,7 @@ describe('measures over HTTP (embedded stores, controllable clock)', () => {
   });
 
   it('lists the team’s measures for the team lead with owners and overdue judged today', async () => {
-    now = new Date('2026-03-17T09:00:00.000Z');
+    clock.set('2026-03-17T09:00:00.000Z');
     const list = await http()
       .get('/api/v1/teams/team-1/measures')
       .set('Authorization', as('teamLead'))
@@ -528,13 +420,10 @@ describe('measures over HTTP (embedded stores, controllable clock)', () => {
   });
 
   it('passes the authorisation matrix generated from every route’s declared action', async () => {
-    await assertAuthorizationMatrix(app, {
-      secret: loadOrCreateSigningSecret(config.dataDir),
+    await expectAuthorizationMatrix(app, config, {
       tenant: TENANT,
       units: ['team-1', AREA],
       pathParams: { id: measureA, teamId: 'team-1', areaId: AREA },
-      // Refused by validation after authorisation, so allowed roles write nothing.
-      body: { invalid: true },
     });
   });
 });

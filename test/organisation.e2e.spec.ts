@@ -1,14 +1,11 @@
-import fs from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { AppConfig } from '../libs/application/src/config.js';
 import { berlinDate } from '../libs/application/src/berlin-time.js';
 import { addDays } from '../libs/domain/src/calendar/local-date.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
 import { ActingRights } from '../apps/api/src/organisation/acting-rights.js';
-import { assertAuthorizationMatrix } from '../apps/api/src/security/authorization-matrix.js';
-import { loadOrCreateSigningSecret } from '../apps/api/src/security/signing-secret.js';
-import { startTestApp, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
+import { expectAuthorizationMatrix, expectNoClearTextInStores, mintTokens } from './support/scenario-setup.js';
+import { startTestApp, temporaryDirectories, testConfig } from './support/test-app.js';
 
 /** The organisation file of a Jobcenter with two areas and four teams (the format the README shows). */
 const ORGANISATION_FILE = {
@@ -59,22 +56,22 @@ describe('organisation over HTTP (embedded stores)', () => {
   const dirs = temporaryDirectories();
   let config: AppConfig;
   let app: INestApplication;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
     config = testConfig(dirs);
     app = await startTestApp(config);
-    const mint = (subject: string, roles: Parameters<typeof tokenFor>[1]['roles'], units: string[], tenant = 'jc-a') =>
-      tokenFor(config, { subject, roles, units, tenant });
-    tokens.management = await mint('gf-a', ['management'], []);
-    tokens.otherTenant = await mint('gf-b', ['management'], [], 'jc-b');
-    tokens.employee = await mint('sb-1', ['employee'], ['team-mi-1']);
-    tokens.leadMi1 = await mint('tl-mi-1', ['team_lead'], ['team-mi-1']);
-    tokens.leadMi2 = await mint('tl-mi-2', ['team_lead'], ['team-mi-2']);
-    tokens.deputyMi1 = await mint('dep-mi-1', ['deputy'], ['team-mi-1']);
-    tokens.delegate = await mint('sb-7', ['deputy'], ['team-mi-1']);
-    tokens.areaHeadMi = await mint('bl-mi', ['area_head'], ['markt-integration']);
-    tokens.areaHeadLeistung = await mint('bl-l', ['area_head'], ['leistung']);
+    tokens = await mintTokens(config, {
+      management: { subject: 'gf-a', roles: ['management'], units: [], tenant: 'jc-a' },
+      otherTenant: { subject: 'gf-b', roles: ['management'], units: [], tenant: 'jc-b' },
+      employee: { subject: 'sb-1', roles: ['employee'], units: ['team-mi-1'], tenant: 'jc-a' },
+      leadMi1: { subject: 'tl-mi-1', roles: ['team_lead'], units: ['team-mi-1'], tenant: 'jc-a' },
+      leadMi2: { subject: 'tl-mi-2', roles: ['team_lead'], units: ['team-mi-2'], tenant: 'jc-a' },
+      deputyMi1: { subject: 'dep-mi-1', roles: ['deputy'], units: ['team-mi-1'], tenant: 'jc-a' },
+      delegate: { subject: 'sb-7', roles: ['deputy'], units: ['team-mi-1'], tenant: 'jc-a' },
+      areaHeadMi: { subject: 'bl-mi', roles: ['area_head'], units: ['markt-integration'], tenant: 'jc-a' },
+      areaHeadLeistung: { subject: 'bl-l', roles: ['area_head'], units: ['leistung'], tenant: 'jc-a' },
+    });
   });
 
   afterAll(async () => {
@@ -188,17 +185,7 @@ describe('organisation over HTTP (embedded stores)', () => {
   });
 
   it('stores names only encrypted: the clear text is in no byte of the event or read store', () => {
-    const files = embeddedFiles(config);
-    let bytes = 0;
-    for (const file of [files.events, files.readModels]) {
-      for (const suffix of ['', '-wal']) {
-        if (!fs.existsSync(file + suffix)) continue;
-        const content = fs.readFileSync(file + suffix);
-        bytes += content.length;
-        expect(content.includes(Buffer.from('Teamleiterin-Geheim'))).toBe(false);
-      }
-    }
-    expect(bytes).toBeGreaterThan(0);
+    expectNoClearTextInStores(config, ['Teamleiterin-Geheim']);
   });
 
   describe('absences and the deputy', () => {
@@ -457,12 +444,10 @@ describe('organisation over HTTP (embedded stores)', () => {
   });
 
   it('passes the authorisation matrix generated from every route’s declared action', async () => {
-    await assertAuthorizationMatrix(app, {
-      secret: loadOrCreateSigningSecret(config.dataDir),
+    await expectAuthorizationMatrix(app, config, {
       tenant: 'jc-a',
       units: ['markt-integration'],
       pathParams: { teamId: 'team-mi-1', absenceId: '01900000-0000-7000-8000-000000000000' },
-      body: { invalid: true },
     });
   });
 });

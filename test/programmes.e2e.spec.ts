@@ -3,9 +3,7 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { AppConfig } from '../libs/application/src/config.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
-import { assertAuthorizationMatrix } from '../apps/api/src/security/authorization-matrix.js';
-import { loadOrCreateSigningSecret } from '../apps/api/src/security/signing-secret.js';
+import { expectAuthorizationMatrix, expectNoClearTextInStores } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 
 /**
@@ -84,18 +82,7 @@ describe('programmes over HTTP (embedded stores)', () => {
   });
 
   it('stores the free-text note only encrypted: the clear text is in no byte of the event or read store', () => {
-    const files = embeddedFiles(config);
-    for (const file of [files.events, files.readModels]) {
-      for (const suffix of ['', '-wal']) {
-        if (!fs.existsSync(file + suffix)) continue;
-        expect(fs.readFileSync(file + suffix).includes(Buffer.from('Mustermann-Geheim'))).toBe(false);
-      }
-    }
-    // …while the event itself is there (the check above would pass on an empty store too).
-    expect(
-      fs.statSync(files.events).size +
-        (fs.existsSync(`${files.events}-wal`) ? fs.statSync(`${files.events}-wal`).size : 0),
-    ).toBeGreaterThan(0);
+    expectNoClearTextInStores(config, ['Mustermann-Geheim']);
   });
 
   it('maps If-Match to the expected revision: a stale one is 412 and writes nothing', async () => {
@@ -245,13 +232,10 @@ describe('programmes over HTTP (embedded stores)', () => {
   });
 
   it('passes the authorisation matrix generated from every route’s declared action', async () => {
-    await assertAuthorizationMatrix(app, {
-      secret: loadOrCreateSigningSecret(config.dataDir),
+    await expectAuthorizationMatrix(app, config, {
       tenant: 'jc-a',
       units: ['markt-integration'],
       pathParams: { id: programmeId },
-      // Rejected by validation after authorisation, so allowed roles write nothing.
-      body: { invalid: true },
     });
   });
 

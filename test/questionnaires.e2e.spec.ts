@@ -3,9 +3,8 @@ import request from 'supertest';
 import type { AppConfig } from '../libs/application/src/config.js';
 import { berlinDate } from '../libs/application/src/berlin-time.js';
 import { addDays } from '../libs/domain/src/calendar/local-date.js';
-import { assertAuthorizationMatrix } from '../apps/api/src/security/authorization-matrix.js';
-import { loadOrCreateSigningSecret } from '../apps/api/src/security/signing-secret.js';
 import { findCataloguesDirectory, loadCatalogues } from '../apps/api/src/questionnaires/questionnaire-catalogues.js';
+import { expectAuthorizationMatrix } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 
 /**
@@ -359,13 +358,10 @@ describe('questionnaires over HTTP (embedded stores)', () => {
   });
 
   it('passes the authorisation matrix generated from every route’s declared action', async () => {
-    await assertAuthorizationMatrix(app, {
-      secret: loadOrCreateSigningSecret(config.dataDir),
+    await expectAuthorizationMatrix(app, config, {
       tenant: 'jc-a',
       units: ['markt-integration'],
       pathParams: { id: catalogueId },
-      // Rejected by validation after authorisation, so allowed roles write nothing.
-      body: { invalid: true },
     });
   });
 });

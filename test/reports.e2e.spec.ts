@@ -2,15 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { uuidV7Ids, type Clock } from '../libs/application/src/clock.js';
+import { uuidV7Ids } from '../libs/application/src/clock.js';
 import type { AppConfig } from '../libs/application/src/config.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
 import type { EventStore, NewEvent } from '../libs/event-store/src/event-store.port.js';
-import { createApp } from '../apps/api/src/bootstrap.js';
 import { EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
-import { assertAuthorizationMatrix } from '../apps/api/src/security/authorization-matrix.js';
-import { loadOrCreateSigningSecret } from '../apps/api/src/security/signing-secret.js';
-import { temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
+import {
+  expectAuthorizationMatrix,
+  expectNoClearTextInStores,
+  mintTokens,
+  testClock,
+  unitDefined,
+  type TokenClaims,
+} from './support/scenario-setup.js';
+import { startTestAppWithClock, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 
 /**
  * Quarterly reports and dashboards over HTTP. The other contexts' events (organisation, programmes,
@@ -174,15 +178,12 @@ function expectedMeasures(team: Team, months: readonly string[], asOf: string) {
 
 describe('quarterly reports and dashboards over HTTP (embedded stores)', () => {
   const dirs = temporaryDirectories();
-  let current = new Date('2026-02-25T10:00:00.000Z');
-  const clock: Clock = { now: () => current };
-  const setToday = (date: string) => {
-    current = new Date(`${date}T10:00:00.000Z`);
-  };
+  const clock = testClock('2026-02-25T10:00:00.000Z');
+  const setToday = (date: string) => clock.set(`${date}T10:00:00.000Z`);
   let config: AppConfig;
   let app: INestApplication;
   let position = 0;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   const ASSESSMENT = 'Dokumentationsmängel gehäuft; Schulung vereinbart. Geheimwort Zitronenfalter.';
 
   const http = () => request(app.getHttpServer());
@@ -213,19 +214,24 @@ describe('quarterly reports and dashboards over HTTP (embedded stores)', () => {
 
   beforeAll(async () => {
     config = testConfig(dirs);
-    app = await createApp(config, { clock, logger: false, projectionsInProcess: true });
-    await app.init();
-    const token = (roles: Parameters<typeof tokenFor>[1]['roles'], units: string[], tenant = 'jc-a') =>
-      tokenFor(config, { roles, units, tenant, subject: `${roles[0]}-${units.join('-')}-${tenant}` });
-    tokens.lead1 = await token(['team_lead'], ['team-1']);
-    tokens.lead2 = await token(['team_lead'], ['team-2']);
-    tokens.deputy1 = await token(['deputy'], ['team-1']);
-    tokens.areaMi = await token(['area_head'], ['mi']);
-    tokens.areaLe = await token(['area_head'], ['leistung']);
-    tokens.management = await token(['management'], []);
-    tokens.legal = await token(['legal'], ['legal']);
-    tokens.employee = await token(['employee'], ['team-1']);
-    tokens.otherTenant = await token(['management'], [], 'jc-b');
+    app = await startTestAppWithClock(config, clock);
+    const claims = (roles: TokenClaims['roles'], units: string[], tenant = 'jc-a'): TokenClaims => ({
+      roles,
+      units,
+      tenant,
+      subject: `${roles[0]}-${units.join('-')}-${tenant}`,
+    });
+    tokens = await mintTokens(config, {
+      lead1: claims(['team_lead'], ['team-1']),
+      lead2: claims(['team_lead'], ['team-2']),
+      deputy1: claims(['deputy'], ['team-1']),
+      areaMi: claims(['area_head'], ['mi']),
+      areaLe: claims(['area_head'], ['leistung']),
+      management: claims(['management'], []),
+      legal: claims(['legal'], ['legal']),
+      employee: claims(['employee'], ['team-1']),
+      otherTenant: claims(['management'], [], 'jc-b'),
+    });
 
     const unit = (
       unitId: string,
@@ -233,11 +239,7 @@ describe('quarterly reports and dashboards over HTTP (embedded stores)', () => {
       parentId: string | null,
       name: string,
       process: string | null,
-    ) => ({
-      type: 'UnitDefined',
-      data: { unitId, kind, parentId, name, process },
-      at: '2025-12-01T09:00:00.000Z',
-    });
+    ) => ({ ...unitDefined(unitId, kind, parentId, { name, process }), at: '2025-12-01T09:00:00.000Z' });
     await append('organisation-jc-a', [
       unit('mi', 'area', null, 'Markt & Integration', null),
       unit('leistung', 'area', null, 'Leistung', null),
@@ -652,16 +654,7 @@ describe('quarterly reports and dashboards over HTTP (embedded stores)', () => {
   });
 
   it('stores the assessment only encrypted', () => {
-    const files = embeddedFiles(config);
-    let bytes = 0;
-    for (const file of [files.events, files.readModels])
-      for (const suffix of ['', '-wal']) {
-        if (!fs.existsSync(file + suffix)) continue;
-        const content = fs.readFileSync(file + suffix);
-        bytes += content.length;
-        expect(content.includes(Buffer.from('Zitronenfalter'))).toBe(false);
-      }
-    expect(bytes).toBeGreaterThan(0);
+    expectNoClearTextInStores(config, ['Zitronenfalter']);
   });
 
   it('takes the legal department’s explicit nil report (Fehlanzeige) and refuses an empty one', async () => {
@@ -828,12 +821,10 @@ describe('quarterly reports and dashboards over HTTP (embedded stores)', () => {
   });
 
   it('passes the authorisation matrix generated from every route’s declared action', async () => {
-    await assertAuthorizationMatrix(app, {
-      secret: loadOrCreateSigningSecret(config.dataDir),
+    await expectAuthorizationMatrix(app, config, {
       tenant: 'jc-a',
       units: ['team-1', 'mi'],
       pathParams: { teamId: 'team-1', areaId: 'mi', year: '2026', quarter: '2' },
-      body: { invalid: true },
     });
     expect(fs.existsSync(path.join(config.keyDir, 'keys.sqlite'))).toBe(true);
   });

@@ -1,33 +1,30 @@
-import fs from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AggregateType, CommandPipeline } from '../libs/application/src/command-pipeline.js';
-import type { Clock } from '../libs/application/src/clock.js';
 import type { AppConfig } from '../libs/application/src/config.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
-import {
-  ORGANISATION_EVENT_SCHEMAS,
-  organisationStreamId,
-  type OrganisationEvent,
-} from '../libs/domain/src/organisation/organisation.events.js';
-import {
-  QUESTIONNAIRE_EVENT_SCHEMAS,
-  questionnaireStreamId,
-  type Question,
-  type QuestionnaireEvent,
-} from '../libs/domain/src/questionnaire/questionnaire.events.js';
+import type { Question } from '../libs/domain/src/questionnaire/questionnaire.events.js';
 import { reviewAggregate } from '../libs/domain/src/review/review.aggregate.js';
 import { reviewKeyId, type CaseSampled } from '../libs/domain/src/review/review.events.js';
-import type { DomainEvent } from '../libs/domain/src/shared/decider.js';
 import type { Envelope } from '../libs/privacy/src/envelope.js';
 import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
 import { QUESTIONNAIRES } from '../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
-import { createApp } from '../apps/api/src/bootstrap.js';
-import type { ProjectionsPort } from '../apps/api/src/runtime/projections.port.js';
-import { COMMAND_PIPELINE, ENVELOPE, PROJECTIONS } from '../apps/api/src/runtime/tokens.js';
-import { assertAuthorizationMatrix } from '../apps/api/src/security/authorization-matrix.js';
-import { loadOrCreateSigningSecret } from '../apps/api/src/security/signing-secret.js';
-import { temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
+import { ENVELOPE } from '../apps/api/src/runtime/tokens.js';
+import {
+  absenceRecorded,
+  areaCast,
+  defineProgramme,
+  expectAuthorizationMatrix,
+  expectNoClearTextInStores,
+  mintTokens,
+  organisationFacts,
+  projected,
+  questionnaireFacts,
+  runCommand,
+  seed,
+  teamLeadAssigned,
+  testClock,
+  unitDefined,
+} from './support/scenario-setup.js';
+import { startTestAppWithClock, temporaryDirectories, testConfig } from './support/test-app.js';
 
 /**
  * Reviews, talks and team discussions over HTTP on the embedded stores, with a clock the test moves
@@ -35,30 +32,6 @@ import { temporaryDirectories, testConfig, tokenFor } from './support/test-app.j
  * their events are appended as facts through the real pipeline; reviews are opened with `CaseSampled`
  * through the review aggregate, as the sampling reactor does.
  */
-function seedAggregate<E extends DomainEvent>(
-  name: string,
-  schemas: Readonly<Record<E['type'], number>>,
-  streamId: (id: string) => string,
-): AggregateType<readonly E[], null, E> {
-  return {
-    name,
-    schemas,
-    streamId,
-    decider: { initialState: () => null, evolve: (state) => state, decide: (events) => events },
-  };
-}
-
-const organisationSeed = seedAggregate<OrganisationEvent>(
-  'organisation-seed',
-  ORGANISATION_EVENT_SCHEMAS,
-  organisationStreamId,
-);
-const questionnaireSeed = seedAggregate<QuestionnaireEvent>(
-  'questionnaire-seed',
-  QUESTIONNAIRE_EVENT_SCHEMAS,
-  questionnaireStreamId,
-);
-
 const TENANT = 'jc-a';
 const AREA = 'markt-integration';
 const OTHER_AREA = 'leistung';
@@ -94,11 +67,10 @@ const fieldsOf = (body: { errors: { field: string }[] }): string[] => body.error
 
 describe('reviews over HTTP (embedded stores, controllable clock)', () => {
   const dirs = temporaryDirectories();
-  let now = new Date('2026-03-10T09:00:00.000Z');
-  const clock: Clock = { now: () => now };
+  const clock = testClock('2026-03-10T09:00:00.000Z');
   let config: AppConfig;
   let app: INestApplication;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   let programmeId: string;
   let noDeputiesProgrammeId: string;
 
@@ -115,71 +87,23 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
   const http = () => request(app.getHttpServer());
   const as = (who: string) => `Bearer ${tokens[who]}`;
 
-  async function system<C, S, E extends DomainEvent>(aggregate: AggregateType<C, S, E>, id: string, command: C) {
-    const pipeline = app.get<CommandPipeline>(COMMAND_PIPELINE, { strict: false });
-    const result = await pipeline.execute(aggregate, {
-      aggregateId: id,
-      command,
-      context: {
-        tenant: TENANT,
-        actor: { userId: 'system', role: 'management' },
-        correlationId: 'seed',
-        causationId: null,
-      },
-    });
-    return result.position!;
-  }
-
-  async function projected(name: string, position: number): Promise<void> {
-    const reached = await app
-      .get<ProjectionsPort>(PROJECTIONS, { strict: false })
-      .waitForPosition(name, position, 10_000);
-    if (!reached) throw new Error(`read model ${name} did not reach ${position}`);
-  }
-
   async function setUpOrganisation(): Promise<void> {
-    const unit = (unitId: string, kind: 'area' | 'team', parentId: string | null): OrganisationEvent => ({
-      type: 'UnitDefined',
-      data: {
-        unitId,
-        kind,
-        parentId,
-        name: `Einheit ${unitId}`,
-        process: kind === 'team' ? 'allgemeine-vermittlung' : null,
-      },
-    });
-    const lead = (teamId: string, leadSubject: string, deputySubject: string | null): OrganisationEvent => ({
-      type: 'TeamLeadAssigned',
-      data: {
-        teamId,
-        leadSubject,
-        leadName: null,
-        leadNameFingerprint: null,
-        deputySubject,
-        deputyName: null,
-        deputyNameFingerprint: null,
-        since: '2026-01-01',
-      },
-    });
-    const position = await system(organisationSeed, TENANT, [
-      unit(AREA, 'area', null),
-      unit(OTHER_AREA, 'area', null),
-      unit('team-1', 'team', AREA),
-      unit('team-2', 'team', AREA),
-      unit('team-3', 'team', OTHER_AREA),
-      lead('team-1', 'tl-1', 'dep-1'),
-      lead('team-2', 'tl-2', null),
-      lead('team-3', 'tl-3', null),
-      {
-        type: 'AbsenceRecorded',
-        data: { absenceId: 'abs-1', teamId: 'team-1', ...ABSENCE, recordedByRole: 'team_lead' },
-      },
+    const position = await seed(app, organisationFacts, TENANT, [
+      unitDefined(AREA, 'area', null),
+      unitDefined(OTHER_AREA, 'area', null),
+      unitDefined('team-1', 'team', AREA),
+      unitDefined('team-2', 'team', AREA),
+      unitDefined('team-3', 'team', OTHER_AREA),
+      teamLeadAssigned('team-1', 'tl-1', 'dep-1'),
+      teamLeadAssigned('team-2', 'tl-2', null),
+      teamLeadAssigned('team-3', 'tl-3', null),
+      absenceRecorded('abs-1', 'team-1', ABSENCE),
     ]);
-    await projected(ORGANISATION_UNITS, position);
+    await projected(app, ORGANISATION_UNITS, position);
   }
 
   async function setUpQuestionnaire(): Promise<void> {
-    const position = await system(questionnaireSeed, QUESTIONNAIRE, [
+    const position = await seed(app, questionnaireFacts, QUESTIONNAIRE, [
       {
         type: 'QuestionnaireVersionPublished',
         data: {
@@ -230,26 +154,21 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
         },
       },
     ]);
-    await projected(QUESTIONNAIRES, position);
+    await projected(app, QUESTIONNAIRES, position);
   }
 
-  async function defineProgramme(deputiesReview: boolean): Promise<string> {
-    const response = await http()
-      .post('/api/v1/programmes')
-      .set('Authorization', as('areaHead'))
-      .send({
-        settings: {
-          title: `Kundenbetrachtung ${deputiesReview ? 'mit' : 'ohne'} Vertretung`,
-          areaId: AREA,
-          customerProcess: 'allgemeine-vermittlung',
-          questionnaireId: QUESTIONNAIRE,
-          deputiesReview,
-        },
-        reason: 'Einführung',
-      });
-    expect(response.status).toBe(201);
-    await projected('programmes', response.body.position);
-    return response.body.id as string;
+  async function defineProgrammeWithDeputies(deputiesReview: boolean): Promise<string> {
+    const { id } = await defineProgramme(app, as('areaHead'), {
+      settings: {
+        title: `Kundenbetrachtung ${deputiesReview ? 'mit' : 'ohne'} Vertretung`,
+        areaId: AREA,
+        customerProcess: 'allgemeine-vermittlung',
+        questionnaireId: QUESTIONNAIRE,
+        deputiesReview,
+      },
+      reason: 'Einführung',
+    });
+    return id;
   }
 
   async function sample(reviewId: string, teamId: string, month: string, programme = programmeId): Promise<number> {
@@ -272,28 +191,20 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
       deadline: month === '2026-02' ? '2026-02-28' : '2026-03-31',
       origin: { kind: 'draw', replaces: null },
     };
-    return system(reviewAggregate, reviewId, { type: 'OpenReview', sampled });
+    return seed(app, reviewAggregate, reviewId, { type: 'OpenReview', sampled });
   }
 
   beforeAll(async () => {
     config = testConfig(dirs);
-    app = await createApp(config, { logger: false, projectionsInProcess: true, clock });
-    await app.init();
-    const token = (roles: Parameters<typeof tokenFor>[1]['roles'], units: string[], subject: string, tenant = TENANT) =>
-      tokenFor(config, { roles, tenant, units, subject });
-    tokens.teamLead = await token(['team_lead'], ['team-1'], 'tl-1');
-    tokens.teamLead2 = await token(['team_lead'], ['team-2'], 'tl-2');
-    tokens.deputy = await token(['deputy'], ['team-1'], 'dep-1');
-    tokens.areaHead = await token(['area_head'], [AREA], 'ah-1');
-    tokens.otherAreaHead = await token(['area_head'], [OTHER_AREA], 'ah-2');
-    tokens.management = await token(['management'], [], 'gf-1');
-    tokens.employee = await token(['employee'], ['team-1'], 'emp-1');
-    tokens.otherTenant = await token(['team_lead'], ['team-1'], 'tl-1', 'jc-b');
-    tokens.otherTenantManagement = await token(['management'], [], 'gf-b', 'jc-b');
+    app = await startTestAppWithClock(config, clock);
+    tokens = await mintTokens(config, {
+      ...areaCast(AREA, OTHER_AREA),
+      otherTenantManagement: { roles: ['management'], tenant: 'jc-b', units: [], subject: 'gf-b' },
+    });
     await setUpOrganisation();
     await setUpQuestionnaire();
-    programmeId = await defineProgramme(true);
-    noDeputiesProgrammeId = await defineProgramme(false);
+    programmeId = await defineProgrammeWithDeputies(true);
+    noDeputiesProgrammeId = await defineProgrammeWithDeputies(false);
     await sample(ids.r1, 'team-1', '2026-03');
     await sample(ids.r2, 'team-1', '2026-02');
     await sample(ids.r3, 'team-2', '2026-03');
@@ -301,23 +212,16 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
     await sample(ids.r5, 'team-1', '2026-03');
     await sample(ids.r6, 'team-1', '2026-03', noDeputiesProgrammeId);
     await sample(ids.r7, 'team-1', '2026-03');
-    await system(reviewAggregate, ids.r5, {
+    await seed(app, reviewAggregate, ids.r5, {
       type: 'WithdrawReview',
       reviewId: ids.r5,
       reason: 'Fall ungeeignet (Umzug)',
       replacedBy: ids.r7,
     });
     // A redelivered CaseSampled (the sampling reactor after a crash) writes nothing.
-    const pipeline = app.get<CommandPipeline>(COMMAND_PIPELINE, { strict: false });
-    const again = await pipeline.execute(reviewAggregate, {
-      aggregateId: ids.r1,
-      command: { type: 'OpenReview', sampled: { reviewId: ids.r1 } as CaseSampled['data'] },
-      context: {
-        tenant: TENANT,
-        actor: { userId: 'system', role: 'management' },
-        correlationId: 'seed',
-        causationId: null,
-      },
+    const again = await runCommand(app, reviewAggregate, ids.r1, {
+      type: 'OpenReview',
+      sampled: { reviewId: ids.r1 } as CaseSampled['data'],
     });
     expect(again).toEqual({ id: ids.r1, revision: 0, position: null });
   }, 60_000);
@@ -646,16 +550,7 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
   });
 
   it('stores every personal field only encrypted: no clear byte in the event or read store', () => {
-    const files = embeddedFiles(config);
-    let bytes = 0;
-    for (const file of [files.events, files.readModels])
-      for (const suffix of ['', '-wal']) {
-        if (!fs.existsSync(file + suffix)) continue;
-        const content = fs.readFileSync(file + suffix);
-        bytes += content.length;
-        for (const secret of Object.values(SECRETS)) expect(content.includes(Buffer.from(secret))).toBe(false);
-      }
-    expect(bytes).toBeGreaterThan(0);
+    expectNoClearTextInStores(config, Object.values(SECRETS));
   });
 
   it('withholds customer data from area heads and deputies outside an absence; management sees it', async () => {
@@ -695,7 +590,7 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
     expect(outside.status).toBe(422);
     expect(outside.body.code).toBe('RULE_VIOLATION');
 
-    now = new Date('2026-03-17T09:00:00.000Z');
+    clock.set('2026-03-17T09:00:00.000Z');
     const inside = await write('put', `${ids.r7}/answers`, answer, 'deputy');
     expect(inside.status).toBe(200);
     const view = await read(ids.r7, 'deputy');
@@ -707,12 +602,12 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
 
   it('shows the month’s open reviews as overdue once the deadline has passed (Berlin date)', async () => {
     // 31 March 23:30 in Berlin is still the deadline day; overdue starts on 1 April.
-    now = new Date('2026-03-31T21:30:00.000Z');
+    clock.set('2026-03-31T21:30:00.000Z');
     const onDeadline = await http()
       .get('/api/v1/teams/team-1/worklist?month=2026-03')
       .set('Authorization', as('teamLead'));
     expect(onDeadline.body.counts.overdue).toBe(1); // only February's review
-    now = new Date('2026-03-31T22:30:00.000Z');
+    clock.set('2026-03-31T22:30:00.000Z');
     const after = await http().get('/api/v1/teams/team-1/worklist?month=2026-03').set('Authorization', as('teamLead'));
     expect(after.body.today).toBe('2026-04-01');
     const overdue = (after.body.items as { id: string; overdue: boolean }[])
@@ -727,12 +622,10 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
   });
 
   it('passes the authorisation matrix generated from every route’s declared action', async () => {
-    await assertAuthorizationMatrix(app, {
-      secret: loadOrCreateSigningSecret(config.dataDir),
+    await expectAuthorizationMatrix(app, config, {
       tenant: TENANT,
       units: ['team-1', AREA],
       pathParams: { id: ids.r1, teamId: 'team-1', defectId: seriousDefect },
-      body: { invalid: true },
     });
   }, 120_000);
 });

@@ -3,51 +3,24 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { AppConfig } from '../libs/application/src/config.js';
-import type { AggregateType, CommandPipeline } from '../libs/application/src/command-pipeline.js';
-import type { DomainEvent } from '../libs/domain/src/shared/decider.js';
-import {
-  ORGANISATION_EVENT_SCHEMAS,
-  organisationStreamId,
-  type OrganisationEvent,
-} from '../libs/domain/src/organisation/organisation.events.js';
-import {
-  QUESTIONNAIRE_EVENT_SCHEMAS,
-  questionnaireStreamId,
-  type QuestionnaireEvent,
-} from '../libs/domain/src/questionnaire/questionnaire.events.js';
+import type { QuestionnaireEvent } from '../libs/domain/src/questionnaire/questionnaire.events.js';
 import type { CaseSampled } from '../libs/domain/src/review/review.events.js';
 import type { EventStore } from '../libs/event-store/src/event-store.port.js';
 import type { Envelope } from '../libs/privacy/src/envelope.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
 import { runCli } from '../apps/cli/src/run-cli.js';
-import { assertAuthorizationMatrix } from '../apps/api/src/security/authorization-matrix.js';
-import { loadOrCreateSigningSecret } from '../apps/api/src/security/signing-secret.js';
-import { COMMAND_PIPELINE, ENVELOPE, EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
-import { startTestApp, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
+import { ENVELOPE, EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
+import {
+  defineProgramme,
+  expectAuthorizationMatrix,
+  expectNoClearTextInStores,
+  mintTokens,
+  organisationFacts,
+  questionnaireFacts,
+  seed,
+  unitDefined,
+} from './support/scenario-setup.js';
+import { startTestApp, temporaryDirectories, testConfig } from './support/test-app.js';
 
-/**
- * Set-up events of other contexts go through the real pipeline with their own event types, via an
- * aggregate that records what it is given: this test is about sampling, not about their deciders.
- */
-function recorder<E extends DomainEvent>(
-  name: string,
-  schemas: Readonly<Record<E['type'], number>>,
-  streamId: (id: string) => string,
-): AggregateType<readonly E[], null, E> {
-  return {
-    name,
-    schemas,
-    streamId,
-    decider: { initialState: () => null, evolve: () => null, decide: (events) => events },
-  };
-}
-
-const context = {
-  tenant: 'jc-a',
-  actor: { userId: 'setup', role: 'management' },
-  correlationId: 'setup',
-  causationId: null,
-};
 const PROCESS = 'allgemeine-vermittlung';
 const GROUPS = ['u25', 'ue25', 'reha', 'alleinerziehend'];
 
@@ -68,7 +41,7 @@ describe('populations and sampling over HTTP (embedded stores)', () => {
   let app: INestApplication;
   let eventStore: EventStore;
   let envelope: Envelope;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   let programmeId: string;
   let noQuestionnaireProgrammeId: string;
 
@@ -80,34 +53,26 @@ describe('populations and sampling over HTTP (embedded stores)', () => {
     app = await startTestApp(config);
     eventStore = app.get(EVENT_STORE);
     envelope = app.get(ENVELOPE);
-    const pipeline: CommandPipeline = app.get(COMMAND_PIPELINE);
-    const make = async (name: string, claims: Parameters<typeof tokenFor>[1]) => {
-      tokens[name] = await tokenFor(config, claims);
-    };
-    await make('areaHead', { roles: ['area_head'], tenant: 'jc-a', units: ['mi'], subject: 'bl-mi' });
-    await make('otherAreaHead', { roles: ['area_head'], tenant: 'jc-a', units: ['leistung'] });
-    await make('management', { roles: ['management'], tenant: 'jc-a' });
-    await make('teamLead1', { roles: ['team_lead'], tenant: 'jc-a', units: ['team-1'], subject: 'tl-1' });
-    await make('teamLead2', { roles: ['team_lead'], tenant: 'jc-a', units: ['team-2'], subject: 'tl-2' });
-    await make('auditor', { roles: ['auditor'], tenant: 'jc-a' });
-    await make('employee', { roles: ['employee'], tenant: 'jc-a', units: ['team-1'] });
-    await make('otherTenant', { roles: ['management'], tenant: 'jc-b' });
+    tokens = await mintTokens(config, {
+      areaHead: { roles: ['area_head'], tenant: 'jc-a', units: ['mi'], subject: 'bl-mi' },
+      otherAreaHead: { roles: ['area_head'], tenant: 'jc-a', units: ['leistung'] },
+      management: { roles: ['management'], tenant: 'jc-a' },
+      teamLead1: { roles: ['team_lead'], tenant: 'jc-a', units: ['team-1'], subject: 'tl-1' },
+      teamLead2: { roles: ['team_lead'], tenant: 'jc-a', units: ['team-2'], subject: 'tl-2' },
+      auditor: { roles: ['auditor'], tenant: 'jc-a' },
+      employee: { roles: ['employee'], tenant: 'jc-a', units: ['team-1'] },
+      otherTenant: { roles: ['management'], tenant: 'jc-b' },
+    });
 
-    const unit = (unitId: string, kind: 'area' | 'team', parentId: string | null): OrganisationEvent => ({
-      type: 'UnitDefined',
-      data: { unitId, kind, parentId, name: unitId, process: kind === 'team' ? PROCESS : null },
-    });
-    await pipeline.execute(recorder('organisation', ORGANISATION_EVENT_SCHEMAS, organisationStreamId), {
-      aggregateId: 'jc-a',
-      command: [
-        unit('mi', 'area', null),
-        unit('team-1', 'team', 'mi'),
-        unit('team-2', 'team', 'mi'),
-        unit('leistung', 'area', null),
-        unit('team-l1', 'team', 'leistung'),
-      ],
-      context,
-    });
+    const unit = (unitId: string, kind: 'area' | 'team', parentId: string | null) =>
+      unitDefined(unitId, kind, parentId, { name: unitId });
+    await seed(app, organisationFacts, 'jc-a', [
+      unit('mi', 'area', null),
+      unit('team-1', 'team', 'mi'),
+      unit('team-2', 'team', 'mi'),
+      unit('leistung', 'area', null),
+      unit('team-l1', 'team', 'leistung'),
+    ]);
     const published: QuestionnaireEvent = {
       type: 'QuestionnaireVersionPublished',
       data: {
@@ -121,33 +86,25 @@ describe('populations and sampling over HTTP (embedded stores)', () => {
         reason: 'Einführung',
       },
     };
-    await pipeline.execute(recorder('questionnaire', QUESTIONNAIRE_EVENT_SCHEMAS, questionnaireStreamId), {
-      aggregateId: 'vkb',
-      command: [published],
-      context,
-    });
+    await seed(app, questionnaireFacts, 'vkb', [published]);
 
     const define = async (questionnaireId: string | null) => {
-      const response = await http()
-        .post('/api/v1/programmes')
-        .set('Authorization', as('areaHead'))
-        .send({
-          settings: {
-            title: 'VKB Markt & Integration',
-            areaId: 'mi',
-            customerProcess: PROCESS,
-            questionnaireId,
-            minimumCasesPerTeamLead: 6,
-          },
-          reason: 'Einführung nach Beschluss der Geschäftsleitung',
-        });
-      expect(response.status).toBe(201);
+      const { id, position } = await defineProgramme(app, as('areaHead'), {
+        settings: {
+          title: 'VKB Markt & Integration',
+          areaId: 'mi',
+          customerProcess: PROCESS,
+          questionnaireId,
+          minimumCasesPerTeamLead: 6,
+        },
+        reason: 'Einführung nach Beschluss der Geschäftsleitung',
+      });
       await http()
-        .get(`/api/v1/programmes/${response.body.id}`)
+        .get(`/api/v1/programmes/${id}`)
         .set('Authorization', as('areaHead'))
-        .set('X-Min-Position', String(response.body.position))
+        .set('X-Min-Position', String(position))
         .expect(200);
-      return response.body.id as string;
+      return id;
     };
     programmeId = await define('vkb');
     noQuestionnaireProgrammeId = await define(null);
@@ -238,11 +195,7 @@ describe('populations and sampling over HTTP (embedded stores)', () => {
     const stream = await eventStore.readStream(`population-${populationId}`);
     expect(stream.map((e) => e.type)).toEqual(['PopulationImported', 'PopulationRowsAdded']);
 
-    const files = embeddedFiles(config);
-    for (const file of [files.events, files.readModels])
-      for (const suffix of ['', '-wal'])
-        if (fs.existsSync(file + suffix))
-          expect(fs.readFileSync(file + suffix).includes(Buffer.from('123D000017'))).toBe(false);
+    expectNoClearTextInStores(config, ['123D000017']);
 
     expect(
       (await http().get(`/api/v1/programmes/${programmeId}/populations`).set('Authorization', as('teamLead1'))).status,
@@ -463,12 +416,10 @@ describe('populations and sampling over HTTP (embedded stores)', () => {
   });
 
   it('passes the authorisation matrix generated from every route’s declared action', async () => {
-    await assertAuthorizationMatrix(app, {
-      secret: loadOrCreateSigningSecret(config.dataDir),
+    await expectAuthorizationMatrix(app, config, {
       tenant: 'jc-a',
       units: ['mi'],
       pathParams: { programmeId, sampleId: sample1.sampleId, populationId, id: programmeId },
-      body: { invalid: true },
     });
   });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { Clock } from '../../libs/application/src/clock.js';
 import { loadConfig, type AppConfig } from '../../libs/application/src/config.js';
 import type { Role } from '../../libs/domain/src/authorization/authorization.policy.js';
 import { createApp } from '../../apps/api/src/bootstrap.js';
@@ -48,4 +49,11 @@ export async function tokenFor(
     units: claims.units ?? [],
     ...(claims.region === undefined ? {} : { region: claims.region }),
   });
+}
+
+/** `startTestApp` on a clock the test moves (deadlines, absences, overdue measures). */
+export async function startTestAppWithClock(config: AppConfig, clock: Clock): Promise<INestApplication> {
+  const app = await createApp(config, { logger: false, projectionsInProcess: true, clock });
+  await app.init();
+  return app;
 }

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ExecuteCommandHandler } from './commands/execute-command.js';
 import { IdempotencyService } from './commands/idempotency.service.js';
+import { ReadModelFreshness } from './commands/read-model-freshness.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import type { Runtime } from './runtime/runtime.js';
 import {
@@ -41,8 +42,13 @@ export class PlatformModule {
     ];
     return {
       module: PlatformModule,
-      providers: [...providers, ExecuteCommandHandler, MetricsService, IdempotencyService],
-      exports: [...providers.map((provider) => provider.provide), MetricsService, IdempotencyService],
+      providers: [...providers, ExecuteCommandHandler, MetricsService, IdempotencyService, ReadModelFreshness],
+      exports: [
+        ...providers.map((provider) => provider.provide),
+        MetricsService,
+        IdempotencyService,
+        ReadModelFreshness,
+      ],
     };
   }
 }

@@ -9,21 +9,15 @@ import { assertCanAccess, type Principal } from '../../../../libs/domain/src/aut
 import { LEGAL_UNIT_ID, reportId, reportKeyId } from '../../../../libs/domain/src/report/report.events.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import { commandContext } from '../commands/command-context.js';
-import { setEtag } from '../commands/etag.js';
-import { ExecuteCommand } from '../commands/execute-command.js';
 import { minPositionHeader } from '../commands/min-position.js';
 import { CLOCK, ENVELOPE } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { parseQuarter } from './period.params.js';
-import { printableLegalReport } from './printable-report.js';
-import { reportAggregate } from './report.aggregate.js';
-import { renderCsv } from './report-csv.js';
+import { printableLegalReport, type PrintableReport } from './printable-report.js';
 import { SubmitLegalReportDto } from './report.dto.js';
-import { renderPdf } from './report-pdf.js';
+import { csvDownload, type HeaderMap, MIN_POSITION_HEADER, pdfDownload, submitReport } from './report-http.js';
 import { ReportsQueries, type LegalReportView } from './reports.queries.js';
 import { TeamFiguresQueries } from './team-figures.queries.js';
-
-type HeaderMap = Record<string, string | undefined>;
 
 /**
  * The legal department's quarterly report to the area heads (000:99–103): findings from appeals,
@@ -66,26 +60,23 @@ export class LegalReportsController {
         note: finding.note === undefined ? null : await this.envelope.seal(keyId, finding.note),
       })),
     );
-    const result = await this.commands.execute(
-      new ExecuteCommand(reportAggregate, {
-        aggregateId: id,
-        command: {
-          type: 'SubmitLegalReport',
-          reportId: id,
-          unitId: LEGAL_UNIT_ID,
-          year: period.year,
-          quarter: period.quarter,
-          nil: body.nil ?? false,
-          findings,
-          assessment: body.assessment === undefined ? null : await this.envelope.seal(keyId, body.assessment),
-          dueDate: this.reports.legalDueDate(period.year, period.quarter),
-        },
-        context: commandContext(principal, headers),
-      }),
+    return submitReport(
+      this.commands,
+      {
+        type: 'SubmitLegalReport',
+        reportId: id,
+        unitId: LEGAL_UNIT_ID,
+        year: period.year,
+        quarter: period.quarter,
+        nil: body.nil ?? false,
+        findings,
+        assessment: body.assessment === undefined ? null : await this.envelope.seal(keyId, body.assessment),
+        dueDate: this.reports.legalDueDate(period.year, period.quarter),
+      },
+      commandContext(principal, headers),
+      response,
+      `/api/v1/legal/reports/${period.year}/Q${period.quarter}`,
     );
-    response.setHeader('Location', `/api/v1/legal/reports/${period.year}/Q${period.quarter}`);
-    setEtag(response, result.revision);
-    return result;
   }
 
   @Get(':year/Q:quarter.pdf')
@@ -96,11 +87,7 @@ export class LegalReportsController {
     @Param('year') year: string,
     @Param('quarter') quarter: string,
   ): Promise<StreamableFile> {
-    const printable = printableLegalReport(await this.find(principal, year, quarter), principal.tenant);
-    return new StreamableFile(await renderPdf(printable, this.clock.now()), {
-      type: 'application/pdf',
-      disposition: `attachment; filename="${printable.fileName}.pdf"`,
-    });
+    return pdfDownload(await this.printable(principal, year, quarter), this.clock.now());
   }
 
   @Get(':year/Q:quarter.csv')
@@ -111,16 +98,12 @@ export class LegalReportsController {
     @Param('year') year: string,
     @Param('quarter') quarter: string,
   ): Promise<StreamableFile> {
-    const printable = printableLegalReport(await this.find(principal, year, quarter), principal.tenant);
-    return new StreamableFile(Buffer.from(renderCsv(printable), 'utf8'), {
-      type: 'text/csv; charset=utf-8',
-      disposition: `attachment; filename="${printable.fileName}.csv"`,
-    });
+    return csvDownload(await this.printable(principal, year, quarter));
   }
 
   @Get(':year/Q:quarter')
   @Action('report.legal.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' })
+  @ApiHeader(MIN_POSITION_HEADER)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('year') year: string,
@@ -129,6 +112,10 @@ export class LegalReportsController {
   ): Promise<LegalReportView> {
     await this.figures.awaitPosition(minPositionHeader(headers));
     return this.find(principal, year, quarter);
+  }
+
+  private async printable(principal: Principal, year: string, quarter: string): Promise<PrintableReport> {
+    return printableLegalReport(await this.find(principal, year, quarter), principal.tenant);
   }
 
   private async find(principal: Principal, year: string, quarter: string): Promise<LegalReportView> {

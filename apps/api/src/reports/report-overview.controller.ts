@@ -7,10 +7,9 @@ import { minPositionHeader } from '../commands/min-position.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { lastEndedQuarter, parseQuarter } from './period.params.js';
 import { ReportStatusQueryDto } from './report.dto.js';
+import { type HeaderMap, MIN_POSITION_HEADER } from './report-http.js';
 import { ReportsQueries, type UnitStatus } from './reports.queries.js';
 import { TeamFiguresQueries } from './team-figures.queries.js';
-
-type HeaderMap = Record<string, string | undefined>;
 
 /** Who has reported (submitted / due / overdue per unit), and the area's consolidated summary. */
 @ApiTags('Quartalsberichte / quarterly reports')
@@ -24,7 +23,7 @@ export class ReportOverviewController {
 
   @Get('reports/status')
   @Action('report.status')
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' })
+  @ApiHeader(MIN_POSITION_HEADER)
   async status(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ReportStatusQueryDto,
@@ -54,7 +53,7 @@ export class ReportOverviewController {
 
   @Get('areas/:areaId/reports/:year/Q:quarter/summary')
   @Action('report.area-summary')
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' })
+  @ApiHeader(MIN_POSITION_HEADER)
   async summary(
     @CurrentPrincipal() principal: Principal,
     @Param('areaId') areaId: string,

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
 import {
   lastDayOfMonth,
@@ -29,9 +28,8 @@ import {
   type OrganisationUnitDoc,
 } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
 import { REPORTS } from '../../../../libs/projections/src/read-models/reports/report.doc.js';
-import { ProjectionLaggingError } from '../commands/min-position.js';
-import type { ProjectionsPort } from '../runtime/projections.port.js';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, PROJECTIONS } from '../runtime/tokens.js';
+import { ReadModelFreshness } from '../commands/read-model-freshness.js';
+import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 
 export interface TeamFigures {
   readonly cells: TeamMonthCell[];
@@ -53,9 +51,8 @@ export const teamInfo = (unit: OrganisationUnitDoc): TeamInfo => ({
 export class TeamFiguresQueries {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly freshness: ReadModelFreshness,
   ) {}
 
   today(): string {
@@ -63,12 +60,13 @@ export class TeamFiguresQueries {
   }
 
   /** Read-your-writes for every read model these views combine. */
-  async awaitPosition(position: number | undefined): Promise<void> {
-    if (position === undefined) return;
-    for (const name of [TEAM_FIGURES, REPORTS]) {
-      const reached = await this.projections.waitForPosition(name, position, this.config.maxWaitMs);
-      if (!reached) throw new ProjectionLaggingError(name, position);
-    }
+  awaitPosition(position: number | undefined): Promise<void> {
+    return this.freshness.awaitPosition([TEAM_FIGURES, REPORTS], position);
+  }
+
+  /** Before a snapshot is frozen (a submitted report): the read models reflect every event stored so far. */
+  awaitCurrent(): Promise<void> {
+    return this.freshness.awaitCurrent([TEAM_FIGURES, REPORTS]);
   }
 
   async teams(tenant: string, filter: Record<string, unknown> = {}): Promise<OrganisationUnitDoc[]> {

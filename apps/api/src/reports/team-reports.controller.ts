@@ -10,23 +10,16 @@ import { reportKeyId } from '../../../../libs/domain/src/report/report.events.js
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import { commandContext } from '../commands/command-context.js';
 import { setEtag } from '../commands/etag.js';
-import { ExecuteCommand } from '../commands/execute-command.js';
 import { minPositionHeader } from '../commands/min-position.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { CLOCK, ENVELOPE } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
-import { parseQuarter } from './period.params.js';
+import { parseQuarter, type QuarterPeriod } from './period.params.js';
 import { printableTeamReport, type PrintableReport } from './printable-report.js';
-import { reportAggregate } from './report.aggregate.js';
-import { renderCsv } from './report-csv.js';
 import { SubmitTeamReportDto } from './report.dto.js';
-import { renderPdf } from './report-pdf.js';
+import { csvDownload, type HeaderMap, MIN_POSITION_HEADER, pdfDownload, submitReport } from './report-http.js';
 import { ReportsQueries, type ReportDraft, type TeamReportView } from './reports.queries.js';
 import { TeamFiguresQueries } from './team-figures.queries.js';
-
-type HeaderMap = Record<string, string | undefined>;
-
-const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
 
 /**
  * The team lead's quarterly report (000:91): generated from the read models, completed with the
@@ -47,7 +40,7 @@ export class TeamReportsController {
 
   @Get(':year/Q:quarter/draft')
   @Action('report.draft')
-  @ApiHeader(MIN_POSITION)
+  @ApiHeader(MIN_POSITION_HEADER)
   async draft(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
@@ -58,13 +51,13 @@ export class TeamReportsController {
     const period = parseQuarter(year, quarter);
     await this.figures.awaitPosition(minPositionHeader(headers));
     await this.rights.assertMayRead(principal, 'report.draft', principal.tenant, teamId);
-    return this.reports.draft(await this.rights.team(principal.tenant, teamId), period.year, period.quarter);
+    return this.teamDraft(principal.tenant, teamId, period);
   }
 
   @Post(':year/Q:quarter/submission')
   @HttpCode(201)
   @Action('report.submit')
-  @ApiHeader(MIN_POSITION)
+  @ApiHeader(MIN_POSITION_HEADER)
   async submit(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
@@ -76,12 +69,10 @@ export class TeamReportsController {
   ): Promise<CommandResult> {
     const period = parseQuarter(year, quarter);
     await this.figures.awaitPosition(minPositionHeader(headers));
+    // The submitted report freezes its figures: never from read models that miss recent events.
+    await this.figures.awaitCurrent();
     const acting = await this.rights.assertMayAct(principal, 'report.submit', principal.tenant, teamId);
-    const draft = await this.reports.draft(
-      await this.rights.team(principal.tenant, teamId),
-      period.year,
-      period.quarter,
-    );
+    const draft = await this.teamDraft(principal.tenant, teamId, period);
     const keyId = reportKeyId(draft.reportId);
     const seriousDefects = await Promise.all(
       body.seriousDefects.map(async (defect) => ({
@@ -90,27 +81,24 @@ export class TeamReportsController {
         description: await this.envelope.seal(keyId, defect.description),
       })),
     );
-    const result = await this.commands.execute(
-      new ExecuteCommand(reportAggregate, {
-        aggregateId: draft.reportId,
-        command: {
-          type: 'SubmitTeamReport',
-          reportId: draft.reportId,
-          unitId: teamId,
-          areaId: acting.areaId,
-          year: period.year,
-          quarter: period.quarter,
-          figures: draft.figures,
-          seriousDefects,
-          assessment: await this.envelope.seal(keyId, body.assessment),
-          dueDate: draft.dueDate,
-        },
-        context: commandContext(principal, headers),
-      }),
+    return submitReport(
+      this.commands,
+      {
+        type: 'SubmitTeamReport',
+        reportId: draft.reportId,
+        unitId: teamId,
+        areaId: acting.areaId,
+        year: period.year,
+        quarter: period.quarter,
+        figures: draft.figures,
+        seriousDefects,
+        assessment: await this.envelope.seal(keyId, body.assessment),
+        dueDate: draft.dueDate,
+      },
+      commandContext(principal, headers),
+      response,
+      `/api/v1/teams/${teamId}/reports/${period.year}/Q${period.quarter}`,
     );
-    response.setHeader('Location', `/api/v1/teams/${teamId}/reports/${period.year}/Q${period.quarter}`);
-    setEtag(response, result.revision);
-    return result;
   }
 
   // Declared before `:year/Q:quarter`, which would otherwise see `1.pdf` as the quarter.
@@ -123,11 +111,7 @@ export class TeamReportsController {
     @Param('year') year: string,
     @Param('quarter') quarter: string,
   ): Promise<StreamableFile> {
-    const printable = await this.printable(principal, teamId, year, quarter);
-    return new StreamableFile(await renderPdf(printable, this.clock.now()), {
-      type: 'application/pdf',
-      disposition: `attachment; filename="${printable.fileName}.pdf"`,
-    });
+    return pdfDownload(await this.printable(principal, teamId, year, quarter), this.clock.now());
   }
 
   @Get(':year/Q:quarter.csv')
@@ -139,16 +123,12 @@ export class TeamReportsController {
     @Param('year') year: string,
     @Param('quarter') quarter: string,
   ): Promise<StreamableFile> {
-    const printable = await this.printable(principal, teamId, year, quarter);
-    return new StreamableFile(Buffer.from(renderCsv(printable), 'utf8'), {
-      type: 'text/csv; charset=utf-8',
-      disposition: `attachment; filename="${printable.fileName}.csv"`,
-    });
+    return csvDownload(await this.printable(principal, teamId, year, quarter));
   }
 
   @Get(':year/Q:quarter')
   @Action('report.read')
-  @ApiHeader(MIN_POSITION)
+  @ApiHeader(MIN_POSITION_HEADER)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
@@ -163,6 +143,10 @@ export class TeamReportsController {
     const report = await this.reports.ensureSubmittedTeamReport(principal.tenant, teamId, period.year, period.quarter);
     setEtag(response, report.revision);
     return report;
+  }
+
+  private async teamDraft(tenant: string, teamId: string, period: QuarterPeriod): Promise<ReportDraft> {
+    return this.reports.draft(await this.rights.team(tenant, teamId), period.year, period.quarter);
   }
 
   /** The submitted report; before submission the draft, for those who may see drafts. */

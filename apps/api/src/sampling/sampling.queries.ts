@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import type { Action, Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import type { DocumentStore, Filter } from '../../../../libs/read-store/src/read-store.port.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import {
   programmesProjection,
   type ProgrammeDoc,
@@ -14,33 +12,27 @@ import {
   type PopulationDoc,
   type SampleDoc,
 } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
-import { ProjectionLaggingError } from '../commands/min-position.js';
+import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { ActingRights } from '../organisation/acting-rights.js';
-import type { ProjectionsPort } from '../runtime/projections.port.js';
 import { visibility } from '../security/assert-can-access.js';
-import { APP_CONFIG, DOCUMENT_STORE, EVENT_STORE, PROJECTIONS } from '../runtime/tokens.js';
+import { DOCUMENT_STORE } from '../runtime/tokens.js';
 
 /** Reads samples and population summaries from their projections; pseudonyms only, no clear data. */
 @Injectable()
 export class SamplingQueries {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly freshness: ReadModelFreshness,
     private readonly actingRights: ActingRights,
   ) {}
 
-  async awaitPosition(projection: string, position: number | undefined): Promise<void> {
-    if (position === undefined) return;
-    if (!(await this.projections.waitForPosition(projection, position, this.config.maxWaitMs)))
-      throw new ProjectionLaggingError(projection, position);
+  awaitPosition(projection: string, position: number | undefined): Promise<void> {
+    return this.freshness.awaitPosition([projection], position);
   }
 
   /** Waits until the read models reflect every event stored so far: decisions read them fresh. */
-  async awaitReadModels(names: readonly string[]): Promise<void> {
-    const head = await this.eventStore.headPosition();
-    for (const name of names) await this.awaitPosition(name, head);
+  awaitReadModels(names: readonly string[]): Promise<void> {
+    return this.freshness.awaitCurrent(names);
   }
 
   /** The programme of the caller's tenant, or 404. */

@@ -1,6 +1,5 @@
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { Doc, DocumentWrite } from '../../../../read-store/src/read-store.port.js';
-import { foldBatch } from '../../fold-batch.js';
+import { foldInMemory, recordedEvent } from '../../testing/fold-in-memory.js';
 import type { MeasureFactDoc, ProgrammeFactDoc, ReviewFactDoc } from './team-figures.doc.js';
 import { teamFiguresProjection } from './team-figures.projection.js';
 import { measureFigures, minimumInForce, sumCells, teamMonthCells } from './team-figures.js';
@@ -17,25 +16,8 @@ function history(): RecordedEvent[] {
   let position = 0;
   const at = (type: string, data: Record<string, unknown>, occurredAt = '2026-01-05T09:00:00.000Z'): RecordedEvent => {
     position += 1;
-    return {
-      id: `e-${position}`,
-      type,
-      schemaVersion: 1,
-      data,
-      metadata: {
-        occurredAt,
-        actor: { userId: 'u', role: 'team_lead' },
-        tenant: 'jc-a',
-        correlationId: 'c',
-        causationId: null,
-        rulesVersion: '1',
-      },
-      streamId: stream(type, data),
-      revision: 0,
-      position,
-      recordedAt: occurredAt,
-      chain: '',
-    };
+    const metadata = { occurredAt, actor: { userId: 'u', role: 'team_lead' } };
+    return recordedEvent({ type, data, streamId: stream(type, data), position, metadata });
   };
   const sampled = (reviewId: string, teamId: string, month: string) =>
     at('CaseSampled', {
@@ -150,61 +132,33 @@ function history(): RecordedEvent[] {
   ];
 }
 
-function memoryCollection() {
-  const docs = new Map<string, Doc>();
-  return {
-    docs,
-    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
-    apply(writes: readonly DocumentWrite[]) {
-      for (const write of writes) {
-        if (write.op === 'put') docs.set(write.doc._id, structuredClone(write.doc));
-        else docs.delete(write.id);
-      }
-    },
-  };
-}
-
-async function feed(collection: ReturnType<typeof memoryCollection>, events: readonly RecordedEvent[]): Promise<void> {
-  const folded = await foldBatch(
-    teamFiguresProjection,
-    'team-figures_v1',
-    events,
-    events[events.length - 1]!.position,
-    collection.load,
-  );
-  expect(folded.poison).toBeNull();
-  collection.apply(folded.writes);
-}
-
-const sorted = (docs: Map<string, Doc>) => [...docs.values()].sort((a, b) => a._id.localeCompare(b._id));
-
 describe('team-figures projection', () => {
   it('folds the same facts whether fed once, twice, or in two batches from checkpoint 0', async () => {
     const events = history();
-    const once = memoryCollection();
-    await feed(once, events);
-    const snapshot = structuredClone(sorted(once.docs));
-    await feed(once, events);
-    expect(sorted(once.docs)).toEqual(snapshot);
+    const once = foldInMemory(teamFiguresProjection);
+    await once.feed(events);
+    const snapshot = structuredClone(once.sortedDocs());
+    await once.feed(events);
+    expect(once.sortedDocs()).toEqual(snapshot);
 
-    const split = memoryCollection();
-    await feed(split, events.slice(0, 7));
-    await feed(split, events.slice(7));
-    await feed(split, events);
-    expect(sorted(split.docs)).toEqual(snapshot);
+    const split = foldInMemory(teamFiguresProjection);
+    await split.feed(events.slice(0, 7));
+    await split.feed(events.slice(7));
+    await split.feed(events);
+    expect(split.sortedDocs()).toEqual(snapshot);
   });
 
   it('keeps no employee dimension: no subject, owner or name in any fact', async () => {
-    const collection = memoryCollection();
-    await feed(collection, history());
-    const text = JSON.stringify(sorted(collection.docs));
+    const collection = foldInMemory(teamFiguresProjection);
+    await collection.feed(history());
+    const text = JSON.stringify(collection.sortedDocs());
     expect(text).not.toMatch(/owner|employee|subject|\$sealed|casePseudonym/);
   });
 
   it('sums cells with withdrawn defects removed, corrections applied and withdrawn reviews left out', async () => {
-    const collection = memoryCollection();
-    await feed(collection, history());
-    const docs = sorted(collection.docs);
+    const collection = foldInMemory(teamFiguresProjection);
+    await collection.feed(history());
+    const docs = collection.sortedDocs();
     const reviews = docs.filter((doc) => doc['kind'] === 'review') as ReviewFactDoc[];
     const programmes = docs.filter((doc) => doc['kind'] === 'programme') as ProgrammeFactDoc[];
     const cells = teamMonthCells({
@@ -252,9 +206,9 @@ describe('team-figures projection', () => {
   });
 
   it('counts measures by the month agreed or closed, open and overdue on a reference day', async () => {
-    const collection = memoryCollection();
-    await feed(collection, history());
-    const measures = sorted(collection.docs).filter((doc) => doc['kind'] === 'measure') as MeasureFactDoc[];
+    const collection = foldInMemory(teamFiguresProjection);
+    await collection.feed(history());
+    const measures = collection.sortedDocs().filter((doc) => doc['kind'] === 'measure') as MeasureFactDoc[];
     expect(measureFigures(measures, ['2026-01'], '2026-01-31')).toEqual({
       agreed: 2,
       completed: 0,

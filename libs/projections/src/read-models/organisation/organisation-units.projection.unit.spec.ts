@@ -1,8 +1,7 @@
 import type { OrganisationEvent } from '../../../../domain/src/organisation/organisation.events.js';
 import type { Sealed } from '../../../../domain/src/shared/sealed.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { Doc, DocumentWrite } from '../../../../read-store/src/read-store.port.js';
-import { foldBatch } from '../../fold-batch.js';
+import { expectReplaysChangeNothing, foldInMemory, interleavedHistory } from '../../testing/fold-in-memory.js';
 import type { OrganisationUnitDoc } from './organisation-unit.doc.js';
 import { organisationUnitsProjection } from './organisation-units.projection.js';
 
@@ -64,75 +63,21 @@ function history(): RecordedEvent[] {
       { type: 'UnitDefined', data: { unitId: 't1', kind: 'team', parentId: 'mi', name: 'B-Team', process: 'av' } },
     ],
   };
-  const events: RecordedEvent[] = [];
-  let position = 0;
-  for (let step = 0; step < 10; step += 1) {
-    for (const [tenant, stream] of Object.entries(tenants)) {
-      const event = stream[step];
-      if (event === undefined) continue;
-      position += 1;
-      const recorded: RecordedEvent = {
-        id: `e-${position}`,
-        type: event.type,
-        schemaVersion: 1,
-        data: event.data,
-        metadata: {
-          occurredAt: '2026-03-02T09:00:00.000Z',
-          actor: { userId: 'gf', role: 'management' },
-          tenant,
-          correlationId: 'c',
-          causationId: null,
-          rulesVersion: '1',
-        },
-        streamId: `organisation-${tenant}`,
-        revision: step,
-        position,
-        recordedAt: '2026-03-02T09:00:00.000Z',
-        chain: '',
-      };
-      events.push(recorded);
-      position += 1;
-      events.push({ ...recorded, id: `x-${position}`, type: 'ProgrammeDefined', position });
-    }
-  }
-  return events;
+  return interleavedHistory(
+    Object.entries(tenants).map(([tenant, events]) => ({
+      streamId: `organisation-${tenant}`,
+      events,
+      metadata: { tenant, actor: { userId: 'gf', role: 'management' } },
+    })),
+    'ProgrammeDefined',
+  );
 }
-
-function memoryCollection() {
-  const docs = new Map<string, Doc>();
-  return {
-    docs,
-    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
-    apply(writes: readonly DocumentWrite[]) {
-      for (const write of writes) {
-        if (write.op === 'put') docs.set(write.doc._id, structuredClone(write.doc));
-        else docs.delete(write.id);
-      }
-    },
-  };
-}
-
-async function feed(collection: ReturnType<typeof memoryCollection>, events: readonly RecordedEvent[], batch: number) {
-  for (let start = 0; start < events.length; start += batch) {
-    const slice = events.slice(start, start + batch);
-    const folded = await foldBatch(
-      organisationUnitsProjection,
-      'organisation-units_v1',
-      slice,
-      slice.at(-1)!.position,
-      collection.load,
-    );
-    collection.apply(folded.writes);
-  }
-}
-
-const sorted = (docs: Map<string, Doc>) => [...docs.values()].sort((a, b) => a._id.localeCompare(b._id));
 
 describe('organisation-units projection', () => {
   it('keeps one document per unit and tenant, with lead, deputy, live absences and delegations', async () => {
-    const collection = memoryCollection();
-    await feed(collection, history(), 1000);
-    expect(sorted(collection.docs).map((doc) => doc._id)).toEqual([
+    const collection = foldInMemory(organisationUnitsProjection);
+    await collection.feed(history(), 1000);
+    expect(collection.sortedDocs().map((doc) => doc._id)).toEqual([
       'jc-a:leistung',
       'jc-a:mi',
       'jc-a:t1',
@@ -158,17 +103,7 @@ describe('organisation-units projection', () => {
   });
 
   it('changes nothing when every event is replayed twice, and rebuilds the same documents from position 0', async () => {
-    const events = history();
-    const once = memoryCollection();
-    await feed(once, events, 1000);
-    const expected = sorted(once.docs);
-
-    await feed(once, events, 3);
-    await feed(once, events, 1);
-    expect(sorted(once.docs)).toEqual(expected);
-
-    const rebuilt = memoryCollection();
-    await feed(rebuilt, events, 2);
-    expect(sorted(rebuilt.docs)).toEqual(expected);
+    const documents = await expectReplaysChangeNothing(organisationUnitsProjection, history());
+    expect(documents.length).toBeGreaterThan(0);
   });
 });

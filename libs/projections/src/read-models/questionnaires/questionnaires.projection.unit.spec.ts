@@ -4,8 +4,7 @@ import type {
   Section,
 } from '../../../../domain/src/questionnaire/questionnaire.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { Doc, DocumentWrite } from '../../../../read-store/src/read-store.port.js';
-import { foldBatch } from '../../fold-batch.js';
+import { expectReplaysChangeNothing, foldInMemory, interleavedHistory } from '../../testing/fold-in-memory.js';
 import type { QuestionnaireDoc } from './questionnaire.doc.js';
 import { questionnairesProjection } from './questionnaires.projection.js';
 
@@ -60,75 +59,25 @@ function history(): RecordedEvent[] {
     },
     { tenant: 'jc-b', id: 'q1', events: [published('q1', 1, ['x'])] },
   ];
-  const events: RecordedEvent[] = [];
-  let position = 0;
-  for (let step = 0; step < 3; step += 1) {
-    for (const stream of streams) {
-      const event = stream.events[step];
-      if (event === undefined) continue;
-      position += 1;
-      const recorded: RecordedEvent = {
-        id: `e-${position}`,
-        type: event.type,
-        schemaVersion: 1,
-        data: event.data,
-        metadata: {
-          occurredAt: `2026-03-0${step + 1}T09:00:00.000Z`,
-          actor: { userId: 'gf', role: 'management' },
-          tenant: stream.tenant,
-          correlationId: 'c',
-          causationId: null,
-          rulesVersion: '1',
-        },
-        streamId: `questionnaire-${stream.tenant}-${stream.id}`,
-        revision: step,
-        position,
-        recordedAt: `2026-03-0${step + 1}T09:00:00.000Z`,
-        chain: '',
-      };
-      events.push(recorded);
-      position += 1;
-      events.push({ ...recorded, id: `x-${position}`, type: 'ProgrammeDefined', position });
-    }
-  }
-  return events;
+  return interleavedHistory(
+    streams.map((stream) => ({
+      streamId: `questionnaire-${stream.tenant}-${stream.id}`,
+      events: stream.events,
+      metadata: (revision) => ({
+        occurredAt: `2026-03-0${revision + 1}T09:00:00.000Z`,
+        actor: { userId: 'gf', role: 'management' },
+        tenant: stream.tenant,
+      }),
+    })),
+    'ProgrammeDefined',
+  );
 }
-
-function memoryCollection() {
-  const docs = new Map<string, Doc>();
-  return {
-    docs,
-    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
-    apply(writes: readonly DocumentWrite[]) {
-      for (const write of writes) {
-        if (write.op === 'put') docs.set(write.doc._id, structuredClone(write.doc));
-        else docs.delete(write.id);
-      }
-    },
-  };
-}
-
-async function feed(collection: ReturnType<typeof memoryCollection>, events: readonly RecordedEvent[], batch: number) {
-  for (let start = 0; start < events.length; start += batch) {
-    const slice = events.slice(start, start + batch);
-    const folded = await foldBatch(
-      questionnairesProjection,
-      'questionnaires_v1',
-      slice,
-      slice.at(-1)!.position,
-      collection.load,
-    );
-    collection.apply(folded.writes);
-  }
-}
-
-const sorted = (docs: Map<string, Doc>) => [...docs.values()].sort((a, b) => a._id.localeCompare(b._id));
 
 describe('questionnaires projection', () => {
   it('keeps one document per tenant and questionnaire, every version as published and the regional additions', async () => {
-    const collection = memoryCollection();
-    await feed(collection, history(), 1000);
-    const [a, b] = sorted(collection.docs) as QuestionnaireDoc[];
+    const collection = foldInMemory(questionnairesProjection);
+    await collection.feed(history(), 1000);
+    const [a, b] = collection.sortedDocs() as QuestionnaireDoc[];
     expect(a).toMatchObject({
       _id: 'jc-a:q1',
       tenant: 'jc-a',
@@ -162,17 +111,7 @@ describe('questionnaires projection', () => {
   });
 
   it('changes nothing when every event is replayed twice, and rebuilds the same documents from position 0', async () => {
-    const events = history();
-    const once = memoryCollection();
-    await feed(once, events, 1000);
-    const expected = sorted(once.docs);
-
-    await feed(once, events, 3);
-    await feed(once, events, 1);
-    expect(sorted(once.docs)).toEqual(expected);
-
-    const rebuilt = memoryCollection();
-    await feed(rebuilt, events, 2);
-    expect(sorted(rebuilt.docs)).toEqual(expected);
+    const documents = await expectReplaysChangeNothing(questionnairesProjection, history());
+    expect(documents.length).toBeGreaterThan(0);
   });
 });

@@ -1,30 +1,20 @@
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { Doc, DocumentWrite } from '../../../../read-store/src/read-store.port.js';
-import { foldBatch } from '../../fold-batch.js';
+import { foldInMemory, recordedEvent } from '../../testing/fold-in-memory.js';
 import { reportsProjection } from './reports.projection.js';
 
 const sealed = { $sealed: 1, kid: 'report:x', iv: 'i', ct: 'c', tag: 't' };
 
 function recorded(position: number, type: string, data: Record<string, unknown>): RecordedEvent {
-  return {
-    id: `e-${position}`,
+  return recordedEvent({
     type,
-    schemaVersion: 1,
     data,
+    streamId: `report-${String(data['reportId'])}`,
+    position,
     metadata: {
       occurredAt: String(data['submittedAt']),
       actor: { userId: 'u', role: type === 'ReportSubmitted' ? 'team_lead' : 'legal' },
-      tenant: 'jc-a',
-      correlationId: 'c',
-      causationId: null,
-      rulesVersion: '1',
     },
-    streamId: `report-${String(data['reportId'])}`,
-    revision: 0,
-    position,
-    recordedAt: String(data['submittedAt']),
-    chain: '',
-  };
+  });
 }
 
 const events = [
@@ -56,23 +46,15 @@ const events = [
   }),
 ];
 
-async function fold(docs: Map<string, Doc>, batch: readonly RecordedEvent[]): Promise<void> {
-  const folded = await foldBatch(reportsProjection, 'reports_v1', batch, batch[batch.length - 1]!.position, (ids) =>
-    Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
-  );
-  const writes: readonly DocumentWrite[] = folded.writes;
-  for (const write of writes) if (write.op === 'put') docs.set(write.doc._id, structuredClone(write.doc));
-}
-
 describe('reports projection', () => {
   it('keeps one document per report with Berlin submission date and lateness; replays change nothing', async () => {
-    const docs = new Map<string, Doc>();
-    await fold(docs, events);
-    const first = structuredClone([...docs.values()]);
-    await fold(docs, events);
-    await fold(docs, events.slice(1));
-    expect([...docs.values()]).toEqual(first);
-    expect(docs.get('jc-a-t1-2026-Q1')).toMatchObject({
+    const reports = foldInMemory(reportsProjection);
+    await reports.feed(events);
+    const first = structuredClone([...reports.docs.values()]);
+    await reports.feed(events);
+    await reports.feed(events.slice(1));
+    expect([...reports.docs.values()]).toEqual(first);
+    expect(reports.docs.get('jc-a-t1-2026-Q1')).toMatchObject({
       kind: 'team',
       tenant: 'jc-a',
       areaId: 'mi',
@@ -81,7 +63,7 @@ describe('reports projection', () => {
       submittedByRole: 'team_lead',
       assessment: sealed,
     });
-    expect(docs.get('jc-a-legal-2026-Q1')).toMatchObject({
+    expect(reports.docs.get('jc-a-legal-2026-Q1')).toMatchObject({
       kind: 'legal',
       nil: true,
       findings: [],

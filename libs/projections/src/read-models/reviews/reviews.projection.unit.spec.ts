@@ -1,8 +1,7 @@
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { Doc, DocumentWrite } from '../../../../read-store/src/read-store.port.js';
 import type { CaseSampled, ReviewEvent } from '../../../../domain/src/review/review.events.js';
 import type { Sealed } from '../../../../domain/src/shared/sealed.js';
-import { foldBatch } from '../../fold-batch.js';
+import { foldInMemory, recordedEvent } from '../../testing/fold-in-memory.js';
 import { reviewsProjection } from './reviews.projection.js';
 import type { ReviewDoc } from './review.doc.js';
 
@@ -105,60 +104,23 @@ function record(events: readonly ReviewEvent[]): RecordedEvent[] {
     const streamId = `review-${event.data.reviewId}`;
     const revision = (revisions.get(streamId) ?? -1) + 1;
     revisions.set(streamId, revision);
-    return {
-      id: `e-${index + 1}`,
-      type: event.type,
-      schemaVersion: 1,
-      data: event.data,
-      metadata: {
-        occurredAt: `2026-03-${String(10 + index).padStart(2, '0')}T08:00:00.000Z`,
-        actor: { userId: 'tl-1', role: 'team_lead' },
-        tenant: 'jc-a',
-        correlationId: 'c',
-        causationId: null,
-        rulesVersion: '1',
-      },
+    return recordedEvent({
+      ...event,
       streamId,
       revision,
       position: index + 1,
+      metadata: { occurredAt: `2026-03-${String(10 + index).padStart(2, '0')}T08:00:00.000Z` },
       recordedAt: '2026-03-10T08:00:00.000Z',
-      chain: '',
-    };
+    });
   });
-}
-
-/** The collection as a map: this test is about the pure fold (the runner is tested against real stores). */
-function collection() {
-  const docs = new Map<string, Doc>();
-  return {
-    docs,
-    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
-    apply(writes: readonly DocumentWrite[]) {
-      for (const write of writes) {
-        if (write.op === 'put') docs.set(write.doc._id, structuredClone(write.doc));
-        else docs.delete(write.id);
-      }
-    },
-  };
-}
-
-async function feed(target: ReturnType<typeof collection>, events: readonly RecordedEvent[], batch: number) {
-  let writes = 0;
-  for (let start = 0; start < events.length; start += batch) {
-    const slice = events.slice(start, start + batch);
-    const folded = await foldBatch(reviewsProjection, 'reviews_v1', slice, slice.at(-1)!.position, target.load);
-    target.apply(folded.writes);
-    writes += folded.writes.length;
-  }
-  return writes;
 }
 
 describe('reviews projection', () => {
   const events = record(stories);
 
   it('builds the documents of review.doc.ts', async () => {
-    const target = collection();
-    await feed(target, events, 100);
+    const target = foldInMemory(reviewsProjection);
+    await target.feed(events, 100);
     const r1 = target.docs.get('r1') as ReviewDoc;
     expect(r1).toMatchObject({
       tenant: 'jc-a',
@@ -195,22 +157,22 @@ describe('reviews projection', () => {
   });
 
   it('changes nothing when every event is fed twice, and a replay from 0 gives the same documents', async () => {
-    const target = collection();
-    await feed(target, events, 4);
+    const target = foldInMemory(reviewsProjection);
+    await target.feed(events, 4);
     const once = structuredClone([...target.docs.entries()]);
-    expect(await feed(target, events, 3)).toBe(0);
+    expect(await target.feed(events, 3)).toBe(0);
     expect([...target.docs.entries()]).toEqual(once);
 
-    const replay = collection();
-    await feed(replay, events, 1);
+    const replay = foldInMemory(reviewsProjection);
+    await replay.feed(events, 1);
     expect([...replay.docs.entries()].sort(([a], [b]) => a.localeCompare(b))).toEqual(
       once.sort(([a], [b]) => a.localeCompare(b)),
     );
   });
 
   it('ignores events of a review whose opening it never saw', async () => {
-    const target = collection();
-    await feed(target, events.slice(3, 4), 10);
+    const target = foldInMemory(reviewsProjection);
+    await target.feed(events.slice(3, 4), 10);
     expect(target.docs.size).toBe(0);
   });
 });

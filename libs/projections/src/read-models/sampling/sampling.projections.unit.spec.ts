@@ -1,7 +1,6 @@
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { Doc } from '../../../../read-store/src/read-store.port.js';
-import { foldBatch } from '../../fold-batch.js';
 import type { ProjectionDefinition } from '../../projection.js';
+import { foldInMemory, recordedEvent } from '../../testing/fold-in-memory.js';
 import { populationsProjection } from './populations.projection.js';
 import type { PopulationDoc, SampleDoc } from './sample.doc.js';
 import { samplesProjection } from './samples.projection.js';
@@ -11,25 +10,19 @@ let position = 0;
 
 function recorded(type: string, data: Record<string, unknown>, streamId: string, revision: number): RecordedEvent {
   position += 1;
-  return {
-    id: `e-${position}`,
+  return recordedEvent({
     type,
-    schemaVersion: 1,
     data,
-    metadata: {
-      occurredAt: `2026-03-02T08:00:${String(position).padStart(2, '0')}.000Z`,
-      actor: { userId: 'bl', role: 'area_head' },
-      tenant: 'jc-a',
-      correlationId: 'c',
-      causationId: null,
-      rulesVersion: '2026.1',
-    },
     streamId,
     revision,
     position,
+    metadata: {
+      occurredAt: `2026-03-02T08:00:${String(position).padStart(2, '0')}.000Z`,
+      actor: { userId: 'bl', role: 'area_head' },
+      rulesVersion: '2026.1',
+    },
     recordedAt: '2026-03-02T08:00:00.000Z',
-    chain: '',
-  };
+  });
 }
 
 const row = (i: number, teamId: string, group: string, needs16a = false) => ({
@@ -123,24 +116,10 @@ const samplingEvents = (): RecordedEvent[] => [
   ),
 ];
 
-function memory() {
-  const docs = new Map<string, Doc>();
-  return {
-    docs,
-    load: (ids: readonly string[]) => Promise.resolve(new Map(ids.map((id) => [id, docs.get(id) ?? null]))),
-  };
-}
-
 /** Folds the events in the given batches into a fresh collection. */
 async function project(definition: ProjectionDefinition, batches: readonly (readonly RecordedEvent[])[]) {
-  const collection = memory();
-  for (const batch of batches) {
-    const folded = await foldBatch(definition, 'c', batch, batch.at(-1)?.position ?? 0, collection.load);
-    expect(folded.poison).toBeNull();
-    for (const write of folded.writes)
-      if (write.op === 'put') collection.docs.set(write.doc._id, structuredClone(write.doc));
-      else collection.docs.delete(write.id);
-  }
+  const collection = foldInMemory(definition);
+  for (const batch of batches) await collection.feed(batch);
   return collection.docs;
 }
 
