@@ -1,10 +1,13 @@
+import { AuditModule } from './audit/audit.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
 import { MeasuresModule } from './measures/measures.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { OrganisationModule } from './organisation/organisation.module.js';
 import { QuestionnairesModule } from './questionnaires/questionnaires.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { SamplingModule } from './sampling/sampling.module.js';
+import { TrendsModule } from './trends/trends.module.js';
 
 /** The Fachaufsicht feature modules, each owning its controllers and query services. */
 export const FEATURE_MODULES = [
@@ -15,4 +18,7 @@ export const FEATURE_MODULES = [
   MeasuresModule,
   ReportsModule,
   DashboardsModule,
+  AuditModule,
+  TrendsModule,
+  OperationsModule,
 ];

@@ -9,6 +9,7 @@ import { QUESTIONNAIRES_READ_MODELS } from '../../projections/src/read-models/qu
 import { REPORTS_READ_MODELS } from '../../projections/src/read-models/reports/index.js';
 import { REVIEWS_READ_MODELS } from '../../projections/src/read-models/reviews/index.js';
 import { SAMPLING_READ_MODELS } from '../../projections/src/read-models/sampling/index.js';
+import { TRENDS_READ_MODELS } from '../../projections/src/read-models/trends/index.js';
 import { openInfrastructure } from './infrastructure.js';
 
 /**
@@ -25,6 +26,7 @@ export const projections: readonly ProjectionDefinition[] = [
   ...MEASURES_READ_MODELS,
   ...REPORTS_READ_MODELS,
   ...DASHBOARDS_READ_MODELS,
+  ...TRENDS_READ_MODELS,
 ];
 
 export async function openStores(config: unknown, _context: ProjectionWorkerContext): Promise<ProjectionStores> {

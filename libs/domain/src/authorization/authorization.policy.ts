@@ -1,11 +1,14 @@
+import { AUDIT_RULES } from './rules/audit.rules.js';
 import { DASHBOARD_RULES } from './rules/dashboard.rules.js';
 import { MEASURE_RULES } from './rules/measure.rules.js';
+import { OPERATIONS_RULES } from './rules/operations.rules.js';
 import { ORGANISATION_RULES } from './rules/organisation.rules.js';
 import { PLATFORM_RULES } from './rules/platform.rules.js';
 import { QUESTIONNAIRE_RULES } from './rules/questionnaire.rules.js';
 import { REPORT_RULES } from './rules/report.rules.js';
 import { REVIEW_RULES } from './rules/review.rules.js';
 import { SAMPLING_RULES } from './rules/sampling.rules.js';
+import { TRENDS_RULES } from './rules/trends.rules.js';
 
 /**
  * The one authorisation policy. Pure: the HTTP guard asks it whether a role may perform an action at
@@ -68,6 +71,9 @@ export const POLICY = {
   ...MEASURE_RULES,
   ...REPORT_RULES,
   ...DASHBOARD_RULES,
+  ...AUDIT_RULES,
+  ...TRENDS_RULES,
+  ...OPERATIONS_RULES,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;
