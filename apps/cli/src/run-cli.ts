@@ -1,12 +1,16 @@
 import { ConfigurationError, loadConfig } from '../../../libs/application/src/config.js';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { IMPORT_POPULATION_USAGE, importPopulationCommand } from './commands/import-population.command.js';
+import { PROJECTIONS_USAGE, projectionsCommand } from './commands/projections.command.js';
 import { TOKEN_USAGE, tokenCommand } from './commands/token.command.js';
+import { VERIFY_CHAIN_USAGE, verifyChainCommand } from './commands/verify-chain.command.js';
 
 const USAGE = `Prüfpfad – Betriebswerkzeuge / operator commands
 
   npm run cli -- ${TOKEN_USAGE}
   npm run cli -- ${IMPORT_POPULATION_USAGE}
+  npm run cli -- ${PROJECTIONS_USAGE}
+  npm run cli -- ${VERIFY_CHAIN_USAGE}
 
 Konfiguration wie beim Dienst über Umgebungsvariablen (siehe README). / Configured like the service through environment variables (see README).`;
 
@@ -24,6 +28,10 @@ export async function runCli(argv: string[], io: CliIo = processIo, env = proces
         return await tokenCommand(rest, config, io);
       case 'import-population':
         return await importPopulationCommand(rest, config, io);
+      case 'projections':
+        return await projectionsCommand(rest, config, io, env);
+      case 'verify-chain':
+        return await verifyChainCommand(rest, config, io);
       default:
         throw new UsageError(`Unbekannter Befehl / unknown command: ${command}`);
     }

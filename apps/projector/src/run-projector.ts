@@ -4,6 +4,7 @@ import { openInfrastructure } from '../../../libs/composition/src/infrastructure
 import { projections } from '../../../libs/composition/src/projection-catalogue.js';
 import { ProjectionRunner } from '../../../libs/projections/src/projection-runner.js';
 import { startReactors } from '../../../libs/composition/src/reactor-catalogue.js';
+import { ChainSealer } from '../../../libs/composition/src/chain-sealing/chain-sealer.js';
 import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
 import { systemClock, uuidV7Ids } from '../../../libs/application/src/clock.js';
 
@@ -46,6 +47,20 @@ export async function runProjector(): Promise<void> {
   runner.start();
   const pipeline = new CommandPipeline(infrastructure.eventStore, systemClock, uuidV7Ids, config.rulesVersion);
   const reactors = startReactors({ config, infrastructure, pipeline, clock: systemClock, ids: uuidV7Ids }, logger);
+  // Server mode seals chain heads here, where the reactors run (the API's sealing service stays idle).
+  const sealer = new ChainSealer({
+    eventStore: infrastructure.eventStore,
+    clock: systemClock,
+    ids: uuidV7Ids,
+    rulesVersion: config.rulesVersion,
+    onSealed: (seal, position) => {
+      logger.log({ message: 'chain heads sealed', sealNumber: seal.sealNumber, sealHash: seal.sealHash, position });
+    },
+    onError: (error) => {
+      logger.error({ message: 'chain sealing failed', error: String(error) });
+    },
+  });
+  sealer.start();
   logger.log({
     message: 'Projektor gestartet / projector started',
     owner: runner.owner,
@@ -63,6 +78,10 @@ export async function runProjector(): Promise<void> {
     stopping = true;
     logger.log({ message: 'shutting down', signal });
     clearInterval(report);
+    await sealer.stop();
+    await sealer.sealNow().catch((error: unknown) => {
+      logger.error({ message: 'final chain seal failed', error: String(error) });
+    });
     await reactors.stop();
     await runner.stop();
     await infrastructure.close();

@@ -1,0 +1,82 @@
+import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { minPositionHeader } from '../commands/min-position.js';
+import { Action, CurrentPrincipal } from '../security/security.decorators.js';
+import { csvDownload, jsonDownload } from './audit-export.js';
+import { AuditExportsService } from './audit-exports.service.js';
+import { AsOfQueryDto, asOfCut } from './audit.dto.js';
+import { ReviewHistoryService, type ReviewHistory } from './review-history.service.js';
+import { TimeTravelService, type AsOfView } from './time-travel.service.js';
+
+type HeaderMap = Record<string, string | undefined>;
+
+const MIN_POSITION = {
+  name: 'X-Min-Position',
+  required: false,
+  description: 'Auf diese Position warten (Maßnahmen) / wait for this position (measures)',
+};
+
+/**
+ * The record of one review for auditors and the review's readers: its history with the measures that
+ * follow from it, its state as of a revision or an instant, and the export to file. Personal fields are
+ * shown as the caller may see them (AuditPrivacy).
+ */
+@ApiTags('Prüfpfad / audit')
+@ApiBearerAuth()
+@Controller('api/v1/reviews')
+export class ReviewAuditController {
+  constructor(
+    private readonly histories: ReviewHistoryService,
+    private readonly timeTravel: TimeTravelService,
+    private readonly exports: AuditExportsService,
+  ) {}
+
+  @Get(':id/history')
+  @Action('audit.history.read')
+  @ApiHeader(MIN_POSITION)
+  async history(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) reviewId: string,
+    @Headers() headers: HeaderMap,
+  ): Promise<ReviewHistory> {
+    await this.histories.awaitMeasures(minPositionHeader(headers));
+    return this.histories.history(principal, reviewId, 'audit.history.read');
+  }
+
+  @Get(':id/as-of')
+  @Action('audit.history.read')
+  async asOf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) reviewId: string,
+    @Query() query: AsOfQueryDto,
+  ): Promise<AsOfView> {
+    return this.timeTravel.review(principal, reviewId, asOfCut(query));
+  }
+
+  @Get(':id/audit-export.json')
+  @Action('audit.export.read')
+  @ApiProduces('application/json')
+  @ApiHeader(MIN_POSITION)
+  async exportJson(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) reviewId: string,
+    @Headers() headers: HeaderMap,
+  ): Promise<StreamableFile> {
+    await this.histories.awaitMeasures(minPositionHeader(headers));
+    return jsonDownload(await this.exports.review(principal, reviewId), `pruefpfad-review-${reviewId}`);
+  }
+
+  @Get(':id/audit-export.csv')
+  @Action('audit.export.read')
+  @ApiProduces('text/csv')
+  @ApiHeader(MIN_POSITION)
+  async exportCsv(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) reviewId: string,
+    @Headers() headers: HeaderMap,
+  ): Promise<StreamableFile> {
+    await this.histories.awaitMeasures(minPositionHeader(headers));
+    return csvDownload(await this.exports.review(principal, reviewId), `pruefpfad-review-${reviewId}`);
+  }
+}

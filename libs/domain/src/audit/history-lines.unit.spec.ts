@@ -1,0 +1,365 @@
+import { MEASURE_EVENT_SCHEMAS } from '../measure/measure.events.js';
+import { ORGANISATION_EVENT_SCHEMAS } from '../organisation/organisation.events.js';
+import { PROGRAMME_EVENT_SCHEMAS, type ProgrammeSettings } from '../programme/programme.events.js';
+import { QUESTIONNAIRE_EVENT_SCHEMAS, type Question } from '../questionnaire/questionnaire.events.js';
+import { REPORT_EVENT_SCHEMAS, type ReportFigures } from '../report/report.events.js';
+import { REVIEW_EVENT_SCHEMAS } from '../review/review.events.js';
+import { SAMPLING_EVENT_SCHEMAS } from '../sampling/sampling.events.js';
+import type { Sealed } from '../shared/sealed.js';
+import {
+  RENDERED_EVENT_TYPES,
+  genericHistoryLine,
+  renderHistoryLine,
+  type AuditedEvent,
+  type AuditedEventType,
+} from './history-lines.js';
+
+/** Every event catalogue of libs/domain/src/<context>/<context>.events.ts, with schema versions. */
+const CATALOGUES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  review: REVIEW_EVENT_SCHEMAS,
+  measure: MEASURE_EVENT_SCHEMAS,
+  programme: PROGRAMME_EVENT_SCHEMAS,
+  questionnaire: QUESTIONNAIRE_EVENT_SCHEMAS,
+  sampling: SAMPLING_EVENT_SCHEMAS,
+  report: REPORT_EVENT_SCHEMAS,
+  organisation: ORGANISATION_EVENT_SCHEMAS,
+};
+
+const CLEAR_SECRET = 'Frau Schmidt, BG 123D456';
+const sealed = (n: number): Sealed => ({ $sealed: 1, kid: 'review:r-1', iv: `iv${n}`, ct: 'Y3Q', tag: `tag${n}` });
+
+const settings: ProgrammeSettings = {
+  title: 'VKB Markt & Integration',
+  areaId: 'mi',
+  customerProcess: 'allgemeine-vermittlung',
+  questionnaireId: 'vkb',
+  minimumCasesPerTeamLead: 10,
+  drawnBy: 'area_head',
+  errorRatePolicy: { kind: 'none' },
+  reviewDeadlineDaysAfterMonth: 0,
+  retentionMonths: 12,
+  reportDueDay: 15,
+  deputiesReview: true,
+  excludeDrawnWithinMonths: 6,
+  coverageRule: 'least-recently-covered',
+  section16aConsent: null,
+};
+
+const question: Question = {
+  id: '4.2',
+  text: 'Kooperationsplan aktuell?',
+  answerType: 'yes-no-na',
+  mandatory: true,
+  category: 'beratung',
+  legalNorm: '§ 15 SGB II',
+  guidance: null,
+};
+
+const figures: ReportFigures = {
+  reviewsSampled: 10,
+  reviewsDone: 9,
+  reviewsRequired: 30,
+  goalDirected: 7,
+  notGoalDirected: 2,
+  defects: {},
+  seriousDefects: 1,
+  financialLossDefects: 0,
+  talksHeld: 3,
+  teamDiscussionsHeld: 1,
+  measuresAgreed: 2,
+  measuresCompleted: 1,
+  measuresCancelled: 0,
+  measuresOpen: 1,
+  measuresOverdue: 0,
+  asOf: '2026-03-31',
+  programmes: [],
+};
+
+const drawnCase = { reviewId: 'r-9', pseudonym: 'ps-9', customerGroup: 'u25', rank: 0 };
+
+/** One example per event type: the mapped type makes the compiler demand an entry for every type. */
+const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { type: Type }>['data'] } = {
+  CaseSampled: {
+    reviewId: 'r-1',
+    sampleId: 's-1',
+    programmeId: 'p-1',
+    areaId: 'mi',
+    teamId: 'team-1',
+    month: '2026-03',
+    casePseudonym: 'ps-1',
+    caseRef: sealed(1),
+    customerGroup: 'u25',
+    questionnaireId: 'vkb',
+    questionnaireVersion: 1,
+    deadline: '2026-03-31',
+    origin: { kind: 'draw', replaces: null },
+  },
+  AnswersRecorded: {
+    reviewId: 'r-1',
+    answers: [
+      { questionId: '4.1', answer: { kind: 'yes-no-na', value: 'yes' } },
+      { questionId: '4.3', answer: { kind: 'sealed', value: sealed(2) } },
+    ],
+    asDeputy: true,
+  },
+  LookBackExtended: { reviewId: 'r-1', months: 18, reason: sealed(3) },
+  DefectRecorded: {
+    reviewId: 'r-1',
+    defectId: 'd-1',
+    questionId: '4.2',
+    category: 'beratung',
+    severity: 'serious',
+    legalNorm: '§ 15 SGB II',
+    description: sealed(4),
+    financialLoss: false,
+    asDeputy: false,
+  },
+  DefectWithdrawn: { reviewId: 'r-1', defectId: 'd-1', reason: sealed(5) },
+  ReviewCompleted: {
+    reviewId: 'r-1',
+    outcome: 'not-goal-directed',
+    summary: sealed(6),
+    completedAt: '2026-03-20T09:00:00.000Z',
+    completedOn: '2026-03-20',
+    asDeputy: false,
+  },
+  ReviewCorrected: {
+    reviewId: 'r-1',
+    reason: sealed(7),
+    outcome: 'goal-directed',
+    answers: [],
+    defects: [{ defectId: 'd-1', severity: 'minor', category: 'beratung', withdrawn: false }],
+  },
+  TalkHeld: { reviewId: 'r-1', date: '2026-03-21', employee: sealed(8), outcome: sealed(9), asDeputy: false },
+  TeamDiscussionHeld: { reviewId: 'r-1', date: '2026-03-24', notes: null },
+  ReviewWithdrawn: { reviewId: 'r-1', reason: 'Fall ungeeignet (Umzug)', replacedBy: 'r-2' },
+  MeasureAgreed: {
+    measureId: 'm-1',
+    tenant: 'jc-a',
+    areaId: 'mi',
+    teamId: 'team-1',
+    reviewId: 'r-1',
+    kind: 'training',
+    scope: 'team',
+    owner: sealed(10),
+    description: sealed(11),
+    dueDate: '2026-04-30',
+    agreedOn: '2026-03-21',
+    decidedByRole: 'area_head',
+  },
+  MeasureFollowedUp: { measureId: 'm-1', date: '2026-04-10', note: sealed(12) },
+  MeasureCompleted: { measureId: 'm-1', date: '2026-04-20', note: null },
+  MeasureCancelled: { measureId: 'm-1', date: '2026-04-20', reason: sealed(13) },
+  ProgrammeDefined: {
+    programmeId: 'p-1',
+    settings,
+    reason: 'Einführung',
+    note: null,
+    definedAt: '2026-01-05T09:00:00.000Z',
+  },
+  ProgrammeRevised: {
+    programmeId: 'p-1',
+    revision: 1,
+    changes: { minimumCasesPerTeamLead: 12 },
+    reason: 'Risikobewertung Q1',
+    staffCouncil: { date: '2026-03-01', outcome: 'agreed' },
+    note: null,
+    revisedAt: '2026-03-02T09:00:00.000Z',
+  },
+  QuestionnaireVersionPublished: {
+    questionnaireId: 'vkb',
+    version: 2,
+    title: 'Verlaufsbezogene Kundenbetrachtung',
+    process: 'allgemeine-vermittlung',
+    source: '003:62',
+    sections: [{ id: 's1', title: 'Integration', questions: [question, { ...question, id: '4.3' }] }],
+    validFrom: '2026-04-01',
+    reason: 'Überarbeitung',
+  },
+  RegionalQuestionsAdded: {
+    questionnaireId: 'vkb',
+    additionId: 'a-1',
+    region: 'rd-nrw',
+    questions: [question],
+    validFrom: '2026-03-01',
+    validTo: '2026-05-31',
+    reason: 'Schwerpunkt',
+  },
+  PopulationImported: {
+    populationId: 'pop-1',
+    programmeId: 'p-1',
+    month: '2026-03',
+    rowCount: 80,
+    fingerprint: 'ab'.repeat(32),
+    source: { format: 'csv', fileName: 'opds.csv' },
+  },
+  PopulationRowsAdded: {
+    populationId: 'pop-1',
+    chunk: 0,
+    rows: [
+      {
+        pseudonym: 'ps-1',
+        caseRef: sealed(14),
+        customerGroup: 'u25',
+        teamId: 'team-1',
+        process: 'allgemeine-vermittlung',
+        needs16a: false,
+      },
+    ],
+  },
+  SampleDrawn: {
+    sampleId: 's-1',
+    programmeId: 'p-1',
+    month: '2026-03',
+    teamId: 'team-1',
+    areaId: 'mi',
+    populationId: 'pop-1',
+    populationFingerprint: 'ab'.repeat(32),
+    seed: 'cd'.repeat(32),
+    algorithm: 'hmac-sha256-rank/v1',
+    n: 1,
+    eligible: 36,
+    excluded: { recentlyDrawn: 0, section16a: 4 },
+    coverage: { groups: ['u25'], covered: ['u25'], deferred: [], rule: 'least-recently-covered' },
+    inputs: { recentlyDrawn: [], lastCovered: {}, section16aIncluded: false },
+    cases: [drawnCase],
+    questionnaireId: 'vkb',
+    questionnaireVersion: 1,
+    deadline: '2026-03-31',
+    drawnByRole: 'area_head',
+  },
+  SupplementaryCasesDrawn: { sampleId: 's-1', teamId: 'team-1', reason: 'n ist Mindestzahl', cases: [drawnCase] },
+  CaseReplaced: {
+    sampleId: 's-1',
+    teamId: 'team-1',
+    replacedReviewId: 'r-1',
+    reason: 'Umzug',
+    replacement: drawnCase,
+  },
+  ReportSubmitted: {
+    reportId: 'jc-a-team-1-2026-Q1',
+    kind: 'team',
+    unitId: 'team-1',
+    areaId: 'mi',
+    year: 2026,
+    quarter: 1,
+    figures,
+    seriousDefects: [{ category: 'beratung', legalNorm: '§ 15 SGB II', description: sealed(15) }],
+    assessment: sealed(16),
+    submittedAt: '2026-04-10T09:00:00.000Z',
+    dueDate: '2026-04-15',
+  },
+  LegalReportSubmitted: {
+    reportId: 'jc-a-legal-2026-Q1',
+    kind: 'legal',
+    unitId: 'legal',
+    year: 2026,
+    quarter: 1,
+    nil: true,
+    findings: [],
+    assessment: null,
+    submittedAt: '2026-04-10T09:00:00.000Z',
+    dueDate: '2026-04-15',
+  },
+  UnitDefined: { unitId: 'team-1', kind: 'team', parentId: 'mi', name: 'Team 1', process: 'allgemeine-vermittlung' },
+  UnitRevised: { unitId: 'team-1', kind: 'team', parentId: 'mi', name: 'Team Eins', process: null },
+  TeamLeadAssigned: {
+    teamId: 'team-1',
+    leadSubject: 'tl-1',
+    leadName: sealed(17),
+    leadNameFingerprint: 'fp',
+    deputySubject: 'dep-1',
+    deputyName: null,
+    deputyNameFingerprint: null,
+    since: '2026-01-01',
+  },
+  AbsenceRecorded: {
+    absenceId: 'abs-1',
+    teamId: 'team-1',
+    from: '2026-03-16',
+    to: '2026-03-20',
+    recordedByRole: 'team_lead',
+  },
+  AbsenceCancelled: { absenceId: 'abs-1', teamId: 'team-1' },
+  DelegationApproved: {
+    delegationId: 'del-1',
+    teamId: 'team-1',
+    toSubject: 'tl-2',
+    from: '2026-03-01',
+    to: '2026-03-31',
+    reason: sealed(18),
+  },
+};
+
+const catalogueEntries = Object.entries(CATALOGUES).flatMap(([context, schemas]) =>
+  Object.entries(schemas).map(([type, schemaVersion]) => ({ context, type, schemaVersion })),
+);
+
+describe('history lines', () => {
+  it('has a renderer for exactly the event types of every catalogue', () => {
+    expect([...RENDERED_EVENT_TYPES].sort()).toEqual(catalogueEntries.map((entry) => entry.type).sort());
+  });
+
+  it.each(catalogueEntries)('renders $context event $type in German and English', ({ type, schemaVersion }) => {
+    const data = EXAMPLES[type as AuditedEventType];
+    expect(data).toBeDefined();
+    const line = renderHistoryLine({ type, schemaVersion, data });
+    const generic = genericHistoryLine(type, schemaVersion);
+    expect(line.de).not.toEqual(generic.de);
+    expect(line.en).not.toEqual(generic.en);
+    expect(line.de).not.toEqual(line.en);
+    for (const text of [line.de, line.en]) {
+      expect(text).not.toMatch(/undefined|null|\[object Object\]/);
+      // Sealed values never reach a line: neither their ciphertext nor their key ids.
+      expect(text).not.toMatch(/review:r-1|tag\d|iv\d/);
+    }
+  });
+
+  it('words a defect as the record does', () => {
+    const line = renderHistoryLine({ type: 'DefectRecorded', schemaVersion: 1, data: EXAMPLES.DefectRecorded });
+    expect(line.de).toMatch(/^Mangel erfasst: Frage 4\.2, gravierend, § 15 SGB II/);
+    expect(line.en).toMatch(/^Defect recorded: question 4\.2, serious, § 15 SGB II/);
+    const minorWithoutNorm = renderHistoryLine({
+      type: 'DefectRecorded',
+      schemaVersion: 1,
+      data: { ...EXAMPLES.DefectRecorded, severity: 'minor', legalNorm: null, financialLoss: true, asDeputy: true },
+    });
+    expect(minorWithoutNorm.de).toBe(
+      'Mangel erfasst: Frage 4.2, geringfügig, ohne Rechtsnorm (Kategorie beratung, finanzieller Schaden (VfV)) – als Stellvertretung',
+    );
+  });
+
+  it('counts, dates and outcomes come from the event', () => {
+    expect(renderHistoryLine({ type: 'AnswersRecorded', schemaVersion: 1, data: EXAMPLES.AnswersRecorded })).toEqual({
+      de: 'Antworten erfasst: 2 Fragen (4.1, 4.3) – als Stellvertretung',
+      en: 'Answers recorded: 2 questions (4.1, 4.3) – as deputy',
+    });
+    expect(renderHistoryLine({ type: 'ReviewCompleted', schemaVersion: 1, data: EXAMPLES.ReviewCompleted })).toEqual({
+      de: 'Prüfung abgeschlossen: nicht zielgerichtet',
+      en: 'Review completed: not goal-directed',
+    });
+    expect(renderHistoryLine({ type: 'MeasureAgreed', schemaVersion: 1, data: EXAMPLES.MeasureAgreed }).de).toBe(
+      'Maßnahme vereinbart: Schulung (teamweit), fällig 2026-04-30, entschieden als area_head',
+    );
+    expect(
+      renderHistoryLine({ type: 'LegalReportSubmitted', schemaVersion: 1, data: EXAMPLES.LegalReportSubmitted }).de,
+    ).toBe('Bericht Recht 2026/Q1 eingereicht (Fehlanzeige)');
+  });
+
+  it('gives an unknown type and malformed data the generic line', () => {
+    expect(renderHistoryLine({ type: 'SomethingNew', schemaVersion: 3, data: { x: CLEAR_SECRET } })).toEqual({
+      de: 'Ereignis SomethingNew (Schema 3)',
+      en: 'Event SomethingNew (schema 3)',
+    });
+    expect(renderHistoryLine({ type: 'AnswersRecorded', schemaVersion: 1, data: {} })).toEqual(
+      genericHistoryLine('AnswersRecorded', 1),
+    );
+    expect(renderHistoryLine({ type: 'DefectRecorded', schemaVersion: 1, data: null })).toEqual(
+      genericHistoryLine('DefectRecorded', 1),
+    );
+    // Properties of Object.prototype are no renderers.
+    expect(renderHistoryLine({ type: 'toString', schemaVersion: 1, data: {} })).toEqual(
+      genericHistoryLine('toString', 1),
+    );
+  });
+});
