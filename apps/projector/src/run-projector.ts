@@ -3,6 +3,8 @@ import { ConfigurationError, loadConfig } from '../../../libs/application/src/co
 import { openInfrastructure } from '../../../libs/composition/src/infrastructure.js';
 import { projections } from '../../../libs/composition/src/projection-catalogue.js';
 import { ProjectionRunner } from '../../../libs/projections/src/projection-runner.js';
+import { projectionsUnderRules } from '../../../libs/composition/src/projections.js';
+import { loadRulesConfig } from '../../../libs/application/src/rules-config.js';
 import { startReactors } from '../../../libs/composition/src/reactor-catalogue.js';
 import { ChainSealer } from '../../../libs/composition/src/chain-sealing/chain-sealer.js';
 import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
@@ -35,7 +37,8 @@ export async function runProjector(): Promise<void> {
   }
   const infrastructure = await openInfrastructure(config);
   const runner = new ProjectionRunner({
-    definitions: projections,
+    // The same rule-driven versions as the API's read side: a rules change rebuilds here too.
+    definitions: projectionsUnderRules(loadRulesConfig()),
     eventStore: infrastructure.eventStore,
     documentStore: infrastructure.documents,
     checkpointStore: infrastructure.checkpoints,

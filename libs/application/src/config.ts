@@ -68,6 +68,8 @@ export const CONFIG_VARIABLES = {
   JWT_ISSUER: 'Expected `iss` claim (optional).',
   JWT_AUDIENCE: 'Expected `aud` claim (optional).',
   PRUEFPFAD_RULES_VERSION: 'Version label of the rules (configuration) that events are stamped with (default 2026.1).',
+  PRUEFPFAD_RULES_FILE:
+    'Optional JSON file of the versioned rules that shape read models (serious defects on dashboards, trend judging); a change rebuilds the affected projections (see libs/application/src/rules-config.ts).',
   LOG_LEVEL: 'debug | info | warn | error (default info).',
   PRUEFPFAD_MAX_WAIT_MS: 'Upper bound of read-your-writes waits in ms (default 5000).',
 } as const;

@@ -1,20 +1,35 @@
 import type { LoggerService } from '@nestjs/common';
 import type { AppConfig } from '../../application/src/config.js';
 import {
+  DEFAULT_READ_MODEL_RULES,
+  loadRulesConfig,
+  parseRulesConfig,
+  type ReadModelRules,
+} from '../../application/src/rules-config.js';
+import type { ProjectionDefinition } from '../../projections/src/projection.js';
+import {
   InProcessProjectionHost,
   WorkerProjectionHost,
   type ProjectionHost,
 } from '../../projections/src/projection-host.js';
 import { ProjectionRunner } from '../../projections/src/projection-runner.js';
 import type { ProjectionStatus } from '../../projections/src/projection-status.js';
+import { TEAM_FIGURES } from '../../projections/src/read-models/dashboards/team-figures.doc.js';
+import { teamFiguresProjectionFor } from '../../projections/src/read-models/dashboards/team-figures.projection.js';
 import type { Infrastructure } from './infrastructure.js';
 import { projections } from './projection-catalogue.js';
+import { ProjectionOperations, type ProjectionOperationsPort } from './projection-operations.js';
 
 /** The projections as the HTTP side sees them (matches `ProjectionsPort` in apps/api). */
 export interface RunningProjections {
   waitForPosition(projection: string, position: number, timeoutMs: number): Promise<boolean>;
   status(): Promise<readonly StatusView[]>;
   readonly host: ProjectionHost | null;
+  /** The rules the read models were built under, and the definitions under them. */
+  readonly rules: ReadModelRules;
+  readonly definitions: readonly ProjectionDefinition[];
+  /** Operator list / status / rebuild / confirm (see `projection-operations.ts`). */
+  readonly operations: ProjectionOperationsPort;
   stop(): Promise<void>;
 }
 
@@ -29,6 +44,28 @@ export interface StatusView {
   readonly rebuild: ProjectionStatus['rebuild'];
 }
 
+/**
+ * Read models whose `evolve` applies a section of the versioned rules: built from the configured rules,
+ * their version carries the rules' fingerprint, so a rule change makes the runner build a new version.
+ * (The trends context can add its rule-driven read model here.)
+ */
+export const RULE_DRIVEN_READ_MODELS: Readonly<Record<string, (rules: ReadModelRules) => ProjectionDefinition>> = {
+  [TEAM_FIGURES]: (rules) => teamFiguresProjectionFor(rules.dashboard),
+};
+
+/** The catalogue with every rule-driven read model built under `rules`. */
+export function projectionsUnderRules(rules: ReadModelRules): readonly ProjectionDefinition[] {
+  return projections.map((definition) => RULE_DRIVEN_READ_MODELS[definition.name]?.(rules) ?? definition);
+}
+
+export const RULE_DRIVEN_NAMES: ReadonlySet<string> = new Set(Object.keys(RULE_DRIVEN_READ_MODELS));
+
+/** The rules a projection worker was handed (`readModelRules` beside the app configuration), validated again. */
+export function rulesCarriedBy(config: unknown): ReadModelRules {
+  const carried = (config as { readonly readModelRules?: unknown } | null | undefined)?.readModelRules;
+  return carried === undefined ? DEFAULT_READ_MODEL_RULES : parseRulesConfig(carried, 'readModelRules');
+}
+
 const view = (status: ProjectionStatus): StatusView => ({
   name: status.name,
   version: status.version,
@@ -40,13 +77,43 @@ const view = (status: ProjectionStatus): StatusView => ({
   rebuild: status.rebuild,
 });
 
-function fromHost(host: ProjectionHost): RunningProjections {
+function fromHost(
+  host: ProjectionHost,
+  infrastructure: Infrastructure,
+  rules: ReadModelRules,
+  definitions: readonly ProjectionDefinition[],
+): RunningProjections {
+  const operations = operationsFor(infrastructure, rules, definitions, host);
   return {
     host,
+    rules,
+    definitions,
+    operations,
     waitForPosition: (name, position, timeoutMs) => host.waitForPosition(name, position, timeoutMs),
     status: () => Promise.resolve(host.status().map(view)),
-    stop: () => host.stop(),
+    // The host's runner interrupts a running rebuild on stop (it resumes on the next one).
+    stop: async () => {
+      await host.stop();
+      await operations.stop();
+    },
   };
+}
+
+function operationsFor(
+  infrastructure: Infrastructure,
+  rules: ReadModelRules,
+  definitions: readonly ProjectionDefinition[],
+  host: ProjectionHost | null,
+): ProjectionOperations {
+  return new ProjectionOperations({
+    definitions,
+    rules,
+    eventStore: infrastructure.eventStore,
+    documentStore: infrastructure.documents,
+    checkpointStore: infrastructure.checkpoints,
+    host,
+    ruleDriven: RULE_DRIVEN_NAMES,
+  });
 }
 
 export interface StartProjectionsOptions {
@@ -55,12 +122,15 @@ export interface StartProjectionsOptions {
    * loader (a worker thread cannot load `.ts` files there); the built app always uses the worker.
    */
   readonly inProcess?: boolean;
+  /** The rules read models apply; default: `PRUEFPFAD_RULES_FILE` of the environment, else the defaults. */
+  readonly rules?: ReadModelRules;
 }
 
 /**
  * Embedded mode: projections run in a worker thread with their own connections, because `node:sqlite`
  * blocks the thread it runs on and must never stall HTTP. Server mode: the projector app runs them
- * (one runner per projection under a lease); the API only reads their checkpoints.
+ * (one runner per projection under a lease); the API only reads their checkpoints, and an operator's
+ * rebuild runs here under the rebuild lease (the projector's runner follows the switched alias).
  */
 export async function startProjections(
   config: AppConfig,
@@ -68,10 +138,12 @@ export async function startProjections(
   logger?: LoggerService,
   options: StartProjectionsOptions = {},
 ): Promise<RunningProjections> {
-  if (config.stores.kind === 'server') return checkpointView(infrastructure);
+  const rules = options.rules ?? loadRulesConfig(process.env);
+  const definitions = projectionsUnderRules(rules);
+  if (config.stores.kind === 'server') return checkpointView(infrastructure, rules, definitions);
   if (options.inProcess) {
     const runner = new ProjectionRunner({
-      definitions: projections,
+      definitions,
       eventStore: infrastructure.eventStore,
       documentStore: infrastructure.documents,
       checkpointStore: infrastructure.checkpoints,
@@ -79,11 +151,12 @@ export async function startProjections(
         logger?.error({ message: 'poison event', ...report });
       },
     });
-    return fromHost(new InProcessProjectionHost(runner).start());
+    return fromHost(new InProcessProjectionHost(runner).start(), infrastructure, rules, definitions);
   }
   const host = await WorkerProjectionHost.start({
-    definitionsModule: new URL('./projection-catalogue.js', import.meta.url),
-    config,
+    // Functions cannot cross into the worker: it builds the same definitions from the rules it is handed.
+    definitionsModule: new URL('./projection-worker-catalogue.js', import.meta.url),
+    config: { ...config, readModelRules: rules },
     onPoison: (report) => {
       logger?.error({ message: 'poison event', ...report });
     },
@@ -91,17 +164,25 @@ export async function startProjections(
       logger?.error({ message: 'projection worker failed', error: error.message });
     },
   });
-  return fromHost(host);
+  return fromHost(host, infrastructure, rules, definitions);
 }
 
 /** Server mode API side: positions come from the checkpoints the projector commits with its documents. */
-function checkpointView(infrastructure: Infrastructure): RunningProjections {
+function checkpointView(
+  infrastructure: Infrastructure,
+  rules: ReadModelRules,
+  definitions: readonly ProjectionDefinition[],
+): RunningProjections {
   const positionOf = async (name: string): Promise<number> => {
     const physical = await infrastructure.documents.resolve(name);
     return (await infrastructure.checkpoints.load(physical))?.position ?? 0;
   };
+  const operations = operationsFor(infrastructure, rules, definitions, null);
   return {
     host: null,
+    rules,
+    definitions,
+    operations,
     // Another process commits the checkpoints, so there is nothing to listen to: poll, bounded.
     waitForPosition: async (name, position, timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
@@ -114,7 +195,7 @@ function checkpointView(infrastructure: Infrastructure): RunningProjections {
     status: async () => {
       const head = await infrastructure.eventStore.headPosition();
       return Promise.all(
-        projections.map(async (definition) => {
+        definitions.map(async (definition) => {
           const position = await positionOf(definition.name);
           return {
             name: definition.name,
@@ -129,6 +210,7 @@ function checkpointView(infrastructure: Infrastructure): RunningProjections {
         }),
       );
     },
-    stop: () => Promise.resolve(),
+    // An operator's rebuild running here is interrupted; it resumes on the next rebuild.
+    stop: () => operations.stop(),
   };
 }

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { OperationsController } from './operations.controller.js';
 
-/** HTTP endpoints of the operations context (filled by its feature work). */
-@Module({})
+/** Operators: projection status and rebuilds after rule changes (no case data). */
+@Module({
+  controllers: [OperationsController],
+})
 export class OperationsModule {}

@@ -1,3 +1,5 @@
+import type { ProjectionOperationsPort } from '../../../../libs/composition/src/projection-operations.js';
+
 /** What the HTTP side needs of the projection machinery (embedded worker host or server-mode reader). */
 export interface ProjectionStatusView {
   readonly name: string;
@@ -15,4 +17,6 @@ export interface ProjectionsPort {
   /** Resolves true once `projection` has reached `position`, false after `timeoutMs`. */
   waitForPosition(projection: string, position: number, timeoutMs: number): Promise<boolean>;
   status(): Promise<readonly ProjectionStatusView[]>;
+  /** Operators: list, status, rebuild and confirm on the platform's rebuild mechanism (operations context). */
+  readonly operations: ProjectionOperationsPort;
 }

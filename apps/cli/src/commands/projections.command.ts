@@ -94,7 +94,11 @@ interface OperatorClient {
   get(name: string): Promise<OperatorProjectionView>;
   startRebuild(name: string, options: { fresh: boolean; dropOld: boolean }): Promise<RebuildStarted>;
   /** Follows the rebuild just started until it ends; `onProgress` for each step seen. */
-  follow(name: string, since: string | null, onProgress: (progress: RebuildProgressView) => void): Promise<RebuildRunView>;
+  follow(
+    name: string,
+    since: string | null,
+    onProgress: (progress: RebuildProgressView) => void,
+  ): Promise<RebuildRunView>;
   confirm(name: string): Promise<{ readonly dropped: readonly string[] }>;
   /** Ctrl-C: a local rebuild is interrupted (resumable); a remote one keeps running in the API. */
   interrupt(): Promise<void>;
@@ -117,8 +121,13 @@ async function connect(
     if (options.api !== undefined)
       throw new Error(`API nicht erreichbar / API not reachable: ${url} (ohne --api läuft der Befehl lokal)`);
   }
-  io.err('Keine API erreichbar: lokal auf den Speichern / no API reachable: running locally on the stores');
-  return localClient(config, env);
+  const client = await localClient(config, env);
+  io.err(
+    options.local
+      ? 'Lokal auf den Speichern (--local) / locally on the stores (--local)'
+      : 'Keine API erreichbar: lokal auf den Speichern / no API reachable: locally on the stores',
+  );
+  return client;
 }
 
 function defaultApiUrl(config: AppConfig): string {
@@ -195,8 +204,7 @@ function remoteClient(url: string, token: string): OperatorClient {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
-    confirm: (name) =>
-      call<{ dropped: string[] }>('POST', `/${encodeURIComponent(name)}/rebuild/confirm`),
+    confirm: (name) => call<{ dropped: string[] }>('POST', `/${encodeURIComponent(name)}/rebuild/confirm`),
     interrupt: () => {
       detached = true;
       return Promise.resolve();
@@ -205,7 +213,10 @@ function remoteClient(url: string, token: string): OperatorClient {
   };
 }
 
-async function localClient(config: AppConfig, env: Readonly<Record<string, string | undefined>>): Promise<OperatorClient> {
+async function localClient(
+  config: AppConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<OperatorClient> {
   const rules = loadRulesConfig(env);
   const infrastructure = await openInfrastructure(config, { readOnlyEvents: true });
   let listener: ((progress: RebuildProgressView) => void) | null = null;

@@ -24,6 +24,12 @@ export interface DefectFact {
   readonly legalNorm: string | null;
   readonly financialLoss: boolean;
   readonly withdrawn: boolean;
+  /**
+   * The severity the dashboards count (operations: the versioned rule `dashboard.seriousDefect` of
+   * libs/application/src/rules-config.ts may count a recorded minor defect as serious). Figures sum this,
+   * never `severity`, so a rule change plus rebuild changes them for the whole history still held.
+   */
+  readonly counted: Severity;
 }
 
 export interface ReviewFactDoc extends Record<string, unknown> {

@@ -1,4 +1,11 @@
 import { berlinDate } from '../../../../application/src/berlin-time.js';
+import {
+  countedSeverity,
+  DEFAULT_READ_MODEL_RULES,
+  ruleDrivenVersion,
+  type DashboardRules,
+  type SeriousDefectRule,
+} from '../../../../application/src/rules-config.js';
 import type { MeasureEvent } from '../../../../domain/src/measure/measure.events.js';
 import type { ProgrammeEvent } from '../../../../domain/src/programme/programme.events.js';
 import type { ReviewEvent } from '../../../../domain/src/review/review.events.js';
@@ -64,6 +71,7 @@ function evolveReview(
   event: ReviewFolded,
   id: string,
   tenant: string,
+  rule: SeriousDefectRule,
 ): ReviewFactDoc | null {
   if (event.type === 'CaseSampled') {
     const data = event.data;
@@ -99,6 +107,7 @@ function evolveReview(
           legalNorm: data.legalNorm,
           financialLoss: data.financialLoss,
           withdrawn: false,
+          counted: countedSeverity(rule, data),
         }),
       };
     }
@@ -120,13 +129,16 @@ function evolveReview(
       let defects: DefectFact[] = [...doc.defects];
       for (const change of event.data.defects) {
         const known = defects.find((defect) => defect.defectId === change.defectId);
+        const legalNorm = known?.legalNorm ?? null;
+        const financialLoss = known?.financialLoss ?? false;
         defects = withDefect(defects, {
           defectId: change.defectId,
           category: change.category,
           severity: change.severity,
-          legalNorm: known?.legalNorm ?? null,
-          financialLoss: known?.financialLoss ?? false,
+          legalNorm,
+          financialLoss,
           withdrawn: change.withdrawn,
+          counted: countedSeverity(rule, { severity: change.severity, legalNorm, financialLoss }),
         });
       }
       return { ...doc, outcome: event.data.outcome ?? doc.outcome, defects };
@@ -222,55 +234,72 @@ function evolveProgramme(
   }
 }
 
-export const teamFiguresProjection: ProjectionDefinition<TeamFigureDoc> = {
-  name: TEAM_FIGURES,
-  version: 1,
-  eventTypes: [...REVIEW_TYPES, ...MEASURE_TYPES, ...PROGRAMME_TYPES],
-  documentIds: (recorded) => {
-    const event = asEvent(recorded);
-    const tenant = recorded.metadata.tenant;
-    switch (event.type) {
-      case 'ProgrammeDefined':
-      case 'ProgrammeRevised':
-        return [programmeFactId(tenant, event.data.programmeId)];
-      case 'MeasureAgreed':
-      case 'MeasureCompleted':
-      case 'MeasureCancelled':
-        return [measureFactId(tenant, event.data.measureId)];
-      case 'CaseSampled':
-      case 'DefectRecorded':
-      case 'DefectWithdrawn':
-      case 'ReviewCompleted':
-      case 'ReviewCorrected':
-      case 'TalkHeld':
-      case 'TeamDiscussionHeld':
-      case 'ReviewWithdrawn':
-        return [reviewFactId(tenant, event.data.reviewId)];
-      default:
-        return unreachable(event);
-    }
-  },
-  evolve: (doc, recorded, id) => {
-    const event = asEvent(recorded);
-    switch (event.type) {
-      case 'ProgrammeDefined':
-      case 'ProgrammeRevised':
-        return evolveProgramme(doc?.kind === 'programme' ? doc : null, event, recorded, id);
-      case 'MeasureAgreed':
-      case 'MeasureCompleted':
-      case 'MeasureCancelled':
-        return evolveMeasure(doc?.kind === 'measure' ? doc : null, event, recorded, id);
-      case 'CaseSampled':
-      case 'DefectRecorded':
-      case 'DefectWithdrawn':
-      case 'ReviewCompleted':
-      case 'ReviewCorrected':
-      case 'TalkHeld':
-      case 'TeamDiscussionHeld':
-      case 'ReviewWithdrawn':
-        return evolveReview(review(doc), event, id, recorded.metadata.tenant);
-      default:
-        return unreachable(event);
-    }
-  },
-};
+/**
+ * Bumped when `evolve` changes (2: defects carry `counted`). The version the runner sees also carries a
+ * fingerprint of the dashboard rules (`ruleDrivenVersion`), so a rule change builds a new version.
+ */
+export const TEAM_FIGURES_CODE_VERSION = 2;
+
+/**
+ * `team-figures` under the versioned dashboard rules (operations: libs/application/src/rules-config.ts):
+ * which defects count as serious is decided when a defect is folded, so a rule change plus rebuild gives
+ * the new figures for the whole history still held. The composition root builds it from the configured
+ * rules (libs/composition/src/projections.ts); `teamFiguresProjection` is the one under the defaults.
+ */
+export function teamFiguresProjectionFor(rules: DashboardRules): ProjectionDefinition<TeamFigureDoc> {
+  const rule = rules.seriousDefect;
+  return {
+    name: TEAM_FIGURES,
+    version: ruleDrivenVersion(TEAM_FIGURES_CODE_VERSION, rules),
+    eventTypes: [...REVIEW_TYPES, ...MEASURE_TYPES, ...PROGRAMME_TYPES],
+    documentIds: (recorded) => {
+      const event = asEvent(recorded);
+      const tenant = recorded.metadata.tenant;
+      switch (event.type) {
+        case 'ProgrammeDefined':
+        case 'ProgrammeRevised':
+          return [programmeFactId(tenant, event.data.programmeId)];
+        case 'MeasureAgreed':
+        case 'MeasureCompleted':
+        case 'MeasureCancelled':
+          return [measureFactId(tenant, event.data.measureId)];
+        case 'CaseSampled':
+        case 'DefectRecorded':
+        case 'DefectWithdrawn':
+        case 'ReviewCompleted':
+        case 'ReviewCorrected':
+        case 'TalkHeld':
+        case 'TeamDiscussionHeld':
+        case 'ReviewWithdrawn':
+          return [reviewFactId(tenant, event.data.reviewId)];
+        default:
+          return unreachable(event);
+      }
+    },
+    evolve: (doc, recorded, id) => {
+      const event = asEvent(recorded);
+      switch (event.type) {
+        case 'ProgrammeDefined':
+        case 'ProgrammeRevised':
+          return evolveProgramme(doc?.kind === 'programme' ? doc : null, event, recorded, id);
+        case 'MeasureAgreed':
+        case 'MeasureCompleted':
+        case 'MeasureCancelled':
+          return evolveMeasure(doc?.kind === 'measure' ? doc : null, event, recorded, id);
+        case 'CaseSampled':
+        case 'DefectRecorded':
+        case 'DefectWithdrawn':
+        case 'ReviewCompleted':
+        case 'ReviewCorrected':
+        case 'TalkHeld':
+        case 'TeamDiscussionHeld':
+        case 'ReviewWithdrawn':
+          return evolveReview(review(doc), event, id, recorded.metadata.tenant, rule);
+        default:
+          return unreachable(event);
+      }
+    },
+  };
+}
+
+export const teamFiguresProjection = teamFiguresProjectionFor(DEFAULT_READ_MODEL_RULES.dashboard);

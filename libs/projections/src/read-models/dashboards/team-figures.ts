@@ -122,8 +122,9 @@ function addReview(into: ReviewFigures, fact: ReviewFactDoc, today: string): voi
   for (const defect of fact.defects) {
     if (defect.withdrawn) continue;
     const cell = (into.defects[defect.category] ??= { minor: 0, serious: 0 });
-    cell[defect.severity] += 1;
-    if (defect.severity === 'serious') into.seriousDefects += 1;
+    // `counted`: the severity under the dashboard rules (operations' rules-config.ts).
+    cell[defect.counted] += 1;
+    if (defect.counted === 'serious') into.seriousDefects += 1;
     if (defect.financialLoss) into.financialLossDefects += 1;
   }
   into.talksHeld += fact.talks;
@@ -222,7 +223,7 @@ export function seriousDefectsOf(reviews: readonly ReviewFactDoc[]): {
     .filter((fact) => fact.status !== 'withdrawn')
     .flatMap((fact) =>
       fact.defects
-        .filter((defect) => !defect.withdrawn && defect.severity === 'serious')
+        .filter((defect) => !defect.withdrawn && defect.counted === 'serious')
         .map((defect) => ({
           category: defect.category,
           legalNorm: defect.legalNorm,

@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { foldInMemory, recordedEvent } from '../../projections/src/testing/fold-in-memory.js';
+import type { ReviewFactDoc } from '../../projections/src/read-models/dashboards/team-figures.doc.js';
+import {
+  teamFiguresProjection,
+  teamFiguresProjectionFor,
+} from '../../projections/src/read-models/dashboards/team-figures.projection.js';
+import { sumCells, teamMonthCells } from '../../projections/src/read-models/dashboards/team-figures.js';
+import { ConfigurationError } from './config.js';
+import {
+  codeVersionOf,
+  countedSeverity,
+  DEFAULT_READ_MODEL_RULES,
+  loadRulesConfig,
+  parseRulesConfig,
+  ruleDrivenVersion,
+} from './rules-config.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function rulesFile(name: string, content: string): string {
+  const file = path.join(root, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+function problemsOf(action: () => unknown): readonly string[] {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as ConfigurationError).problems;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('loadRulesConfig', () => {
+  it('uses the defaults when no file is named', () => {
+    expect(loadRulesConfig({})).toBe(DEFAULT_READ_MODEL_RULES);
+    expect(loadRulesConfig({ PRUEFPFAD_RULES_FILE: '  ' })).toBe(DEFAULT_READ_MODEL_RULES);
+  });
+
+  it('reads a file relative to the working directory; what it leaves out keeps its default', () => {
+    rulesFile(
+      'partial.json',
+      JSON.stringify({
+        version: '2026.2',
+        dashboard: { seriousDefect: { legalNorms: ['§ 15  SGB II', '§ 15 SGB II', '§ 31 SGB II'] } },
+      }),
+    );
+    const rules = loadRulesConfig({ PRUEFPFAD_RULES_FILE: 'partial.json' }, root);
+    expect(rules).toEqual({
+      version: '2026.2',
+      dashboard: { seriousDefect: { financialLoss: false, legalNorms: ['§ 15 SGB II', '§ 31 SGB II'] } },
+      trends: DEFAULT_READ_MODEL_RULES.trends,
+    });
+  });
+
+  it('reports every problem of the file at once, naming the variable and the field', () => {
+    const file = rulesFile(
+      'bad.json',
+      JSON.stringify({
+        dashboard: { seriousDefect: { financialLoss: 'yes', legalNorms: [''] }, colour: 'red' },
+        trends: { judging: { method: 'gut feeling', confidence: 1.5 } },
+        extra: 1,
+      }),
+    );
+    const problems = problemsOf(() => loadRulesConfig({ PRUEFPFAD_RULES_FILE: file }));
+    expect(problems.every((problem) => problem.startsWith(`PRUEFPFAD_RULES_FILE="${file}"`))).toBe(true);
+    expect(problems.map((problem) => problem.split(': ')[1])).toEqual([
+      'extra',
+      'version',
+      'dashboard.colour',
+      'dashboard.seriousDefect.financialLoss',
+      'dashboard.seriousDefect.legalNorms',
+      'trends.judging.method',
+      'trends.judging.confidence',
+    ]);
+  });
+
+  it('refuses a missing file and a file that is not JSON with a clear message', () => {
+    expect(problemsOf(() => loadRulesConfig({ PRUEFPFAD_RULES_FILE: path.join(root, 'none.json') }))[0]).toMatch(
+      /Datei nicht lesbar \/ file not readable/,
+    );
+    const broken = rulesFile('broken.json', '{ "version": ');
+    expect(problemsOf(() => loadRulesConfig({ PRUEFPFAD_RULES_FILE: broken }))[0]).toMatch(
+      /kein gültiges JSON \/ not valid JSON/,
+    );
+    expect(problemsOf(() => parseRulesConfig([1, 2]))[0]).toMatch(/expected a JSON object/);
+  });
+});
+
+describe('rules applied by read models', () => {
+  const rule = { financialLoss: true, legalNorms: ['§ 15 SGB II'] };
+
+  it('counts a defect as serious when recorded so, or when the rule says so; never milder', () => {
+    const defect = { severity: 'minor', financialLoss: false, legalNorm: null } as const;
+    expect(countedSeverity(rule, defect)).toBe('minor');
+    expect(countedSeverity(rule, { ...defect, financialLoss: true })).toBe('serious');
+    expect(countedSeverity(rule, { ...defect, legalNorm: '§ 15\u00a0SGB II' })).toBe('serious');
+    expect(countedSeverity(DEFAULT_READ_MODEL_RULES.dashboard.seriousDefect, { ...defect, financialLoss: true })).toBe(
+      'minor',
+    );
+    expect(countedSeverity({ financialLoss: false, legalNorms: [] }, { ...defect, severity: 'serious' })).toBe(
+      'serious',
+    );
+  });
+
+  it('derives the projection version from the values it applies, not from the label', () => {
+    const base = ruleDrivenVersion(2, DEFAULT_READ_MODEL_RULES.dashboard);
+    expect(codeVersionOf(base)).toBe(2);
+    expect(ruleDrivenVersion(2, { ...DEFAULT_READ_MODEL_RULES.dashboard })).toBe(base);
+    expect(ruleDrivenVersion(2, { seriousDefect: rule })).not.toBe(base);
+    expect(ruleDrivenVersion(3, DEFAULT_READ_MODEL_RULES.dashboard)).not.toBe(base);
+    expect(teamFiguresProjection.version).toBe(base);
+    expect(teamFiguresProjectionFor({ seriousDefect: rule }).version).toBe(
+      ruleDrivenVersion(2, { seriousDefect: rule }),
+    );
+    expect(() => ruleDrivenVersion(0, {})).toThrow(/codeVersion/);
+  });
+
+  it('team-figures counts a minor defect with a financial loss as serious under the rule, replayed twice', async () => {
+    const events = [
+      recordedEvent({
+        type: 'CaseSampled',
+        streamId: 'review-r1',
+        position: 1,
+        data: {
+          reviewId: 'r1',
+          sampleId: 's',
+          programmeId: 'p1',
+          areaId: 'mi',
+          teamId: 't1',
+          month: '2026-01',
+          casePseudonym: 'x',
+          caseRef: { $sealed: 1, kid: 'k', iv: 'i', ct: 'c', tag: 't' },
+          customerGroup: 'u25',
+          questionnaireId: 'q',
+          questionnaireVersion: 1,
+          deadline: '2026-01-31',
+          origin: { kind: 'draw', replaces: null },
+        },
+      }),
+      ...(['d1', 'd2'] as const).map((defectId, index) =>
+        recordedEvent({
+          type: 'DefectRecorded',
+          streamId: 'review-r1',
+          position: 2 + index,
+          data: {
+            reviewId: 'r1',
+            defectId,
+            questionId: 'q1',
+            category: 'Berechnung',
+            severity: 'minor',
+            legalNorm: null,
+            description: { $sealed: 1, kid: 'k', iv: 'i', ct: 'c', tag: 't' },
+            financialLoss: defectId === 'd1',
+            asDeputy: false,
+          },
+        }),
+      ),
+    ];
+    const figures = async (definition: typeof teamFiguresProjection) => {
+      const collection = foldInMemory(definition);
+      await collection.feed(events);
+      await collection.feed(events);
+      const reviews = collection.sortedDocs().filter((doc) => doc['kind'] === 'review') as ReviewFactDoc[];
+      return sumCells(
+        teamMonthCells({
+          tenant: 'jc-a',
+          teams: [{ teamId: 't1', areaId: 'mi', process: null }],
+          months: ['2026-01'],
+          programmes: [],
+          reviews,
+          today: '2026-01-10',
+        }),
+      );
+    };
+    expect(await figures(teamFiguresProjection)).toMatchObject({
+      seriousDefects: 0,
+      defects: { Berechnung: { minor: 2, serious: 0 } },
+    });
+    expect(await figures(teamFiguresProjectionFor({ seriousDefect: rule }))).toMatchObject({
+      seriousDefects: 1,
+      defects: { Berechnung: { minor: 1, serious: 1 } },
+    });
+  });
+});
