@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
+import { RoutinesController } from './routines.controller.js';
+import { trendRulesProvider } from './trend-rules.provider.js';
+import { TrendsController } from './trends.controller.js';
+import { TrendsQueries } from './trends.queries.js';
 
-/** HTTP endpoints of the trends context (filled by its feature work). */
-@Module({})
+/** Trends over time for management, and management's decisions on review routines. */
+@Module({
+  controllers: [TrendsController, RoutinesController],
+  providers: [TrendsQueries, trendRulesProvider],
+})
 export class TrendsModule {}

@@ -1,0 +1,140 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
+import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { RoutineCommand } from '../../../../libs/domain/src/trends/routine.decider.js';
+import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
+import { commandContext } from '../commands/command-context.js';
+import { parseIfMatch, setEtag } from '../commands/etag.js';
+import { ExecuteCommand } from '../commands/execute-command.js';
+import { minPositionHeader } from '../commands/min-position.js';
+import { Action, CurrentPrincipal } from '../security/security.decorators.js';
+import { ResumeRoutineDto, SuspendRoutineDto } from './routine.dto.js';
+import { routineAggregate } from './routine.aggregate.js';
+import { TREND_RULES } from './trend-rules.provider.js';
+import { TrendsQueries } from './trends.queries.js';
+
+type HeaderMap = Record<string, string | undefined>;
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag der gelesenen Revision / ETag last read' };
+const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
+
+/**
+ * Review routines (Prüfroutinen) of programmes that collect error rates: management suspends one whose
+ * error rate lies below the tolerance (001:202), always with a re-check date (001:123), renews the
+ * suspension at the re-check, or resumes the routine.
+ */
+@ApiTags('Prüfroutinen / routines')
+@ApiBearerAuth()
+@Controller('api/v1/routines')
+export class RoutinesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: TrendsQueries,
+    @Inject(TREND_RULES) private readonly rules: TrendRules,
+  ) {}
+
+  @Get(':programmeId')
+  @Action('routine.read')
+  @ApiHeader(MIN_POSITION)
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    await this.queries.awaitPosition(minPositionHeader(headers));
+    const view = await this.queries.routine(principal, programmeId);
+    setEtag(response, view.revision);
+    return view;
+  }
+
+  @Post(':programmeId/suspension')
+  @Action('routine.decide')
+  @ApiHeader(IF_MATCH)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async suspend(
+    @CurrentPrincipal() principal: Principal,
+    @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
+    @Body() body: SuspendRoutineDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const programme = await this.queries.programme(principal, programmeId);
+    const result = await this.decide(principal, programme.areaId, headers, response, {
+      type: 'SuspendRoutine',
+      programmeId,
+      recheckOn: body.recheckOn,
+      reason: body.reason,
+      collectsErrorRates: programme.settings.errorRatePolicy.kind === 'collect',
+      maxRecheckMonths: this.rules.maxRecheckMonths,
+    });
+    response.status(201).setHeader('Location', `/api/v1/routines/${programmeId}`);
+    return result;
+  }
+
+  @Post(':programmeId/suspension-renewal')
+  @HttpCode(200)
+  @Action('routine.decide')
+  @ApiHeader(IF_MATCH)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async renew(
+    @CurrentPrincipal() principal: Principal,
+    @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
+    @Body() body: SuspendRoutineDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const programme = await this.queries.programme(principal, programmeId);
+    return this.decide(principal, programme.areaId, headers, response, {
+      type: 'RenewRoutineSuspension',
+      programmeId,
+      recheckOn: body.recheckOn,
+      reason: body.reason,
+      maxRecheckMonths: this.rules.maxRecheckMonths,
+    });
+  }
+
+  @Post(':programmeId/resumption')
+  @HttpCode(200)
+  @Action('routine.decide')
+  @ApiHeader(IF_MATCH)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async resume(
+    @CurrentPrincipal() principal: Principal,
+    @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
+    @Body() body: ResumeRoutineDto,
+    @Headers() headers: HeaderMap,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const programme = await this.queries.programme(principal, programmeId);
+    return this.decide(principal, programme.areaId, headers, response, {
+      type: 'ResumeRoutine',
+      programmeId,
+      reason: body.reason,
+    });
+  }
+
+  private async decide(
+    principal: Principal,
+    areaId: string,
+    headers: HeaderMap,
+    response: Response,
+    command: RoutineCommand,
+  ): Promise<CommandResult> {
+    assertCanAccess(principal, 'routine.decide', { tenant: principal.tenant, unit: areaId });
+    const expectedRevision = parseIfMatch(headers['if-match']);
+    const result = await this.commands.execute(
+      new ExecuteCommand(routineAggregate, {
+        aggregateId: command.programmeId,
+        ...(expectedRevision === undefined ? {} : { expectedRevision }),
+        command,
+        context: commandContext(principal, headers),
+      }),
+    );
+    setEtag(response, result.revision);
+    return result;
+  }
+}

@@ -1,0 +1,84 @@
+import type { TrendView } from './trends.queries.js';
+
+export const TREND_CSV_HEADER = ['Zeitraum', 'Kennzahl', 'Kategorie', 'Ausprägung', 'Wert'] as const;
+
+/** Semicolon-separated with a byte-order mark and decimal commas, as German spreadsheet programs expect. */
+function cell(value: string): string {
+  // A cell a spreadsheet would run as a formula is prefixed with an apostrophe (CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[";\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+const number = (value: number | null): string => (value === null ? '' : String(value).replace('.', ','));
+
+/**
+ * A trend query as rows (period, figure, category, characteristic, value): every figure of the JSON
+ * answer, long format so that categories and programmes need no columns of their own.
+ */
+export function renderTrendCsv(view: TrendView): string {
+  const rows: string[][] = [];
+  const add = (
+    period: string,
+    label: string,
+    category: string,
+    characteristic: string,
+    value: number | string | null,
+  ) => rows.push([period, label, category, characteristic, typeof value === 'string' ? value : number(value)]);
+  for (const period of view.periods) {
+    const p = period.period;
+    add(p, 'Prüfungen / reviews', '', 'Mindestzahl / minimum', period.reviews.minimum);
+    add(p, 'Prüfungen / reviews', '', 'gezogen / sampled', period.reviews.sampled);
+    add(p, 'Prüfungen / reviews', '', 'erledigt / done', period.reviews.done);
+    add(p, 'Prüfungen / reviews', '', '% der Mindestzahl / % of minimum', period.reviews.percentOfMinimum);
+    add(p, 'Gravierende Mängel / serious defects', '', 'Prüfungen / reviews', period.seriousDefects.reviews);
+    add(p, 'Gravierende Mängel / serious defects', '', 'Anteil / share', period.seriousDefects.share);
+    add(p, 'Mängel je Prüfung / defects per review', '', 'gesamt / total', period.defects.perReview);
+    for (const [category, figure] of Object.entries(period.defects.byCategory)) {
+      if (figure.minor !== null) add(p, 'Mängel / defects', category, 'geringfügig / minor', figure.minor);
+      if (figure.serious !== null) add(p, 'Mängel / defects', category, 'gravierend / serious', figure.serious);
+      add(p, 'Mängel je Prüfung / defects per review', category, 'gesamt / total', figure.perReview);
+    }
+    add(p, 'Gespräche / talks', '', 'Vier-Augen-Gespräche / one-on-one', period.talksHeld);
+    add(p, 'Gespräche / talks', '', 'Teambesprechungen / team discussions', period.teamDiscussionsHeld);
+    add(p, 'Maßnahmen / measures', '', 'vereinbart / agreed', period.measures.agreed);
+    add(p, 'Maßnahmen / measures', '', 'abgeschlossen / completed', period.measures.completed);
+    add(p, 'Maßnahmen / measures', '', 'abgebrochen / cancelled', period.measures.cancelled);
+    add(
+      p,
+      'Maßnahmen / measures',
+      '',
+      `überfällig am ${period.asOf} / overdue on ${period.asOf}`,
+      period.measures.overdue,
+    );
+    add(p, 'Berichte / reports', '', 'pünktlich / on time', period.reports.onTime);
+    add(p, 'Berichte / reports', '', 'verspätet / late', period.reports.late);
+    add(p, 'Berichte / reports', '', 'fehlend / missing', period.reports.missing);
+    add(p, 'Berichte / reports', '', 'ausstehend / pending', period.reports.pending);
+    for (const rate of period.errorRates) {
+      add(p, 'Fehlerquote / error rate', rate.title, 'Prüfungen / reviews', rate.reviews);
+      add(p, 'Fehlerquote / error rate', rate.title, 'mit Fehlern / with errors', rate.withErrors);
+      add(p, 'Fehlerquote / error rate', rate.title, 'Quote / rate', rate.rate);
+      add(p, 'Fehlerquote / error rate', rate.title, 'obere Grenze / upper bound', rate.upperBound);
+      add(p, 'Fehlerquote / error rate', rate.title, 'Toleranz % / tolerance %', rate.tolerancePercent);
+    }
+    for (const programmeId of period.suspendedRoutines)
+      add(p, 'Prüfroutine ausgesetzt / routine suspended', programmeId, '', 1);
+  }
+  const range = `${view.from}–${view.to}`;
+  for (const routine of view.routines) {
+    add(range, 'Prüfroutine / routine', routine.title, 'Status / status', routine.status);
+    add(
+      range,
+      'Prüfroutine / routine',
+      routine.title,
+      'Aussetzung möglich / suspension candidate',
+      routine.suspensionCandidate ? 'ja / yes' : 'nein / no',
+    );
+    if (routine.suspension !== null)
+      add(range, 'Prüfroutine / routine', routine.title, 'Überprüfung am / re-check on', routine.suspension.recheckOn);
+    if (routine.recheckOverdue)
+      add(range, 'Prüfroutine / routine', routine.title, 'Überprüfung überfällig / re-check overdue', 'ja / yes');
+  }
+  const lines = [TREND_CSV_HEADER.join(';'), ...rows.map((row) => row.map(cell).join(';'))];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,50 @@
+import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { minPositionHeader } from '../commands/min-position.js';
+import { Action, CurrentPrincipal } from '../security/security.decorators.js';
+import { renderTrendCsv } from './trend-csv.js';
+import { TrendQueryDto } from './trend-query.dto.js';
+import { TrendsQueries, type TrendView } from './trends.queries.js';
+
+type HeaderMap = Record<string, string | undefined>;
+
+const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
+
+/** Trends over months and quarters from anonymous aggregate cells: never per employee (000:73). */
+@ApiTags('Entwicklungen / trends')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class TrendsController {
+  constructor(private readonly queries: TrendsQueries) {}
+
+  @Get('trends')
+  @Action('trends.read')
+  @ApiHeader(MIN_POSITION)
+  async trends(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: TrendQueryDto,
+    @Headers() headers: HeaderMap,
+  ): Promise<TrendView> {
+    await this.queries.awaitPosition(minPositionHeader(headers));
+    return this.queries.trends(principal, query);
+  }
+
+  @Get('trends.csv')
+  @Action('trends.read')
+  @ApiHeader(MIN_POSITION)
+  @ApiProduces('text/csv')
+  async csv(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: TrendQueryDto,
+    @Headers() headers: HeaderMap,
+  ): Promise<StreamableFile> {
+    await this.queries.awaitPosition(minPositionHeader(headers));
+    const view = await this.queries.trends(principal, query);
+    const name = `trends-${view.scope.replace(':', '-')}-${view.from}-${view.to}-${view.granularity}`;
+    return new StreamableFile(Buffer.from(renderTrendCsv(view), 'utf8'), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}.csv"`,
+    });
+  }
+}

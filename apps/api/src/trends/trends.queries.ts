@@ -1,0 +1,194 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
+import type { Clock } from '../../../../libs/application/src/clock.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import {
+  AccessDeniedError,
+  assertCanAccess,
+  grantedScopes,
+  type Principal,
+} from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import {
+  programmesProjection,
+  type ProgrammeDoc,
+} from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import type { TrendFilter } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import {
+  TREND_CONTEXT,
+  TREND_MEASURES,
+  TREND_REVIEWS,
+  trendRoutineId,
+  type TrendRoutineDoc,
+} from '../../../../libs/projections/src/read-models/trends/trend.docs.js';
+import { ReadModelFreshness } from '../commands/read-model-freshness.js';
+import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
+import type { TrendQueryDto } from './trend-query.dto.js';
+import { monthSpan, TrendReader, type TrendScope } from './trend-reader.js';
+import { TREND_RULES } from './trend-rules.provider.js';
+
+const TREND_READ_MODELS = [TREND_REVIEWS, TREND_MEASURES, TREND_CONTEXT];
+
+/** Roles that see aggregates of a whole Jobcenter only, never a per-team or per-area breakdown. */
+const AGGREGATE_ONLY_ROLES = new Set(['regional', 'central']);
+
+function invalid(field: string, message: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', 'Ungültige Anfrage / Invalid request', { fields: { [field]: message } });
+}
+
+/** Resolves and authorises a trend query's scope, then reads the figures. */
+@Injectable()
+export class TrendsQueries {
+  private readonly reader: TrendReader;
+
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TREND_RULES) private readonly rules: TrendRules,
+    private readonly freshness: ReadModelFreshness,
+  ) {
+    this.reader = new TrendReader(documents);
+  }
+
+  today(): string {
+    return berlinDate(this.clock.now());
+  }
+
+  trendRules(): TrendRules {
+    return this.rules;
+  }
+
+  awaitPosition(position: number | undefined): Promise<void> {
+    return this.freshness.awaitPosition(TREND_READ_MODELS, position);
+  }
+
+  async trends(principal: Principal, query: TrendQueryDto) {
+    const span = monthSpan(query.from, query.to);
+    if (span < 1) throw invalid('to', 'must not lie before from / darf nicht vor from liegen');
+    if (span > this.rules.maxRangeMonths)
+      throw invalid(
+        'to',
+        `at most ${this.rules.maxRangeMonths} months / höchstens ${this.rules.maxRangeMonths} Monate`,
+      );
+    const scope = parseScope(query.scope ?? 'tenant');
+    const teams = await this.authorisedTeams(principal, scope);
+    const filter: TrendFilter = {
+      ...(query.programme === undefined ? {} : { programmeId: query.programme }),
+      ...(query.questionnaire === undefined ? {} : { questionnaireId: query.questionnaire }),
+      ...(query.questionnaireVersion === undefined ? {} : { questionnaireVersion: query.questionnaireVersion }),
+      ...(query.category === undefined ? {} : { category: query.category }),
+      ...(query.severity === undefined ? {} : { severity: query.severity }),
+    };
+    const today = this.today();
+    const granularity = query.granularity ?? 'month';
+    const figures = await this.reader.read({
+      tenant: principal.tenant,
+      scope,
+      teams,
+      from: query.from,
+      to: query.to,
+      granularity,
+      filter,
+      rules: this.rules,
+      today,
+    });
+    const collected = figures.routines.some((routine) => routine.collectsErrorRates);
+    return {
+      tenant: principal.tenant,
+      scope: query.scope ?? 'tenant',
+      granularity,
+      from: figures.from,
+      to: figures.to,
+      filter,
+      today,
+      rules: {
+        judging: this.rules.judging,
+        errorCounting: this.rules.errorCounting,
+        defaultTolerancePercent: this.rules.defaultTolerancePercent,
+      },
+      errorRatesCollected: collected,
+      ...(collected
+        ? {}
+        : {
+            errorRatesNote:
+              'Für diese Prüfpläne werden keine Fehlerquoten erhoben (Methode 2021, 003:58). / ' +
+              'No error rates are collected for these programmes (2021 method, 003:58).',
+          }),
+      periods: figures.periods,
+      routines: figures.routines,
+    };
+  }
+
+  /** A routine (programme) of the caller's tenant, with management's decisions so far; 404 otherwise. */
+  async routine(principal: Principal, programmeId: string) {
+    const programme = await this.programme(principal, programmeId);
+    assertCanAccess(principal, 'routine.read', { tenant: programme.tenant, unit: programme.areaId });
+    const doc = (await this.documents.get(
+      TREND_CONTEXT,
+      trendRoutineId(principal.tenant, programmeId),
+    )) as TrendRoutineDoc | null;
+    const today = this.today();
+    const status = doc?.status ?? 'active';
+    const suspension = doc?.suspension ?? null;
+    return {
+      programmeId,
+      title: programme.settings.title,
+      areaId: programme.areaId,
+      collectsErrorRates: programme.settings.errorRatePolicy.kind === 'collect',
+      status,
+      suspension: status === 'suspended' ? suspension : null,
+      recheckOverdue: status === 'suspended' && suspension !== null && suspension.recheckOn < today,
+      suspendedPeriods: doc?.suspendedPeriods ?? [],
+      revision: doc?.revision ?? null,
+    };
+  }
+
+  /** The programme a routine decision is about, from the programmes read model; another tenant's is 404. */
+  async programme(principal: Principal, programmeId: string): Promise<ProgrammeDoc> {
+    const doc = (await this.documents.get(programmesProjection.name, programmeId)) as ProgrammeDoc | null;
+    if (doc === null || doc.tenant !== principal.tenant) throw new NotFoundError(`programme ${programmeId}`);
+    return doc;
+  }
+
+  private async authorisedTeams(principal: Principal, scope: TrendScope) {
+    const tenant = principal.tenant;
+    if (scope.kind !== 'tenant') {
+      const broader = principal.roles.filter((role) => !AGGREGATE_ONLY_ROLES.has(role));
+      if (grantedScopes({ ...principal, roles: broader }, 'trends.read').length === 0)
+        throw new AccessDeniedError('forbidden', 'trends.read');
+    }
+    switch (scope.kind) {
+      case 'tenant':
+        assertCanAccess(principal, 'trends.read', { tenant });
+        return this.reader.units(tenant, { kind: 'team' });
+      case 'area': {
+        const [area] = await this.reader.units(tenant, { kind: 'area', unitId: scope.areaId });
+        if (area === undefined) throw new NotFoundError(`area ${scope.areaId}`);
+        assertCanAccess(principal, 'trends.read', { tenant, unit: area.unitId });
+        return this.reader.units(tenant, { kind: 'team', parentId: area.unitId });
+      }
+      case 'team': {
+        const [team] = await this.reader.units(tenant, { kind: 'team', unitId: scope.teamId });
+        if (team === undefined) throw new NotFoundError(`team ${scope.teamId}`);
+        assertCanAccess(principal, 'trends.read', {
+          tenant,
+          unit: team.unitId,
+          ...(team.parentId === null ? {} : { parentUnits: [team.parentId] }),
+        });
+        return [team];
+      }
+    }
+  }
+}
+
+function parseScope(text: string): TrendScope {
+  if (text === 'tenant') return { kind: 'tenant' };
+  const [kind, id] = [text.slice(0, text.indexOf(':')), text.slice(text.indexOf(':') + 1)];
+  if (kind === 'area') return { kind: 'area', areaId: id };
+  if (kind === 'team') return { kind: 'team', teamId: id };
+  throw invalid('scope', 'tenant, area:<id> oder / or team:<id>');
+}
+
+export type TrendView = Awaited<ReturnType<TrendsQueries['trends']>>;

@@ -1,0 +1,48 @@
+import type { MeasureEvent } from '../../../../domain/src/measure/measure.events.js';
+import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { ProjectionDefinition } from '../../projection.js';
+import { TREND_MEASURES, trendMeasureId, type TrendMeasureDoc } from './trend.docs.js';
+
+const MEASURE_TYPES = [
+  'MeasureAgreed',
+  'MeasureCompleted',
+  'MeasureCancelled',
+] as const satisfies readonly MeasureEvent['type'][];
+
+type Folded = Extract<MeasureEvent, { type: (typeof MEASURE_TYPES)[number] }>;
+
+const asEvent = (recorded: RecordedEvent): Folded => ({ type: recorded.type, data: recorded.data }) as Folded;
+
+/** Read model `trend-measures`: agreed, closed and due dates of each measure; owner and text stay out. */
+export const trendMeasuresProjection: ProjectionDefinition<TrendMeasureDoc> = {
+  name: TREND_MEASURES,
+  version: 1,
+  eventTypes: MEASURE_TYPES,
+  documentIds: (recorded) => [trendMeasureId(recorded.metadata.tenant, asEvent(recorded).data.measureId)],
+  evolve: (doc, recorded, id) => {
+    const event = asEvent(recorded);
+    switch (event.type) {
+      case 'MeasureAgreed':
+        if (doc !== null) return doc;
+        return {
+          _id: id,
+          tenant: recorded.metadata.tenant,
+          areaId: event.data.areaId,
+          teamId: event.data.teamId,
+          reviewId: event.data.reviewId,
+          status: 'open',
+          agreedOn: event.data.agreedOn,
+          dueDate: event.data.dueDate,
+          closedOn: null,
+        };
+      case 'MeasureCompleted':
+        return doc === null ? null : { ...doc, status: 'completed', closedOn: event.data.date };
+      case 'MeasureCancelled':
+        return doc === null ? null : { ...doc, status: 'cancelled', closedOn: event.data.date };
+      default: {
+        const unreachable: never = event;
+        return unreachable;
+      }
+    }
+  },
+};
