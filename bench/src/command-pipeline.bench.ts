@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { IdGenerator } from '../../libs/application/src/clock.js';
+import { berlinDate } from '../../libs/application/src/berlin-time.js';
+import { type IdGenerator, systemClock } from '../../libs/application/src/clock.js';
 import type { CommandPipeline } from '../../libs/application/src/command-pipeline.js';
 import type { Envelope } from '../../libs/privacy/src/envelope.js';
 import type { Progress } from './bench-report.js';
-import { reviewAggregate, reviewerContext } from './review-events.js';
-import { type PlainReviewCommand, reviewScript, sealReviewCommand } from './review-script.js';
+import { type BenchReview, type BenchReviews, commandContextFor, reviewAggregate } from './review-events.js';
+import { type PlainReviewCommand, sealReviewCommand } from './review-script.js';
 
 /**
  * Commands through the real `CommandPipeline`: seal the personal fields (as the controller does), then
@@ -19,35 +20,43 @@ export interface PipelineRun {
   readonly sealMs: number;
 }
 
-/** Hands out the commands of fresh reviews, one review after another. */
+/**
+ * The reviews a run works through, generated before the clock starts (as the raw baseline prepares its
+ * rows): the client-side script is the harness's work, not the project's. Sampled in the current month.
+ */
+class ReviewPool {
+  private readonly reviews: BenchReview[] = [];
+  private taken = 0;
+
+  constructor(source: BenchReviews, count: number, seed: number) {
+    const today = berlinDate(systemClock.now());
+    for (let index = 0; index < count; index += 1)
+      this.reviews.push(source.next({ seed: seed + index * 7919, month: today.slice(0, 7), dialogueDate: today }));
+  }
+
+  take(): BenchReview {
+    const review = this.reviews[this.taken];
+    if (review === undefined) throw new Error('bench: review pool exhausted');
+    this.taken += 1;
+    return review;
+  }
+}
+
+/** One writer's position: its current review and the next of its commands. */
 class ReviewCursor {
-  private reviewId = '';
-  private script: PlainReviewCommand[] = [];
+  private review: BenchReview | null = null;
   private index = 0;
-  private causationId: string | null = null;
-  readonly reviewerId: string;
 
-  constructor(
-    private readonly ids: IdGenerator,
-    private seed: number,
-  ) {
-    this.reviewerId = ids.next();
-  }
+  constructor(private readonly pool: ReviewPool) {}
 
-  next(): { readonly reviewId: string; readonly plain: PlainReviewCommand; readonly causationId: string | null } {
-    if (this.index >= this.script.length) {
-      this.reviewId = this.ids.next();
-      this.script = reviewScript(this.reviewId, (this.seed += 7919), () => this.ids.next());
+  next(): { readonly review: BenchReview; readonly plain: PlainReviewCommand } {
+    if (this.review === null || this.index >= this.review.commands.length) {
+      this.review = this.pool.take();
       this.index = 0;
-      this.causationId = null;
     }
-    const plain = this.script[this.index]!;
+    const plain = this.review.commands[this.index]!;
     this.index += 1;
-    return { reviewId: this.reviewId, plain, causationId: this.causationId };
-  }
-
-  acknowledged(correlationId: string): void {
-    this.causationId = correlationId;
+    return { review: this.review, plain };
   }
 }
 
@@ -56,16 +65,20 @@ async function oneCommand(
   pipeline: CommandPipeline,
   envelope: Envelope,
   ids: IdGenerator,
-  cursor: ReviewCursor,
+  review: BenchReview,
+  plain: PlainReviewCommand,
 ): Promise<number> {
-  const { reviewId, plain, causationId } = cursor.next();
   const sealStarted = performance.now();
-  const command = await sealReviewCommand(envelope, reviewId, plain);
+  const command = await sealReviewCommand(envelope, review.setting, plain);
   const sealMs = performance.now() - sealStarted;
-  const context = reviewerContext(cursor.reviewerId, ids, causationId);
-  const result = await pipeline.execute(reviewAggregate, { aggregateId: reviewId, command, context });
-  if (result.position === null) throw new Error(`command ${plain.type} on review ${reviewId} wrote nothing`);
-  cursor.acknowledged(context.correlationId);
+  const context = commandContextFor(review, plain, ids);
+  const result = await pipeline.execute(reviewAggregate, {
+    aggregateId: review.setting.reviewId,
+    command,
+    context,
+  });
+  if (result.position === null)
+    throw new Error(`command ${plain.type} on review ${review.setting.reviewId} wrote nothing`);
   return sealMs;
 }
 
@@ -74,6 +87,7 @@ export async function runCommands(options: {
   readonly pipeline: CommandPipeline;
   readonly envelope: Envelope;
   readonly ids: IdGenerator;
+  readonly reviews: BenchReviews;
   readonly total: number;
   readonly writers: number;
   readonly seed: number;
@@ -81,22 +95,26 @@ export async function runCommands(options: {
 }): Promise<PipelineRun> {
   const { pipeline, envelope, ids, total, writers } = options;
   const latenciesMs = new Float64Array(total);
+  // Every writer may leave one review unfinished; the others are done whole.
+  const perReview = options.reviews.eventsPerReview;
+  const pool = new ReviewPool(options.reviews, Math.ceil(total / perReview) + writers, options.seed);
   let issued = 0;
   let done = 0;
   let sealMs = 0;
-  const writer = async (index: number): Promise<void> => {
-    const cursor = new ReviewCursor(ids, options.seed + index * 1_000_003);
+  const writer = async (): Promise<void> => {
+    const cursor = new ReviewCursor(pool);
     while (issued < total) {
       const slot = issued;
       issued += 1;
+      const { review, plain } = cursor.next();
       const started = performance.now();
-      sealMs += await oneCommand(pipeline, envelope, ids, cursor);
+      sealMs += await oneCommand(pipeline, envelope, ids, review, plain);
       latenciesMs[slot] = performance.now() - started;
       done += 1;
       options.progress?.update(done, total);
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: writers }, (_, index) => writer(index)));
+  await Promise.all(Array.from({ length: writers }, () => writer()));
   return { commands: total, ms: performance.now() - started, latenciesMs, sealMs };
 }

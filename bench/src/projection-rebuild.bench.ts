@@ -1,7 +1,9 @@
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { berlinDate } from '../../libs/application/src/berlin-time.js';
 import type { IdGenerator } from '../../libs/application/src/clock.js';
+import type { AnswersRecorded } from '../../libs/domain/src/review/review.events.js';
 import type { EventFilter, EventStore } from '../../libs/event-store/src/event-store.port.js';
 import type { Envelope } from '../../libs/privacy/src/envelope.js';
 import type { ProjectionDefinition } from '../../libs/projections/src/projection.js';
@@ -9,65 +11,71 @@ import { rebuildProjection, type RebuildResult } from '../../libs/projections/sr
 import type { CheckpointStore, DocumentStore } from '../../libs/read-store/src/read-store.port.js';
 import type { Progress } from './bench-report.js';
 import type { RebuildReply, RebuildRequest } from './rebuild-child-process.js';
-import { decideReviewStream, reviewAggregate } from './review-events.js';
-import { EVENTS_PER_REVIEW } from './review-script.js';
+import { type BenchReviews, decideReviewStream, reviewAggregate } from './review-events.js';
 
 export interface Generated {
   readonly events: number;
   readonly reviews: number;
   readonly ms: number;
   readonly byType: ReadonlyMap<string, number>;
+  /** Distinct questions answered, summed over reviews (what the `reviews` documents must hold). */
+  readonly answeredQuestions: number;
   /** Mean length of the stored `data` + `metadata` JSON text. */
   readonly meanPayloadChars: number;
 }
 
 /**
- * Loads `total` events as whole review streams (one append of up to 30 events with `no_stream` per
- * review), `streamsPerCommit` appends issued together so the adapter commits them in one group commit.
- * Every review gets its own data key in the key store, as in production.
+ * Loads `total` events as whole review streams of the real review aggregate (one append of up to 30
+ * events with `no_stream` per review), `streamsPerCommit` appends issued together so the adapter commits
+ * them in one group commit. Every review gets its own data key in the key store, as in production.
  */
 export async function generateReviewStreams(options: {
   readonly store: EventStore;
   readonly envelope: Envelope;
+  readonly reviews: BenchReviews;
   readonly ids: IdGenerator;
   readonly total: number;
+  readonly eventsPerReview: number;
   readonly streamsPerCommit: number;
   readonly progress?: Progress;
 }): Promise<Generated> {
   const { store, envelope, ids, total } = options;
   const byType = new Map<string, number>();
-  const reviewers = Array.from({ length: 40 }, () => ids.next());
   let produced = 0;
   let reviews = 0;
+  let answeredQuestions = 0;
   let payloadChars = 0;
   let payloadEvents = 0;
-  // Event times advance by a second per event from a fixed start, like a busy Jobcenter's year.
+  // Event times advance by a second per event from a fixed start, like a busy Jobcenter's weeks.
   let clock = Date.parse('2025-01-02T07:30:00.000Z');
   const now = (): string => new Date((clock += 1000)).toISOString();
   const started = performance.now();
   while (produced < total) {
     const appends: Promise<unknown>[] = [];
     for (let k = 0; k < options.streamsPerCommit && produced < total; k += 1) {
-      const count = Math.min(EVENTS_PER_REVIEW, total - produced);
-      const reviewId = ids.next();
-      const events = await decideReviewStream({
-        envelope,
-        reviewId,
+      const today = berlinDate(new Date(clock));
+      const review = options.reviews.next({
         seed: reviews + 1,
-        count,
-        reviewerId: reviewers[reviews % reviewers.length]!,
-        ids,
-        now,
+        month: today.slice(0, 7),
+        dialogueDate: today,
+        count: Math.min(options.eventsPerReview, total - produced),
       });
+      const events = await decideReviewStream({ envelope, review, ids, now });
+      const answered = new Set<string>();
       for (const event of events) {
         byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
+        if (event.type === 'AnswersRecorded')
+          for (const entry of (event.data as AnswersRecorded['data']).answers) answered.add(entry.questionId);
         // Every 97th review is measured: enough for a mean, without serialising everything twice.
         if (reviews % 97 === 0) {
           payloadChars += JSON.stringify(event.data).length + JSON.stringify(event.metadata).length;
           payloadEvents += 1;
         }
       }
-      appends.push(store.append(reviewAggregate.streamId(reviewId), events, { expectedRevision: 'no_stream' }));
+      answeredQuestions += answered.size;
+      appends.push(
+        store.append(reviewAggregate.streamId(review.setting.reviewId), events, { expectedRevision: 'no_stream' }),
+      );
       produced += events.length;
       reviews += 1;
     }
@@ -79,6 +87,7 @@ export async function generateReviewStreams(options: {
     reviews,
     ms: performance.now() - started,
     byType,
+    answeredQuestions,
     meanPayloadChars: payloadEvents > 0 ? payloadChars / payloadEvents : 0,
   };
 }

@@ -7,7 +7,6 @@ import { CHAIN_GENESIS, chainLink } from '../../libs/event-store/src/hmac-chain.
 import { EVENT_COLUMNS, SCHEMA_SQL } from '../../libs/event-store/src/sqlite/schema.js';
 import type { EventRow } from '../../libs/event-store/src/sqlite/schema.js';
 import type { Progress } from './bench-report.js';
-import { EVENTS_PER_REVIEW } from './review-script.js';
 
 /**
  * Baselines: what `node:sqlite` alone does on this machine with the adapter's own schema and file
@@ -60,13 +59,18 @@ export function rawTemplates(streams: readonly (readonly NewEvent[])[], chainKey
   return templates;
 }
 
-/** `count` rows cycling through the templates, 30 per fresh stream id, each with its own event id. */
-export function rawRows(templates: readonly RawTemplate[], count: number, ids: IdGenerator): RawRow[] {
+/** `count` rows cycling through the templates, `perStream` per fresh stream id, each with its own event id. */
+export function rawRows(
+  templates: readonly RawTemplate[],
+  count: number,
+  ids: IdGenerator,
+  perStream: number,
+): RawRow[] {
   const rows: RawRow[] = [];
   const recordedAt = new Date().toISOString();
   let streamId = '';
   for (let index = 0; index < count; index += 1) {
-    const revision = index % EVENTS_PER_REVIEW;
+    const revision = index % perStream;
     if (revision === 0) streamId = `review-${ids.next()}`;
     const template = templates[index % templates.length]!;
     rows.push([

@@ -1,8 +1,8 @@
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
 import { EmbeddedReadStore } from '../../libs/read-store/src/embedded/embedded-read-store.js';
 import { Progress } from './bench-report.js';
+import { BENCH_PROJECTIONS, type BenchProjectionName } from './bench-projections.js';
 import { runRebuild } from './projection-rebuild.bench.js';
-import { reviewSummaryProjection } from './review-summary.projection.js';
 
 /**
  * The rebuild runs in a process of its own so that its peak RSS is the rebuild's, not the leftovers of
@@ -10,6 +10,7 @@ import { reviewSummaryProjection } from './review-summary.projection.js';
  * read-only event-store connection, as a projection worker does, and the embedded read store.
  */
 export interface RebuildRequest {
+  readonly projection: BenchProjectionName;
   readonly eventsFile: string;
   readonly readModelsFile: string;
   readonly chainKey: string;
@@ -22,6 +23,8 @@ export type RebuildReply =
   | {
       readonly type: 'done';
       readonly eventsDone: number;
+      /** Store position reached: every event up to it was examined (delivered or filtered out). */
+      readonly position: number;
       readonly ms: number;
       readonly target: string;
       readonly rssBeforeBytes: number;
@@ -41,17 +44,18 @@ async function rebuild(request: RebuildRequest): Promise<RebuildReply> {
   try {
     const rssBeforeBytes = process.memoryUsage.rss();
     const run = await runRebuild({
-      definition: reviewSummaryProjection,
+      definition: BENCH_PROJECTIONS[request.projection],
       eventStore,
       documentStore: readStore.documents,
       checkpointStore: readStore.checkpoints,
       batchSize: request.batchSize,
       total: request.total,
-      progress: new Progress(`rebuild (batch size ${request.batchSize ?? 'default'})`),
+      progress: new Progress(`rebuild ${request.projection} (batch size ${request.batchSize ?? 'default'})`),
     });
     return {
       type: 'done',
       eventsDone: run.result.eventsDone,
+      position: run.result.position,
       ms: run.ms,
       target: run.result.target,
       rssBeforeBytes,

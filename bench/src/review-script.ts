@@ -1,37 +1,76 @@
+import { toAnswerEntries } from '../../apps/api/src/reviews/answer-input.js';
+import { CASE_REF_PURPOSE } from '../../apps/api/src/sampling/sampling-crypto.js';
+import { addMonths, firstDayOfMonth, lastDayOfMonth } from '../../libs/domain/src/calendar/local-date.js';
+import type { Outcome, ReviewCommand } from '../../libs/domain/src/review/review.decider.js';
+import { type CaseSampled, reviewKeyId, type Severity } from '../../libs/domain/src/review/review.events.js';
+import type { ReviewQuestionDetail } from '../../libs/domain/src/review/review.questions.js';
 import type { Envelope } from '../../libs/privacy/src/envelope.js';
-import type { Answer, ReviewCommand, Severity } from './review.decider.js';
+import { pseudonymise } from '../../libs/privacy/src/pseudonym.js';
 
 /**
- * The commands of one review, in plain text, as a reviewer's client would send them: one sampled case,
- * answers to the questionnaire, a few defects, completion. `sealReviewCommand` encrypts the personal
- * fields under the review's own data key (`review:<id>`) the way the API controllers do before a
- * command reaches the bus.
+ * The commands of one review of the real review aggregate, in plain text, as the API receives them:
+ * the sampling reactor opens the review (`CaseSampled`), the team lead answers the shipped questionnaire
+ * question by question (every save is a partial save of the section's answers so far, as a form that
+ * saves as you go sends them), records a few defects, revises the findings, completes the review, and
+ * records the one-on-one talk and the team discussion. `sealReviewCommand` then does what the
+ * controllers do before a command reaches the bus: it seals the personal fields (case reference, free
+ * text and dates in answers, defect descriptions, summary, employee, talk outcome, notes) under the
+ * review's own data key `review:<id>`.
  */
-export const EVENTS_PER_REVIEW = 30;
-const ANSWERS_PER_REVIEW = 25;
-const DEFECTS_PER_REVIEW = 3;
+export const DEFECTS_PER_REVIEW = 3;
 
 export type PlainReviewCommand =
   | {
-      readonly type: 'SampleCase';
-      readonly reviewId: string;
-      readonly programmeId: string;
-      readonly unitId: string;
-      readonly sampleMonth: string;
+      readonly type: 'OpenReview';
       readonly caseReference: string;
+      readonly sampled: Omit<CaseSampled['data'], 'caseRef'>;
     }
-  | { readonly type: 'RecordAnswer'; readonly questionId: string; readonly answer: Answer; readonly comment: string }
+  | { readonly type: 'RecordAnswers'; readonly answers: readonly { questionId: string; value: string }[] }
   | {
       readonly type: 'RecordDefect';
       readonly defectId: string;
       readonly questionId: string;
       readonly severity: Severity;
       readonly description: string;
+      readonly financialLoss: boolean;
     }
-  | { readonly type: 'CompleteReview'; readonly summary: string };
+  | { readonly type: 'CompleteReview'; readonly outcome: Outcome; readonly summary: string }
+  | { readonly type: 'RecordTalk'; readonly date: string; readonly employee: string; readonly outcome: string }
+  | { readonly type: 'RecordTeamDiscussion'; readonly date: string; readonly notes: string };
 
-const COMMENT_WORDS = [
-  'Eingliederungsvereinbarung',
+/** What a review is about: fixed by the draw (ids, team, month, pinned questionnaire). */
+export interface ReviewSetting {
+  readonly reviewId: string;
+  readonly sampleId: string;
+  readonly programmeId: string;
+  readonly areaId: string;
+  readonly teamId: string;
+  /** Sample month (yyyy-mm, Europe/Berlin). */
+  readonly month: string;
+  /** Date of the talk and the team discussion: in the sample month, not after the day they are recorded. */
+  readonly dialogueDate: string;
+  readonly questionnaireId: string;
+  readonly questionnaireVersion: number;
+  readonly questions: readonly ReviewQuestionDetail[];
+  /** The tenant's pseudonym key (case references are pseudonymised under it, as by the population import). */
+  readonly pseudonymKey: Uint8Array;
+  readonly seed: number;
+  readonly newId: () => string;
+}
+
+/** Commands (= events) of one full review over `questions`: 30 with the shipped catalogue. */
+export function eventsPerReview(questions: readonly ReviewQuestionDetail[]): number {
+  // Opening, one save per question, the defects, the revised findings, completion, talk, team discussion.
+  return 1 + questions.length + defectsPerReview(questions) + 1 + 3;
+}
+
+/** Defects are recorded on yes/no questions answered "no". */
+function defectsPerReview(questions: readonly ReviewQuestionDetail[]): number {
+  return Math.min(DEFECTS_PER_REVIEW, questions.filter((question) => question.answerType === 'yes-no-na').length);
+}
+
+const WORDS = [
+  'Kooperationsplan',
   'Bewerbungsbemühungen',
   'Nachweis',
   'fehlt',
@@ -40,23 +79,30 @@ const COMMENT_WORDS = [
   'Termin',
   'wurde',
   'dokumentiert',
-  'Gesprächsvermerk',
+  'Beratungsvermerk',
   'unvollständig',
   'Kundin',
   'Kunde',
   'Vermittlungsvorschlag',
   'Rechtsfolgenbelehrung',
-  'korrekt',
+  'schlüssig',
   'nicht',
   'nachvollziehbar',
   'Profiling',
   'Potenzialanalyse',
-  'aktualisiert',
+  'Stärken',
+  'Handlungsbedarf',
+  'aufgegriffen',
+  'Eingliederungsleistung',
+  'Maßnahme',
+  'ausgewertet',
   'Frist',
   'überschritten',
   'gemäß',
   '§ 15 SGB II',
 ];
+const CUSTOMER_GROUPS = ['u25', 'ue25', 'reha', 'alleinerziehend', 'langzeitleistungsbeziehend'];
+const SURNAMES = ['Schneider', 'Yılmaz', 'Wagner', 'Kowalski', 'Hoffmann', 'Nguyen', 'Becker', 'Schäfer'];
 
 /** Deterministic, so two runs write the same bytes (mulberry32). */
 export class SeededRandom {
@@ -82,70 +128,180 @@ export class SeededRandom {
 function freeText(random: SeededRandom, minChars: number, maxChars: number): string {
   const target = minChars + random.int(maxChars - minChars + 1);
   let text = '';
-  while (text.length < target) text += (text === '' ? '' : ' ') + random.pick(COMMENT_WORDS);
+  while (text.length < target) text += (text === '' ? '' : ' ') + random.pick(WORDS);
   return `${text.slice(0, target)}.`;
 }
 
-/** The review's commands; `count` below 30 truncates the script (an unfinished review). */
-export function reviewScript(
-  reviewId: string,
-  seed: number,
-  newId: () => string,
-  count = EVENTS_PER_REVIEW,
-): PlainReviewCommand[] {
-  const random = new SeededRandom(seed);
+/** The plain value a reviewer's client sends for a question (all strings, as over HTTP). */
+function answerValue(
+  question: ReviewQuestionDetail,
+  random: SeededRandom,
+  setting: ReviewSetting,
+  outcome: Outcome,
+  defective: boolean,
+): string {
+  switch (question.answerType) {
+    case 'yes-no-na':
+      return defective ? 'no' : random.pick(['yes', 'yes', 'yes', 'yes', 'no', 'na']);
+    case 'goal-directed':
+      return outcome;
+    case 'date': {
+      // The start of the course looked at: up to 12 months before the sample month (002:40).
+      const month = addMonths(setting.month, -1 - random.int(12));
+      return firstDayOfMonth(month).slice(0, 8) + String(1 + random.int(28)).padStart(2, '0');
+    }
+    case 'text':
+      return freeText(random, 20, 90);
+    default: {
+      const unreachable: never = question.answerType;
+      return unreachable;
+    }
+  }
+}
+
+/** The review's commands, deterministic in `setting.seed`; `count` below the full length truncates them. */
+export function reviewScript(setting: ReviewSetting, count = eventsPerReview(setting.questions)): PlainReviewCommand[] {
+  const random = new SeededRandom(setting.seed);
+  const { questions } = setting;
+  const caseReference = `BG ${String(10000 + random.int(89999))}D${String(1000000 + random.int(8999999))} · Fall ${String(random.int(99999)).padStart(5, '0')}`;
   const commands: PlainReviewCommand[] = [
     {
-      type: 'SampleCase',
-      reviewId,
-      programmeId: 'programme-0190a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b',
-      unitId: `team-${String(1 + random.int(40)).padStart(3, '0')}`,
-      sampleMonth: '2025-03',
-      caseReference: `BG ${String(10000 + random.int(89999))}//${String(1000000 + random.int(8999999))} · Fall ${String(random.int(99999)).padStart(5, '0')}`,
+      type: 'OpenReview',
+      caseReference,
+      sampled: {
+        reviewId: setting.reviewId,
+        sampleId: setting.sampleId,
+        programmeId: setting.programmeId,
+        areaId: setting.areaId,
+        teamId: setting.teamId,
+        month: setting.month,
+        casePseudonym: pseudonymise(setting.pseudonymKey, caseReference, CASE_REF_PURPOSE),
+        customerGroup: random.pick(CUSTOMER_GROUPS),
+        questionnaireId: setting.questionnaireId,
+        questionnaireVersion: setting.questionnaireVersion,
+        deadline: lastDayOfMonth(setting.month),
+        origin: { kind: 'draw', replaces: null },
+      },
     },
   ];
-  const defectsAfter = new Set<number>();
-  while (defectsAfter.size < DEFECTS_PER_REVIEW) defectsAfter.add(3 + random.int(ANSWERS_PER_REVIEW - 3));
-  for (let question = 1; question <= ANSWERS_PER_REVIEW; question += 1) {
-    const questionId = `q-${String(question).padStart(2, '0')}`;
-    commands.push({
-      type: 'RecordAnswer',
-      questionId,
-      answer: random.pick<Answer>(['yes', 'yes', 'yes', 'no', 'partly', 'not_applicable']),
-      comment: freeText(random, 8, 64),
-    });
-    if (defectsAfter.has(question))
-      commands.push({
-        type: 'RecordDefect',
-        defectId: newId(),
-        questionId,
-        severity: random.pick<Severity>(['minor', 'minor', 'major', 'critical']),
-        description: freeText(random, 40, 160),
-      });
+
+  const closed = questions.filter((question) => question.answerType === 'yes-no-na');
+  const defective = new Set<string>();
+  while (defective.size < defectsPerReview(questions)) defective.add(random.pick(closed).id);
+  const severities = new Map(
+    [...defective].map((id) => [id, random.pick<Severity>(['minor', 'minor', 'minor', 'serious'])] as const),
+  );
+  const outcome: Outcome = [...severities.values()].includes('serious') ? 'not-goal-directed' : 'goal-directed';
+
+  const sections = new Map<string, ReviewQuestionDetail[]>();
+  for (const question of questions) {
+    const key = question.sectionId ?? 'regional';
+    sections.set(key, [...(sections.get(key) ?? []), question]);
   }
-  commands.push({ type: 'CompleteReview', summary: freeText(random, 80, 300) });
+  // The overall assessment (the section with the goal-directed question) is revised before completion.
+  let assessment: { questionId: string; value: string }[] = [];
+  for (const sectionQuestions of sections.values()) {
+    const saved: { questionId: string; value: string }[] = [];
+    for (const question of sectionQuestions) {
+      saved.push({
+        questionId: question.id,
+        value: answerValue(question, random, setting, outcome, defective.has(question.id)),
+      });
+      commands.push({ type: 'RecordAnswers', answers: [...saved] });
+      if (defective.has(question.id))
+        commands.push({
+          type: 'RecordDefect',
+          defectId: setting.newId(),
+          questionId: question.id,
+          severity: severities.get(question.id) ?? 'minor',
+          description: freeText(random, 30, 120),
+          financialLoss: random.int(10) === 0,
+        });
+    }
+    if (assessment.length === 0 || sectionQuestions.some((question) => question.answerType === 'goal-directed'))
+      assessment = saved;
+  }
+  // Before completing, the findings are revised: the assessment section saved once more with new free text.
+  commands.push({
+    type: 'RecordAnswers',
+    answers: assessment.map((entry) => {
+      const question = questions.find((candidate) => candidate.id === entry.questionId);
+      return question?.answerType === 'text' ? { ...entry, value: freeText(random, 20, 90) } : entry;
+    }),
+  });
+  commands.push({ type: 'CompleteReview', outcome, summary: freeText(random, 60, 180) });
+  commands.push({
+    type: 'RecordTalk',
+    date: setting.dialogueDate,
+    employee: `${random.pick(['Frau', 'Herr'])} ${random.pick(SURNAMES)}, Arbeitsvermittlung ${setting.teamId}`,
+    outcome: freeText(random, 30, 120),
+  });
+  commands.push({ type: 'RecordTeamDiscussion', date: setting.dialogueDate, notes: freeText(random, 30, 90) });
   return commands.slice(0, count);
 }
 
-export function reviewKeyId(reviewId: string): string {
-  return `review:${reviewId}`;
-}
-
+/**
+ * The domain command for a plain one, personal fields sealed under `review:<id>`: the same conversion
+ * as `ReviewsController` (answers through the controller's own `toAnswerEntries`).
+ */
 export async function sealReviewCommand(
   envelope: Envelope,
-  reviewId: string,
+  setting: Pick<ReviewSetting, 'reviewId' | 'questions'>,
   plain: PlainReviewCommand,
 ): Promise<ReviewCommand> {
-  const keyId = reviewKeyId(reviewId);
+  const { reviewId, questions } = setting;
+  const seal = (value: string) => envelope.seal(reviewKeyId(reviewId), value);
   switch (plain.type) {
-    case 'SampleCase':
-      return { ...plain, caseReference: await envelope.seal(keyId, plain.caseReference) };
-    case 'RecordAnswer':
-      return { ...plain, comment: await envelope.seal(keyId, plain.comment) };
+    case 'OpenReview':
+      return { type: 'OpenReview', sampled: { ...plain.sampled, caseRef: await seal(plain.caseReference) } };
+    case 'RecordAnswers':
+      return {
+        type: 'RecordAnswers',
+        reviewId,
+        answers: await toAnswerEntries(plain.answers, questions, seal),
+        questions,
+        asDeputy: false,
+      };
     case 'RecordDefect':
-      return { ...plain, description: await envelope.seal(keyId, plain.description) };
+      return {
+        type: 'RecordDefect',
+        reviewId,
+        defectId: plain.defectId,
+        questionId: plain.questionId,
+        category: null,
+        severity: plain.severity,
+        legalNorm: null,
+        description: await seal(plain.description),
+        financialLoss: plain.financialLoss,
+        questions,
+        asDeputy: false,
+      };
     case 'CompleteReview':
-      return { ...plain, summary: await envelope.seal(keyId, plain.summary) };
+      return {
+        type: 'CompleteReview',
+        reviewId,
+        outcome: plain.outcome,
+        summary: await seal(plain.summary),
+        questions,
+        asDeputy: false,
+      };
+    case 'RecordTalk':
+      return {
+        type: 'RecordTalk',
+        reviewId,
+        date: plain.date,
+        employee: await seal(plain.employee),
+        outcome: await seal(plain.outcome),
+        asDeputy: false,
+      };
+    case 'RecordTeamDiscussion':
+      return {
+        type: 'RecordTeamDiscussion',
+        reviewId,
+        date: plain.date,
+        notes: await seal(plain.notes),
+        asDeputy: false,
+      };
     default: {
       const unreachable: never = plain;
       return unreachable;

@@ -304,6 +304,25 @@ describe('SqliteEventStore (node:sqlite specifics)', () => {
       expect(await store.verifyStream('batch-good-2')).toMatchObject({ ok: true, eventsChecked: 1 });
     });
 
+    it('rejects a lone append whose statement fails (no savepoint needed), stores nothing of it, and goes on', async () => {
+      const file = newFile();
+      const store = await openStore({ file, chainKey: randomBytes(32) });
+      await store.append('lone', events(1), { expectedRevision: 'no_stream' });
+      raw(file, (db) =>
+        db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON events WHEN NEW.type = 'Boom'
+                 BEGIN SELECT RAISE(ABORT, 'boom refused'); END`),
+      );
+
+      await expect(
+        store.append('lone', [...events(1), ...events(1, () => ({}), 'Boom')], { expectedRevision: 0 }),
+      ).rejects.toThrow('boom refused');
+
+      expect(await store.readStream('lone')).toHaveLength(1);
+      expect(await store.streamInfo('lone')).toEqual({ streamId: 'lone', revision: 0 });
+      expect(await store.append('lone', events(2), { expectedRevision: 0 })).toMatchObject({ revision: 2 });
+      expect(await store.verifyStream('lone')).toMatchObject({ ok: true, eventsChecked: 3 });
+    });
+
     it('rejects every append of a batch whose transaction fails, stores nothing, and recovers', async () => {
       const file = newFile();
       const store = await openStore({ file, chainKey: randomBytes(32), busyTimeoutMs: 50 });

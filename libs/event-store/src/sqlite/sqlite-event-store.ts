@@ -355,8 +355,11 @@ export class SqliteEventStore implements EventStore {
     try {
       const recordedAt = this.clock().toISOString();
       const heads = new Map<string, StreamHead>();
+      // A lone append needs no savepoint: if a statement fails, rolling back the whole transaction
+      // below undoes exactly that append, and it alone is rejected.
+      const isolate = batch.length > 1;
       for (const pending of batch)
-        outcomes.push(this.applyAppend(write, pending, this.headOf(pending.streamId, heads), recordedAt));
+        outcomes.push(this.applyAppend(write, pending, this.headOf(pending.streamId, heads), recordedAt, isolate));
       for (const [streamId, head] of heads) {
         if (head.dirty) write.upsertStream.run(streamId, head.revision, head.chain);
       }
@@ -402,7 +405,13 @@ export class SqliteEventStore implements EventStore {
     return head;
   }
 
-  private applyAppend(write: WriteStatements, pending: PendingAppend, head: StreamHead, recordedAt: string): Outcome {
+  private applyAppend(
+    write: WriteStatements,
+    pending: PendingAppend,
+    head: StreamHead,
+    recordedAt: string,
+    isolate: boolean,
+  ): Outcome {
     const { streamId, expected, events } = pending;
     if (head.deleted) return { error: new StreamDeletedError(streamId) };
     if (expected !== 'any') {
@@ -413,8 +422,8 @@ export class SqliteEventStore implements EventStore {
         return { error: new WrongExpectedRevisionError(streamId, expected, head.revision < 0 ? null : head.revision) };
       }
     }
-    // A savepoint per append: a statement failing for one append must not take the batch with it.
-    write.savepoint.run();
+    // A savepoint per append of a batch: a statement failing for one append must not take the others with it.
+    if (isolate) write.savepoint.run();
     let revision = head.revision;
     let chain = head.chain;
     let position = 0;
@@ -443,10 +452,10 @@ export class SqliteEventStore implements EventStore {
         );
         position = Number(inserted.lastInsertRowid);
       }
-      write.release.run();
+      if (isolate) write.release.run();
     } catch (error) {
       // Some errors (disk full, I/O) make SQLite roll back the whole transaction: then the batch fails.
-      if (!this.db.isTransaction) throw error;
+      if (!isolate || !this.db.isTransaction) throw error;
       write.rollbackToSavepoint.run();
       write.release.run();
       return { error: asError(error) };

@@ -48,6 +48,23 @@ export class EmbeddedDocumentStore implements DocumentStore {
     );
   }
 
+  /**
+   * The documents of `ids` that exist (absent ids are left out, order unspecified), read in one statement
+   * on one snapshot: the projection processor loads a batch's documents through this (`BatchDocumentReader`)
+   * instead of one `get` per document. Like `get`, fresh objects straight from the file.
+   */
+  getMany(collection: string, ids: readonly string[]): Promise<Doc[]> {
+    return settle(() => {
+      if (ids.length === 0) return [];
+      return inReadTransaction(this.db, () => {
+        const rows = this.statements.selectDocs.all(this.resolveNow(collection), JSON.stringify(ids)) as {
+          doc: string;
+        }[];
+        return rows.map((row) => JSON.parse(row.doc) as Doc);
+      });
+    });
+  }
+
   find(collection: string, filter: Filter = {}, options: FindOptions = {}): Promise<Doc[]> {
     return settle(() => findDocuments(this.view(collection).all(), filter, options));
   }
@@ -220,6 +237,10 @@ function prepareStatements(db: DatabaseSync) {
       'INSERT INTO rs_collections (name, generation) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
     ),
     selectDoc: statement('SELECT doc FROM rs_documents WHERE collection = ? AND id = ? AND doc IS NOT NULL'),
+    // The ids arrive as one JSON array (no statement per batch size); each is a primary-key lookup.
+    selectDocs: statement(
+      'SELECT doc FROM rs_documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) AND doc IS NOT NULL',
+    ),
     loadDocs: statement('SELECT id, doc FROM rs_documents WHERE collection = ? AND doc IS NOT NULL ORDER BY id'),
     changesSince: statement('SELECT id, doc FROM rs_documents WHERE collection = ? AND seq > ? ORDER BY seq'),
     generation: statement('SELECT generation FROM rs_collections WHERE name = ?'),

@@ -1,0 +1,15 @@
+import type { ProjectionDefinition } from '../../libs/projections/src/projection.js';
+import { teamFiguresProjection } from '../../libs/projections/src/read-models/dashboards/team-figures.projection.js';
+import { reviewsProjection } from '../../libs/projections/src/read-models/reviews/reviews.projection.js';
+
+/**
+ * The real read models the bench rebuilds: `reviews` folds every review event into one document per
+ * review; `team-figures` (anonymous dashboard facts) subscribes to the review events that change a
+ * figure, so the answers it skips are filtered out by the store's read.
+ */
+export const BENCH_PROJECTIONS = {
+  reviews: reviewsProjection,
+  'team-figures': teamFiguresProjection,
+} as const satisfies Record<string, ProjectionDefinition>;
+
+export type BenchProjectionName = keyof typeof BENCH_PROJECTIONS;
