@@ -1,10 +1,13 @@
+import { AccessLogModule } from './access-log/access-log.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { CrossLevelModule } from './cross-level/cross-level.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
 import { MeasuresModule } from './measures/measures.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 import { OrganisationModule } from './organisation/organisation.module.js';
 import { QuestionnairesModule } from './questionnaires/questionnaires.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { SamplingModule } from './sampling/sampling.module.js';
 import { TrendsModule } from './trends/trends.module.js';
@@ -21,4 +24,7 @@ export const FEATURE_MODULES = [
   AuditModule,
   TrendsModule,
   OperationsModule,
+  AccessLogModule,
+  CrossLevelModule,
+  RetentionModule,
 ];

@@ -37,6 +37,14 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Upper bound for read-your-writes waits (ms). */
   readonly maxWaitMs: number;
+  /** Cells of cross-level views and exports counting fewer cases than this are suppressed (default 3). */
+  readonly minCellCount: number;
+  readonly retention: {
+    /** Whether the API runs the daily retention purge (default on). */
+    readonly dailyPurge: boolean;
+    /** Europe/Berlin local hour at which the daily purge starts (default 2). */
+    readonly purgeHour: number;
+  };
 }
 
 export class ConfigurationError extends Error {
@@ -72,6 +80,10 @@ export const CONFIG_VARIABLES = {
     'Optional JSON file of the versioned rules that shape read models (serious defects on dashboards, trend judging); a change rebuilds the affected projections (see libs/application/src/rules-config.ts).',
   LOG_LEVEL: 'debug | info | warn | error (default info).',
   PRUEFPFAD_MAX_WAIT_MS: 'Upper bound of read-your-writes waits in ms (default 5000).',
+  PRUEFPFAD_MIN_CELL_COUNT:
+    'Smallest number of cases a cell of a regional, central or cross-tenant view or of an export may show; smaller cells are suppressed (default 3).',
+  PRUEFPFAD_DAILY_PURGE: 'on | off (default on): the API runs the retention purge once a day.',
+  PRUEFPFAD_PURGE_HOUR: 'Europe/Berlin hour (0-23) at which the daily retention purge runs (default 2).',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -172,6 +184,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     rulesVersion: env.PRUEFPFAD_RULES_VERSION?.trim() || '2026.1',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info', problems),
     maxWaitMs: integer(env, 'PRUEFPFAD_MAX_WAIT_MS', 5000, 0, 60000, problems),
+    minCellCount: integer(env, 'PRUEFPFAD_MIN_CELL_COUNT', 3, 1, 1000, problems),
+    retention: {
+      dailyPurge: oneOf(env, 'PRUEFPFAD_DAILY_PURGE', ['on', 'off'] as const, 'on', problems) === 'on',
+      purgeHour: integer(env, 'PRUEFPFAD_PURGE_HOUR', 2, 0, 23, problems),
+    },
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

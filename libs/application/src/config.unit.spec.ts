@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       auth: { kind: 'local-secret' },
       rulesVersion: '2026.1',
       maxWaitMs: 5000,
+      minCellCount: 3,
+      retention: { dailyPurge: true, purgeHour: 2 },
     });
   });
 

@@ -1,4 +1,6 @@
+import { ACCESS_LOG_RULES } from './rules/access-log.rules.js';
 import { AUDIT_RULES } from './rules/audit.rules.js';
+import { CROSS_LEVEL_RULES } from './rules/cross-level.rules.js';
 import { DASHBOARD_RULES } from './rules/dashboard.rules.js';
 import { MEASURE_RULES } from './rules/measure.rules.js';
 import { OPERATIONS_RULES } from './rules/operations.rules.js';
@@ -6,6 +8,7 @@ import { ORGANISATION_RULES } from './rules/organisation.rules.js';
 import { PLATFORM_RULES } from './rules/platform.rules.js';
 import { QUESTIONNAIRE_RULES } from './rules/questionnaire.rules.js';
 import { REPORT_RULES } from './rules/report.rules.js';
+import { RETENTION_RULES } from './rules/retention.rules.js';
 import { REVIEW_RULES } from './rules/review.rules.js';
 import { SAMPLING_RULES } from './rules/sampling.rules.js';
 import { TRENDS_RULES } from './rules/trends.rules.js';
@@ -74,6 +77,9 @@ export const POLICY = {
   ...AUDIT_RULES,
   ...TRENDS_RULES,
   ...OPERATIONS_RULES,
+  ...ACCESS_LOG_RULES,
+  ...CROSS_LEVEL_RULES,
+  ...RETENTION_RULES,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

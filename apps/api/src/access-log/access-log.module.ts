@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** The access log (Zugriffsprotokoll) of reads of decrypted personal data. */
+@Module({})
+export class AccessLogModule {}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Retention: legal holds, purge records, the daily purge job. */
+@Module({})
+export class RetentionModule {}
