@@ -22,6 +22,7 @@ import {
   unitDefined,
 } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig } from './support/test-app.js';
+import { TEAM_FIGURES_CODE_VERSION } from '../libs/projections/src/read-models/dashboards/team-figures.projection.js';
 
 /**
  * The operator endpoints over HTTP on the embedded stores: list and status of every read model,
@@ -130,7 +131,10 @@ describe('operator endpoints for projections (embedded)', () => {
       expect(view).toMatchObject({ version: definition.version, serving: `${view.name}_v${definition.version}` });
       expect(['live', 'catching-up']).toContain(view.state);
     }
-    expect(views.find((view) => view.name === 'team-figures')!.rules).toEqual({ version: '2026.1', codeVersion: 2 });
+    expect(views.find((view) => view.name === 'team-figures')!.rules).toEqual({
+      version: '2026.1',
+      codeVersion: TEAM_FIGURES_CODE_VERSION,
+    });
     expect(views.find((view) => view.name === 'reviews')!.rules).toBeNull();
     const text = JSON.stringify(response.body);
     expect(text).not.toContain(CASE_REFERENCE);

@@ -12,6 +12,7 @@ import { readRebuildRecord, rebuildProjection, RebuildInterruptedError } from '.
 import type { Doc, DocumentStore } from '../libs/read-store/src/read-store.port.js';
 import { runQuarterScenario, scenarioClock, type QuarterHarness } from './support/quarter-scenario.js';
 import { temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
+import { TEAM_FIGURES_CODE_VERSION } from '../libs/projections/src/read-models/dashboards/team-figures.projection.js';
 
 /**
  * Rebuilds after the quarter of the core issue (test/support/quarter-scenario.ts) on the embedded stores,
@@ -213,7 +214,7 @@ describe('rebuilds after a quarter of Fachaufsicht (embedded)', () => {
       rebuilt = await view('team-figures');
     }
     expect(rebuilt).toMatchObject({
-      rules: { version: '2026.2', codeVersion: 2 },
+      rules: { version: '2026.2', codeVersion: TEAM_FIGURES_CODE_VERSION },
       lastRebuild: { state: 'switched', target: newServing, previous: oldServing, retained: [oldServing] },
     });
 

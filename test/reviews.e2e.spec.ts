@@ -215,7 +215,7 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
     await seed(app, reviewAggregate, ids.r5, {
       type: 'WithdrawReview',
       reviewId: ids.r5,
-      reason: 'Fall ungeeignet (Umzug)',
+      reason: await app.get<Envelope>(ENVELOPE, { strict: false }).seal(reviewKeyId(ids.r5), 'Fall ungeeignet (Umzug)'),
       replacedBy: ids.r7,
     });
     // A redelivered CaseSampled (the sampling reactor after a crash) writes nothing.

@@ -436,7 +436,7 @@ describe('trends over HTTP (embedded stores)', () => {
     if (review.withdrawn)
       events.push({
         type: 'ReviewWithdrawn',
-        data: { reviewId: review.id, reason: 'ungeeignet', replacedBy: 'r-none' },
+        data: { reviewId: review.id, reason: await seal('ungeeignet'), replacedBy: 'r-none' },
       });
     return seed(app, reviewFacts, review.id, events);
   }
@@ -825,8 +825,8 @@ describe('trends over HTTP (embedded stores)', () => {
     expect((await trends('areaHead', { ...range, scope: 'team:team-3' })).status).toBe(404);
     expect((await trends('areaHead', range)).status).toBe(404);
     expect((await trends('auditor', range)).status).toBe(200);
-    // Regional level: aggregates of the whole Jobcenter only, no per-team breakdown.
-    expect((await trends('regional', range)).status).toBe(200);
+    // Regional level: never a Jobcenter's own trends; it reads the cross-level views (test/cross-level.e2e.spec.ts).
+    expect((await trends('regional', range)).status).toBe(403);
     expect((await trends('regional', { ...range, scope: 'team:team-1' })).status).toBe(403);
     expect((await trends('teamLead', { ...range, scope: 'team:team-1' })).status).toBe(403);
     const otherTenantRoutine = await http()

@@ -68,6 +68,26 @@ export interface QuarterHarness {
    * stop them in the middle of a draw by closing the app; in server mode they run beside it.
    */
   readonly reactorsInApp: boolean;
+  /**
+   * Adds the retention steps after the quarter (a year on: legal hold, purge, figures unchanged, 410).
+   * `beforePurge` runs just before the purge starts (e.g. to copy the embedded event store), `afterPurge`
+   * once every purge is recorded and the read models caught up (e.g. to scan the store files).
+   */
+  readonly retention?: {
+    readonly beforePurge: (system: QuarterSystem) => Promise<void>;
+    readonly afterPurge: (system: QuarterSystem, purged: PurgedFacts) => Promise<void>;
+  };
+}
+
+/** What the retention step purged and kept, for a spec's own checks on the stores. */
+export interface PurgedFacts {
+  readonly tenant: string;
+  readonly purgedReviewIds: readonly string[];
+  readonly heldReviewId: string;
+  /** Populations purged with the last review drawn from them. */
+  readonly purgedPopulationIds: readonly string[];
+  /** Clear values that were written into the purged reviews (case references, employee names, free text). */
+  readonly clearValues: readonly string[];
 }
 
 // ----------------------------------------------------------------------------------------------------
@@ -1586,6 +1606,187 @@ class QuarterRun {
     );
   }
 
+  // ---------------------------------------------------------------- retention (a year on)
+
+  /** The key of `populationIds` the review was drawn from (programme and month index). */
+  private populationKeyOf(review: ReviewEntry): string {
+    return `${team(review.teamId).programme}|${MONTHS.indexOf(review.month as (typeof MONTHS)[number])}`;
+  }
+
+  /** The anonymous figures a purge must not move: trends, area and management dashboards, report drafts. */
+  private async retainedFigures(): Promise<Record<string, unknown>> {
+    const figures: Record<string, unknown> = {};
+    for (const granularity of ['month', 'quarter'])
+      figures[`trends:${granularity}`] = (
+        await this.get(`/api/v1/trends?from=2026-01&to=2026-04&granularity=${granularity}`, 'management')
+      ).body;
+    for (const area of AREAS) {
+      figures[`trends:${area.id}`] = (
+        await this.get(`/api/v1/trends?from=2026-01&to=2026-04&scope=area:${area.id}`, `area:${area.id}`)
+      ).body;
+      figures[`summary:${area.id}`] = (
+        await this.get(`/api/v1/areas/${area.id}/reports/2026/Q1/summary`, 'management')
+      ).body;
+      for (const month of MONTHS)
+        figures[`dashboard:${area.id}:${month}`] = (
+          await this.get(`/api/v1/dashboards/area/${area.id}?month=${month}`, `area:${area.id}`)
+        ).body;
+    }
+    for (const month of MONTHS)
+      figures[`dashboard:management:${month}`] = (
+        await this.get(`/api/v1/dashboards/management?month=${month}`, 'management')
+      ).body;
+    for (const spec of TEAMS)
+      figures[`draft:${spec.id}`] = (
+        await this.get(`/api/v1/teams/${spec.id}/reports/2026/Q1/draft`, this.areaHead(spec.id))
+      ).body;
+    return figures;
+  }
+
+  async retentionAfterAYear(hooks: NonNullable<QuarterHarness['retention']>): Promise<void> {
+    // Every review closed in the quarter (completed, or withdrawn as unsuitable) passed its 12 months by
+    // June 2027; the open ones stay (work in progress is never due).
+    this.clock.set('2027-06-01');
+    const closed = [...this.reviews.values()].filter((review) => review.status !== 'open');
+    const held = closed.find((review) => review.status === 'completed' && review.teamId === 'team-l-1');
+    if (held === undefined) throw new Error('the scenario has no completed review of team-l-1');
+    const purged = closed.filter((review) => review !== held);
+    const before = await this.retainedFigures();
+
+    // The legal department places a legal hold (e.g. a pending lawsuit) on one review.
+    await this.call('post', `/api/v1/reviews/${held.id}/legal-hold`, 'legal', 201, {
+      reason: 'Klageverfahren S 12 AS 345/27 anhängig',
+    });
+    const operator = await tokenFor(this.system.config, {
+      tenant: 'betrieb',
+      roles: ['operator'],
+      units: [],
+      subject: 'op-1',
+    });
+    this.tokens.set('operator', operator);
+
+    // The dry run lists exactly what goes and what stays, with the reason, and changes nothing.
+    const dry = await this.call('post', '/api/v1/operations/retention/purge-runs', 'operator', 200, { dryRun: true });
+    const dryBody = dry.body as {
+      dryRun: boolean;
+      started: number;
+      due: { reviewId: string }[];
+      kept: { reviewId: string; keptBecause: string }[];
+    };
+    expect(dryBody.dryRun).toBe(true);
+    expect(dryBody.started).toBe(0);
+    expect(dryBody.due.map((entry) => entry.reviewId).sort()).toEqual(purged.map((review) => review.id).sort());
+    expect(dryBody.kept).toEqual([expect.objectContaining({ reviewId: held.id, keptBecause: 'legal-hold' })]);
+    expect(JSON.stringify(dryBody)).not.toContain(held.caseRef);
+
+    await hooks.beforePurge(this.system);
+    const run = await this.call('post', '/api/v1/operations/retention/purge-runs', 'operator', 200, {
+      dryRun: false,
+    });
+    expect((run.body as { started: number }).started).toBe(purged.length);
+    // The purge reactor carries the purges out; each ends with its purge record.
+    await this.eventually(
+      'every purge recorded',
+      async () =>
+        (await this.get('/api/v1/retention/purges', 'management')).body as { reviewId: string; state: string }[],
+      (records) => records.filter((record) => record.state === 'purged').length === purged.length,
+    );
+    const eventStore = this.system.app.get<EventStore>(EVENT_STORE, { strict: false });
+    this.position = Math.max(this.position, await eventStore.headPosition());
+    // A second run starts no review purge twice (idempotent); it finds the populations whose every drawn
+    // review is now purged (their pseudonyms and case references go with the last review drawn from them),
+    // and none that still has a kept or open review.
+    const again = await this.call('post', '/api/v1/operations/retention/purge-runs', 'operator', 200, {
+      dryRun: false,
+    });
+    const againBody = again.body as {
+      started: number;
+      populationsStarted: number;
+      populations: { populationId: string; month: string; reviewsPurged: number }[];
+    };
+    expect(againBody.started).toBe(0);
+    expect(againBody.populationsStarted).toBe(againBody.populations.length);
+    const purgedIds = new Set(purged.map((review) => review.id));
+    const populationsExpected = [...this.populationIds.entries()].filter(([key]) => {
+      const reviews = [...this.reviews.values()].filter((review) => this.populationKeyOf(review) === key);
+      return reviews.length > 0 && reviews.every((review) => purgedIds.has(review.id));
+    });
+    expect(againBody.populations.map((entry) => entry.populationId).sort()).toEqual(
+      populationsExpected.map(([, id]) => id).sort(),
+    );
+    for (const { populationId } of againBody.populations)
+      await this.eventually(
+        `population ${populationId} purged`,
+        async () => (await eventStore.streamInfo(`purge-population-${populationId}`)).revision,
+        (revision) => revision === 1,
+      );
+    this.position = Math.max(this.position, await eventStore.headPosition());
+    const third = await this.call('post', '/api/v1/operations/retention/purge-runs', 'operator', 200, {
+      dryRun: false,
+    });
+    expect(third.body).toMatchObject({ started: 0, populationsStarted: 0, populations: [] });
+    for (const { populationId } of againBody.populations) {
+      const programmeKey = [...this.populationIds.entries()].find(([, id]) => id === populationId)![0].split('|')[0];
+      const areaId = PROGRAMMES[programmeKey as ProgrammeKey].areaId;
+      await this.call(
+        'get',
+        `/api/v1/programmes/${this.programmeIds.get(programmeKey as ProgrammeKey)}/populations/${populationId}`,
+        `area:${areaId}`,
+        404,
+      );
+    }
+
+    expect(await this.retainedFigures()).toEqual(before);
+
+    for (const review of purged) {
+      const gone = await this.call('get', `/api/v1/reviews/${review.id}`, this.lead(review.teamId), 410);
+      expect(gone.body).toMatchObject({
+        code: 'REVIEW_PURGED',
+        status: 410,
+        purge: { reviewId: review.id, retentionEndedOn: expect.any(String), purgedAt: expect.any(String) },
+      });
+      expect(JSON.stringify(gone.body)).not.toContain(review.caseRef);
+    }
+    // The auditor's history and export of a purged review answer 410 as well; the held one still replays.
+    await this.call('get', `/api/v1/reviews/${purged[0]!.id}/history`, 'auditor', 410);
+    expect((await this.get(`/api/v1/reviews/${held.id}/history`, 'auditor')).body).toMatchObject({
+      reviewId: held.id,
+    });
+    const kept = await this.get(`/api/v1/reviews/${held.id}`, this.lead(held.teamId));
+    expect(kept.body).toMatchObject({ id: held.id });
+    expect(JSON.stringify(kept.body)).toContain(held.caseRef);
+
+    const clearValues = [...purged.map((review) => review.caseRef), 'Sachbearbeiterin Beispiel'];
+    await hooks.afterPurge(this.system, {
+      tenant: TENANT,
+      purgedReviewIds: purged.map((review) => review.id),
+      heldReviewId: held.id,
+      purgedPopulationIds: againBody.populations.map((entry) => entry.populationId),
+      clearValues,
+    });
+
+    // A full rebuild of every read model after the purge: the summaries stand in for the purged reviews.
+    interface View {
+      name: string;
+      serving: string | null;
+      rebuild: unknown;
+      lastRebuild: { state: string } | null;
+    }
+    const listed = (await this.get('/api/v1/operations/projections', 'operator')).body as { projections: View[] };
+    expect(listed.projections.length).toBeGreaterThan(8);
+    for (const { name, serving } of listed.projections) {
+      await this.call('post', `/api/v1/operations/projections/${name}/rebuild`, 'operator', 202, {});
+      await this.eventually(
+        `rebuild of ${name}`,
+        async () => (await this.get(`/api/v1/operations/projections/${name}`, 'operator')).body as View,
+        (view) => view.rebuild === null && view.lastRebuild?.state === 'switched' && view.serving !== serving,
+      );
+    }
+    expect(await this.retainedFigures()).toEqual(before);
+    await this.call('get', `/api/v1/reviews/${purged[0]!.id}`, this.lead(purged[0]!.teamId), 410);
+    expect((await this.get(`/api/v1/reviews/${held.id}`, this.lead(held.teamId))).body).toMatchObject({ id: held.id });
+  }
+
   // ---------------------------------------------------------------- dashboards, worklists, measures
 
   private async checkFigures(months: readonly string[]): Promise<void> {
@@ -2110,4 +2311,13 @@ export function runQuarterScenario(harness: QuarterHarness): void {
     () => run.lateReportAndFinalFigures(),
     STEP_MS,
   );
+
+  const retention = harness.retention;
+  if (retention !== undefined) {
+    it(
+      'a year on: the retention purge destroys the closed reviews except one under legal hold; every trend, dashboard and report figure stays; purged reviews answer 410',
+      () => run.retentionAfterAYear(retention),
+      STEP_MS,
+    );
+  }
 }

@@ -2,6 +2,7 @@ import { ConfigurationError, loadConfig } from '../../../libs/application/src/co
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { IMPORT_POPULATION_USAGE, importPopulationCommand } from './commands/import-population.command.js';
 import { PROJECTIONS_USAGE, projectionsCommand } from './commands/projections.command.js';
+import { PURGE_USAGE, purgeCommand } from './commands/purge.command.js';
 import { TOKEN_USAGE, tokenCommand } from './commands/token.command.js';
 import { VERIFY_CHAIN_USAGE, verifyChainCommand } from './commands/verify-chain.command.js';
 
@@ -11,6 +12,7 @@ const USAGE = `Prüfpfad – Betriebswerkzeuge / operator commands
   npm run cli -- ${IMPORT_POPULATION_USAGE}
   npm run cli -- ${PROJECTIONS_USAGE}
   npm run cli -- ${VERIFY_CHAIN_USAGE}
+  npm run cli -- ${PURGE_USAGE}
 
 Konfiguration wie beim Dienst über Umgebungsvariablen (siehe README). / Configured like the service through environment variables (see README).`;
 
@@ -32,6 +34,8 @@ export async function runCli(argv: string[], io: CliIo = processIo, env = proces
         return await projectionsCommand(rest, config, io, env);
       case 'verify-chain':
         return await verifyChainCommand(rest, config, io);
+      case 'purge':
+        return await purgeCommand(rest, config, io);
       default:
         throw new UsageError(`Unbekannter Befehl / unknown command: ${command}`);
     }

@@ -20,3 +20,20 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** A review destroyed after its retention period (000:92): answered 410 with its purge record. */
+export class ReviewPurgedError extends Error {
+  readonly code = 'REVIEW_PURGED';
+  readonly problemExtensions: Readonly<Record<string, unknown>>;
+  constructor(
+    readonly reviewId: string,
+    record: { readonly purgedAt: string | null; readonly retentionEndedOn: string; readonly trigger: string },
+  ) {
+    super(
+      `Die Prüfung ${reviewId} wurde nach Ablauf der Aufbewahrungsfrist (${record.retentionEndedOn}) gelöscht. / ` +
+        `Review ${reviewId} was purged after its retention period ended (${record.retentionEndedOn}).`,
+    );
+    this.name = 'ReviewPurgedError';
+    this.problemExtensions = { purge: { reviewId, ...record } };
+  }
+}

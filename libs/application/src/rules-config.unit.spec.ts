@@ -4,6 +4,7 @@ import path from 'node:path';
 import { foldInMemory, recordedEvent } from '../../projections/src/testing/fold-in-memory.js';
 import type { ReviewFactDoc } from '../../projections/src/read-models/dashboards/team-figures.doc.js';
 import {
+  TEAM_FIGURES_CODE_VERSION,
   teamFiguresProjection,
   teamFiguresProjectionFor,
 } from '../../projections/src/read-models/dashboards/team-figures.projection.js';
@@ -110,14 +111,15 @@ describe('rules applied by read models', () => {
   });
 
   it('derives the projection version from the values it applies, not from the label', () => {
-    const base = ruleDrivenVersion(2, DEFAULT_READ_MODEL_RULES.dashboard);
-    expect(codeVersionOf(base)).toBe(2);
-    expect(ruleDrivenVersion(2, { ...DEFAULT_READ_MODEL_RULES.dashboard })).toBe(base);
-    expect(ruleDrivenVersion(2, { seriousDefect: rule })).not.toBe(base);
-    expect(ruleDrivenVersion(3, DEFAULT_READ_MODEL_RULES.dashboard)).not.toBe(base);
+    const code = TEAM_FIGURES_CODE_VERSION;
+    const base = ruleDrivenVersion(code, DEFAULT_READ_MODEL_RULES.dashboard);
+    expect(codeVersionOf(base)).toBe(code);
+    expect(ruleDrivenVersion(code, { ...DEFAULT_READ_MODEL_RULES.dashboard })).toBe(base);
+    expect(ruleDrivenVersion(code, { seriousDefect: rule })).not.toBe(base);
+    expect(ruleDrivenVersion(code + 1, DEFAULT_READ_MODEL_RULES.dashboard)).not.toBe(base);
     expect(teamFiguresProjection.version).toBe(base);
     expect(teamFiguresProjectionFor({ seriousDefect: rule }).version).toBe(
-      ruleDrivenVersion(2, { seriousDefect: rule }),
+      ruleDrivenVersion(code, { seriousDefect: rule }),
     );
     expect(() => ruleDrivenVersion(0, {})).toThrow(/codeVersion/);
   });

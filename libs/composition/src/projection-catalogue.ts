@@ -36,8 +36,12 @@ export const projections: readonly ProjectionDefinition[] = [
 ];
 
 export async function openStores(config: unknown, _context: ProjectionWorkerContext): Promise<ProjectionStores> {
-  // Projection processes only read events: the writer connection belongs to the command side.
-  const infrastructure = await openInfrastructure(config as AppConfig, { readOnlyEvents: true });
+  // Projection processes only read events: the writer connection belongs to the command side. Their
+  // read-store commits run on a writer thread, overlapping with folding the next batch.
+  const infrastructure = await openInfrastructure(config as AppConfig, {
+    readOnlyEvents: true,
+    readStoreWriterThread: true,
+  });
   return {
     eventStore: infrastructure.eventStore,
     documentStore: infrastructure.documents,

@@ -5,6 +5,8 @@ import type { CommandPipeline } from '../../application/src/command-pipeline.js'
 import { ReactorRunner, type ReactorDefinition, type ReactorStatus } from '../../projections/src/reactor.js';
 import type { Infrastructure } from './infrastructure.js';
 import { openReviewsReactor } from './reactors/open-reviews.reactor.js';
+import { populationPurgeReactor } from './retention/population-purge-reactor.js';
+import { purgeReactor } from './retention/purge-reactor.js';
 
 /** What reactors may use: they act only through commands on the pipeline (idempotent by design). */
 export interface ReactorDependencies {
@@ -17,12 +19,28 @@ export interface ReactorDependencies {
 
 /** The one list of durable reactors (process managers). */
 export function reactorDefinitions(dependencies: ReactorDependencies): readonly ReactorDefinition[] {
-  const { infrastructure, ids, config } = dependencies;
+  const { infrastructure, ids, config, clock } = dependencies;
   return [
     // A draw opens one review stream per sampled case (crash-safe: see the reactor).
     openReviewsReactor({
       eventStore: infrastructure.eventStore,
       envelope: infrastructure.envelope,
+      ids,
+      rulesVersion: config.rulesVersion,
+    }),
+    // A started retention purge is carried out step by step (crash-safe: see the reactor).
+    purgeReactor({
+      eventStore: infrastructure.eventStore,
+      keyStore: infrastructure.keyStore,
+      clock,
+      ids,
+      rulesVersion: config.rulesVersion,
+    }),
+    // A population goes with the last review drawn from it.
+    populationPurgeReactor({
+      eventStore: infrastructure.eventStore,
+      keyStore: infrastructure.keyStore,
+      clock,
       ids,
       rulesVersion: config.rulesVersion,
     }),

@@ -332,4 +332,33 @@ describe('rebuildProjection (embedded stores)', () => {
     expect(await stores.documentStore.resolve('reviews')).toBe('reviews_v2');
     expect(await readRebuildRecord(stores.documentStore, 'reviews')).toMatchObject({ retained: ['reviews_v1'] });
   });
+
+  it('passes over the events of streams a retention purge deleted but the store still returns (KurrentDB before a scavenge)', async () => {
+    await seedReviews(stores.eventStore, 6);
+    // Purge records as the purge reactor writes them; the review streams stay readable, as on KurrentDB
+    // between the delete and the scavenge.
+    for (const reviewId of ['r-00001', 'r-00002'])
+      await stores.eventStore.append(
+        `purge-${reviewId}`,
+        [
+          newEvent('ReviewPurged', {
+            reviewId,
+            tenant: 'jc-a',
+            measureIds: [],
+            streamsDeleted: [`review-${reviewId}`],
+            keysDestroyed: 1,
+            retentionEndedOn: '2027-01-01',
+            purgedAt: '2027-01-02T02:00:00.000Z',
+          }),
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+    const definition = reviewsProjection({ version: 2 });
+    const result = await rebuildProjection(definition, { ...stores, ...fast });
+    const ids = (await allDocs(stores.documentStore, result.target)).map((doc) => doc._id);
+    expect(ids).not.toContain('r-00001');
+    expect(ids).not.toContain('r-00002');
+    // r-00000 and r-00005 purged themselves in the fixture (ReviewPurged.v1); the others are untouched.
+    expect(ids).toEqual(['r-00003', 'r-00004']);
+  });
 });

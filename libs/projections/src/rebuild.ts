@@ -4,6 +4,7 @@ import type { BackoffOptions } from './backoff.js';
 import { DocumentLease, leaseOwner } from './lease.js';
 import { buildCollection, buildNumberOf, physicalCollection, type ProjectionDefinition } from './projection.js';
 import { type ProcessorProgress, ProjectionProcessor } from './projection-processor.js';
+import { purgedStreams, skippingStreams } from './purged-streams.js';
 import { PoisonEventError, RebuildInProgressError, type RebuildProgress } from './projection-status.js';
 
 /**
@@ -162,8 +163,11 @@ export async function rebuildProjection(
     await documentStore.put(REBUILD_COLLECTION, record);
 
     const started = Date.now();
+    // Retention: events of purged streams that the store still returns (KurrentDB before a scavenge) are
+    // passed over, so a rebuild never brings a purged review back, even for a moment.
+    const skipped = await purgedStreams(options.eventStore);
     const processor = new ProjectionProcessor({
-      definition,
+      definition: skippingStreams(definition, skipped),
       collection: record.target,
       eventStore: options.eventStore,
       documentStore,

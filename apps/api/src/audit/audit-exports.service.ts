@@ -7,7 +7,7 @@ import {
 } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { monthsOfQuarter, type Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { NotFoundError, ReviewPurgedError } from '../../../../libs/application/src/errors.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import {
   ORGANISATION_UNITS,
@@ -60,7 +60,9 @@ export class AuditExportsService {
       } catch (error) {
         // Purged between the listing and the read, or its team has since moved out of the caller's reach.
         const gone =
-          error instanceof NotFoundError || (error instanceof AccessDeniedError && error.code === 'NOT_FOUND');
+          error instanceof NotFoundError ||
+          error instanceof ReviewPurgedError ||
+          (error instanceof AccessDeniedError && error.code === 'NOT_FOUND');
         if (!gone) throw error;
       }
     }

@@ -1,4 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  sealedFieldNames,
+  type AccessedResource,
+  type AccessPurpose,
+} from '../../../../libs/domain/src/access-log/access-log.events.js';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import {
   collectSealed,
@@ -10,6 +15,7 @@ import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js'
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
+import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { ENVELOPE, KEY_STORE } from '../runtime/tokens.js';
 
@@ -25,12 +31,11 @@ const ACTOR_PURPOSE = 'audit-actor';
 
 @Injectable()
 export class AuditPrivacy {
-  private readonly log = new Logger('PersonalDataAccess');
-
   constructor(
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     @Inject(KEY_STORE) private readonly keyStore: KeyStore,
     private readonly acting: ActingRights,
+    private readonly accessLog: AccessLog,
   ) {}
 
   /**
@@ -54,14 +59,24 @@ export class AuditPrivacy {
     return 'pseudonymised';
   }
 
-  /** Reads of personal data are logged (architecture: security and privacy). */
-  logRead(principal: Principal, what: Record<string, unknown>): void {
-    this.log.log({
-      message: 'personal data read (audit)',
-      subject: principal.subject,
-      tenant: principal.tenant,
-      ...what,
-    });
+  /**
+   * Reads of personal data are recorded in the access log (architecture: security and privacy): the
+   * review (and the measures shown with it) for `purpose`; `present` adds the names of the fields it opens.
+   */
+  recordRead(purpose: AccessPurpose, reviewId: string, measureIds: readonly string[] = []): void {
+    const resources: AccessedResource[] = [
+      { kind: 'review', id: reviewId, reviewId },
+      ...measureIds.map((id): AccessedResource => ({ kind: 'measure', id, reviewId })),
+    ];
+    this.accessLog.note({ purpose, resources, fields: [] });
+  }
+
+  /** `recordRead` for callers that name the view (`history`, `as-of`) and the review in a record. */
+  logRead(_principal: Principal, what: Record<string, unknown>): void {
+    const reviewId = typeof what['reviewId'] === 'string' ? what['reviewId'] : null;
+    const purpose: AccessPurpose = what['view'] === 'as-of' ? 'audit-as-of' : 'audit-history';
+    if (reviewId === null) this.accessLog.note({ purpose, resources: [], fields: [] });
+    else this.recordRead(purpose, reviewId);
   }
 
   /**
@@ -70,6 +85,8 @@ export class AuditPrivacy {
    */
   async present(value: unknown, numbers: ReadonlyMap<string, number>, disclosure: AuditDisclosure): Promise<unknown> {
     if (disclosure === 'pseudonymised') return pseudonymiseSealed(value, numbers);
+    const fields = sealedFieldNames(value);
+    if (fields.length > 0) this.accessLog.note({ resources: [], fields });
     const opened = new Map<string, unknown>();
     for (const sealed of collectSealed(value)) {
       const identity = sealedIdentity(sealed);

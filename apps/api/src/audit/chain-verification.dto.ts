@@ -62,6 +62,11 @@ export class ChainVerificationView {
   @ApiProperty() eventsChecked!: number;
   @ApiProperty({ type: ChainSealSummaryView }) seals!: ChainSealSummaryView;
   @ApiProperty({ type: [ChainFindingView] }) findings!: ChainFindingView[];
+  @ApiProperty({
+    description:
+      'Versiegelte Streams, die eine Löschung nach Aufbewahrungsfrist entfernt hat (laut Löschprotokoll) / sealed streams a retention purge deleted (named by a purge record)',
+  })
+  streamsPurged!: number;
   @ApiProperty({ nullable: true, type: Number, description: 'Fortsetzung / continuation (`after`)' })
   next!: number | null;
 }

@@ -5,6 +5,7 @@ import { numberSealedValues } from '../../../../libs/domain/src/audit/sealed-fie
 import { measureStreamId } from '../../../../libs/domain/src/measure/measure.events.js';
 import { reviewStreamId, type CaseSampled } from '../../../../libs/domain/src/review/review.events.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { RetentionRecords } from '../retention/retention-records.js';
 import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import { MEASURES, type MeasureDoc } from '../../../../libs/projections/src/read-models/measures/measure.doc.js';
@@ -70,6 +71,7 @@ export class ReviewHistoryService {
     private readonly freshness: ReadModelFreshness,
     private readonly acting: ActingRights,
     private readonly privacy: AuditPrivacy,
+    private readonly retention: RetentionRecords,
   ) {}
 
   /** Read-your-writes for the measures a history lists (X-Min-Position). */
@@ -78,8 +80,8 @@ export class ReviewHistoryService {
   }
 
   /**
-   * The review's own events and where it belongs, if the caller may reach it for `action`; otherwise 404
-   * (another tenant's, another team's, or a purged review).
+   * The review's own events and where it belongs, if the caller may reach it for `action`; a review the
+   * retention purge destroyed answers 410 with its purge record; otherwise 404 (another tenant's or team's).
    */
   async reviewStream(
     principal: Principal,
@@ -88,7 +90,10 @@ export class ReviewHistoryService {
   ): Promise<{ events: RecordedEvent[]; sampled: CaseSampled['data'] }> {
     const events = await readTenantStream(this.eventStore, reviewStreamId(reviewId), principal.tenant);
     const first = events[0];
-    if (first?.type !== 'CaseSampled') throw new NotFoundError(`review ${reviewId}`);
+    if (first?.type !== 'CaseSampled') {
+      await this.retention.assertNotPurged(principal.tenant, reviewId);
+      throw new NotFoundError(`review ${reviewId}`);
+    }
     const sampled = first.data as CaseSampled['data'];
     await this.acting.assertMayRead(principal, action, principal.tenant, sampled.teamId);
     return { events, sampled };
@@ -103,17 +108,25 @@ export class ReviewHistoryService {
     )) as MeasureDoc[];
     const measureStreams = await Promise.all(
       measures.map(async (measure) => ({
+        measureId: measure._id,
         streamId: measureStreamId(measure._id),
         events: await readTenantStream(this.eventStore, measureStreamId(measure._id), principal.tenant),
       })),
     );
     const streams = [
       { streamId: reviewStreamId(reviewId), kind: 'review' as const, events: reviewEvents },
-      ...measureStreams.filter((stream) => stream.events.length > 0).map((s) => ({ ...s, kind: 'measure' as const })),
+      ...measureStreams
+        .filter((stream) => stream.events.length > 0)
+        .map((s) => ({ streamId: s.streamId, events: s.events, kind: 'measure' as const })),
     ];
     const all = streams.flatMap((stream) => stream.events).sort((a, b) => a.position - b.position);
     const disclosure = await this.privacy.disclosure(principal, principal.tenant, sampled.teamId);
-    if (disclosure === 'full') this.privacy.logRead(principal, { reviewId, view: 'history' });
+    if (disclosure === 'full')
+      this.privacy.recordRead(
+        action === 'audit.export.read' ? 'audit-export' : 'audit-history',
+        reviewId,
+        measureStreams.filter((stream) => stream.events.length > 0).map((stream) => stream.measureId),
+      );
     const numbers = numberSealedValues(all.map((event) => event.data));
     const actorOf = await this.privacy.actorNamer(principal.tenant, disclosure);
     const views: HistoryEventView[] = [];

@@ -17,6 +17,8 @@ export interface ProblemDetails {
   readonly instance: string;
   readonly code: string;
   readonly errors?: readonly FieldError[];
+  /** RFC 9457 extension members an error names (`problemExtensions`), e.g. the purge record of a 410. */
+  readonly [extension: string]: unknown;
 }
 
 export interface ProblemMapping {
@@ -107,10 +109,22 @@ export const PROBLEM_CODES = {
     title: 'Dienst nicht verfügbar / Service unavailable',
     detail: 'Der Dienst wird gerade beendet. / The service is shutting down.',
   },
+  // Fail closed: decrypted personal data is not sent when its read could not be recorded in the access log.
+  ACCESS_LOG_UNAVAILABLE: {
+    status: 503,
+    title: 'Dienst nicht verfügbar / Service unavailable',
+    detail:
+      'Der Zugriff konnte nicht protokolliert werden; die Daten werden deshalb nicht angezeigt. Bitte später erneut versuchen. / ' +
+      'The access could not be recorded in the access log, so the data is not shown. Please try again later.',
+  },
   // Read-your-writes: the read model has not reached the requested position within the bounded wait.
   PROJECTION_LAGGING: {
     status: 503,
     title: 'Ansicht noch nicht aktuell / Read model not caught up yet',
+  },
+  REVIEW_PURGED: {
+    status: 410,
+    title: 'Nach Ablauf der Aufbewahrungsfrist gelöscht / Purged after its retention period',
   },
 } as const satisfies ProblemTable;
 
@@ -206,8 +220,10 @@ function build(
   instance: string,
   detail: string,
   errors?: readonly FieldError[],
+  extensions?: Readonly<Record<string, unknown>>,
 ): ProblemDetails {
   return {
+    ...extensions,
     type: problemType(code),
     title: mapping.title,
     status: mapping.status,
@@ -252,7 +268,8 @@ export function toProblem(exception: unknown, instance: string, table: ProblemTa
       const mapping = lookup(table, exception.code);
       if (mapping) {
         const message = typeof exception.message === 'string' ? exception.message : '';
-        const problem = build(exception.code, mapping, instance, message, fieldErrorsOf(exception));
+        const extensions = isRecord(exception.problemExtensions) ? exception.problemExtensions : undefined;
+        const problem = build(exception.code, mapping, instance, message, fieldErrorsOf(exception), extensions);
         return { problem, serverFault: mapping.status >= 500 };
       }
     }

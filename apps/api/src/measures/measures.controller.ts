@@ -202,7 +202,7 @@ export class MeasuresController {
     await this.queries.awaitPosition(minPositionHeader(headers));
     const doc = await this.queries.find(principal, measureId);
     const team = await this.acting.assertMayAct(principal, 'measure.read', doc.tenant, doc.teamId);
-    const view = await this.queries.view(principal, doc, disclosureFor(principal, team));
+    const view = await this.queries.view(doc, disclosureFor(principal, team));
     setEtag(response, view.revision);
     return view;
   }
@@ -219,7 +219,6 @@ export class MeasuresController {
     await this.queries.awaitPosition(minPositionHeader(headers));
     const team = await this.acting.assertMayAct(principal, 'measure.read', principal.tenant, teamId);
     const items = await this.queries.listForTeam(
-      principal,
       principal.tenant,
       teamId,
       query.status,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { AREA_HEAD_MEASURES } from '../../../../libs/domain/src/measure/measure.events.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
@@ -16,6 +16,7 @@ import {
   type OrganisationUnitDoc,
 } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
 import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
+import { AccessLog } from '../access-log/access-log.service.js';
 import { ProjectionLaggingError } from '../commands/min-position.js';
 import type { ProjectionsPort } from '../runtime/projections.port.js';
 import { APP_CONFIG, CLOCK, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
@@ -67,14 +68,13 @@ export interface AreaMeasureCounts {
 /** Reads measures from the `measures` read model (never from events); decrypts only what the caller may see. */
 @Injectable()
 export class MeasuresQueries {
-  private readonly logger = new Logger('Measures');
-
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly accessLog: AccessLog,
   ) {}
 
   today(): string {
@@ -108,13 +108,12 @@ export class MeasuresQueries {
       );
   }
 
-  async view(principal: Principal, doc: MeasureDoc, disclosure: Disclosure): Promise<MeasureView> {
-    const [view] = await this.toViews(principal, [doc], disclosure);
+  async view(doc: MeasureDoc, disclosure: Disclosure): Promise<MeasureView> {
+    const [view] = await this.toViews([doc], disclosure, 'measure-detail');
     return view!;
   }
 
   async listForTeam(
-    principal: Principal,
     tenant: string,
     teamId: string,
     status: MeasureDoc['status'] | undefined,
@@ -125,7 +124,7 @@ export class MeasuresQueries {
       { tenant, teamId, ...(status === undefined ? {} : { status }) },
       { sort: { dueDate: 1, _id: 1 } },
     )) as MeasureDoc[];
-    return this.toViews(principal, docs, disclosure);
+    return this.toViews(docs, disclosure, 'measure-list');
   }
 
   /** Per team of the area: open and overdue measures. Counts only: no owner, no text, no employee. */
@@ -176,19 +175,22 @@ export class MeasuresQueries {
     return doc;
   }
 
-  private async toViews(principal: Principal, docs: readonly MeasureDoc[], disclosure: Disclosure) {
+  private async toViews(
+    docs: readonly MeasureDoc[],
+    disclosure: Disclosure,
+    purpose: 'measure-detail' | 'measure-list',
+  ): Promise<MeasureView[]> {
     const today = this.today();
-    const open = async (sealed: Sealed | null): Promise<unknown> =>
-      sealed === null ? null : this.envelope.openOrNull(sealed);
-    if (disclosure.owners && docs.length > 0)
-      // Reads of personal data are logged (architecture: security and privacy); ids only, no content.
-      this.logger.log({
-        message: 'personal data read',
-        subject: principal.subject,
-        tenant: principal.tenant,
-        measures: docs.map((doc) => doc._id),
-      });
-    return Promise.all(
+    // Names of the fields opened and the measures they belong to, for the access log.
+    const opened = new Set<string>();
+    const openedMeasures = new Map<string, MeasureDoc>();
+    const open = async (doc: MeasureDoc, sealed: Sealed | null, field: string): Promise<unknown> => {
+      if (sealed === null) return null;
+      opened.add(field);
+      openedMeasures.set(doc._id, doc);
+      return this.envelope.openOrNull(sealed);
+    };
+    const views = await Promise.all(
       docs.map(async (doc): Promise<MeasureView> => {
         const text = disclosure.owners || (disclosure.areaHeadText && AREA_HEAD_MEASURES.includes(doc.kind));
         return {
@@ -204,15 +206,32 @@ export class MeasuresQueries {
           agreedOn: doc.agreedOn,
           closedOn: doc.closedOn,
           overdue: doc.status === 'open' && doc.dueDate < today,
-          ...(disclosure.owners ? { owner: await open(doc.owner) } : {}),
-          ...(text ? { description: await open(doc.description), closingNote: await open(doc.closingNote) } : {}),
+          ...(disclosure.owners ? { owner: await open(doc, doc.owner, 'owner') } : {}),
+          ...(text
+            ? {
+                description: await open(doc, doc.description, 'description'),
+                closingNote: await open(doc, doc.closingNote, 'closingNote'),
+              }
+            : {}),
           followUps: await Promise.all(
             doc.followUps.map(async (followUp) =>
-              text ? { date: followUp.date, note: await open(followUp.note) } : { date: followUp.date },
+              text
+                ? { date: followUp.date, note: await open(doc, followUp.note, 'followUps.note') }
+                : { date: followUp.date },
             ),
           ),
         };
       }),
     );
+    // Reads of personal data are recorded in the access log (ids and field names only, no content).
+    if (openedMeasures.size > 0)
+      this.accessLog.note({
+        purpose,
+        resources: docs
+          .filter((doc) => openedMeasures.has(doc._id))
+          .map((doc) => ({ kind: 'measure', id: doc._id, reviewId: doc.reviewId })),
+        fields: [...opened],
+      });
+    return views;
   }
 }

@@ -12,6 +12,7 @@ import {
 import { ProjectionLaggingError } from '../commands/min-position.js';
 import type { ProjectionsPort } from '../runtime/projections.port.js';
 import { APP_CONFIG, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
+import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights, type TeamContext } from './acting-rights.js';
 
 export interface PersonView {
@@ -49,6 +50,9 @@ export interface AreaView {
  * for every employee (000:77); absences, delegations and identity-provider subjects only for those who
  * run or oversee the team.
  */
+/** Roles that never see team leads' or deputies' names (test/role-privacy.e2e.spec.ts). */
+const NAMELESS_ROLES: ReadonlySet<string> = new Set(['regional', 'central', 'auditor']);
+
 @Injectable()
 export class OrganisationQueries {
   constructor(
@@ -57,6 +61,7 @@ export class OrganisationQueries {
     @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly actingRights: ActingRights,
+    private readonly accessLog: AccessLog,
   ) {}
 
   async awaitPosition(position: number | undefined): Promise<void> {
@@ -116,10 +121,23 @@ export class OrganisationQueries {
       unit: doc.unitId,
       parentUnits: doc.parentId === null ? [] : [doc.parentId],
     }).allowed;
-    const person = async (subject: string, name: Sealed | null): Promise<PersonView> => ({
-      name: name === null ? null : ((await this.envelope.openOrNull(name)) as string | null),
-      ...(insider ? { subject } : {}),
-    });
+    // Who supervises is shown to the Jobcenter's own staff (000:77); regional and central levels and the
+    // auditors read the structure without names (issue 5: no clear personal data for them).
+    const seesNames = principal.roles.some((role) => !NAMELESS_ROLES.has(role));
+    const person = async (subject: string, name: Sealed | null): Promise<PersonView> => {
+      const opens = name !== null && seesNames;
+      // Names are personal data: every read that shows them is in the access log.
+      if (opens)
+        this.accessLog.note({
+          purpose: 'organisation',
+          resources: [{ kind: 'organisation', id: doc.unitId, reviewId: null }],
+          fields: ['name'],
+        });
+      return {
+        name: opens ? ((await this.envelope.openOrNull(name)) as string | null) : null,
+        ...(insider ? { subject } : {}),
+      };
+    };
     return {
       id: doc.unitId,
       name: doc.name,

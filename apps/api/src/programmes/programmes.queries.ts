@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AccessLog } from '../access-log/access-log.service.js';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
 import type { AppConfig } from '../../../../libs/application/src/config.js';
@@ -40,6 +41,7 @@ export class ProgrammesQueries {
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly accessLog: AccessLog,
   ) {}
 
   async awaitPosition(position: number | undefined): Promise<void> {
@@ -69,8 +71,16 @@ export class ProgrammesQueries {
   }
 
   private async toView(doc: ProgrammeDoc): Promise<ProgrammeView> {
-    const open = async (sealed: ProgrammeDoc['note']): Promise<string | null> =>
-      sealed === null ? null : ((await this.envelope.openOrNull(sealed)) as string | null);
+    const open = async (sealed: ProgrammeDoc['note']): Promise<string | null> => {
+      if (sealed === null) return null;
+      // Free text may name people: every read that shows a note is in the access log.
+      this.accessLog.note({
+        purpose: 'programme',
+        resources: [{ kind: 'programme', id: doc._id, reviewId: null }],
+        fields: ['note'],
+      });
+      return (await this.envelope.openOrNull(sealed)) as string | null;
+    };
     return {
       id: doc._id,
       revision: doc.streamRevision,

@@ -9,12 +9,14 @@ import {
   type LegalReportSubmitted,
   type ReportFigures,
 } from '../../../../libs/domain/src/report/report.events.js';
+import type { AccessPurpose } from '../../../../libs/domain/src/access-log/access-log.events.js';
 import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import { seriousDefectsOf } from '../../../../libs/projections/src/read-models/dashboards/team-figures.js';
 import type { OrganisationUnitDoc } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
 import { REPORTS, type ReportDoc } from '../../../../libs/projections/src/read-models/reports/report.doc.js';
+import { AccessLog } from '../access-log/access-log.service.js';
 import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 import { reportFiguresOf, sumReportFigures } from './report-figures.js';
 import { TeamFiguresQueries, teamInfo } from './team-figures.queries.js';
@@ -101,6 +103,7 @@ export class ReportsQueries {
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     private readonly figures: TeamFiguresQueries,
+    private readonly accessLog: AccessLog,
   ) {}
 
   async submitted(tenant: string, unitId: string, year: number, quarter: number): Promise<ReportDoc | null> {
@@ -132,10 +135,18 @@ export class ReportsQueries {
     };
   }
 
-  async teamReport(tenant: string, teamId: string, year: number, quarter: number): Promise<TeamReportView | null> {
+  async teamReport(
+    tenant: string,
+    teamId: string,
+    year: number,
+    quarter: number,
+    purpose: AccessPurpose = 'team-report',
+  ): Promise<TeamReportView | null> {
     const doc = await this.submitted(tenant, teamId, year, quarter);
     if (doc === null || doc.kind !== 'team' || doc.figures === null) return null;
-    return {
+    const opener = this.opener();
+    const open = opener.open;
+    const view: TeamReportView = {
       reportId: doc._id,
       kind: 'team',
       teamId: doc.unitId,
@@ -147,37 +158,48 @@ export class ReportsQueries {
         doc.seriousDefects.map(async (defect) => ({
           category: defect.category,
           legalNorm: defect.legalNorm,
-          description: await this.open(defect.description),
+          description: await open(defect.description, 'seriousDefects.description'),
         })),
       ),
-      assessment: await this.open(doc.assessment),
+      assessment: await open(doc.assessment, 'assessment'),
       submittedAt: doc.submittedAt,
       submittedOn: doc.submittedOn,
       dueDate: doc.dueDate,
       late: doc.late,
       revision: doc.streamRevision,
     };
+    opener.record(purpose, doc._id);
+    return view;
   }
 
-  async legalReport(tenant: string, year: number, quarter: number): Promise<LegalReportView | null> {
+  async legalReport(
+    tenant: string,
+    year: number,
+    quarter: number,
+    purpose: AccessPurpose = 'legal-report',
+  ): Promise<LegalReportView | null> {
     const doc = await this.submitted(tenant, LEGAL_UNIT_ID, year, quarter);
     if (doc === null || doc.kind !== 'legal') return null;
-    return {
+    const opener = this.opener();
+    const open = opener.open;
+    const view: LegalReportView = {
       reportId: doc._id,
       kind: 'legal',
       year: doc.year,
       quarter: doc.quarter,
       nil: doc.nil ?? false,
       findings: await Promise.all(
-        (doc.findings ?? []).map(async (finding) => ({ ...finding, note: await this.open(finding.note) })),
+        (doc.findings ?? []).map(async (finding) => ({ ...finding, note: await open(finding.note, 'findings.note') })),
       ),
-      assessment: await this.open(doc.assessment),
+      assessment: await open(doc.assessment, 'assessment'),
       submittedAt: doc.submittedAt,
       submittedOn: doc.submittedOn,
       dueDate: doc.dueDate,
       late: doc.late,
       revision: doc.streamRevision,
     };
+    opener.record(purpose, doc._id);
+    return view;
   }
 
   /** The legal department's report follows the team leads' deadline (000:103 "analog …"). */
@@ -243,7 +265,7 @@ export class ReportsQueries {
     const rows = [];
     for (const team of teams) {
       const [report, draft] = await Promise.all([
-        this.teamReport(area.tenant, team.unitId, year, quarter),
+        this.teamReport(area.tenant, team.unitId, year, quarter, 'area-summary'),
         this.draft(team, year, quarter),
       ]);
       rows.push({
@@ -265,7 +287,7 @@ export class ReportsQueries {
           })),
       });
     }
-    const legal = await this.legalReport(area.tenant, year, quarter);
+    const legal = await this.legalReport(area.tenant, year, quarter, 'area-summary');
     const areaTeams = new Set(teams.map((team) => team.unitId));
     return {
       areaId: area.unitId,
@@ -302,9 +324,27 @@ export class ReportsQueries {
     return report;
   }
 
-  private async open(sealed: Sealed | null): Promise<string | null> {
-    if (sealed === null) return null;
-    const value = await this.envelope.openOrNull(sealed);
-    return typeof value === 'string' ? value : null;
+  /**
+   * Opens a report's sealed texts and remembers which fields it opened; `record` notes the read in the
+   * access log (report id and field names only) if anything was opened.
+   */
+  private opener() {
+    const fields = new Set<string>();
+    return {
+      open: async (sealed: Sealed | null, field: string): Promise<string | null> => {
+        if (sealed === null) return null;
+        fields.add(field);
+        const value = await this.envelope.openOrNull(sealed);
+        return typeof value === 'string' ? value : null;
+      },
+      record: (purpose: AccessPurpose, reportDocId: string): void => {
+        if (fields.size > 0)
+          this.accessLog.note({
+            purpose,
+            resources: [{ kind: 'report', id: reportDocId, reviewId: null }],
+            fields: [...fields],
+          });
+      },
+    };
   }
 }

@@ -170,6 +170,13 @@ export class RecordTeamDiscussionDto {
   notes?: string;
 }
 
+export class CaseLookupDto {
+  @ApiProperty({ description: 'Kundennummer (nur im Anfragetext, nie in der URL) / customer number, body only' })
+  @IsString()
+  @Length(1, 200)
+  caseRef!: string;
+}
+
 export class WorklistQueryDto {
   @ApiPropertyOptional({ example: '2026-03', description: 'Standard: laufender Monat / default: this month' })
   @IsOptional()

@@ -19,6 +19,7 @@ import { ENVELOPE, ID_GENERATOR } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { toAnswerEntries } from './answer-input.js';
 import {
+  CaseLookupDto,
   CompleteReviewDto,
   CorrectReviewDto,
   ExtendLookBackDto,
@@ -28,7 +29,7 @@ import {
   RecordTalkDto,
   RecordTeamDiscussionDto,
 } from './review.dto.js';
-import { ReviewsQueries, type ReviewView } from './reviews.queries.js';
+import { ReviewsQueries, type CaseLookupItem, type ReviewView } from './reviews.queries.js';
 
 type HeaderMap = Record<string, string | undefined>;
 
@@ -51,6 +52,17 @@ export class ReviewsController {
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
+
+  /** By customer number through the blind index; POST so the number never lands in a URL (proxy logs). */
+  @Post('lookup')
+  @HttpCode(200)
+  @Action('review.read')
+  async lookup(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CaseLookupDto,
+  ): Promise<{ items: CaseLookupItem[] }> {
+    return { items: await this.queries.lookup(principal, body.caseRef) };
+  }
 
   @Get(':id')
   @Action('review.read')

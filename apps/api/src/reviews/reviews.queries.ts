@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessDeniedError, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { questionsForReview, type ReviewQuestionDetail } from '../../../../libs/domain/src/review/review.questions.js';
 import type { AnswerValue } from '../../../../libs/domain/src/review/review.events.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
@@ -8,8 +8,11 @@ import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { RetentionRecords } from '../retention/retention-records.js';
 import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
+import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import {
   programmesProjection,
@@ -21,10 +24,21 @@ import {
   type QuestionnaireDoc,
 } from '../../../../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
 import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
+import { AccessLog } from '../access-log/access-log.service.js';
 import { ProjectionLaggingError } from '../commands/min-position.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import type { ProjectionsPort } from '../runtime/projections.port.js';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE, ENVELOPE, KEY_STORE, PROJECTIONS } from '../runtime/tokens.js';
+import { CASE_REF_PURPOSE } from '../sampling/sampling-crypto.js';
+
+export interface CaseLookupItem {
+  readonly id: string;
+  readonly teamId: string;
+  readonly month: string;
+  readonly status: ReviewDoc['status'];
+  readonly disclosure: Disclosure;
+  readonly caseRef: string | null;
+}
 
 /** Whether the caller saw personal data (case reference, employee, free text) or it was withheld. */
 export type Disclosure = 'full' | 'withheld';
@@ -84,7 +98,7 @@ export interface ReviewView {
   }[];
   readonly corrections: readonly { readonly at: string; readonly reason: string | null; readonly asDeputy: boolean }[];
   readonly deputyWork: boolean;
-  readonly withdrawal: ReviewDoc['withdrawal'];
+  readonly withdrawal: { readonly reason: string | null; readonly replacedBy: string; readonly at: string } | null;
   readonly openedAt: string;
   readonly updatedAt: string;
 }
@@ -128,8 +142,6 @@ export interface WorklistView {
  */
 @Injectable()
 export class ReviewsQueries {
-  private readonly audit = new Logger('PersonalDataAccess');
-
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
@@ -137,7 +149,53 @@ export class ReviewsQueries {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly acting: ActingRights,
+    private readonly accessLog: AccessLog,
+    @Inject(KEY_STORE) private readonly keyStore: KeyStore,
+    private readonly retention: RetentionRecords,
   ) {}
+
+  /**
+   * The reviews of one case the caller may read, found through the blind index: the keyed pseudonym of the
+   * customer number (tenant key, the normalisation of the import) matched against `casePseudonym`; no clear
+   * column, nothing decrypted to search. The lookup is recorded in the access log (no number in it).
+   */
+  async lookup(principal: Principal, caseRef: string): Promise<CaseLookupItem[]> {
+    const key = await tenantPseudonymKey(this.keyStore, principal.tenant);
+    const docs = (await this.documents.find(
+      REVIEWS,
+      { tenant: principal.tenant, casePseudonym: pseudonymise(key, caseRef, CASE_REF_PURPOSE) },
+      { sort: { month: 1, _id: 1 } },
+    )) as ReviewDoc[];
+    const items: CaseLookupItem[] = [];
+    for (const doc of docs) {
+      try {
+        await this.acting.assertMayRead(principal, 'review.read', doc.tenant, doc.teamId);
+      } catch (error) {
+        // Another team's review, out of the caller's reach: not listed (as a 404 would not).
+        if (error instanceof AccessDeniedError || error instanceof DomainError || error instanceof NotFoundError)
+          continue;
+        throw error;
+      }
+      const disclosure = await this.disclosure(principal, doc.tenant, doc.teamId);
+      items.push({
+        id: doc._id,
+        teamId: doc.teamId,
+        month: doc.month,
+        status: doc.status,
+        disclosure,
+        caseRef: disclosure === 'full' ? ((await this.envelope.openOrNull(doc.caseRef)) as string | null) : null,
+      });
+    }
+    // Like every read: recorded when it returns decrypted data (a miss or a withheld answer opens nothing).
+    const opened = items.filter((item) => item.disclosure === 'full');
+    if (opened.length > 0)
+      this.accessLog.note({
+        purpose: 'case-lookup',
+        resources: opened.map((item) => ({ kind: 'review', id: item.id, reviewId: item.id })),
+        fields: ['caseRef'],
+      });
+    return items;
+  }
 
   async awaitPosition(position: number | undefined): Promise<void> {
     if (position === undefined) return;
@@ -149,10 +207,13 @@ export class ReviewsQueries {
     return berlinDate(this.clock.now());
   }
 
-  /** The review of the caller's tenant, or 404. */
+  /** The review of the caller's tenant, or 410 with its purge record once retention destroyed it, or 404. */
   async find(principal: Principal, reviewId: string): Promise<ReviewDoc> {
     const doc = (await this.documents.get(REVIEWS, reviewId)) as ReviewDoc | null;
-    if (!doc || doc.tenant !== principal.tenant) throw new NotFoundError(`review ${reviewId}`);
+    if (!doc || doc.tenant !== principal.tenant) {
+      await this.retention.assertNotPurged(principal.tenant, reviewId);
+      throw new NotFoundError(`review ${reviewId}`);
+    }
     return doc;
   }
 
@@ -186,12 +247,15 @@ export class ReviewsQueries {
     const doc = await this.find(principal, reviewId);
     await this.acting.assertMayRead(principal, 'review.read', doc.tenant, doc.teamId);
     const disclosure = await this.disclosure(principal, doc.tenant, doc.teamId);
-    if (disclosure === 'full')
-      this.audit.log({ message: 'personal data read', subject: principal.subject, tenant: doc.tenant, reviewId });
-    const open = async (sealed: Sealed | null): Promise<string | null> =>
-      sealed === null || disclosure !== 'full' ? null : ((await this.envelope.openOrNull(sealed)) as string | null);
+    // Names of the fields opened, for the access log (recorded before the response is sent).
+    const opened = new Set<string>();
+    const open = async (sealed: Sealed | null, field: string): Promise<string | null> => {
+      if (sealed === null || disclosure !== 'full') return null;
+      opened.add(field);
+      return (await this.envelope.openOrNull(sealed)) as string | null;
+    };
     const today = this.today();
-    return {
+    const view: ReviewView = {
       id: doc._id,
       revision: doc.streamRevision,
       disclosure,
@@ -206,17 +270,17 @@ export class ReviewsQueries {
       origin: doc.origin,
       customerGroup: doc.customerGroup,
       casePseudonym: disclosure === 'full' ? doc.casePseudonym : null,
-      caseRef: await open(doc.caseRef),
+      caseRef: await open(doc.caseRef, 'caseRef'),
       questionnaire: { id: doc.questionnaireId, version: doc.questionnaireVersion },
       questions: await this.questions(doc).catch(() => []),
       answers: await Promise.all(
         Object.entries(doc.answers).map(async ([questionId, answer]) => ({
           questionId,
           kind: answer.kind,
-          value: answer.kind === 'sealed' ? await open(answer.value) : answer.value,
+          value: answer.kind === 'sealed' ? await open(answer.value, 'answers.value') : answer.value,
         })),
       ),
-      lookBack: { months: doc.lookBackMonths, reason: await open(doc.lookBackReason) },
+      lookBack: { months: doc.lookBackMonths, reason: await open(doc.lookBackReason, 'lookBack.reason') },
       defects: await Promise.all(
         doc.defects.map(async (defect) => ({
           defectId: defect.defectId,
@@ -226,43 +290,57 @@ export class ReviewsQueries {
           legalNorm: defect.legalNorm,
           financialLoss: defect.financialLoss,
           vfv: defect.financialLoss && !defect.withdrawn,
-          description: await open(defect.description),
+          description: await open(defect.description, 'defects.description'),
           withdrawn: defect.withdrawn,
-          withdrawalReason: await open(defect.withdrawalReason),
+          withdrawalReason: await open(defect.withdrawalReason, 'defects.withdrawalReason'),
           asDeputy: defect.asDeputy,
         })),
       ),
       outcome: doc.outcome,
-      summary: await open(doc.summary),
+      summary: await open(doc.summary, 'summary'),
       completedAt: doc.completedAt,
       completedOn: doc.completedOn,
       talks: await Promise.all(
         doc.talks.map(async (talk) => ({
           date: talk.date,
-          employee: await open(talk.employee),
-          outcome: await open(talk.outcome),
+          employee: await open(talk.employee, 'talks.employee'),
+          outcome: await open(talk.outcome, 'talks.outcome'),
           asDeputy: talk.asDeputy,
         })),
       ),
       teamDiscussions: await Promise.all(
         doc.teamDiscussions.map(async (discussion) => ({
           date: discussion.date,
-          notes: await open(discussion.notes),
+          notes: await open(discussion.notes, 'teamDiscussions.notes'),
           asDeputy: discussion.asDeputy,
         })),
       ),
       corrections: await Promise.all(
         doc.corrections.map(async (correction) => ({
           at: correction.at,
-          reason: await open(correction.reason),
+          reason: await open(correction.reason, 'corrections.reason'),
           asDeputy: correction.asDeputy,
         })),
       ),
       deputyWork: doc.deputyWork,
-      withdrawal: doc.withdrawal,
+      withdrawal:
+        doc.withdrawal === null
+          ? null
+          : {
+              reason: await open(doc.withdrawal.reason, 'withdrawal.reason'),
+              replacedBy: doc.withdrawal.replacedBy,
+              at: doc.withdrawal.at,
+            },
       openedAt: doc.openedAt,
       updatedAt: doc.updatedAt,
     };
+    if (opened.size > 0)
+      this.accessLog.note({
+        purpose: 'review-detail',
+        resources: [{ kind: 'review', id: doc._id, reviewId: doc._id }],
+        fields: [...opened],
+      });
+    return view;
   }
 
   /**
@@ -287,11 +365,10 @@ export class ReviewsQueries {
       { sort: { deadline: 1, month: 1, _id: 1 } },
     )) as ReviewDoc[];
     if (disclosure === 'full' && docs.length > 0)
-      this.audit.log({
-        message: 'personal data read (worklist)',
-        subject: principal.subject,
-        tenant: principal.tenant,
-        teamId,
+      this.accessLog.note({
+        purpose: 'worklist',
+        resources: docs.map((doc) => ({ kind: 'review', id: doc._id, reviewId: doc._id })),
+        fields: ['caseRef'],
       });
     const items = await Promise.all(
       docs.map(async (doc): Promise<WorklistItem> => ({

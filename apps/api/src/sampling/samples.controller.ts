@@ -26,19 +26,8 @@ import { minPositionHeader } from '../commands/min-position.js';
 import { assertCanAccess } from '../security/assert-can-access.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { DrawSampleDto, ReplaceCaseDto, SamplesQueryDto, SupplementaryDrawDto } from './sampling.dto.js';
-import { SamplingQueries } from './sampling.queries.js';
+import { SamplingQueries, type SampleView } from './sampling.queries.js';
 import { SamplingService, type DrawResult, type Verification } from './sampling.service.js';
-
-type SampleView = Omit<SampleDoc, '_id' | '_position' | 'streamRevision'> & {
-  readonly id: string;
-  readonly revision: number;
-};
-
-const view = ({ _id, _position: _ignored, streamRevision, ...rest }: SampleDoc): SampleView => ({
-  id: _id,
-  revision: streamRevision,
-  ...rest,
-});
 
 @ApiTags('Stichproben / samples')
 @ApiBearerAuth()
@@ -85,7 +74,8 @@ export class SamplesController {
   ): Promise<{ items: SampleView[] }> {
     await this.queries.awaitPosition(SAMPLES, minPositionHeader(headers));
     const programme = await this.queries.programme(principal, programmeId);
-    return { items: (await this.queries.samples(principal, programme, query)).map(view) };
+    const samples = await this.queries.samples(principal, programme, query);
+    return { items: await Promise.all(samples.map((sample) => this.queries.present(principal, sample, false))) };
   }
 
   @Get(':sampleId')
@@ -101,7 +91,7 @@ export class SamplesController {
     await this.queries.awaitPosition(SAMPLES, minPositionHeader(headers));
     const sample = await this.queries.sample(principal, 'sampling.read', programmeId, sampleId);
     setEtag(response, sample.streamRevision);
-    return view(sample);
+    return this.queries.present(principal, sample, true);
   }
 
   /** Recomputes the draw from the population's pseudonyms, the seed and the recorded inputs. */

@@ -41,7 +41,7 @@ const viaBus =
     },
     {
       provide: SamplingService,
-      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, ID_GENERATOR, CLOCK, SamplingQueries],
+      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, ID_GENERATOR, CLOCK, SamplingQueries, ENVELOPE],
       useFactory: (
         bus: CommandBus,
         eventStore: EventStore,
@@ -49,6 +49,7 @@ const viaBus =
         ids: IdGenerator,
         clock: Clock,
         queries: SamplingQueries,
+        envelope: Envelope,
       ) =>
         new SamplingService({
           eventStore,
@@ -57,6 +58,7 @@ const viaBus =
           clock,
           execute: viaBus(bus),
           awaitReadModels: (names) => queries.awaitReadModels(names),
+          seal: (keyId, value) => envelope.seal(keyId, value),
         }),
     },
   ],

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import type { Action, Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { AccessedResource } from '../../../../libs/domain/src/access-log/access-log.events.js';
+import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import type { DocumentStore, Filter } from '../../../../libs/read-store/src/read-store.port.js';
 import {
   programmesProjection,
@@ -11,11 +13,20 @@ import {
   SAMPLES,
   type PopulationDoc,
   type SampleDoc,
+  type SampleFollowUpDoc,
 } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+import { AccessLog } from '../access-log/access-log.service.js';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { visibility } from '../security/assert-can-access.js';
-import { DOCUMENT_STORE } from '../runtime/tokens.js';
+import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
+
+/** A sample as the API shows it: follow-up reasons opened for its team's lead and management, else null. */
+export type SampleView = Omit<SampleDoc, '_id' | '_position' | 'streamRevision' | 'followUps'> & {
+  readonly id: string;
+  readonly revision: number;
+  readonly followUps: readonly (Omit<SampleFollowUpDoc, 'reason'> & { readonly reason: string | null })[];
+};
 
 /** Reads samples and population summaries from their projections; pseudonyms only, no clear data. */
 @Injectable()
@@ -24,7 +35,39 @@ export class SamplingQueries {
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     private readonly freshness: ReadModelFreshness,
     private readonly actingRights: ActingRights,
+    @Inject(ENVELOPE) private readonly envelope: Envelope,
+    private readonly accessLog: AccessLog,
   ) {}
+
+  /**
+   * The sample for the API. Follow-up reasons are sealed (a replacement's under the replaced review's key,
+   * a supplementary draw's under the population's): `open` shows them to the team's lead and management
+   * (the readers of the team's reviews) and records that in the access log; lists never open them.
+   */
+  async present(principal: Principal, doc: SampleDoc, open: boolean): Promise<SampleView> {
+    const { _id, _position: _ignored, streamRevision, followUps, ...rest } = doc;
+    const mayOpen =
+      open &&
+      principal.tenant === doc.tenant &&
+      (principal.roles.includes('management') ||
+        (principal.roles.includes('team_lead') && principal.units.includes(doc.teamId)));
+    const resources: AccessedResource[] = [];
+    const shown = await Promise.all(
+      followUps.map(async (followUp) => {
+        if (!mayOpen) return { ...followUp, reason: null };
+        resources.push(
+          followUp.kind === 'replacement'
+            ? { kind: 'review', id: followUp.reviewIds[0] ?? doc._id, reviewId: followUp.reviewIds[0] ?? null }
+            : { kind: 'programme', id: doc.programmeId, reviewId: null },
+        );
+        const reason = await this.envelope.openOrNull(followUp.reason);
+        return { ...followUp, reason: typeof reason === 'string' ? reason : null };
+      }),
+    );
+    if (resources.length > 0)
+      this.accessLog.note({ purpose: 'sampling-record', resources, fields: ['followUps.reason'] });
+    return { id: _id, revision: streamRevision, ...rest, followUps: shown };
+  }
 
   awaitPosition(projection: string, position: number | undefined): Promise<void> {
     return this.freshness.awaitPosition([projection], position);

@@ -13,7 +13,8 @@ import {
   type SamplingEvent,
 } from '../../../../libs/domain/src/sampling/sampling.events.js';
 import { recomputeSample, type RecordedSample } from '../../../../libs/domain/src/sampling/verify.js';
-import { reviewStreamId } from '../../../../libs/domain/src/review/review.events.js';
+import { reviewKeyId, reviewStreamId } from '../../../../libs/domain/src/review/review.events.js';
+import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import { readPopulation, type StoredPopulation } from '../../../../libs/composition/src/reactors/population-stream.js';
@@ -34,7 +35,7 @@ import {
   type SampleDoc,
 } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
 import { samplingAggregate, samplingAggregateId, type ExecuteFn } from './sampling.aggregates.js';
-import { hmacRank, newSeed, populationFingerprint } from './sampling-crypto.js';
+import { hmacRank, newSeed, populationFingerprint, populationKeyId } from './sampling-crypto.js';
 
 export interface SamplingServiceDependencies {
   readonly eventStore: EventStore;
@@ -44,6 +45,11 @@ export interface SamplingServiceDependencies {
   readonly execute: ExecuteFn;
   /** Waits (bounded) until these read models reflect every event stored so far. */
   readonly awaitReadModels: (names: readonly string[]) => Promise<void>;
+  /**
+   * Seals a free-text reason under a data key (the envelope's `seal`). Only follow-ups (supplementary
+   * draw, replacement) need it; instances that only draw or verify may leave it out.
+   */
+  readonly seal?: (keyId: string, value: string) => Promise<Sealed>;
 }
 
 export interface DrawResult extends CommandResult {
@@ -186,6 +192,14 @@ export class SamplingService {
     };
   }
 
+  /** Blank reasons are not sealed: the decider refuses them (null) with its rule violation. */
+  private async sealReason(keyId: string, reason: string): Promise<Sealed | null> {
+    if (reason.trim() === '') return null;
+    if (this.deps.seal === undefined)
+      throw new Error('SamplingService was built without `seal`: it cannot take a reason');
+    return this.deps.seal(keyId, reason);
+  }
+
   async supplement(request: {
     readonly sample: SampleDoc;
     readonly count: number;
@@ -200,7 +214,8 @@ export class SamplingService {
         type: 'DrawSupplementaryCases',
         sampleId: sample._id,
         count: request.count,
-        reason: request.reason,
+        // Under the population's key, like its rows' case references: gone with the population's data.
+        reason: await this.sealReason(populationKeyId(sample.populationId), request.reason),
         rows: toDrawRows(population, sample.teamId),
         reviewIds: Array.from({ length: request.count }, () => this.deps.ids.next()),
         rank: hmacRank,
@@ -231,7 +246,8 @@ export class SamplingService {
         type: 'ReplaceCase',
         sampleId: sample._id,
         reviewId: request.reviewId,
-        reason: request.reason,
+        // Under the replaced review's key: purging that review blinds this copy and its ReviewWithdrawn's.
+        reason: await this.sealReason(reviewKeyId(request.reviewId), request.reason),
         rows: toDrawRows(population, sample.teamId),
         replacementReviewId,
         rank: hmacRank,

@@ -1,21 +1,31 @@
+import { suppressedPeriods } from './trend-suppression.js';
 import type { TrendView } from './trends.queries.js';
 
 export const TREND_CSV_HEADER = ['Zeitraum', 'Kennzahl', 'Kategorie', 'Ausprägung', 'Wert'] as const;
 
 /** Semicolon-separated with a byte-order mark and decimal commas, as German spreadsheet programs expect. */
-function cell(value: string): string {
+export function csvCell(value: string): string {
   // A cell a spreadsheet would run as a formula is prefixed with an apostrophe (CSV injection).
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[";\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-const number = (value: number | null): string => (value === null ? '' : String(value).replace('.', ','));
+export const csvNumber = (value: number | null): string => (value === null ? '' : String(value).replace('.', ','));
+
+/** The row that stands for a suppressed period (or Jobcenter) in every export. */
+export const suppressedRow = (minCellCount: number): [string, string, string] => [
+  'Kleine Zelle unterdrückt / small cell suppressed',
+  '',
+  `weniger als ${minCellCount} Prüfungen oder zum Schutz einer solchen Zelle / fewer than ${minCellCount} reviews, or hiding one`,
+];
 
 /**
  * A trend query as rows (period, figure, category, characteristic, value): every figure of the JSON
- * answer, long format so that categories and programmes need no columns of their own.
+ * answer, long format so that categories and programmes need no columns of their own. Exports leave
+ * the caller's hands, so periods backed by fewer than `minCellCount` reviews are suppressed for every
+ * caller (issue 5 point 6), with the secondary suppression of `suppressSmallCells`.
  */
-export function renderTrendCsv(view: TrendView): string {
+export function renderTrendCsv(view: TrendView, minCellCount: number): string {
   const rows: string[][] = [];
   const add = (
     period: string,
@@ -23,9 +33,14 @@ export function renderTrendCsv(view: TrendView): string {
     category: string,
     characteristic: string,
     value: number | string | null,
-  ) => rows.push([period, label, category, characteristic, typeof value === 'string' ? value : number(value)]);
-  for (const period of view.periods) {
+  ) => rows.push([period, label, category, characteristic, typeof value === 'string' ? value : csvNumber(value)]);
+  const hidden = suppressedPeriods(view.periods, minCellCount);
+  for (const [index, period] of view.periods.entries()) {
     const p = period.period;
+    if (hidden[index]) {
+      add(p, ...suppressedRow(minCellCount), null);
+      continue;
+    }
     add(p, 'Prüfungen / reviews', '', 'Mindestzahl / minimum', period.reviews.minimum);
     add(p, 'Prüfungen / reviews', '', 'gezogen / sampled', period.reviews.sampled);
     add(p, 'Prüfungen / reviews', '', 'erledigt / done', period.reviews.done);
@@ -79,6 +94,6 @@ export function renderTrendCsv(view: TrendView): string {
     if (routine.recheckOverdue)
       add(range, 'Prüfroutine / routine', routine.title, 'Überprüfung überfällig / re-check overdue', 'ja / yes');
   }
-  const lines = [TREND_CSV_HEADER.join(';'), ...rows.map((row) => row.map(cell).join(';'))];
+  const lines = [TREND_CSV_HEADER.join(';'), ...rows.map((row) => row.map(csvCell).join(';'))];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

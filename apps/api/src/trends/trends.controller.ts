@@ -1,7 +1,9 @@
-import { Controller, Get, Headers, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { minPositionHeader } from '../commands/min-position.js';
+import { APP_CONFIG } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { renderTrendCsv } from './trend-csv.js';
 import { TrendQueryDto } from './trend-query.dto.js';
@@ -16,7 +18,10 @@ const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Au
 @ApiBearerAuth()
 @Controller('api/v1')
 export class TrendsController {
-  constructor(private readonly queries: TrendsQueries) {}
+  constructor(
+    private readonly queries: TrendsQueries,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('trends')
   @Action('trends.read')
@@ -42,7 +47,7 @@ export class TrendsController {
     await this.queries.awaitPosition(minPositionHeader(headers));
     const view = await this.queries.trends(principal, query);
     const name = `trends-${view.scope.replace(':', '-')}-${view.from}-${view.to}-${view.granularity}`;
-    return new StreamableFile(Buffer.from(renderTrendCsv(view), 'utf8'), {
+    return new StreamableFile(Buffer.from(renderTrendCsv(view, this.config.minCellCount), 'utf8'), {
       type: 'text/csv; charset=utf-8',
       disposition: `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}.csv"`,
     });

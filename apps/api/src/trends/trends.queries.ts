@@ -2,12 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import {
-  AccessDeniedError,
-  assertCanAccess,
-  grantedScopes,
-  type Principal,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
@@ -30,9 +25,6 @@ import { monthSpan, TrendReader, type TrendScope } from './trend-reader.js';
 import { TREND_RULES } from './trend-rules.provider.js';
 
 const TREND_READ_MODELS = [TREND_REVIEWS, TREND_MEASURES, TREND_CONTEXT];
-
-/** Roles that see aggregates of a whole Jobcenter only, never a per-team or per-area breakdown. */
-const AGGREGATE_ONLY_ROLES = new Set(['regional', 'central']);
 
 function invalid(field: string, message: string): DomainError {
   return new DomainError('VALIDATION_FAILED', 'Ungültige Anfrage / Invalid request', { fields: { [field]: message } });
@@ -153,12 +145,8 @@ export class TrendsQueries {
   }
 
   private async authorisedTeams(principal: Principal, scope: TrendScope) {
+    // Regional and central levels read the cross-level views instead (apps/api/src/cross-level).
     const tenant = principal.tenant;
-    if (scope.kind !== 'tenant') {
-      const broader = principal.roles.filter((role) => !AGGREGATE_ONLY_ROLES.has(role));
-      if (grantedScopes({ ...principal, roles: broader }, 'trends.read').length === 0)
-        throw new AccessDeniedError('forbidden', 'trends.read');
-    }
     switch (scope.kind) {
       case 'tenant':
         assertCanAccess(principal, 'trends.read', { tenant });

@@ -60,7 +60,11 @@ export async function verifyChainCommand(args: string[], config: AppConfig, io: 
         : `${report.seals.count} Siegel / seals, versiegelt bis Position / sealed through position ${report.seals.sealedThrough ?? '-'} (${report.seals.lastSealedAt ?? '-'})`;
     io.err(seals);
     io.err(
-      `${report.streamsChecked} Streams, ${report.eventsChecked} Ereignisse geprüft / events checked: ` +
+      `${report.streamsChecked} Streams, ${report.eventsChecked} Ereignisse geprüft / events checked` +
+        (report.streamsPurged > 0
+          ? `, ${report.streamsPurged} nach Aufbewahrungsfrist gelöscht / purged after retention`
+          : '') +
+        ': ' +
         (report.clean ? 'keine Befunde / clean' : `${report.findings.length} Befunde / findings`),
     );
     return report.clean ? 0 : 1;

@@ -1,4 +1,5 @@
 import type { EventStore } from '../../../event-store/src/event-store.port.js';
+import { purgedStreams } from '../../../projections/src/purged-streams.js';
 import { CHAIN_SEALS_STREAM, tenantOf } from './chain-seal.js';
 import type { ChainFinding } from './chain-finding.js';
 import { loadSealedHeads, type SealedHeadState, type SealSummary } from './sealed-heads.js';
@@ -29,6 +30,11 @@ export interface ChainCheckReport {
   readonly eventsChecked: number;
   readonly seals: SealSummary;
   readonly findings: readonly ChainFinding[];
+  /**
+   * Sealed streams that are gone because a retention purge deleted them: named by a purge record
+   * (`ReviewPurged`, itself in a chained and sealed stream), so they are accounted for, not findings.
+   */
+  readonly streamsPurged: number;
   /** Pass as `after` to check the next part; null when the check reached the end of the store. */
   readonly next: number | null;
 }
@@ -56,7 +62,9 @@ export async function verifyChains(
   options: ChainCheckOptions = {},
 ): Promise<ChainCheckReport | null> {
   const sealed = await loadSealedHeads(eventStore);
-  if (options.streamId !== undefined) return verifyOneStream(eventStore, options.streamId, sealed, options.tenant);
+  const purged = await purgedStreams(eventStore);
+  if (options.streamId !== undefined)
+    return verifyOneStream(eventStore, options.streamId, sealed, purged, options.tenant);
 
   const after = options.after ?? 0;
   const pageSize = options.pageSize ?? Math.min(DEFAULT_PAGE_SIZE, options.maxEvents ?? DEFAULT_PAGE_SIZE);
@@ -102,13 +110,15 @@ export async function verifyChains(
     findings.push(...result.findings);
   }
   // Sealed streams without a single event left: listing cannot find them, the seals can.
+  let streamsPurged = 0;
   if (after === 0) {
     for (const [streamId, sealedHead] of sealed.heads) {
       if (streams.has(streamId) || !visible(options.tenant, new Set(), sealedHead)) continue;
       const [first] = await eventStore.readStream(streamId, { maxCount: 1 });
       if (first !== undefined) continue; // beyond this part: checked with the part it begins in
       streamsChecked += 1;
-      findings.push(missing(streamId, sealedHead));
+      if (purged.has(streamId)) streamsPurged += 1;
+      else findings.push(missing(streamId, sealedHead));
     }
   }
   return {
@@ -117,6 +127,7 @@ export async function verifyChains(
     eventsChecked,
     seals: sealed.summary,
     findings,
+    streamsPurged,
     next: reachedEnd ? null : position,
   };
 }
@@ -140,6 +151,7 @@ async function verifyOneStream(
   eventStore: EventStore,
   streamId: string,
   sealed: Awaited<ReturnType<typeof loadSealedHeads>>,
+  purged: ReadonlySet<string>,
   tenant: string | undefined,
 ): Promise<ChainCheckReport | null> {
   const sealedHead = sealed.heads.get(streamId);
@@ -147,10 +159,10 @@ async function verifyOneStream(
   if (events.length === 0 && sealedHead === undefined) return null;
   const tenants = new Set(events.map(tenantOf).filter((value): value is string => value !== null));
   if (!visible(tenant, tenants, sealedHead)) return null;
-  const result =
-    events.length === 0 && sealedHead !== undefined
-      ? { eventsChecked: 0, findings: [missing(streamId, sealedHead)] }
-      : await checkStream(eventStore, streamId, tenant ?? [...tenants][0] ?? sealedHead?.tenant ?? null, sealedHead);
+  const gone = events.length === 0 && sealedHead !== undefined;
+  const result = gone
+    ? { eventsChecked: 0, findings: purged.has(streamId) ? [] : [missing(streamId, sealedHead)] }
+    : await checkStream(eventStore, streamId, tenant ?? [...tenants][0] ?? sealedHead?.tenant ?? null, sealedHead);
   const findings = [...sealed.findings, ...result.findings];
   return {
     clean: findings.length === 0,
@@ -158,6 +170,7 @@ async function verifyOneStream(
     eventsChecked: result.eventsChecked,
     seals: sealed.summary,
     findings,
+    streamsPurged: gone && purged.has(streamId) ? 1 : 0,
     next: null,
   };
 }

@@ -132,6 +132,7 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
       if (history.length === 0 || history.some((recorded) => recorded.type === 'ReviewWithdrawn')) return;
       const withdrawn: ReviewWithdrawn['data'] = {
         reviewId: data.replacedReviewId,
+        // The same sealed value: it is under this (the replaced) review's key, so a purge blinds both.
         reason: data.reason,
         replacedBy: data.replacement.reviewId,
       };

@@ -144,8 +144,8 @@ const RENDERERS: Renderers = {
     en: `Discussed anonymised in the team on ${d.date}${deputy(d.asDeputy).en}`,
   }),
   ReviewWithdrawn: (d) => ({
-    de: `Prüfung zurückgezogen, Fall ersetzt durch ${d.replacedBy}: ${d.reason}`,
-    en: `Review withdrawn, case replaced by ${d.replacedBy}: ${d.reason}`,
+    de: `Prüfung zurückgezogen, Fall ersetzt durch ${d.replacedBy}, mit Begründung`,
+    en: `Review withdrawn, case replaced by ${d.replacedBy}, with a reason`,
   }),
 
   // ---- measures ------------------------------------------------------------------------------------
@@ -227,12 +227,12 @@ const RENDERERS: Renderers = {
       `population ${short(d.populationFingerprint)}, seed ${short(d.seed)}`,
   }),
   SupplementaryCasesDrawn: (d) => ({
-    de: `Fälle nachgezogen: ${d.cases.length} für Team ${d.teamId} – ${d.reason}`,
-    en: `Supplementary cases drawn: ${d.cases.length} for team ${d.teamId} – ${d.reason}`,
+    de: `Fälle nachgezogen: ${d.cases.length} für Team ${d.teamId}, mit Begründung`,
+    en: `Supplementary cases drawn: ${d.cases.length} for team ${d.teamId}, with a reason`,
   }),
   CaseReplaced: (d) => ({
-    de: `Fall ersetzt: Prüfung ${d.replacedReviewId} durch ${d.replacement.reviewId} – ${d.reason}`,
-    en: `Case replaced: review ${d.replacedReviewId} by ${d.replacement.reviewId} – ${d.reason}`,
+    de: `Fall ersetzt: Prüfung ${d.replacedReviewId} durch ${d.replacement.reviewId}, mit Begründung`,
+    en: `Case replaced: review ${d.replacedReviewId} by ${d.replacement.reviewId}, with a reason`,
   }),
 
   // ---- reports -------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
   },
   TalkHeld: { reviewId: 'r-1', date: '2026-03-21', employee: sealed(8), outcome: sealed(9), asDeputy: false },
   TeamDiscussionHeld: { reviewId: 'r-1', date: '2026-03-24', notes: null },
-  ReviewWithdrawn: { reviewId: 'r-1', reason: 'Fall ungeeignet (Umzug)', replacedBy: 'r-2' },
+  ReviewWithdrawn: { reviewId: 'r-1', reason: sealed(20), replacedBy: 'r-2' },
   MeasureAgreed: {
     measureId: 'm-1',
     tenant: 'jc-a',
@@ -228,12 +228,12 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     deadline: '2026-03-31',
     drawnByRole: 'area_head',
   },
-  SupplementaryCasesDrawn: { sampleId: 's-1', teamId: 'team-1', reason: 'n ist Mindestzahl', cases: [drawnCase] },
+  SupplementaryCasesDrawn: { sampleId: 's-1', teamId: 'team-1', reason: sealed(21), cases: [drawnCase] },
   CaseReplaced: {
     sampleId: 's-1',
     teamId: 'team-1',
     replacedReviewId: 'r-1',
-    reason: 'Umzug',
+    reason: sealed(22),
     replacement: drawnCase,
   },
   ReportSubmitted: {

@@ -100,3 +100,14 @@ export function reportDueDate(year: number, quarter: Quarter, dueDay: number): s
 /** Reviews of a sample month are due `daysAfterMonth` days after its last day (0: the last day itself). */
 export const reviewDeadline = (month: string, daysAfterMonth: number): string =>
   addDays(lastDayOfMonth(month), daysAfterMonth);
+
+/**
+ * The same day `count` months after the local date `date` (yyyy-mm-dd); when that month is shorter, its
+ * last day (2025-01-31 + 1 month = 2025-02-28).
+ */
+export function addMonthsToDate(date: string, count: number): string {
+  if (!isLocalDate(date)) throw new RangeError(`not a local date: ${date}`);
+  const month = addMonths(date.slice(0, 7), count);
+  const day = Math.min(Number(date.slice(8, 10)), daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7))));
+  return `${month}-${String(day).padStart(2, '0')}`;
+}

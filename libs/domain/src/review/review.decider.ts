@@ -19,7 +19,7 @@ export interface AnswerEntry {
  */
 export type ReviewCommand =
   | { readonly type: 'OpenReview'; readonly sampled: CaseSampled['data'] }
-  | { readonly type: 'WithdrawReview'; readonly reviewId: string; readonly reason: string; readonly replacedBy: string }
+  | { readonly type: 'WithdrawReview'; readonly reviewId: string; readonly reason: Sealed; readonly replacedBy: string }
   | {
       readonly type: 'RecordAnswers';
       readonly reviewId: string;
@@ -355,8 +355,7 @@ export const reviewDecider: Decider<ReviewCommand, ReviewState, ReviewEvent> = {
             'Eine abgeschlossene Prüfung kann nicht ersetzt werden.',
             'A completed review cannot be replaced.',
           );
-        if (command.reason.trim() === '')
-          throw ruleViolation('Das Ersetzen braucht eine Begründung.', 'A replacement needs a reason.');
+        // The reason arrives sealed (from `CaseReplaced`, whose decider refused a blank one).
         return [
           {
             type: 'ReviewWithdrawn',

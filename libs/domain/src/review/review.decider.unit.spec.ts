@@ -347,11 +347,16 @@ describe('review decider', () => {
   });
 
   it('withdraws an open review for a replacement (idempotently) and then refuses every command', () => {
-    const withdraw: ReviewCommand = { type: 'WithdrawReview', reviewId: 'r1', reason: 'ungeeignet', replacedBy: 'r2' };
+    const withdraw: ReviewCommand = {
+      type: 'WithdrawReview',
+      reviewId: 'r1',
+      reason: sealed('ungeeignet'),
+      replacedBy: 'r2',
+    };
     const withdrawn = run(run([opened], answerAll), withdraw);
     expect(withdrawn.at(-1)).toEqual({
       type: 'ReviewWithdrawn',
-      data: { reviewId: 'r1', reason: 'ungeeignet', replacedBy: 'r2' },
+      data: { reviewId: 'r1', reason: sealed('ungeeignet'), replacedBy: 'r2' },
     });
     expect(run(withdrawn, withdraw)).toEqual(withdrawn);
     expect(run(withdrawn, { type: 'OpenReview', sampled })).toEqual(withdrawn);
@@ -359,6 +364,5 @@ describe('review decider', () => {
       expect(refusal(withdrawn, command).message).toContain('zurückgezogen');
     }
     expect(refusal(completedHistory(), withdraw).code).toBe('RULE_VIOLATION');
-    expect(refusal([opened], { ...withdraw, reason: ' ' }).code).toBe('RULE_VIOLATION');
   });
 });

@@ -120,10 +120,14 @@ export type TeamDiscussionHeld = DomainEvent<
   { readonly reviewId: string; readonly date: string; readonly notes: Sealed | null; readonly asDeputy?: boolean }
 >;
 
-/** The case was unsuitable and replaced by another drawn from the same seed. */
+/**
+ * The case was unsuitable and replaced by another drawn from the same seed. The reason is the one of
+ * `CaseReplaced`, sealed under this review's key. Changed in place from a clear string without a schema
+ * bump (the system is unreleased: no stored event has the old shape).
+ */
 export type ReviewWithdrawn = DomainEvent<
   'ReviewWithdrawn',
-  { readonly reviewId: string; readonly reason: string; readonly replacedBy: string }
+  { readonly reviewId: string; readonly reason: Sealed; readonly replacedBy: string }
 >;
 
 export type ReviewEvent =

@@ -10,6 +10,8 @@ import {
 import { recomputeSample, type RecordedSample } from './verify.js';
 import type { SampleDrawn } from './sampling.events.js';
 
+const SEALED = { $sealed: 1, kid: 'population:p', iv: 'i', ct: 'c', tag: 't' } as const;
+
 /**
  * The domain does no cryptography (the HMAC comes from the application layer and has its own test), so
  * these tests rank with FNV-1a: deterministic and seed-dependent, which is all the algorithm relies on.
@@ -169,10 +171,10 @@ describe('recomputing a recorded sample (verify)', () => {
     return {
       drawn,
       followUps: [
-        { type: 'SupplementaryCasesDrawn', data: { sampleId: 's', teamId: 't', reason: 'mehr', cases: extra } },
+        { type: 'SupplementaryCasesDrawn', data: { sampleId: 's', teamId: 't', reason: SEALED, cases: extra } },
         {
           type: 'CaseReplaced',
-          data: { sampleId: 's', teamId: 't', replacedReviewId: 'r-0', reason: 'ungeeignet', replacement },
+          data: { sampleId: 's', teamId: 't', replacedReviewId: 'r-0', reason: SEALED, replacement },
         },
       ],
     };

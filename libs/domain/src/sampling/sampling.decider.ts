@@ -1,5 +1,6 @@
 import type { Decider } from '../shared/decider.js';
 import { DomainError, ruleViolation } from '../shared/domain-error.js';
+import type { Sealed } from '../shared/sealed.js';
 import {
   DRAW_ALGORITHM,
   drawTeam,
@@ -50,7 +51,8 @@ export type SamplingCommand =
       readonly type: 'DrawSupplementaryCases';
       readonly sampleId: string;
       readonly count: number;
-      readonly reason: string;
+      /** Sealed under the population's key; null when the caller gave a blank reason. */
+      readonly reason: Sealed | null;
       /** The team's rows of the sample's population. */
       readonly rows: readonly DrawRow[];
       readonly reviewIds: readonly string[];
@@ -60,7 +62,8 @@ export type SamplingCommand =
       readonly type: 'ReplaceCase';
       readonly sampleId: string;
       readonly reviewId: string;
-      readonly reason: string;
+      /** Sealed under the replaced review's key; null when the caller gave a blank reason. */
+      readonly reason: Sealed | null;
       readonly rows: readonly DrawRow[];
       readonly replacementReviewId: string;
       readonly rank: RankFunction;
@@ -96,8 +99,10 @@ function takeIds(ids: readonly string[], count: number): readonly string[] {
   return ids.slice(0, count);
 }
 
-function requireReason(reason: string): void {
-  if (reason.trim() === '') throw ruleViolation('Eine Begründung ist erforderlich.', 'A reason is required.');
+/** The domain never opens a sealed reason: the application seals only non-blank ones and passes null otherwise. */
+function requireReason(reason: Sealed | null): Sealed {
+  if (reason === null) throw ruleViolation('Eine Begründung ist erforderlich.', 'A reason is required.');
+  return reason;
 }
 
 function rankingOf(sample: SampleState, rows: readonly DrawRow[], rank: RankFunction) {
@@ -214,7 +219,7 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
       case 'DrawSupplementaryCases': {
         const sample = state.samples[command.sampleId];
         if (!sample) throw notFound(command.sampleId);
-        requireReason(command.reason);
+        const reason = requireReason(command.reason);
         if (!Number.isInteger(command.count) || command.count < 1)
           throw new DomainError('VALIDATION_FAILED', 'Ungültige Anzahl / Invalid count', {
             fields: { count: 'mindestens 1 / at least 1' },
@@ -237,7 +242,7 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
             data: {
               sampleId: sample.sampleId,
               teamId: sample.teamId,
-              reason: command.reason,
+              reason,
               cases: next.map((c, index) => toDrawn(c, ids[index]!)),
             },
           },
@@ -246,7 +251,7 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
       case 'ReplaceCase': {
         const sample = state.samples[command.sampleId];
         if (!sample) throw notFound(command.sampleId);
-        requireReason(command.reason);
+        const reason = requireReason(command.reason);
         const replaced = sample.cases[command.reviewId];
         if (!replaced)
           throw new DomainError('NOT_FOUND', 'Fall nicht in dieser Stichprobe / Case not in this sample', {
@@ -270,7 +275,7 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
               sampleId: sample.sampleId,
               teamId: sample.teamId,
               replacedReviewId: command.reviewId,
-              reason: command.reason,
+              reason,
               replacement: toDrawn(next, command.replacementReviewId),
             },
           },

@@ -5,6 +5,14 @@ import { populationDecider } from './population.decider.js';
 import { samplingDecider, type SamplingCommand, type SamplingState } from './sampling.decider.js';
 import type { CaseReplaced, SampleDrawn, SamplingEvent, SupplementaryCasesDrawn } from './sampling.events.js';
 
+const sealedReason = (label: string) => ({
+  $sealed: 1 as const,
+  kid: 'population:pop-1',
+  iv: label,
+  ct: 'c',
+  tag: 't',
+});
+
 const rank: RankFunction = (seed, pseudonym) => {
   let hash = 0x811c9dc5;
   for (const char of `${seed}|${pseudonym}`) {
@@ -96,7 +104,7 @@ describe('sampling decider', () => {
       type: 'DrawSupplementaryCases' as const,
       sampleId: 'sample-t1',
       count: 3,
-      reason: 'Risikoschwerpunkt',
+      reason: sealedReason('Risikoschwerpunkt'),
       rows: teamRows('t1', 30),
       reviewIds: ids('extra', 3),
       rank,
@@ -110,7 +118,7 @@ describe('sampling decider', () => {
     expect(() => samplingDecider.decide({ ...command, count: 22, reviewIds: ids('x', 22) }, state, context)).toThrow(
       expect.objectContaining({ code: 'RULE_VIOLATION', details: { remaining: 21 } }) as Error,
     );
-    expect(() => samplingDecider.decide({ ...command, reason: ' ' }, state, context)).toThrow(DomainError);
+    expect(() => samplingDecider.decide({ ...command, reason: null }, state, context)).toThrow(DomainError);
     expect(() => samplingDecider.decide({ ...command, sampleId: 'nope' }, state, context)).toThrow(
       expect.objectContaining({ code: 'NOT_FOUND' }) as Error,
     );
@@ -124,7 +132,7 @@ describe('sampling decider', () => {
       type: 'ReplaceCase' as const,
       sampleId: 'sample-t1',
       reviewId: replaced.reviewId,
-      reason: 'Fall bereits abgeschlossen',
+      reason: sealedReason('Fall bereits abgeschlossen'),
       rows: teamRows('t1', 30),
       replacementReviewId: 'replacement-1',
       rank,

@@ -103,25 +103,33 @@ export type SampleDrawn = DomainEvent<
   }
 >;
 
+/** The reason is sealed under the population's data key (`population:<id>`), like its rows' case references. */
 export type SupplementaryCasesDrawn = DomainEvent<
   'SupplementaryCasesDrawn',
-  { readonly sampleId: string; readonly teamId: string; readonly reason: string; readonly cases: readonly DrawnCase[] }
+  { readonly sampleId: string; readonly teamId: string; readonly reason: Sealed; readonly cases: readonly DrawnCase[] }
 >;
 
-/** A sampled case was unsuitable; the replacement is the next eligible case in the same seed's ranking. */
+/**
+ * A sampled case was unsuitable; the replacement is the next eligible case in the same seed's ranking. The
+ * reason is sealed under the REPLACED review's key (`review:<id>`): purging that review blinds every copy.
+ */
 export type CaseReplaced = DomainEvent<
   'CaseReplaced',
   {
     readonly sampleId: string;
     readonly teamId: string;
     readonly replacedReviewId: string;
-    readonly reason: string;
+    readonly reason: Sealed;
     readonly replacement: DrawnCase;
   }
 >;
 
 export type SamplingEvent = SampleDrawn | SupplementaryCasesDrawn | CaseReplaced;
 
+/**
+ * Schema versions. `SupplementaryCasesDrawn` and `CaseReplaced` changed in place (their `reason` became
+ * `Sealed`) without a version bump or upcaster: the system is unreleased, no stored event has the old shape.
+ */
 export const SAMPLING_EVENT_SCHEMAS = {
   PopulationImported: 1,
   PopulationRowsAdded: 1,

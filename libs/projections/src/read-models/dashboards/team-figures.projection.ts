@@ -8,9 +8,15 @@ import {
 } from '../../../../application/src/rules-config.js';
 import type { MeasureEvent } from '../../../../domain/src/measure/measure.events.js';
 import type { ProgrammeEvent } from '../../../../domain/src/programme/programme.events.js';
+import type { RetentionSummaryRecorded } from '../../../../domain/src/retention/retention.events.js';
 import type { ReviewEvent } from '../../../../domain/src/review/review.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
+import {
+  measureFactFromSummary,
+  RETENTION_SUMMARY_TYPE,
+  reviewFactFromSummary,
+} from '../retention/summary-documents.js';
 import {
   TEAM_FIGURES,
   measureFactId,
@@ -238,7 +244,19 @@ function evolveProgramme(
  * Bumped when `evolve` changes (2: defects carry `counted`). The version the runner sees also carries a
  * fingerprint of the dashboard rules (`ruleDrivenVersion`), so a rule change builds a new version.
  */
-export const TEAM_FIGURES_CODE_VERSION = 2;
+export const TEAM_FIGURES_CODE_VERSION = 3;
+
+/**
+ * A purged review's anonymous summary replaces its facts and its measures' facts under the same ids
+ * (3: retention summaries), so dashboards and quarterly figures do not move when a review is purged.
+ */
+function evolveSummary(recorded: RecordedEvent, id: string, rule: SeriousDefectRule): TeamFigureDoc | null {
+  const summary = (recorded as unknown as RetentionSummaryRecorded).data;
+  if (id === reviewFactId(summary.tenant, summary.reviewId))
+    return reviewFactFromSummary(summary, (defect) => countedSeverity(rule, defect));
+  const measure = summary.measures.find((candidate) => id === measureFactId(summary.tenant, candidate.measureId));
+  return measure === undefined ? null : measureFactFromSummary(summary, measure);
+}
 
 /**
  * `team-figures` under the versioned dashboard rules (operations: libs/application/src/rules-config.ts):
@@ -251,8 +269,15 @@ export function teamFiguresProjectionFor(rules: DashboardRules): ProjectionDefin
   return {
     name: TEAM_FIGURES,
     version: ruleDrivenVersion(TEAM_FIGURES_CODE_VERSION, rules),
-    eventTypes: [...REVIEW_TYPES, ...MEASURE_TYPES, ...PROGRAMME_TYPES],
+    eventTypes: [...REVIEW_TYPES, ...MEASURE_TYPES, ...PROGRAMME_TYPES, RETENTION_SUMMARY_TYPE],
     documentIds: (recorded) => {
+      if (recorded.type === RETENTION_SUMMARY_TYPE) {
+        const summary = (recorded as unknown as RetentionSummaryRecorded).data;
+        return [
+          reviewFactId(summary.tenant, summary.reviewId),
+          ...summary.measures.map((measure) => measureFactId(summary.tenant, measure.measureId)),
+        ];
+      }
       const event = asEvent(recorded);
       const tenant = recorded.metadata.tenant;
       switch (event.type) {
@@ -277,6 +302,7 @@ export function teamFiguresProjectionFor(rules: DashboardRules): ProjectionDefin
       }
     },
     evolve: (doc, recorded, id) => {
+      if (recorded.type === RETENTION_SUMMARY_TYPE) return evolveSummary(recorded, id, rule);
       const event = asEvent(recorded);
       switch (event.type) {
         case 'ProgrammeDefined':

@@ -5,6 +5,7 @@ import type {
   MeasureEvent,
   MeasureFollowedUp,
 } from '../../../../domain/src/measure/measure.events.js';
+import type { ReviewPurged } from '../../../../domain/src/retention/retention.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
 import { MEASURES, type MeasureDoc } from './measure.doc.js';
@@ -15,14 +16,16 @@ type MeasureRecorded = RecordedEvent<MeasureEvent['data']> & { readonly type: Me
 export const measuresProjection: ProjectionDefinition<MeasureDoc> = {
   name: MEASURES,
   version: 1,
-  eventTypes: [
-    'MeasureAgreed',
-    'MeasureFollowedUp',
-    'MeasureCompleted',
-    'MeasureCancelled',
-  ] satisfies MeasureEvent['type'][],
-  documentIds: (event) => [(event.data as MeasureEvent['data']).measureId],
+  eventTypes: ['MeasureAgreed', 'MeasureFollowedUp', 'MeasureCompleted', 'MeasureCancelled', 'ReviewPurged'] satisfies (
+    MeasureEvent | ReviewPurged
+  )['type'][],
+  documentIds: (event) =>
+    event.type === 'ReviewPurged'
+      ? (event.data as ReviewPurged['data']).measureIds
+      : [(event.data as MeasureEvent['data']).measureId],
   evolve: (doc, recorded) => {
+    // Retention (000:92): the measures of a purged review go with it; their figures live on in its summary.
+    if (recorded.type === 'ReviewPurged') return null;
     const event = recorded as MeasureRecorded;
     switch (event.type) {
       case 'MeasureAgreed': {

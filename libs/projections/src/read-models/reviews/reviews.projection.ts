@@ -1,6 +1,7 @@
 import { berlinDate } from '../../../../application/src/berlin-time.js';
 import { REVIEW_DEFAULTS } from '../../../../domain/src/review/review.defaults.js';
 import type { ReviewEvent } from '../../../../domain/src/review/review.events.js';
+import type { ReviewPurged } from '../../../../domain/src/retention/retention.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
 import { REVIEWS, type ReviewDoc } from './review.doc.js';
@@ -17,6 +18,9 @@ const REVIEW_EVENT_TYPES = [
   'TeamDiscussionHeld',
   'ReviewWithdrawn',
 ] as const satisfies readonly ReviewEvent['type'][];
+
+/** Retention (000:92): a purged review's document goes; its figures live on in its anonymous summary. */
+const PURGED = 'ReviewPurged' satisfies ReviewPurged['type'];
 
 /** The fields every event changes: the revision the next `If-Match` names, and deputy work. */
 function touched(doc: ReviewDoc, event: RecordedEvent, asDeputy: boolean | undefined): ReviewDoc {
@@ -35,9 +39,10 @@ function touched(doc: ReviewDoc, event: RecordedEvent, asDeputy: boolean | undef
 export const reviewsProjection: ProjectionDefinition<ReviewDoc> = {
   name: REVIEWS,
   version: 1,
-  eventTypes: REVIEW_EVENT_TYPES,
-  documentIds: (event) => [(event.data as ReviewEvent['data']).reviewId],
+  eventTypes: [...REVIEW_EVENT_TYPES, PURGED],
+  documentIds: (event) => [(event.data as ReviewEvent['data'] | ReviewPurged['data']).reviewId],
   evolve: (doc, recorded) => {
+    if (recorded.type === PURGED) return null;
     const event = { type: recorded.type, data: recorded.data } as ReviewEvent;
     if (event.type === 'CaseSampled') {
       if (doc !== null) return doc;

@@ -69,7 +69,7 @@ const stories: readonly ReviewEvent[] = [
     },
   },
   { type: 'DefectWithdrawn', data: { reviewId: 'r1', defectId: 'd2', reason: sealed('w'), asDeputy: false } },
-  { type: 'ReviewWithdrawn', data: { reviewId: 'r2', reason: 'ungeeignet', replacedBy: 'r4' } },
+  { type: 'ReviewWithdrawn', data: { reviewId: 'r2', reason: sealed('ungeeignet'), replacedBy: 'r4' } },
   {
     type: 'ReviewCompleted',
     data: {
@@ -145,7 +145,7 @@ describe('reviews projection', () => {
     ]);
     expect(target.docs.get('r2')).toMatchObject({
       status: 'withdrawn',
-      withdrawal: { reason: 'ungeeignet', replacedBy: 'r4' },
+      withdrawal: { reason: sealed('ungeeignet'), replacedBy: 'r4' },
     });
     expect(target.docs.get('r3')).toMatchObject({
       status: 'open',

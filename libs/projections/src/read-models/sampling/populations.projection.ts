@@ -1,3 +1,4 @@
+import type { PopulationPurged } from '../../../../domain/src/retention/retention.events.js';
 import type { PopulationEvent } from '../../../../domain/src/sampling/sampling.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
@@ -16,9 +17,13 @@ function addCounts(counts: readonly (readonly [string, number])[], values: reado
 export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
   name: POPULATIONS,
   version: 1,
-  eventTypes: ['PopulationImported', 'PopulationRowsAdded'] satisfies PopulationEvent['type'][],
-  documentIds: (event) => [(event.data as PopulationEvent['data']).populationId],
+  eventTypes: ['PopulationImported', 'PopulationRowsAdded', 'PopulationPurged'] satisfies (
+    PopulationEvent | PopulationPurged
+  )['type'][],
+  documentIds: (event) => [(event.data as PopulationEvent['data'] | PopulationPurged['data']).populationId],
   evolve: (doc, recorded) => {
+    // Retention: the population went with the last review drawn from it.
+    if (recorded.type === 'PopulationPurged') return null;
     const event = recorded as PopulationRecorded;
     switch (event.type) {
       case 'PopulationImported':

@@ -1,4 +1,5 @@
 import type { CoverageRecord } from '../../../../domain/src/sampling/sampling.events.js';
+import type { Sealed } from '../../../../domain/src/shared/sealed.js';
 
 /**
  * Read model `samples`: one document per team draw, `_id` = sampleId. Pseudonyms only, never clear case
@@ -22,7 +23,8 @@ export interface SampleFollowUpDoc {
   readonly kind: 'supplementary' | 'replacement';
   readonly at: string;
   readonly byRole: string;
-  readonly reason: string;
+  /** Sealed (supplementary: population key; replacement: the replaced review's key). */
+  readonly reason: Sealed;
   readonly reviewIds: readonly string[];
 }
 

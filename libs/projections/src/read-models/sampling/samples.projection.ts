@@ -1,3 +1,4 @@
+import type { PopulationPurged } from '../../../../domain/src/retention/retention.events.js';
 import type { SamplingEvent } from '../../../../domain/src/sampling/sampling.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
@@ -10,9 +11,16 @@ const countActive = (cases: readonly SampleCaseDoc[]): number => cases.filter((c
 export const samplesProjection: ProjectionDefinition<SampleDoc> = {
   name: SAMPLES,
   version: 1,
-  eventTypes: ['SampleDrawn', 'SupplementaryCasesDrawn', 'CaseReplaced'] satisfies SamplingEvent['type'][],
-  documentIds: (event) => [(event.data as SamplingEvent['data']).sampleId],
+  eventTypes: ['SampleDrawn', 'SupplementaryCasesDrawn', 'CaseReplaced', 'PopulationPurged'] satisfies (
+    SamplingEvent | PopulationPurged
+  )['type'][],
+  documentIds: (event) =>
+    event.type === 'PopulationPurged'
+      ? (event.data as PopulationPurged['data']).sampleIds
+      : [(event.data as SamplingEvent['data']).sampleId],
   evolve: (doc, recorded) => {
+    // Retention: the drawn cases' pseudonyms go with the population they were drawn from.
+    if (recorded.type === 'PopulationPurged') return null;
     const event = recorded as SamplingRecorded;
     switch (event.type) {
       case 'SampleDrawn': {

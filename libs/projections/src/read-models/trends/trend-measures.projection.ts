@@ -1,6 +1,8 @@
 import type { MeasureEvent } from '../../../../domain/src/measure/measure.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { RetentionSummaryRecorded } from '../../../../domain/src/retention/retention.events.js';
 import type { ProjectionDefinition } from '../../projection.js';
+import { RETENTION_SUMMARY_TYPE, trendMeasureFromSummary } from '../retention/summary-documents.js';
 import { TREND_MEASURES, trendMeasureId, type TrendMeasureDoc } from './trend.docs.js';
 
 const MEASURE_TYPES = [
@@ -16,10 +18,22 @@ const asEvent = (recorded: RecordedEvent): Folded => ({ type: recorded.type, dat
 /** Read model `trend-measures`: agreed, closed and due dates of each measure; owner and text stay out. */
 export const trendMeasuresProjection: ProjectionDefinition<TrendMeasureDoc> = {
   name: TREND_MEASURES,
-  version: 1,
-  eventTypes: MEASURE_TYPES,
-  documentIds: (recorded) => [trendMeasureId(recorded.metadata.tenant, asEvent(recorded).data.measureId)],
+  // 2: a purged review's retention summary replaces its measures' documents under the same ids.
+  version: 2,
+  eventTypes: [...MEASURE_TYPES, RETENTION_SUMMARY_TYPE],
+  documentIds: (recorded) => {
+    if (recorded.type === RETENTION_SUMMARY_TYPE) {
+      const summary = (recorded as unknown as RetentionSummaryRecorded).data;
+      return summary.measures.map((measure) => trendMeasureId(summary.tenant, measure.measureId));
+    }
+    return [trendMeasureId(recorded.metadata.tenant, asEvent(recorded).data.measureId)];
+  },
   evolve: (doc, recorded, id) => {
+    if (recorded.type === RETENTION_SUMMARY_TYPE) {
+      const summary = (recorded as unknown as RetentionSummaryRecorded).data;
+      const measure = summary.measures.find((candidate) => trendMeasureId(summary.tenant, candidate.measureId) === id);
+      return measure === undefined ? doc : trendMeasureFromSummary(summary, measure);
+    }
     const event = asEvent(recorded);
     switch (event.type) {
       case 'MeasureAgreed':

@@ -1,7 +1,9 @@
 import type { MeasureAgreed } from '../../../../domain/src/measure/measure.events.js';
 import type { ReviewEvent } from '../../../../domain/src/review/review.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { RetentionSummaryRecorded } from '../../../../domain/src/retention/retention.events.js';
 import type { ProjectionDefinition } from '../../projection.js';
+import { RETENTION_SUMMARY_TYPE, trendReviewFromSummary } from '../retention/summary-documents.js';
 import type { DefectFacts } from './review-facts.js';
 import { TREND_REVIEWS, trendReviewId, type TrendReviewDoc } from './trend.docs.js';
 
@@ -102,13 +104,21 @@ function evolve(doc: TrendReviewDoc | null, event: Folded, id: string, tenant: s
 /** Read model `trend-reviews`: one anonymous `ReviewFacts` document per review. */
 export const trendReviewsProjection: ProjectionDefinition<TrendReviewDoc> = {
   name: TREND_REVIEWS,
-  version: 1,
-  eventTypes: [...REVIEW_TYPES, 'MeasureAgreed'],
+  // 2: a purged review's retention summary replaces its live facts under the same id.
+  version: 2,
+  eventTypes: [...REVIEW_TYPES, 'MeasureAgreed', RETENTION_SUMMARY_TYPE],
   documentIds: (recorded) => {
+    if (recorded.type === RETENTION_SUMMARY_TYPE) {
+      const summary = (recorded as unknown as RetentionSummaryRecorded).data;
+      return [trendReviewId(summary.tenant, summary.reviewId)];
+    }
     const event = asEvent(recorded);
     if (event.type === 'MeasureAgreed')
       return event.data.reviewId === null ? [] : [trendReviewId(recorded.metadata.tenant, event.data.reviewId)];
     return [trendReviewId(recorded.metadata.tenant, event.data.reviewId)];
   },
-  evolve: (doc, recorded, id) => evolve(doc, asEvent(recorded), id, recorded.metadata.tenant),
+  evolve: (doc, recorded, id) =>
+    recorded.type === RETENTION_SUMMARY_TYPE
+      ? trendReviewFromSummary((recorded as unknown as RetentionSummaryRecorded).data)
+      : evolve(doc, asEvent(recorded), id, recorded.metadata.tenant),
 };

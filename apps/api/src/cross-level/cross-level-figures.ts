@@ -1,0 +1,123 @@
+import { isSmallCell, suppressSmallCells } from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
+import type {
+  CategoryFigure,
+  PeriodFigures,
+} from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import { backingCount } from '../trends/trend-suppression.js';
+
+/**
+ * The figures of one Jobcenter (or of a group of them) in one period, as cross-level views show them:
+ * the trend figures without what would break a Jobcenter down (error rates and routines are per
+ * programme, and programmes are per area), never per team or person.
+ */
+export type CrossLevelFigures = Pick<
+  PeriodFigures,
+  'reviews' | 'seriousDefects' | 'defects' | 'talksHeld' | 'teamDiscussionsHeld' | 'measures' | 'reports'
+>;
+
+export interface CrossLevelCell {
+  readonly suppressed: boolean;
+  /** Null when suppressed. */
+  readonly figures: CrossLevelFigures | null;
+}
+
+export interface CrossLevelPeriod {
+  readonly period: string;
+  readonly from: string;
+  readonly to: string;
+  readonly jobcenters: readonly (CrossLevelCell & { readonly tenant: string; readonly region: string })[];
+  readonly total: CrossLevelCell;
+}
+
+const round = (value: number): number => Math.round(value * 10_000) / 10_000;
+const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole));
+
+export const crossLevelFigures = (period: PeriodFigures): CrossLevelFigures => ({
+  reviews: period.reviews,
+  seriousDefects: period.seriousDefects,
+  defects: period.defects,
+  talksHeld: period.talksHeld,
+  teamDiscussionsHeld: period.teamDiscussionsHeld,
+  measures: period.measures,
+  reports: period.reports,
+});
+
+const sumNullable = (values: readonly (number | null)[]): number | null =>
+  values.every((value) => value === null) ? null : values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+
+/** The figures of several Jobcenters together; shares and rates recomputed from the sums. */
+export function sumFigures(list: readonly CrossLevelFigures[]): CrossLevelFigures {
+  const sum = (pick: (figures: CrossLevelFigures) => number): number =>
+    list.reduce((total, figures) => total + pick(figures), 0);
+  const minimum = sum((f) => f.reviews.minimum);
+  const done = sum((f) => f.reviews.done);
+  const seriousReviews = sum((f) => f.seriousDefects.reviews);
+  const defectsTotal = sum((f) => f.defects.total);
+  const categories = [...new Set(list.flatMap((f) => Object.keys(f.defects.byCategory)))].sort();
+  const byCategory: Record<string, CategoryFigure> = {};
+  for (const name of categories) {
+    const entries = list.map((f) => f.defects.byCategory[name]).filter((e): e is CategoryFigure => e !== undefined);
+    const total = entries.reduce((all, entry) => all + entry.total, 0);
+    byCategory[name] = {
+      minor: sumNullable(entries.map((entry) => entry.minor)),
+      serious: sumNullable(entries.map((entry) => entry.serious)),
+      total,
+      perReview: ratio(total, done),
+    };
+  }
+  return {
+    reviews: {
+      minimum,
+      sampled: sum((f) => f.reviews.sampled),
+      done,
+      open: sum((f) => f.reviews.open),
+      percentOfMinimum: minimum === 0 ? null : Math.round((done / minimum) * 1000) / 10,
+    },
+    seriousDefects: { reviews: seriousReviews, share: ratio(seriousReviews, done) },
+    defects: { total: defectsTotal, perReview: ratio(defectsTotal, done), byCategory },
+    talksHeld: sum((f) => f.talksHeld),
+    teamDiscussionsHeld: sum((f) => f.teamDiscussionsHeld),
+    measures: {
+      agreed: sum((f) => f.measures.agreed),
+      completed: sum((f) => f.measures.completed),
+      cancelled: sum((f) => f.measures.cancelled),
+      open: sum((f) => f.measures.open),
+      overdue: sum((f) => f.measures.overdue),
+    },
+    reports: {
+      expected: sum((f) => f.reports.expected),
+      onTime: sum((f) => f.reports.onTime),
+      late: sum((f) => f.reports.late),
+      missing: sum((f) => f.reports.missing),
+      pending: sum((f) => f.reports.pending),
+    },
+  };
+}
+
+/**
+ * One period of a cross-level view: a cell per Jobcenter and the group's total, each suppressed as
+ * `suppressSmallCells` decides from the reviews that back it (`backingCount`).
+ */
+export function crossLevelPeriod(
+  period: Pick<PeriodFigures, 'period' | 'from' | 'to'>,
+  jobcenters: readonly { readonly tenant: string; readonly region: string; readonly figures: CrossLevelFigures }[],
+  minCellCount: number,
+): CrossLevelPeriod {
+  const total = sumFigures(jobcenters.map((entry) => entry.figures));
+  const suppression = suppressSmallCells(
+    jobcenters.map((entry) => backingCount(entry.figures)),
+    minCellCount,
+  );
+  // The total is a cell of its own as well: small when the whole group is small.
+  const totalSuppressed = suppression.total || isSmallCell(backingCount(total), minCellCount);
+  return {
+    period: period.period,
+    from: period.from,
+    to: period.to,
+    jobcenters: jobcenters.map((entry, index) => {
+      const suppressed = suppression.cells[index] === true;
+      return { tenant: entry.tenant, region: entry.region, suppressed, figures: suppressed ? null : entry.figures };
+    }),
+    total: { suppressed: totalSuppressed, figures: totalSuppressed ? null : total },
+  };
+}

@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import type { Clock } from '../../../../libs/application/src/clock.js';
+import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import type { PeriodFigures, TrendFilter } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import { periodsOf } from '../../../../libs/projections/src/read-models/trends/trend-periods.js';
+import {
+  TREND_CONTEXT,
+  TREND_MEASURES,
+  TREND_REVIEWS,
+} from '../../../../libs/projections/src/read-models/trends/trend.docs.js';
+import { CROSS_LEVEL_TENANT_REGIONS } from '../../../../libs/projections/src/read-models/cross-level/cross-level.docs.js';
+import { ReadModelFreshness } from '../commands/read-model-freshness.js';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
+import { monthSpan, TrendReader } from '../trends/trend-reader.js';
+import { TREND_RULES } from '../trends/trend-rules.provider.js';
+import { crossLevelFigures, crossLevelPeriod, type CrossLevelPeriod } from './cross-level-figures.js';
+import { CrossLevelScope } from './cross-level-scope.js';
+import type { CrossLevelTrendQueryDto } from './cross-level.dto.js';
+
+const READ_MODELS = [TREND_REVIEWS, TREND_MEASURES, TREND_CONTEXT, CROSS_LEVEL_TENANT_REGIONS];
+
+function invalid(field: string, message: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', 'Ungültige Anfrage / Invalid request', { fields: { [field]: message } });
+}
+
+/**
+ * Trend figures of a region or of the nation, one cell per Jobcenter and one total per period, read
+ * with the same `TrendReader` and pure `trendFigures` as a Jobcenter's own trends, then reduced to what
+ * a cross-level view may show and small-cell suppressed (`crossLevelPeriod`).
+ */
+@Injectable()
+export class CrossLevelTrendsService {
+  private readonly reader: TrendReader;
+
+  constructor(
+    @Inject(DOCUMENT_STORE) documents: DocumentStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TREND_RULES) private readonly rules: TrendRules,
+    private readonly scope: CrossLevelScope,
+    private readonly freshness: ReadModelFreshness,
+  ) {
+    this.reader = new TrendReader(documents);
+  }
+
+  awaitPosition(position: number | undefined): Promise<void> {
+    return this.freshness.awaitPosition(READ_MODELS, position);
+  }
+
+  async trends(principal: Principal, query: CrossLevelTrendQueryDto) {
+    const span = monthSpan(query.from, query.to);
+    if (span < 1) throw invalid('to', 'must not lie before from / darf nicht vor from liegen');
+    if (span > this.rules.maxRangeMonths)
+      throw invalid(
+        'to',
+        `at most ${this.rules.maxRangeMonths} months / höchstens ${this.rules.maxRangeMonths} Monate`,
+      );
+    const reach = this.scope.reach(principal, query.region);
+    const tenants = await this.scope.tenants(reach);
+    const filter: TrendFilter = {
+      ...(query.questionnaire === undefined ? {} : { questionnaireId: query.questionnaire }),
+      ...(query.questionnaireVersion === undefined ? {} : { questionnaireVersion: query.questionnaireVersion }),
+      ...(query.category === undefined ? {} : { category: query.category }),
+      ...(query.severity === undefined ? {} : { severity: query.severity }),
+    };
+    const today = berlinDate(this.clock.now());
+    const granularity = query.granularity ?? 'month';
+    const perTenant: { tenant: string; region: string; periods: readonly PeriodFigures[] }[] = [];
+    for (const entry of tenants) {
+      const teams = await this.reader.units(entry.tenant, { kind: 'team' });
+      const figures = await this.reader.read({
+        tenant: entry.tenant,
+        scope: { kind: 'tenant' },
+        teams,
+        from: query.from,
+        to: query.to,
+        granularity,
+        filter,
+        rules: this.rules,
+        today,
+      });
+      perTenant.push({ tenant: entry.tenant, region: entry.region, periods: figures.periods });
+    }
+    const ranges = periodsOf(query.from, query.to, granularity);
+    const periods: CrossLevelPeriod[] = ranges.map((period, index) =>
+      crossLevelPeriod(
+        { period: period.label, from: period.from, to: period.to },
+        perTenant.map((entry) => ({
+          tenant: entry.tenant,
+          region: entry.region,
+          figures: crossLevelFigures(entry.periods[index]!),
+        })),
+        this.config.minCellCount,
+      ),
+    );
+    return {
+      level: reach.level,
+      region: reach.level === 'region' ? reach.region : null,
+      granularity,
+      from: ranges[0]?.months[0] ?? query.from,
+      to: ranges.at(-1)?.months.at(-1) ?? query.to,
+      filter,
+      today,
+      minCellCount: this.config.minCellCount,
+      suppression:
+        `Zellen mit weniger als ${this.config.minCellCount} Prüfungen und die zu ihrem Schutz nötigen Zellen ` +
+        `sind unterdrückt; keine Aufschlüsselung nach Team, Bereich oder Person. / Cells of fewer than ` +
+        `${this.config.minCellCount} reviews, and those needed to protect them, are suppressed; no breakdown ` +
+        `by team, area or person.`,
+      tenants: tenants.map((entry) => ({ tenant: entry.tenant, region: entry.region })),
+      periods,
+    };
+  }
+}
+
+export type CrossLevelTrendView = Awaited<ReturnType<CrossLevelTrendsService['trends']>>;

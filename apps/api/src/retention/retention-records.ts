@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ReviewPurgedError } from '../../../../libs/application/src/errors.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import {
+  legalHoldId,
+  purgeRecordId,
+  RETENTION,
+  type LegalHoldDoc,
+  type PurgeRecordDoc,
+} from '../../../../libs/projections/src/read-models/retention/retention.doc.js';
+import { DOCUMENT_STORE } from '../runtime/tokens.js';
+
+/** Purge records and legal holds, for every feature that answers for a review. */
+@Injectable()
+export class RetentionRecords {
+  constructor(@Inject(DOCUMENT_STORE) private readonly documents: DocumentStore) {}
+
+  async purgeRecord(tenant: string, reviewId: string): Promise<PurgeRecordDoc | null> {
+    const doc = (await this.documents.get(RETENTION, purgeRecordId(tenant, reviewId))) as PurgeRecordDoc | null;
+    return doc?.kind === 'purge' ? doc : null;
+  }
+
+  async legalHold(tenant: string, reviewId: string): Promise<LegalHoldDoc | null> {
+    const doc = (await this.documents.get(RETENTION, legalHoldId(tenant, reviewId))) as LegalHoldDoc | null;
+    return doc?.kind === 'hold' ? doc : null;
+  }
+
+  /**
+   * Call where a review of `tenant` was not found: a purged review answers 410 with its purge record (no
+   * content), anything else stays the caller's 404. The record names only the review id and dates, so it
+   * tells nobody more than that the id once existed in their own tenant.
+   */
+  async assertNotPurged(tenant: string, reviewId: string): Promise<void> {
+    const record = await this.purgeRecord(tenant, reviewId);
+    if (record?.state === 'purged')
+      throw new ReviewPurgedError(reviewId, {
+        purgedAt: record.purgedAt,
+        retentionEndedOn: record.retentionEndedOn,
+        trigger: record.trigger,
+      });
+  }
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
+import type { PurgeTrigger } from '../../../../libs/domain/src/retention/retention.events.js';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import { runRetentionPurge, type PurgeRun } from '../../../../libs/composition/src/retention/retention-purge.js';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR } from '../runtime/tokens.js';
+
+/** The retention purge with the app's stores: the daily job and the operator endpoint run it. */
+@Injectable()
+export class RetentionService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  run(options: {
+    readonly dryRun: boolean;
+    readonly trigger: PurgeTrigger;
+    readonly tenant?: string;
+  }): Promise<PurgeRun> {
+    return runRetentionPurge(
+      {
+        eventStore: this.eventStore,
+        documents: this.documents,
+        clock: this.clock,
+        ids: this.ids,
+        rulesVersion: this.config.rulesVersion,
+      },
+      options,
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import type { Clock, IdGenerator } from '../../../application/src/clock.js';
+import {
+  POPULATION_PURGE_EVENT_SCHEMAS,
+  populationPurgeStreamId,
+  type PopulationPurgeStarted,
+  type PopulationPurged,
+} from '../../../domain/src/retention/retention.events.js';
+import {
+  populationStreamId,
+  samplingStreamId,
+  type SampleDrawn,
+} from '../../../domain/src/sampling/sampling.events.js';
+import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
+import type { EventStore, RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { KeyStore } from '../../../privacy/src/key-store.port.js';
+import type { ReactorDefinition } from '../../../projections/src/reactor.js';
+import { RETENTION_ACTOR } from './purge-reactor.js';
+
+export const POPULATION_PURGE_REACTOR = 'retention-population-purge';
+
+/** The population's data key (its rows' case references and supplementary-draw reasons are sealed under it). */
+const populationKeyId = (populationId: string): string => `population:${populationId}`;
+
+export interface PopulationPurgeReactorDependencies {
+  readonly eventStore: EventStore;
+  readonly keyStore: KeyStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly rulesVersion: string;
+}
+
+/**
+ * Carries out a started population purge: destroys the population's key, deletes its stream (every row's
+ * pseudonym and sealed case reference) and the sampling stream of its month when every draw in it came from
+ * this population (seed, fingerprint and drawn pseudonyms: nothing is left to verify once the population is
+ * gone), then records `PopulationPurged`. Every step is idempotent; a crash half-way redoes the rest.
+ */
+export function populationPurgeReactor(deps: PopulationPurgeReactorDependencies): ReactorDefinition {
+  const { eventStore, keyStore, clock, ids } = deps;
+  return {
+    name: POPULATION_PURGE_REACTOR,
+    filter: { eventTypes: ['PopulationPurgeStarted'] },
+    async handle(event: RecordedEvent) {
+      const started = event.data as PopulationPurgeStarted['data'];
+      const streams = [populationStreamId(started.populationId)];
+      const sampling = samplingStreamId(started.programmeId, started.month);
+      const draws = (await eventStore.readStream(sampling)).filter((candidate) => candidate.type === 'SampleDrawn');
+      if (draws.every((draw) => (draw.data as SampleDrawn['data']).populationId === started.populationId))
+        streams.push(sampling);
+      await keyStore.destroy(populationKeyId(started.populationId));
+      for (const streamId of streams) await eventStore.deleteStream(streamId);
+      const purged: PopulationPurged = {
+        type: 'PopulationPurged',
+        data: {
+          populationId: started.populationId,
+          tenant: started.tenant,
+          sampleIds: started.sampleIds,
+          streamsDeleted: streams,
+          keysDestroyed: 1,
+          purgedAt: clock.now().toISOString(),
+        },
+      };
+      try {
+        await eventStore.append(
+          populationPurgeStreamId(started.populationId),
+          [
+            {
+              id: ids.next(),
+              type: purged.type,
+              schemaVersion: POPULATION_PURGE_EVENT_SCHEMAS[purged.type],
+              data: purged.data,
+              metadata: {
+                occurredAt: clock.now().toISOString(),
+                actor: RETENTION_ACTOR,
+                tenant: started.tenant,
+                correlationId: event.metadata.correlationId,
+                causationId: event.id,
+                rulesVersion: deps.rulesVersion,
+              },
+            },
+          ],
+          { expectedRevision: 0 },
+        );
+      } catch (error) {
+        // An earlier delivery recorded it already.
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      }
+    },
+  };
+}

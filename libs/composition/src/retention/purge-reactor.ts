@@ -1,0 +1,155 @@
+import type { Clock, IdGenerator } from '../../../application/src/clock.js';
+import { measureKeyId, measureStreamId } from '../../../domain/src/measure/measure.events.js';
+import { legalHoldDecider } from '../../../domain/src/retention/legal-hold.decider.js';
+import {
+  legalHoldStreamId,
+  PURGE_EVENT_SCHEMAS,
+  purgeStreamId,
+  RETENTION_SUMMARY_SCHEMA,
+  retentionStreamId,
+  type LegalHoldEvent,
+  type PurgeEvent,
+  type ReviewPurgeStarted,
+} from '../../../domain/src/retention/retention.events.js';
+import { reviewKeyId, reviewStreamId } from '../../../domain/src/review/review.events.js';
+import { fold } from '../../../domain/src/shared/decider.js';
+import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
+import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { KeyStore } from '../../../privacy/src/key-store.port.js';
+import type { ReactorDefinition } from '../../../projections/src/reactor.js';
+import { summariseReview } from '../../../projections/src/read-models/retention/retention-summary.js';
+
+export const RETENTION_PURGE_REACTOR = 'retention-purge';
+
+/** The actor of the purge's own events: no person, the retention rule itself. */
+export const RETENTION_ACTOR = { userId: 'system:retention', role: 'system' } as const;
+
+export interface PurgeReactorDependencies {
+  readonly eventStore: EventStore;
+  readonly keyStore: KeyStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly rulesVersion: string;
+  /** Called after each review purged (progress, and the embedded read store's WAL truncation). */
+  readonly onPurged?: (reviewId: string, position: number) => void;
+}
+
+/**
+ * Carries out a purge started on `purge-<reviewId>` (`ReviewPurgeStarted`), step by step, each step
+ * recorded or idempotent, so a crash half-way resumes where it stopped (the reactor re-delivers the event):
+ * 1. the legal hold is checked on its stream (a hold ends the purge `ReviewPurgeHeld`, nothing changed);
+ * 2. the anonymous summary goes to `retention-<tenant>`, then `ReviewSummarised` to the purge stream (a
+ *    crash between the two repeats the summary; consumers fold it by review id, so that is harmless);
+ * 3. the review's and its measures' data keys are destroyed (crypto-shredding: every copy, backups and
+ *    read models included, is blinded);
+ * 4. the review, measure and legal-hold streams are deleted (embedded: secure delete, WAL truncated);
+ * 5. `ReviewPurged` records what went, without content; the projections drop the review's documents.
+ */
+export function purgeReactor(deps: PurgeReactorDependencies): ReactorDefinition {
+  const { eventStore, keyStore, clock, ids } = deps;
+
+  const metadata = (cause: RecordedEvent): EventMetadata => ({
+    occurredAt: clock.now().toISOString(),
+    actor: RETENTION_ACTOR,
+    tenant: cause.metadata.tenant,
+    correlationId: cause.metadata.correlationId,
+    causationId: cause.id,
+    rulesVersion: deps.rulesVersion,
+  });
+
+  const purgeEvent = <E extends PurgeEvent>(cause: RecordedEvent, event: E): NewEvent => ({
+    id: ids.next(),
+    type: event.type,
+    schemaVersion: PURGE_EVENT_SCHEMAS[event.type],
+    data: event.data,
+    metadata: metadata(cause),
+  });
+
+  /** Appends to the purge stream after `revision`; false when another delivery got there first. */
+  async function record(event: NewEvent, revision: number): Promise<boolean> {
+    try {
+      await eventStore.append(purgeStreamId((event.data as { reviewId: string }).reviewId), [event], {
+        expectedRevision: revision,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) return false;
+      throw error;
+    }
+  }
+
+  return {
+    name: RETENTION_PURGE_REACTOR,
+    filter: { eventTypes: ['ReviewPurgeStarted'] },
+    async handle(event) {
+      const started = (event as RecordedEvent<ReviewPurgeStarted['data']>).data;
+      const { reviewId, tenant } = started;
+      const history = await eventStore.readStream(purgeStreamId(reviewId));
+      const at = history.findIndex((candidate) => candidate.id === event.id);
+      // Only the newest start is carried out; one that was held, or finished, is history.
+      if (at === -1 || history.slice(at + 1).some((later) => later.type !== 'ReviewSummarised')) return;
+      let revision = history[history.length - 1]!.revision;
+      const summarised = history.length - 1 > at;
+
+      const hold = fold(
+        legalHoldDecider,
+        (await eventStore.readStream(legalHoldStreamId(reviewId))) as unknown as LegalHoldEvent[],
+      );
+      if (hold.held) {
+        await record(purgeEvent(event, { type: 'ReviewPurgeHeld', data: { reviewId, tenant } }), revision);
+        return;
+      }
+
+      const measureIds = [...started.measureIds];
+      if (!summarised) {
+        const reviewEvents = await eventStore.readStream(reviewStreamId(reviewId));
+        const measureEvents = (
+          await Promise.all(measureIds.map((measureId) => eventStore.readStream(measureStreamId(measureId))))
+        ).flat();
+        const summary = summariseReview(tenant, reviewId, reviewEvents, measureEvents);
+        let summaryPosition: number | null = null;
+        if (summary !== null) {
+          const appended = await eventStore.append(
+            retentionStreamId(tenant),
+            [
+              {
+                id: ids.next(),
+                type: 'RetentionSummaryRecorded',
+                schemaVersion: RETENTION_SUMMARY_SCHEMA,
+                data: summary,
+                metadata: metadata(event),
+              },
+            ],
+            { expectedRevision: 'any' },
+          );
+          summaryPosition = appended.position;
+        }
+        const done = await record(
+          purgeEvent(event, { type: 'ReviewSummarised', data: { reviewId, tenant, summaryPosition } }),
+          revision,
+        );
+        if (!done) return;
+        revision += 1;
+      }
+
+      const keys = [reviewKeyId(reviewId), ...measureIds.map(measureKeyId)];
+      for (const keyId of keys) await keyStore.destroy(keyId);
+      const streams = [reviewStreamId(reviewId), ...measureIds.map(measureStreamId), legalHoldStreamId(reviewId)];
+      for (const streamId of streams) await eventStore.deleteStream(streamId);
+
+      const purged = purgeEvent(event, {
+        type: 'ReviewPurged',
+        data: {
+          reviewId,
+          tenant,
+          measureIds,
+          streamsDeleted: streams,
+          keysDestroyed: keys.length,
+          retentionEndedOn: started.retentionEndedOn,
+          purgedAt: clock.now().toISOString(),
+        },
+      });
+      if (await record(purged, revision)) deps.onPurged?.(reviewId, event.position);
+    },
+  };
+}
