@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { berlinDate } from '../../libs/application/src/berlin-time.js';
 import type { IdGenerator } from '../../libs/application/src/clock.js';
+import { DEFAULT_READ_MODEL_RULES } from '../../libs/application/src/rules-config.js';
+import { ProjectionOperations } from '../../libs/composition/src/projection-operations.js';
 import type { AnswersRecorded } from '../../libs/domain/src/review/review.events.js';
 import type { EventFilter, EventStore } from '../../libs/event-store/src/event-store.port.js';
 import type { Envelope } from '../../libs/privacy/src/envelope.js';
@@ -177,6 +179,67 @@ export async function runRebuild(options: {
   const peakRssBytes = sampler.stop();
   options.progress?.done();
   return { result, ms, peakRssBytes, rssSamples: sampler.samples };
+}
+
+/**
+ * The same rebuild through the operator path: `ProjectionOperations` without a host, as the CLI's
+ * `projections rebuild` runs it locally (and the API's operator endpoint, through its host's runner):
+ * refusal checks, the rebuild record and lease, then `rebuildProjection`. Timed from `startRebuild` until
+ * `settled` reports the run.
+ */
+export async function runOperatorRebuild(options: {
+  readonly definition: ProjectionDefinition;
+  readonly eventStore: EventStore;
+  readonly documentStore: DocumentStore;
+  readonly checkpointStore: CheckpointStore;
+  readonly batchSize?: number;
+  readonly total: number;
+  readonly progress?: Progress;
+}): Promise<RebuildRun> {
+  const sampler = new RssSampler();
+  sampler.start(50);
+  const operations = new ProjectionOperations({
+    definitions: [options.definition],
+    rules: DEFAULT_READ_MODEL_RULES,
+    eventStore: options.eventStore,
+    documentStore: options.documentStore,
+    checkpointStore: options.checkpointStore,
+    host: null,
+    batchSize: options.batchSize,
+    onProgress: (progress) => {
+      sampler.sample();
+      options.progress?.update(
+        progress.eventsDone,
+        options.total,
+        `${progress.eventsPerSecond.toLocaleString('en-US')} events/s`,
+      );
+    },
+  });
+  const name = options.definition.name;
+  const started = performance.now();
+  await operations.startRebuild(name);
+  const run = await operations.settled(name);
+  const ms = performance.now() - started;
+  const peakRssBytes = sampler.stop();
+  options.progress?.done();
+  if (run === null || !run.ok || run.target === null) {
+    throw new Error(`rebuild through ProjectionOperations failed: ${run?.error?.message ?? 'no run reported'}`);
+  }
+  const position = (await options.checkpointStore.load(run.target))?.position ?? 0;
+  return {
+    result: {
+      projection: name,
+      target: run.target,
+      previous: null,
+      resumedFrom: run.resumedFrom ?? 0,
+      position,
+      eventsDone: run.eventsDone ?? 0,
+      durationMs: run.durationMs ?? ms,
+    },
+    ms,
+    peakRssBytes,
+    rssSamples: sampler.samples,
+  };
 }
 
 export type RebuildDone = Extract<RebuildReply, { readonly type: 'done' }>;

@@ -2,15 +2,18 @@ import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event
 import { EmbeddedReadStore } from '../../libs/read-store/src/embedded/embedded-read-store.js';
 import { Progress } from './bench-report.js';
 import { BENCH_PROJECTIONS, type BenchProjectionName } from './bench-projections.js';
-import { runRebuild } from './projection-rebuild.bench.js';
+import { runOperatorRebuild, runRebuild } from './projection-rebuild.bench.js';
 
 /**
  * The rebuild runs in a process of its own so that its peak RSS is the rebuild's, not the leftovers of
- * generating a million events in the bench process (V8 and SQLite keep freed memory mapped). It opens a
- * read-only event-store connection, as a projection worker does, and the embedded read store.
+ * generating a million events in the bench process (V8 and SQLite keep freed memory mapped). It opens the
+ * stores as projection work does (the projection worker, the CLI's local rebuild): a read-only event-store
+ * connection and the embedded read store with its writer thread.
  */
 export interface RebuildRequest {
   readonly projection: BenchProjectionName;
+  /** `rebuildProjection` directly, or through `ProjectionOperations` (the operator path). */
+  readonly via: 'rebuildProjection' | 'ProjectionOperations';
   readonly eventsFile: string;
   readonly readModelsFile: string;
   readonly chainKey: string;
@@ -40,17 +43,20 @@ async function rebuild(request: RebuildRequest): Promise<RebuildReply> {
     chainKey: Buffer.from(request.chainKey, 'base64'),
     readOnly: true,
   });
-  const readStore = EmbeddedReadStore.open({ file: request.readModelsFile });
+  const readStore = EmbeddedReadStore.open({ file: request.readModelsFile, writerThread: true });
   try {
     const rssBeforeBytes = process.memoryUsage.rss();
-    const run = await runRebuild({
+    const rebuild = request.via === 'ProjectionOperations' ? runOperatorRebuild : runRebuild;
+    const run = await rebuild({
       definition: BENCH_PROJECTIONS[request.projection],
       eventStore,
       documentStore: readStore.documents,
       checkpointStore: readStore.checkpoints,
       batchSize: request.batchSize,
       total: request.total,
-      progress: new Progress(`rebuild ${request.projection} (batch size ${request.batchSize ?? 'default'})`),
+      progress: new Progress(
+        `rebuild ${request.projection} via ${request.via} (batch size ${request.batchSize ?? 'default'})`,
+      ),
     });
     return {
       type: 'done',

@@ -29,6 +29,12 @@ export interface Infrastructure {
 export interface OpenOptions {
   /** Worker threads read events only: the writer connection belongs to the thread serving commands. */
   readonly readOnlyEvents?: boolean;
+  /**
+   * Embedded read store writes on a writer thread (`EmbeddedReadStore` `writerThread`): for projection
+   * work (the projection worker, local rebuilds), where the SQLite write of a batch then overlaps with
+   * folding the next. Ignored in server mode.
+   */
+  readonly readStoreWriterThread?: boolean;
 }
 
 export const embeddedFiles = (config: Pick<AppConfig, 'dataDir' | 'keyDir'>) => ({
@@ -64,7 +70,10 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
       readOnly: options.readOnlyEvents ?? false,
     });
     opened.push(eventStore);
-    const readStore = EmbeddedReadStore.open({ file: files.readModels });
+    const readStore = EmbeddedReadStore.open({
+      file: files.readModels,
+      writerThread: options.readStoreWriterThread ?? false,
+    });
     opened.push(readStore);
     return {
       mode: 'embedded',

@@ -1,15 +1,18 @@
 import type { EventStore, Subscription, SubscriptionBatch } from '../../event-store/src/event-store.port.js';
 import type { CheckpointStore, Doc, DocumentStore } from '../../read-store/src/read-store.port.js';
 import { Backoff, type BackoffOptions, errorMessage, sleep } from './backoff.js';
-import { foldBatch } from './fold-batch.js';
+import { type DocumentLoader, type FoldedBatch, foldBatch } from './fold-batch.js';
+import { InFlightDocuments } from './in-flight-documents.js';
 import type { ProjectionDefinition } from './projection.js';
-import type { PoisonEventReport, ProjectionError } from './projection-status.js';
+import type { ProjectionError } from './projection-status.js';
 
 /**
  * Projects one definition into one physical collection: follows the catch-up subscription from the
  * collection's checkpoint (checkpoint name = physical collection name) and commits every batch's
  * documents together with the checkpoint. The live runner and the rebuild both drive this class, so
- * there is exactly one code path that writes projected documents.
+ * there is exactly one code path that writes projected documents. While a batch commits, the next one is
+ * read and folded (see `follow`): with the embedded store's writer thread or a server store the write
+ * and its round trips overlap with the reading and folding.
  */
 export interface ProcessorOptions {
   readonly definition: ProjectionDefinition;
@@ -52,6 +55,20 @@ export type ProcessorOutcome =
   | { readonly kind: 'yielded'; readonly position: number }
   | { readonly kind: 'failed'; readonly position: number; readonly error: ProjectionError };
 
+/** A batch whose commit was started and not yet awaited. */
+interface InFlightCommit {
+  /** null once committed, or the commit's error. */
+  readonly outcome: Promise<{ readonly error: unknown } | null>;
+  /** What the batch wrote, for the next batch's fold. */
+  readonly documents: InFlightDocuments;
+  /** The position committed with it. */
+  readonly checkpoint: number;
+  readonly events: number;
+  readonly lastPosition: number;
+  readonly caughtUp: boolean;
+  readonly poisoned: boolean;
+}
+
 /** Errors raised by our own hooks end the run instead of being retried as store errors. */
 class HookError extends Error {
   constructor(readonly inner: unknown) {
@@ -65,6 +82,7 @@ export class ProjectionProcessor {
   private readonly now: () => Date;
   private readonly stopController = new AbortController();
   private subscription: Subscription | null = null;
+  private inFlight: InFlightCommit | null = null;
   private running: Promise<ProcessorOutcome> | null = null;
 
   private startPosition = 0;
@@ -92,7 +110,10 @@ export class ProjectionProcessor {
     return this.running;
   }
 
-  /** Graceful: the batch being folded is committed with its checkpoint, then the run ends `stopped`. */
+  /**
+   * Graceful: the commit in flight and the batch being folded are committed with their checkpoints, then
+   * the run ends `stopped`.
+   */
   async stop(): Promise<ProcessorOutcome | null> {
     this.stopController.abort();
     await this.subscription?.close();
@@ -146,7 +167,16 @@ export class ProjectionProcessor {
     return { kind: 'stopped', position: this.position };
   }
 
-  /** One subscription from the current checkpoint; null when it ended without an outcome (stop). */
+  /**
+   * One subscription from the current checkpoint; null when it ended without an outcome (stop).
+   *
+   * Pipelined: batch N's commit is started without awaiting it, batch N + 1 is read and folded while it
+   * runs (documents N wrote are served from memory, see `InFlightDocuments`), and commit N is awaited
+   * before commit N + 1 starts. So at most one commit is in flight, checkpoints are written in order, and
+   * the position and progress only move when a commit resolved. A failed commit discards the batch folded
+   * meanwhile; the caller's backoff resumes from the last committed checkpoint. Every way out of here
+   * first waits for the commit in flight.
+   */
   private async follow(): Promise<ProcessorOutcome | null> {
     const { definition, eventStore } = this.options;
     const subscription = eventStore.subscribeToAll({
@@ -167,53 +197,99 @@ export class ProjectionProcessor {
           } catch (error) {
             throw new HookError(error);
           }
-          if (!proceed) return { kind: 'yielded', position: this.position };
+          if (!proceed) {
+            await this.settleCommit();
+            return { kind: 'yielded', position: this.position };
+          }
         }
-        const poison = await this.apply(batch);
-        if (poison !== null) {
-          this.lastError = { message: poison.error, at: poison.at, poison };
+        const folded = await this.fold(batch);
+        await this.settleCommit();
+        this.startCommit(batch, folded);
+        if (folded.poison !== null) {
+          await this.settleCommit();
+          this.lastError = { message: folded.poison.error, at: folded.poison.at, poison: folded.poison };
           this.notify();
           return { kind: 'failed', position: this.position, error: this.lastError };
         }
-        if (this.lastError !== null && this.lastError.poison === undefined) this.lastError = null;
-        if (batch.caughtUp) this.caughtUp = true;
-        this.notify();
-        if (this.options.untilCaughtUp === true && batch.caughtUp) {
-          return { kind: 'caught-up', position: this.position };
+        // At the head there is nothing to overlap with, and waiters want the position now.
+        if (batch.caughtUp) {
+          await this.settleCommit();
+          if (this.options.untilCaughtUp === true) return { kind: 'caught-up', position: this.position };
         }
       }
+      await this.settleCommit();
       return this.stopping ? { kind: 'stopped', position: this.position } : null;
+    } catch (error) {
+      // The commit in flight decides the checkpoint a retry resumes from; the first error is reported.
+      await this.settleCommit().catch(() => undefined);
+      throw error;
     } finally {
       this.subscription = null;
       await subscription.close();
     }
   }
 
-  private async apply(batch: SubscriptionBatch): Promise<PoisonEventReport | null> {
+  private fold(batch: SubscriptionBatch): Promise<FoldedBatch> {
     const { definition, collection, documentStore } = this.options;
-    const folded = await foldBatch(
+    const fromStore: DocumentLoader = (ids) => loadDocuments(documentStore, collection, ids);
+    const inFlight = this.inFlight?.documents;
+    return foldBatch(
       definition,
       collection,
       batch.events,
       batch.lastPosition,
-      (ids) => loadDocuments(documentStore, collection, ids),
+      inFlight === undefined ? fromStore : inFlight.over(fromStore),
       this.now,
     );
+  }
+
+  /** Starts the batch's commit (documents and checkpoint) and leaves it in flight. */
+  private startCommit(batch: SubscriptionBatch, folded: FoldedBatch): void {
+    const { collection, documentStore } = this.options;
+    const checkpoint = Math.max(folded.checkpoint, this.position);
+    let commit: Promise<void> = Promise.resolve();
     if (folded.writes.length > 0 || folded.checkpoint > this.position) {
-      await documentStore.commit(folded.writes, {
-        name: collection,
-        position: Math.max(folded.checkpoint, this.position),
-      });
-      this.position = Math.max(folded.checkpoint, this.position);
+      try {
+        commit = documentStore.commit(folded.writes, { name: collection, position: checkpoint });
+      } catch (error) {
+        commit = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     }
-    this.eventsProcessed += folded.events;
-    if (batch.caughtUp) {
-      this.headPosition = Math.max(this.headPosition, batch.lastPosition);
+    this.inFlight = {
+      // Never rejects: a failure is only looked at in `settleCommit`, so it is never an unhandled rejection.
+      outcome: commit.then(
+        () => null,
+        (error: unknown) => ({ error }),
+      ),
+      documents: new InFlightDocuments(folded.writes),
+      checkpoint,
+      events: folded.events,
+      lastPosition: batch.lastPosition,
+      caughtUp: batch.caughtUp,
+      poisoned: folded.poison !== null,
+    };
+  }
+
+  /** Waits for the commit in flight (if any); only then do position and progress move. Throws its error. */
+  private async settleCommit(): Promise<void> {
+    const pending = this.inFlight;
+    if (pending === null) return;
+    const failure = await pending.outcome;
+    this.inFlight = null;
+    if (failure !== null) throw failure.error;
+    this.position = Math.max(this.position, pending.checkpoint);
+    this.eventsProcessed += pending.events;
+    if (pending.caughtUp) {
+      this.headPosition = Math.max(this.headPosition, pending.lastPosition);
     } else if (Date.now() - this.headCheckedAt >= this.headRefreshMs) {
       this.headPosition = await this.options.eventStore.headPosition();
       this.headCheckedAt = Date.now();
     }
-    return folded.poison;
+    // A poison batch is reported by its caller, with the poison event as the error.
+    if (pending.poisoned) return;
+    if (this.lastError !== null && this.lastError.poison === undefined) this.lastError = null;
+    if (pending.caughtUp) this.caughtUp = true;
+    this.notify();
   }
 
   private notify(): void {

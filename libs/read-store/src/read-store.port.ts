@@ -41,6 +41,11 @@ export interface Checkpoint {
  * cannot be serialised (a cycle) is rejected. Objects a read returns may be frozen (embedded: `find` and
  * read-only pipelines hand out the cache's objects); copy before changing them. The shared contract
  * suites in `contract/` pin these behaviours for every adapter.
+ *
+ * Writes (of both ports) apply in call order, also when one is issued before the previous one resolved;
+ * a write's promise resolves once it is durable. A read started before a write's promise resolved may or
+ * may not see that write (the embedded store with its writer thread, MongoDB); a read started after it
+ * resolved sees it.
  */
 export interface DocumentStore {
   get(collection: string, id: string): Promise<Doc | null>;

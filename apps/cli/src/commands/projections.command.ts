@@ -218,7 +218,8 @@ async function localClient(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<OperatorClient> {
   const rules = loadRulesConfig(env);
-  const infrastructure = await openInfrastructure(config, { readOnlyEvents: true });
+  // Local rebuilds commit on a writer thread, overlapping with folding the next batch.
+  const infrastructure = await openInfrastructure(config, { readOnlyEvents: true, readStoreWriterThread: true });
   let listener: ((progress: RebuildProgressView) => void) | null = null;
   const operations = new ProjectionOperations({
     definitions: projectionsUnderRules(rules),

@@ -89,34 +89,11 @@ export async function runRetentionPurge(
       entry.purge === 'none'
         ? ('no_stream' as const)
         : ((await deps.eventStore.streamInfo(streamId)).revision ?? 'no_stream');
-    try {
-      const appended = await deps.eventStore.append(
-        streamId,
-        [
-          {
-            id: deps.ids.next(),
-            type: event.type,
-            schemaVersion: PURGE_EVENT_SCHEMAS[event.type],
-            data: event.data,
-            metadata: {
-              occurredAt: deps.clock.now().toISOString(),
-              actor: RETENTION_ACTOR,
-              tenant: entry.tenant,
-              correlationId: deps.ids.next(),
-              causationId: null,
-              rulesVersion: deps.rulesVersion,
-            },
-          },
-        ],
-        { expectedRevision },
-      );
-      started += 1;
-      position = Math.max(position, appended.position);
-      startedEntries.push(entry);
-    } catch (error) {
-      // Another run started (or finished) this purge in the meantime: nothing to do.
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-    }
+    const appended = await start(deps, streamId, event, PURGE_EVENT_SCHEMAS[event.type], expectedRevision);
+    if (appended === null) continue;
+    started += 1;
+    position = Math.max(position, appended);
+    startedEntries.push(entry);
   }
   let populationsStarted = 0;
   for (const entry of populations) {
@@ -132,32 +109,50 @@ export async function runRetentionPurge(
         trigger: options.trigger,
       },
     };
-    try {
-      const appended = await deps.eventStore.append(
-        populationPurgeStreamId(entry.populationId),
-        [
-          {
-            id: deps.ids.next(),
-            type: event.type,
-            schemaVersion: POPULATION_PURGE_EVENT_SCHEMAS[event.type],
-            data: event.data,
-            metadata: {
-              occurredAt: deps.clock.now().toISOString(),
-              actor: RETENTION_ACTOR,
-              tenant: entry.tenant,
-              correlationId: deps.ids.next(),
-              causationId: null,
-              rulesVersion: deps.rulesVersion,
-            },
-          },
-        ],
-        { expectedRevision: 'no_stream' },
-      );
-      populationsStarted += 1;
-      position = Math.max(position, appended.position);
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-    }
+    const streamId = populationPurgeStreamId(entry.populationId);
+    const appended = await start(deps, streamId, event, POPULATION_PURGE_EVENT_SCHEMAS[event.type], 'no_stream');
+    if (appended === null) continue;
+    populationsStarted += 1;
+    position = Math.max(position, appended);
   }
   return { today, dryRun: false, due: startedEntries, kept, started, populations, populationsStarted, position };
+}
+
+/**
+ * Opens (or, after a lifted hold, continues) a purge stream with its start event; the position, or null
+ * when another run started or finished this purge meanwhile (nothing to do).
+ */
+async function start(
+  deps: RetentionPurgeDependencies,
+  streamId: string,
+  event: ReviewPurgeStarted | PopulationPurgeStarted,
+  schemaVersion: number,
+  expectedRevision: number | 'no_stream',
+): Promise<number | null> {
+  try {
+    const appended = await deps.eventStore.append(
+      streamId,
+      [
+        {
+          id: deps.ids.next(),
+          type: event.type,
+          schemaVersion,
+          data: event.data,
+          metadata: {
+            occurredAt: deps.clock.now().toISOString(),
+            actor: RETENTION_ACTOR,
+            tenant: event.data.tenant,
+            correlationId: deps.ids.next(),
+            causationId: null,
+            rulesVersion: deps.rulesVersion,
+          },
+        },
+      ],
+      { expectedRevision },
+    );
+    return appended.position;
+  } catch (error) {
+    if (error instanceof WrongExpectedRevisionError) return null;
+    throw error;
+  }
 }

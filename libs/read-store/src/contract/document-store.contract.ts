@@ -9,6 +9,8 @@ import { type ReadStoreFactory, type ReadStoreUnderTest, uniqueName } from './re
  * - a document that cannot be serialised (here: a cyclic reference) is rejected, and in `commit` it
  *   fails the whole batch: neither documents nor the checkpoint change;
  * - `limit: 0` means no limit;
+ * - writes (also those issued without awaiting the previous one) apply in call order, and a failed one
+ *   leaves the others applied;
  * - changing an object a read returned (where it is not frozen) does not change the store.
  */
 export function documentStoreContract(name: string, factory: ReadStoreFactory): void {
@@ -354,6 +356,79 @@ export function documentStoreContract(name: string, factory: ReadStoreFactory): 
           expect(await docs.count(other)).toBe(0);
           expect((await checkpoints.load(cp))?.position).toBe(5);
         });
+      });
+    });
+
+    describe('write order', () => {
+      it('applies writes issued back to back without awaiting in call order', async () => {
+        const c = uniqueName('order');
+        const dropped = uniqueName('order');
+        const alias = uniqueName('order');
+        const cp = uniqueName('cp');
+        const put = (id: string, v: number, position?: number): DocumentWrite => ({
+          op: 'put',
+          collection: c,
+          doc: position === undefined ? { _id: id, v } : { _id: id, _position: position, v },
+        });
+        const writes: Promise<void>[] = [
+          docs.put(c, { _id: 'a', v: 1 }),
+          docs.commit([put('a', 2, 1), put('b', 1, 1)], { name: cp, position: 1 }),
+          docs.delete(c, 'b'),
+          docs.put(dropped, { _id: 'x' }),
+          docs.dropCollection(dropped),
+          docs.put(dropped, { _id: 'y' }),
+          docs.commit([put('c', 1, 2)], { name: cp, position: 2 }),
+          checkpoints.save(cp, 7),
+          docs.commit([put('a', 3, 3), { op: 'delete', collection: c, id: 'c' }], { name: cp, position: 3 }),
+          docs.switchAlias(alias, dropped),
+          docs.switchAlias(alias, c),
+        ];
+        // One document overwritten many times: any reordering leaves an earlier value.
+        for (let v = 1; v <= 40; v += 1) writes.push(docs.put(c, { _id: 'counter', v }));
+        await Promise.all(writes);
+
+        expect(byId(await docs.find(c))).toEqual([
+          { _id: 'a', _position: 3, v: 3 },
+          { _id: 'counter', v: 40 },
+        ]);
+        expect(await docs.find(dropped)).toEqual([{ _id: 'y' }]);
+        expect((await checkpoints.load(cp))?.position).toBe(3);
+        expect(await docs.resolve(alias)).toBe(c);
+      });
+
+      it('a failed commit writes nothing, and the writes issued around it still apply in order', async () => {
+        const c = uniqueName('failing');
+        const cp = uniqueName('cp');
+        const cyclic: Record<string, unknown> = { _id: 'bad', _position: 2 };
+        cyclic['self'] = cyclic;
+        const before = docs.commit([{ op: 'put', collection: c, doc: { _id: 'keep', _position: 1, v: 1 } }], {
+          name: cp,
+          position: 1,
+        });
+        // Its rejection is expected right away, so it never counts as unhandled while the others run.
+        const failed = expect(
+          docs.commit(
+            [
+              { op: 'put', collection: c, doc: { _id: 'keep', _position: 2, v: 2 } },
+              { op: 'put', collection: c, doc: { _id: 'fresh', _position: 2 } },
+              { op: 'put', collection: c, doc: cyclic as Doc },
+            ],
+            { name: cp, position: 2 },
+          ),
+        ).rejects.toThrow();
+        const after = docs.commit([{ op: 'put', collection: c, doc: { _id: 'later', _position: 3 } }], {
+          name: cp,
+          position: 3,
+        });
+        const direct = docs.put(c, { _id: 'keep', _position: 4, v: 4 });
+        await Promise.all([before, failed, after, direct]);
+
+        expect(byId(await docs.find(c))).toEqual([
+          { _id: 'keep', _position: 4, v: 4 },
+          { _id: 'later', _position: 3 },
+        ]);
+        expect(await docs.get(c, 'fresh')).toBeNull();
+        expect((await checkpoints.load(cp))?.position).toBe(3);
       });
     });
 

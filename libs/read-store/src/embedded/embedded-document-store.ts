@@ -3,8 +3,10 @@ import type { Doc, DocumentStore, DocumentWrite, Filter, FindOptions, Pipeline }
 import { CollectionCache } from './collection-cache.js';
 import type { EmbeddedCheckpointStore } from './embedded-checkpoint-store.js';
 import { aggregateDocuments, countDocuments, findDocuments } from './mingo-evaluation.js';
-import { inReadTransaction, inWriteTransaction } from './read-store-database.js';
-import { settle } from './settle.js';
+import { inReadTransaction } from './read-store-database.js';
+import type { ReadStoreWriter } from './read-store-writer.js';
+import type { EncodedWrite } from './read-store-writes.js';
+import { settle, settleAsync } from './settle.js';
 
 interface ChangeRow {
   id: string;
@@ -14,16 +16,19 @@ interface ChangeRow {
 /**
  * Documents in a `node:sqlite` file, queried in memory with mingo.
  *
- * Writes go straight to SQLite (one `BEGIN IMMEDIATE` transaction each, documents serialised once, no
- * mingo). Reads are served from a per-collection cache of parsed, frozen documents that every read first
+ * Writes are checked and serialised here, once, and handed to the store's writer: one `BEGIN IMMEDIATE`
+ * transaction each, on this connection (inline) or on the writer thread's (`writerThread`), in call order
+ * either way. With a writer thread a read started before a write's promise resolved may or may not see
+ * that write. Reads are served from a per-collection cache of parsed, frozen documents that every read first
  * brings up to date from the file: if the global write counter has not moved, nothing is read; otherwise
  * only rows written after the cache's counter are applied (tombstones remove), and a changed collection
  * generation (drop, compaction) reloads the collection. So another connection on the same file, e.g. a
  * projection runner in a worker thread, is seen by the next read here, and a restart needs no replay.
  *
  * Results of `find` (and of pipelines made only of read-only stages) are, or contain, the cache's frozen
- * objects: copy before changing them. `get` reads its row directly and returns a fresh object. Documents are stored as JSON: members that are `undefined` are dropped, a value
- * JSON cannot carry (a cycle, a BigInt) fails the write, and so does a document without a string `_id`.
+ * objects: copy before changing them. `get` reads its row directly and returns a fresh object. Documents
+ * are stored as JSON: members that are `undefined` are dropped, a value JSON cannot carry (a cycle, a
+ * BigInt) fails the write, and so does a document without a string `_id`.
  */
 export class EmbeddedDocumentStore implements DocumentStore {
   private readonly caches = new Map<string, CollectionCache>();
@@ -34,6 +39,7 @@ export class EmbeddedDocumentStore implements DocumentStore {
   constructor(
     private readonly db: DatabaseSync,
     private readonly checkpoints: EmbeddedCheckpointStore,
+    private readonly writer: ReadStoreWriter,
     private readonly onClose: () => Promise<void>,
   ) {
     this.statements = prepareStatements(db);
@@ -78,18 +84,20 @@ export class EmbeddedDocumentStore implements DocumentStore {
   }
 
   put(collection: string, doc: Doc): Promise<void> {
-    return settle(() => this.write([{ op: 'put', collection, doc }], null));
+    return settleAsync(() => this.writer.commit(encodeWrites([{ op: 'put', collection, doc }]), null));
   }
 
   delete(collection: string, id: string): Promise<void> {
-    return settle(() => this.write([{ op: 'delete', collection, id }], null));
+    return settleAsync(() => this.writer.commit(encodeWrites([{ op: 'delete', collection, id }]), null));
   }
 
   commit(
     writes: readonly DocumentWrite[],
     checkpoint: { readonly name: string; readonly position: number },
   ): Promise<void> {
-    return settle(() => this.write(writes, checkpoint));
+    return settleAsync(() =>
+      this.writer.commit(encodeWrites(writes), this.checkpoints.encode(checkpoint.name, checkpoint.position)),
+    );
   }
 
   resolve(collection: string): Promise<string> {
@@ -97,25 +105,16 @@ export class EmbeddedDocumentStore implements DocumentStore {
   }
 
   switchAlias(alias: string, physical: string): Promise<void> {
-    return settle(() => {
+    return settleAsync(() => {
       requireName(alias, 'alias');
       requireName(physical, 'collection');
-      inWriteTransaction(this.db, () => {
-        this.nextSeq();
-        this.statements.upsertAlias.run(alias, physical);
-      });
+      return this.writer.switchAlias(alias, physical);
     });
   }
 
-  dropCollection(physical: string): Promise<void> {
-    return settle(() => {
-      inWriteTransaction(this.db, () => {
-        this.nextSeq();
-        this.statements.deleteDocs.run(physical);
-        this.statements.deleteCollection.run(physical);
-      });
-      this.caches.delete(physical);
-    });
+  async dropCollection(physical: string): Promise<void> {
+    await this.writer.dropCollection(physical);
+    this.caches.delete(physical);
   }
 
   listCollections(): Promise<string[]> {
@@ -129,55 +128,10 @@ export class EmbeddedDocumentStore implements DocumentStore {
   /**
    * Removes tombstones (they only exist so other connections learn of deletes) and moves each affected
    * collection to a new generation, so every connection reloads it instead of missing a delete.
-   * Returns the number of tombstones removed.
+   * Resolves with the number of tombstones removed; in call order with the other writes.
    */
-  compact(): number {
-    return inWriteTransaction(this.db, () => {
-      const collections = this.statements.tombstonedCollections.all() as { collection: string }[];
-      if (collections.length === 0) return 0;
-      const seq = this.nextSeq();
-      let removed = 0;
-      for (const { collection } of collections) {
-        removed += Number(this.statements.deleteTombstones.run(collection).changes);
-        this.statements.bumpGeneration.run(seq, collection);
-      }
-      return removed;
-    });
-  }
-
-  private write(
-    writes: readonly DocumentWrite[],
-    checkpoint: { readonly name: string; readonly position: number } | null,
-  ): void {
-    const { upsertDoc, tombstoneDoc, ensureCollection } = this.statements;
-    inWriteTransaction(this.db, () => {
-      if (writes.length > 0) {
-        const seq = this.nextSeq();
-        const seen = new Set<string>();
-        for (const write of writes) {
-          requireName(write.collection, 'collection');
-          switch (write.op) {
-            case 'put': {
-              const id = documentId(write.doc);
-              // Serialised inside the transaction: a document JSON cannot carry rolls back the whole batch.
-              upsertDoc.run(write.collection, id, seq, JSON.stringify(write.doc));
-              if (!seen.has(write.collection)) {
-                ensureCollection.run(write.collection, seq);
-                seen.add(write.collection);
-              }
-              break;
-            }
-            case 'delete':
-              if (typeof write.id !== 'string') throw new TypeError('delete needs a string id');
-              tombstoneDoc.run(seq, write.collection, write.id);
-              break;
-            default:
-              throw new TypeError(`unknown write op: ${String((write as { op?: unknown }).op)}`);
-          }
-        }
-      }
-      if (checkpoint) this.checkpoints.saveWithinTransaction(checkpoint.name, checkpoint.position);
-    });
+  compact(): Promise<number> {
+    return this.writer.compact();
   }
 
   /** Brings the cache of the collection `collection` resolves to up to date with the file. */
@@ -214,28 +168,12 @@ export class EmbeddedDocumentStore implements DocumentStore {
     const row = this.statements.selectAlias.get(collection) as { physical: string } | undefined;
     return row?.physical ?? collection;
   }
-
-  private nextSeq(): number {
-    return (this.statements.nextSeq.get() as { value: number }).value;
-  }
 }
 
 function prepareStatements(db: DatabaseSync) {
   const statement = (sql: string): StatementSync => db.prepare(sql);
   return {
-    nextSeq: statement("UPDATE rs_meta SET value = value + 1 WHERE key = 'seq' RETURNING value"),
     currentSeq: statement("SELECT value FROM rs_meta WHERE key = 'seq'"),
-    upsertDoc: statement(
-      `INSERT INTO rs_documents (collection, id, seq, doc) VALUES (?, ?, ?, ?)
-       ON CONFLICT (collection, id) DO UPDATE SET seq = excluded.seq, doc = excluded.doc`,
-    ),
-    // Only live documents get a tombstone: a row that never existed is in no cache.
-    tombstoneDoc: statement(
-      'UPDATE rs_documents SET seq = ?, doc = NULL WHERE collection = ? AND id = ? AND doc IS NOT NULL',
-    ),
-    ensureCollection: statement(
-      'INSERT INTO rs_collections (name, generation) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
-    ),
     selectDoc: statement('SELECT doc FROM rs_documents WHERE collection = ? AND id = ? AND doc IS NOT NULL'),
     // The ids arrive as one JSON array (no statement per batch size); each is a primary-key lookup.
     selectDocs: statement(
@@ -245,16 +183,35 @@ function prepareStatements(db: DatabaseSync) {
     changesSince: statement('SELECT id, doc FROM rs_documents WHERE collection = ? AND seq > ? ORDER BY seq'),
     generation: statement('SELECT generation FROM rs_collections WHERE name = ?'),
     selectAlias: statement('SELECT physical FROM rs_aliases WHERE alias = ?'),
-    upsertAlias: statement(
-      'INSERT INTO rs_aliases (alias, physical) VALUES (?, ?) ON CONFLICT (alias) DO UPDATE SET physical = excluded.physical',
-    ),
-    deleteDocs: statement('DELETE FROM rs_documents WHERE collection = ?'),
-    deleteCollection: statement('DELETE FROM rs_collections WHERE name = ?'),
     listCollections: statement('SELECT name FROM rs_collections ORDER BY name'),
-    tombstonedCollections: statement('SELECT DISTINCT collection FROM rs_documents WHERE doc IS NULL'),
-    deleteTombstones: statement('DELETE FROM rs_documents WHERE collection = ? AND doc IS NULL'),
-    bumpGeneration: statement('UPDATE rs_collections SET generation = ? WHERE name = ?'),
   };
+}
+
+/**
+ * Checked and serialised on the calling thread: a document JSON cannot carry (a cycle, a BigInt) or a
+ * write without a proper name or id fails the whole batch here, before anything reaches SQLite.
+ */
+function encodeWrites(writes: readonly DocumentWrite[]): EncodedWrite[] {
+  const encoded: EncodedWrite[] = [];
+  for (const write of writes) {
+    requireName(write.collection, 'collection');
+    switch (write.op) {
+      case 'put': {
+        const id = documentId(write.doc);
+        const json: unknown = JSON.stringify(write.doc);
+        if (typeof json !== 'string') throw new TypeError(`document ${id} does not serialise to JSON`);
+        encoded.push({ collection: write.collection, id, json });
+        break;
+      }
+      case 'delete':
+        if (typeof write.id !== 'string') throw new TypeError('delete needs a string id');
+        encoded.push({ collection: write.collection, id: write.id, json: null });
+        break;
+      default:
+        throw new TypeError(`unknown write op: ${String((write as { op?: unknown }).op)}`);
+    }
+  }
+  return encoded;
 }
 
 function documentId(doc: Doc | null | undefined): string {

@@ -104,7 +104,7 @@ describe('EmbeddedReadStore on one file', () => {
       expect(ids(await reader.documents.find('cases'))).toEqual(['keep', 'purged']);
 
       await writer.documents.delete('cases', 'purged');
-      expect(writer.compact()).toBe(1);
+      expect(await writer.compact()).toBe(1);
 
       expect(ids(await reader.documents.find('cases'))).toEqual(['keep']);
       const raw = new DatabaseSync(file);
@@ -174,6 +174,133 @@ describe('EmbeddedReadStore on one file', () => {
       await fresh.close();
     } finally {
       await reader.close();
+    }
+  });
+});
+
+describe('EmbeddedReadStore with writerThread', () => {
+  it("refuses ':memory:', which one connection cannot share with another", () => {
+    expect(() => EmbeddedReadStore.open({ file: ':memory:', writerThread: true })).toThrow(
+      /writerThread needs a file; ':memory:' cannot be shared/,
+    );
+  });
+
+  it.each([
+    ['inline', false],
+    ['on a writer thread', true],
+  ])(
+    'rejects a commit JSON cannot carry (a BigInt) and writes nothing; later writes apply (%s)',
+    async (_, writerThread) => {
+      const store = EmbeddedReadStore.open({ file: freshFile(), writerThread });
+      try {
+        await store.documents.commit(puts('big', { _id: 'a', _position: 1, n: 1 }), { name: 'big', position: 1 });
+        const rejected = expect(
+          store.documents.commit(
+            [...puts('big', { _id: 'a', _position: 2, n: 2 }), ...puts('big', { _id: 'b', _position: 2, n: 10n })],
+            { name: 'big', position: 2 },
+          ),
+        ).rejects.toThrow(/BigInt/);
+        const later = store.documents.commit(puts('big', { _id: 'c', _position: 3 }), { name: 'big', position: 3 });
+        await Promise.all([rejected, later]);
+        expect(await store.documents.find('big', {}, { sort: { _id: 1 } })).toEqual([
+          { _id: 'a', _position: 1, n: 1 },
+          { _id: 'c', _position: 3 },
+        ]);
+        expect((await store.checkpoints.load('big'))?.position).toBe(3);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  it('writes off the calling thread: reads go on while a commit waits for the lock; it resolves after COMMIT', async () => {
+    const file = freshFile();
+    const store = EmbeddedReadStore.open({ file, writerThread: true });
+    await store.documents.put('warm-up', { _id: 'w' }); // the thread has opened its connection
+    const blocker = new DatabaseSync(file);
+    blocker.exec('BEGIN IMMEDIATE');
+    let committed = false;
+    const commit = store.documents
+      .commit(puts('held', { _id: 'h', _position: 1 }), { name: 'held', position: 1 })
+      .then(() => {
+        committed = true;
+      });
+    try {
+      // Inline, the commit would have blocked this thread until the busy timeout and then failed.
+      for (let turn = 0; turn < 20; turn += 1) {
+        expect(await store.documents.count('held')).toBe(0);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect(committed).toBe(false);
+    } finally {
+      blocker.exec('COMMIT');
+      blocker.close();
+    }
+    await commit;
+    expect(await store.documents.find('held')).toEqual([{ _id: 'h', _position: 1 }]);
+    expect((await store.checkpoints.load('held'))?.position).toBe(1);
+    await store.close();
+  });
+
+  it("reports the thread's SQLite errors on the write that failed and keeps writing afterwards", async () => {
+    const file = freshFile();
+    const store = EmbeddedReadStore.open({ file, writerThread: true, busyTimeoutMs: 20 });
+    await store.documents.put('warm-up', { _id: 'w' }); // the thread has opened its connection
+    const blocker = new DatabaseSync(file);
+    try {
+      blocker.exec('BEGIN IMMEDIATE');
+      await expect(
+        store.documents.commit(puts('locked', { _id: 'x' }), { name: 'locked', position: 1 }),
+      ).rejects.toThrow(/locked/);
+      blocker.exec('COMMIT');
+      await store.documents.commit(puts('locked', { _id: 'y' }), { name: 'locked', position: 2 });
+      expect(await store.documents.find('locked')).toEqual([{ _id: 'y' }]);
+      expect((await store.checkpoints.load('locked'))?.position).toBe(2);
+    } finally {
+      if (blocker.isTransaction) blocker.exec('ROLLBACK');
+      blocker.close();
+      await store.close();
+    }
+  });
+
+  it('close applies every write issued before it and refuses later ones', async () => {
+    const file = freshFile();
+    const store = EmbeddedReadStore.open({ file, writerThread: true });
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      writes.push(store.documents.commit(puts('drained', { _id: `d-${i}` }), { name: 'drained', position: i + 1 }));
+    }
+    writes.push(store.documents.delete('drained', 'd-0'), store.checkpoints.save('other', 5));
+    const closed = store.close();
+    await expect(store.documents.put('drained', { _id: 'late' })).rejects.toThrow(/closed/);
+    await expect(store.checkpoints.save('other', 6)).rejects.toThrow(/closed/);
+    await Promise.all([closed, ...writes]);
+
+    const reopened = EmbeddedReadStore.open({ file });
+    try {
+      expect(await reopened.documents.count('drained')).toBe(49);
+      expect(await reopened.documents.get('drained', 'late')).toBeNull();
+      expect((await reopened.checkpoints.load('drained'))?.position).toBe(50);
+      expect((await reopened.checkpoints.load('other'))?.position).toBe(5);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('compacts in call order with the other writes', async () => {
+    const file = freshFile();
+    const store = EmbeddedReadStore.open({ file, writerThread: true });
+    try {
+      const removed = Promise.all([
+        store.documents.put('compacted', { _id: 'a' }),
+        store.documents.put('compacted', { _id: 'b' }),
+        store.documents.delete('compacted', 'a'),
+        store.compact(),
+      ]);
+      expect((await removed)[3]).toBe(1);
+      expect(await store.documents.find('compacted')).toEqual([{ _id: 'b' }]);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -61,6 +61,21 @@ const TRANSACTION: TransactionOptions = {
  * (two objects because both ports have a `delete` with different meanings). Queries and pipelines go to
  * the server unchanged: MongoDB itself is the reference semantics that mingo imitates in embedded mode.
  */
+/**
+ * Writes in call order (port contract): each write starts when the one issued before it has settled, so
+ * writes issued back to back without awaiting cannot overtake each other on the connection pool. A failed
+ * write rejects its own promise and leaves the queue running. Reads are not queued.
+ */
+class SerialWrites {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work, work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
 export class MongoReadStore {
   readonly documents: MongoDocumentStore;
   readonly checkpoints: MongoCheckpointStore;
@@ -72,8 +87,9 @@ export class MongoReadStore {
     db: Db,
     clock: () => Date,
   ) {
-    this.checkpoints = new MongoCheckpointStore(db.collection<CheckpointDoc>(CHECKPOINTS_COLLECTION), clock);
-    this.documents = new MongoDocumentStore(client, db, this.checkpoints, () => this.close());
+    const writes = new SerialWrites();
+    this.checkpoints = new MongoCheckpointStore(db.collection<CheckpointDoc>(CHECKPOINTS_COLLECTION), clock, writes);
+    this.documents = new MongoDocumentStore(client, db, this.checkpoints, () => this.close(), writes);
   }
 
   static async open(options: MongoReadStoreOptions): Promise<MongoReadStore> {
@@ -106,6 +122,7 @@ export class MongoDocumentStore implements DocumentStore {
     private readonly db: Db,
     private readonly checkpoints: MongoCheckpointStore,
     private readonly onClose: () => Promise<void>,
+    private readonly writes: SerialWrites = new SerialWrites(),
   ) {
     this.aliases = db.collection<AliasDoc>(ALIASES_COLLECTION);
   }
@@ -135,13 +152,15 @@ export class MongoDocumentStore implements DocumentStore {
   async put(collection: string, doc: Doc): Promise<void> {
     requireName(collection, 'collection');
     const id = documentId(doc);
-    await this.db.collection<StoredDoc>(collection).replaceOne({ _id: id }, doc, { upsert: true });
+    await this.writes.run(() =>
+      this.db.collection<StoredDoc>(collection).replaceOne({ _id: id }, doc, { upsert: true }),
+    );
   }
 
   async delete(collection: string, id: string): Promise<void> {
     requireName(collection, 'collection');
     if (typeof id !== 'string') throw new TypeError('delete needs a string id');
-    await this.db.collection<StoredDoc>(collection).deleteOne({ _id: id });
+    await this.writes.run(() => this.db.collection<StoredDoc>(collection).deleteOne({ _id: id }));
   }
 
   /**
@@ -155,14 +174,16 @@ export class MongoDocumentStore implements DocumentStore {
   ): Promise<void> {
     const byCollection = reduceWrites(writes);
     const updatedAt = this.checkpoints.now();
-    await this.client.withSession(async (session: ClientSession) => {
-      await session.withTransaction(async () => {
-        for (const [collection, operations] of byCollection) {
-          await this.db.collection<StoredDoc>(collection).bulkWrite(operations, { ordered: false, session });
-        }
-        await this.checkpoints.saveIn(checkpoint.name, checkpoint.position, updatedAt, session);
-      }, TRANSACTION);
-    });
+    await this.writes.run(() =>
+      this.client.withSession(async (session: ClientSession) => {
+        await session.withTransaction(async () => {
+          for (const [collection, operations] of byCollection) {
+            await this.db.collection<StoredDoc>(collection).bulkWrite(operations, { ordered: false, session });
+          }
+          await this.checkpoints.saveIn(checkpoint.name, checkpoint.position, updatedAt, session);
+        }, TRANSACTION);
+      }),
+    );
   }
 
   async resolve(collection: string): Promise<string> {
@@ -175,14 +196,14 @@ export class MongoDocumentStore implements DocumentStore {
     requireName(alias, 'alias');
     requireName(physical, 'collection');
     // One document: readers see the old target or the new one, never a mix.
-    await this.aliases.updateOne({ _id: alias }, { $set: { physical } }, { upsert: true });
+    await this.writes.run(() => this.aliases.updateOne({ _id: alias }, { $set: { physical } }, { upsert: true }));
   }
 
   async dropCollection(physical: string): Promise<void> {
     requireName(physical, 'collection');
     if (INTERNAL.has(physical)) throw new Error(`${physical} is internal to the read store`);
     // The driver treats "namespace not found" as success.
-    await this.db.dropCollection(physical);
+    await this.writes.run(() => this.db.dropCollection(physical));
   }
 
   async listCollections(): Promise<string[]> {
@@ -206,6 +227,7 @@ export class MongoCheckpointStore implements CheckpointStore {
   constructor(
     private readonly collection: Collection<CheckpointDoc>,
     private readonly clock: () => Date,
+    private readonly writes: SerialWrites = new SerialWrites(),
   ) {}
 
   async load(name: string): Promise<Checkpoint | null> {
@@ -214,11 +236,12 @@ export class MongoCheckpointStore implements CheckpointStore {
   }
 
   async save(name: string, position: number): Promise<void> {
-    await this.saveIn(name, position, this.now(), undefined);
+    const updatedAt = this.now();
+    await this.writes.run(() => this.saveIn(name, position, updatedAt, undefined));
   }
 
   async delete(name: string): Promise<void> {
-    await this.collection.deleteOne({ _id: name });
+    await this.writes.run(() => this.collection.deleteOne({ _id: name }));
   }
 
   async list(): Promise<Checkpoint[]> {
