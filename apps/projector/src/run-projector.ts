@@ -9,6 +9,8 @@ import { startReactors } from '../../../libs/composition/src/reactor-catalogue.j
 import { ChainSealer } from '../../../libs/composition/src/chain-sealing/chain-sealer.js';
 import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
 import { systemClock, uuidV7Ids } from '../../../libs/application/src/clock.js';
+import { DocumentLease, leaseOwner } from '../../../libs/projections/src/lease.js';
+import { LeasedWork } from '../../../libs/projections/src/leased-work.js';
 
 /**
  * Server mode's projection worker: follows KurrentDB and writes MongoDB read models. Several projector
@@ -49,21 +51,45 @@ export async function runProjector(): Promise<void> {
   });
   runner.start();
   const pipeline = new CommandPipeline(infrastructure.eventStore, systemClock, uuidV7Ids, config.rulesVersion);
-  const reactors = startReactors({ config, infrastructure, pipeline, clock: systemClock, ids: uuidV7Ids }, logger);
-  // Server mode seals chain heads here, where the reactors run (the API's sealing service stays idle).
-  const sealer = new ChainSealer({
-    eventStore: infrastructure.eventStore,
-    clock: systemClock,
-    ids: uuidV7Ids,
-    rulesVersion: config.rulesVersion,
-    onSealed: (seal, position) => {
-      logger.log({ message: 'chain heads sealed', sealNumber: seal.sealNumber, sealHash: seal.sealHash, position });
+  // The durable reactors and the chain sealer run in one projector at a time (a lease, like the
+  // projections'): both are safe to run twice, but two would only repeat each other's work and race for
+  // the seal stream. Another projector takes over when the holder stops renewing.
+  const sideWork = new LeasedWork({
+    lease: new DocumentLease({
+      documentStore: infrastructure.documents,
+      key: 'projector:reactors-and-sealer',
+      owner: leaseOwner('projector'),
+    }),
+    start: () => {
+      const reactors = startReactors({ config, infrastructure, pipeline, clock: systemClock, ids: uuidV7Ids }, logger);
+      const sealer = new ChainSealer({
+        eventStore: infrastructure.eventStore,
+        clock: systemClock,
+        ids: uuidV7Ids,
+        rulesVersion: config.rulesVersion,
+        onSealed: (seal, position) => {
+          logger.log({ message: 'chain heads sealed', sealNumber: seal.sealNumber, sealHash: seal.sealHash, position });
+        },
+        onError: (error) => {
+          logger.error({ message: 'chain sealing failed', error: String(error) });
+        },
+      });
+      sealer.start();
+      return {
+        stop: async () => {
+          await sealer.stop();
+          await sealer.sealNow().catch((error: unknown) => {
+            logger.error({ message: 'final chain seal failed', error: String(error) });
+          });
+          await reactors.stop();
+        },
+      };
     },
-    onError: (error) => {
-      logger.error({ message: 'chain sealing failed', error: String(error) });
+    onChange: ({ holding, reason }) => {
+      logger.log({ message: holding ? 'reactors and sealer started' : 'reactors and sealer stopped', reason });
     },
   });
-  sealer.start();
+  sideWork.start();
   logger.log({
     message: 'Projektor gestartet / projector started',
     owner: runner.owner,
@@ -81,11 +107,7 @@ export async function runProjector(): Promise<void> {
     stopping = true;
     logger.log({ message: 'shutting down', signal });
     clearInterval(report);
-    await sealer.stop();
-    await sealer.sealNow().catch((error: unknown) => {
-      logger.error({ message: 'final chain seal failed', error: String(error) });
-    });
-    await reactors.stop();
+    await sideWork.stop();
     await runner.stop();
     await infrastructure.close();
     process.exit(0);
