@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { AppConfig } from '../libs/application/src/config.js';
 import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
 import { accessLogStreamId } from '../libs/domain/src/access-log/access-log.events.js';
+import { organisationKeyId } from '../libs/domain/src/organisation/organisation.events.js';
 import { reviewAggregate } from '../libs/domain/src/review/review.aggregate.js';
 import { reviewKeyId, type CaseSampled } from '../libs/domain/src/review/review.events.js';
 import type { EventStore, RecordedEvent } from '../libs/event-store/src/event-store.port.js';
@@ -339,5 +340,30 @@ describe('access log over HTTP (embedded stores)', () => {
     } finally {
       eventStore.append = append;
     }
+  });
+
+  it('records reads of who supervises (team leads’ names), and none where the names are withheld', async () => {
+    const envelope = app.get<Envelope>(ENVELOPE, { strict: false });
+    const changed = await seed(app, organisationFacts, TENANT, [
+      teamLeadAssigned('team-2', 'tl-2', null, await envelope.seal(organisationKeyId(TENANT), 'Tom Teamleiter')),
+    ]);
+    await projected(app, ORGANISATION_UNITS, changed);
+    const before = (await logEvents()).length;
+    const team = await http().get('/api/v1/organisation/teams/team-2').set('Authorization', as('teamLead'));
+    expect(team.status).toBe(200);
+    expect(team.body.teamLead).toMatchObject({ name: 'Tom Teamleiter' });
+    const events = (await logEvents()).slice(before);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({
+      purpose: 'organisation',
+      endpoint: 'GET /api/v1/organisation/teams/:teamId',
+      resources: [{ kind: 'organisation', id: 'team-2', reviewId: null }],
+      fields: ['name'],
+    });
+    expect(JSON.stringify(events[0]!.data)).not.toContain('Tom Teamleiter');
+    const auditor = await http().get('/api/v1/organisation/teams/team-2').set('Authorization', as('auditor'));
+    expect(auditor.status).toBe(200);
+    expect(auditor.body.teamLead).toMatchObject({ name: null });
+    expect(await logEvents()).toHaveLength(before + 1);
   });
 });
