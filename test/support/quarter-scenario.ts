@@ -1747,6 +1747,18 @@ class QuarterRun {
       });
       expect(JSON.stringify(gone.body)).not.toContain(review.caseRef);
     }
+    // Its measures went with it: 410 with the review's purge record as well.
+    const purgedMeasures = [...this.measures.values()].filter((measure) => {
+      const of = measure.plan.review;
+      if (of === undefined) return false;
+      const review = this.reviewsOf(measure.plan.teamId, of.month)[of.index];
+      return review !== undefined && purgedIds.has(review.id);
+    });
+    expect(purgedMeasures.length).toBeGreaterThan(0);
+    for (const measure of purgedMeasures) {
+      const gone = await this.call('get', `/api/v1/measures/${measure.id}`, this.lead(measure.plan.teamId), 410);
+      expect(gone.body).toMatchObject({ code: 'REVIEW_PURGED', purge: { reviewId: expect.any(String) } });
+    }
     // The auditor's history and export of a purged review answer 410 as well; the held one still replays.
     await this.call('get', `/api/v1/reviews/${purged[0]!.id}/history`, 'auditor', 410);
     expect((await this.get(`/api/v1/reviews/${held.id}/history`, 'auditor')).body).toMatchObject({

@@ -7,6 +7,7 @@ import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { RetentionRecords } from '../retention/retention-records.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import { MEASURES, type MeasureDoc } from '../../../../libs/projections/src/read-models/measures/measure.doc.js';
@@ -75,6 +76,7 @@ export class MeasuresQueries {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly accessLog: AccessLog,
+    private readonly retention: RetentionRecords,
   ) {}
 
   today(): string {
@@ -87,10 +89,16 @@ export class MeasuresQueries {
     if (!reached) throw new ProjectionLaggingError(MEASURES, position);
   }
 
-  /** The measure if it belongs to the caller's tenant (team reach is checked by the caller with ActingRights). */
+  /**
+   * The measure if it belongs to the caller's tenant (team reach is checked by the caller with ActingRights);
+   * one purged with its review answers 410 with the purge record.
+   */
   async find(principal: Principal, measureId: string): Promise<MeasureDoc> {
     const doc = (await this.documents.get(MEASURES, measureId)) as MeasureDoc | null;
-    if (!doc || doc.tenant !== principal.tenant) throw new NotFoundError(`measure ${measureId}`);
+    if (!doc || doc.tenant !== principal.tenant) {
+      await this.retention.assertMeasureNotPurged(principal.tenant, measureId);
+      throw new NotFoundError(`measure ${measureId}`);
+    }
     return doc;
   }
 

@@ -30,6 +30,21 @@ export class RetentionRecords {
    * content), anything else stays the caller's 404. The record names only the review id and dates, so it
    * tells nobody more than that the id once existed in their own tenant.
    */
+  /** The same for a measure: purged with its review, it answers 410 with the review's purge record. */
+  async assertMeasureNotPurged(tenant: string, measureId: string): Promise<void> {
+    const [record] = (await this.documents.find(
+      RETENTION,
+      { tenant, kind: 'purge', state: 'purged', measureIds: measureId },
+      { limit: 1 },
+    )) as PurgeRecordDoc[];
+    if (record !== undefined)
+      throw new ReviewPurgedError(record.reviewId, {
+        purgedAt: record.purgedAt,
+        retentionEndedOn: record.retentionEndedOn,
+        trigger: record.trigger,
+      });
+  }
+
   async assertNotPurged(tenant: string, reviewId: string): Promise<void> {
     const record = await this.purgeRecord(tenant, reviewId);
     if (record?.state === 'purged')

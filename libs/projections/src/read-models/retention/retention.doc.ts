@@ -23,6 +23,8 @@ export interface PurgeRecordDoc extends Record<string, unknown> {
   readonly purgedAt: string | null;
   readonly streamsDeleted: number;
   readonly keysDestroyed: number;
+  /** The measures purged with the review (ids only): a request for one answers 410 with this record. */
+  readonly measureIds: readonly string[];
 }
 
 export interface LegalHoldDoc extends Record<string, unknown> {

@@ -75,6 +75,7 @@ export const retentionProjection: ProjectionDefinition<RetentionDoc> = {
           purgedAt: null,
           streamsDeleted: 0,
           keysDestroyed: 0,
+          measureIds: event.data.measureIds,
         };
       case 'ReviewPurgeHeld':
         return doc?.kind === 'purge' ? { ...doc, state: 'held' } : doc;
@@ -94,6 +95,7 @@ export const retentionProjection: ProjectionDefinition<RetentionDoc> = {
           purgedAt: event.data.purgedAt,
           streamsDeleted: event.data.streamsDeleted.length,
           keysDestroyed: event.data.keysDestroyed,
+          measureIds: event.data.measureIds,
         };
       case 'PopulationPurgeStarted':
         return {
