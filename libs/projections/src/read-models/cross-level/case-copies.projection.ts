@@ -9,6 +9,7 @@ import {
   type ClosedAnswer,
   type CopiedDefect,
 } from './cross-level.docs.js';
+import { correctDefects, withDefect, withdrawDefect } from '../defect-list.js';
 
 const REVIEW_TYPES = [
   'CaseSampled',
@@ -49,10 +50,6 @@ function withAnswers(
     else next[questionId] = value;
   }
   return next;
-}
-
-function withDefect(defects: readonly CopiedDefect[], defect: CopiedDefect): CopiedDefect[] {
-  return [...defects.filter((known) => known.defectId !== defect.defectId), defect];
 }
 
 function evolve(doc: CaseCopyDoc | null, event: Folded, id: string, tenant: string): CaseCopyDoc | null {
@@ -96,28 +93,19 @@ function evolve(doc: CaseCopyDoc | null, event: Folded, id: string, tenant: stri
         }),
       };
     case 'DefectWithdrawn':
-      return {
-        ...doc,
-        defects: doc.defects.map((defect) =>
-          defect.defectId === event.data.defectId ? { ...defect, withdrawn: true } : defect,
-        ),
-      };
+      return { ...doc, defects: withdrawDefect(doc.defects, event.data.defectId) };
     case 'ReviewCompleted':
       return { ...doc, status: 'completed', outcome: event.data.outcome };
     case 'ReviewCorrected': {
-      let defects = [...doc.defects];
-      for (const change of event.data.defects) {
-        const known = defects.find((defect) => defect.defectId === change.defectId);
-        defects = withDefect(defects, {
-          defectId: change.defectId,
-          questionId: known?.questionId ?? '',
-          category: change.category,
-          severity: change.severity,
-          legalNorm: known?.legalNorm ?? null,
-          financialLoss: known?.financialLoss ?? false,
-          withdrawn: change.withdrawn,
-        });
-      }
+      const defects = correctDefects<CopiedDefect>(doc.defects, event.data.defects, (change, known) => ({
+        defectId: change.defectId,
+        questionId: known?.questionId ?? '',
+        category: change.category,
+        severity: change.severity,
+        legalNorm: known?.legalNorm ?? null,
+        financialLoss: known?.financialLoss ?? false,
+        withdrawn: change.withdrawn,
+      }));
       return {
         ...doc,
         outcome: event.data.outcome ?? doc.outcome,

@@ -12,6 +12,7 @@ import type { RetentionSummaryRecorded } from '../../../../domain/src/retention/
 import type { ReviewEvent } from '../../../../domain/src/review/review.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
+import { correctDefects, withDefect, withdrawDefect } from '../defect-list.js';
 import {
   measureFactFromSummary,
   RETENTION_SUMMARY_TYPE,
@@ -68,10 +69,6 @@ function review(doc: TeamFigureDoc | null): ReviewFactDoc | null {
   return doc !== null && doc.kind === 'review' ? doc : null;
 }
 
-function withDefect(defects: readonly DefectFact[], defect: DefectFact): DefectFact[] {
-  return [...defects.filter((known) => known.defectId !== defect.defectId), defect];
-}
-
 function evolveReview(
   doc: ReviewFactDoc | null,
   event: ReviewFolded,
@@ -118,12 +115,7 @@ function evolveReview(
       };
     }
     case 'DefectWithdrawn':
-      return {
-        ...doc,
-        defects: doc.defects.map((defect) =>
-          defect.defectId === event.data.defectId ? { ...defect, withdrawn: true } : defect,
-        ),
-      };
+      return { ...doc, defects: withdrawDefect(doc.defects, event.data.defectId) };
     case 'ReviewCompleted':
       return {
         ...doc,
@@ -132,12 +124,11 @@ function evolveReview(
         completedOn: event.data.completedOn ?? berlinDate(new Date(event.data.completedAt)),
       };
     case 'ReviewCorrected': {
-      let defects: DefectFact[] = [...doc.defects];
-      for (const change of event.data.defects) {
-        const known = defects.find((defect) => defect.defectId === change.defectId);
+      // A correction names category and severity; legal norm and financial loss stay as recorded.
+      const defects = correctDefects<DefectFact>(doc.defects, event.data.defects, (change, known) => {
         const legalNorm = known?.legalNorm ?? null;
         const financialLoss = known?.financialLoss ?? false;
-        defects = withDefect(defects, {
+        return {
           defectId: change.defectId,
           category: change.category,
           severity: change.severity,
@@ -145,8 +136,8 @@ function evolveReview(
           financialLoss,
           withdrawn: change.withdrawn,
           counted: countedSeverity(rule, { severity: change.severity, legalNorm, financialLoss }),
-        });
-      }
+        };
+      });
       return { ...doc, outcome: event.data.outcome ?? doc.outcome, defects };
     }
     case 'TalkHeld':

@@ -3,6 +3,7 @@ import type { ReviewEvent } from '../../../../domain/src/review/review.events.js
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { RetentionSummaryRecorded } from '../../../../domain/src/retention/retention.events.js';
 import type { ProjectionDefinition } from '../../projection.js';
+import { correctDefects, withDefect, withdrawDefect } from '../defect-list.js';
 import { RETENTION_SUMMARY_TYPE, trendReviewFromSummary } from '../retention/summary-documents.js';
 import type { DefectFacts } from './review-facts.js';
 import { TREND_REVIEWS, trendReviewId, type TrendReviewDoc } from './trend.docs.js';
@@ -26,10 +27,6 @@ const unreachable = (event: never): never => {
 };
 
 const asEvent = (recorded: RecordedEvent): Folded => ({ type: recorded.type, data: recorded.data }) as Folded;
-
-function withDefect(defects: readonly DefectFacts[], defect: DefectFacts): DefectFacts[] {
-  return [...defects.filter((known) => known.defectId !== defect.defectId), defect];
-}
 
 function evolve(doc: TrendReviewDoc | null, event: Folded, id: string, tenant: string): TrendReviewDoc | null {
   if (event.type === 'CaseSampled') {
@@ -70,21 +67,17 @@ function evolve(doc: TrendReviewDoc | null, event: Folded, id: string, tenant: s
     case 'DefectWithdrawn':
       return {
         ...doc,
-        defects: doc.defects.map((defect) =>
-          defect.defectId === event.data.defectId ? { ...defect, withdrawn: true } : defect,
-        ),
+        defects: withdrawDefect(doc.defects, event.data.defectId),
       };
     case 'ReviewCompleted':
       return { ...doc, status: 'completed', outcome: event.data.outcome };
     case 'ReviewCorrected': {
-      let defects = [...doc.defects];
-      for (const change of event.data.defects)
-        defects = withDefect(defects, {
-          defectId: change.defectId,
-          category: change.category,
-          severity: change.severity,
-          withdrawn: change.withdrawn,
-        });
+      const defects = correctDefects<DefectFacts>(doc.defects, event.data.defects, (change) => ({
+        defectId: change.defectId,
+        category: change.category,
+        severity: change.severity,
+        withdrawn: change.withdrawn,
+      }));
       return { ...doc, outcome: event.data.outcome ?? doc.outcome, defects };
     }
     case 'TalkHeld':
