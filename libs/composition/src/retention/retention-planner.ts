@@ -1,4 +1,5 @@
 import { berlinDate } from '../../../application/src/berlin-time.js';
+import { addMonthsToDate } from '../../../domain/src/calendar/local-date.js';
 import { retentionVerdict, type RetentionVerdict } from '../../../domain/src/retention/retention.policy.js';
 import type { DocumentStore } from '../../../read-store/src/read-store.port.js';
 import type { ProgrammeDoc } from '../../../projections/src/read-models/programmes.projection.js';
@@ -35,7 +36,11 @@ export interface PurgePlanEntry {
  */
 export async function planPurges(documents: DocumentStore, today: string): Promise<PurgePlanEntry[]> {
   const [reviews, programmes, retention, measures] = await Promise.all([
-    documents.find(REVIEWS, { status: { $in: ['completed', 'withdrawn'] } }),
+    // Retention is at least a month (programme rule), so a review closed within the last month is never
+    // due: the query leaves those out (in server mode this keeps a nationwide run to what may be due).
+    documents.find(REVIEWS, {
+      $or: [{ status: 'completed', completedOn: { $lte: addMonthsToDate(today, -1) } }, { status: 'withdrawn' }],
+    }),
     documents.find(PROGRAMMES, {}),
     documents.find(RETENTION, {}),
     documents.find(MEASURES, { reviewId: { $ne: null } }),
