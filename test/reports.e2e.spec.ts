@@ -378,7 +378,7 @@ describe('quarterly reports and dashboards over HTTP (embedded stores)', () => {
         events.push({
           type: 'ReviewWithdrawn',
           at,
-          data: { reviewId: review.id, reason: 'ungeeignet', replacedBy: 'x' },
+          data: { reviewId: review.id, reason: sealedSeed, replacedBy: 'x' },
         });
       await append(`review-${review.id}`, events);
     }

@@ -1,52 +1,22 @@
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import { foldInMemory, recordedEvent } from '../../testing/fold-in-memory.js';
+import { foldInMemory } from '../../testing/fold-in-memory.js';
+import { ReviewHistory, SEALED } from '../../testing/review-history.js';
 import type { MeasureFactDoc, ProgrammeFactDoc, ReviewFactDoc } from './team-figures.doc.js';
 import { teamFiguresProjection } from './team-figures.projection.js';
 import { measureFigures, minimumInForce, sumCells, teamMonthCells } from './team-figures.js';
 
-const sealed = { $sealed: 1, kid: 'k', iv: 'i', ct: 'c', tag: 't' };
-
-function stream(type: string, data: Record<string, unknown>): string {
-  if (type.startsWith('Programme')) return `programme-${String(data['programmeId'])}`;
-  if (type.startsWith('Measure')) return `measure-${String(data['measureId'])}`;
-  return `review-${String(data['reviewId'])}`;
-}
+const sealed = SEALED;
 
 function history(): RecordedEvent[] {
-  let position = 0;
-  const at = (type: string, data: Record<string, unknown>, occurredAt = '2026-01-05T09:00:00.000Z'): RecordedEvent => {
-    position += 1;
-    const metadata = { occurredAt, actor: { userId: 'u', role: 'team_lead' } };
-    return recordedEvent({ type, data, streamId: stream(type, data), position, metadata });
-  };
-  const sampled = (reviewId: string, teamId: string, month: string) =>
-    at('CaseSampled', {
-      reviewId,
-      sampleId: 's',
-      programmeId: 'p1',
-      areaId: 'mi',
-      teamId,
-      month,
-      casePseudonym: 'x',
-      caseRef: sealed,
-      customerGroup: 'u25',
-      questionnaireId: 'q',
-      questionnaireVersion: 1,
-      deadline: `${month}-28`,
-      origin: { kind: 'draw', replaces: null },
-    });
-  const defect = (reviewId: string, defectId: string, category: string, severity: string, financialLoss = false) =>
-    at('DefectRecorded', {
-      reviewId,
-      defectId,
-      questionId: 'q1',
-      category,
-      severity,
-      legalNorm: '§ 15 SGB II',
-      description: sealed,
-      financialLoss,
-      asDeputy: false,
-    });
+  const history = new ReviewHistory({
+    programmeId: 'p1',
+    areaId: 'mi',
+    questionnaireId: 'q',
+    legalNorm: '§ 15 SGB II',
+  });
+  const at = history.at.bind(history);
+  const sampled = history.sampled.bind(history);
+  const defect = history.defect.bind(history);
   return [
     at('ProgrammeDefined', {
       programmeId: 'p1',
@@ -86,7 +56,7 @@ function history(): RecordedEvent[] {
     }),
     at('TalkHeld', { reviewId: 'r1', date: '2026-01-22', employee: sealed, outcome: sealed, asDeputy: false }),
     at('TeamDiscussionHeld', { reviewId: 'r1', date: '2026-01-25', notes: null }),
-    at('ReviewWithdrawn', { reviewId: 'r4', reason: 'ungeeignet', replacedBy: 'r5' }),
+    at('ReviewWithdrawn', { reviewId: 'r4', reason: sealed, replacedBy: 'r5' }),
     at(
       'ProgrammeRevised',
       {
@@ -100,34 +70,8 @@ function history(): RecordedEvent[] {
       },
       '2026-02-10T09:00:00.000Z',
     ),
-    at('MeasureAgreed', {
-      measureId: 'm1',
-      tenant: 'jc-a',
-      areaId: 'mi',
-      teamId: 't1',
-      reviewId: 'r1',
-      kind: 'feedback',
-      scope: 'individual',
-      owner: sealed,
-      description: sealed,
-      dueDate: '2026-02-15',
-      agreedOn: '2026-01-22',
-      decidedByRole: 'team_lead',
-    }),
-    at('MeasureAgreed', {
-      measureId: 'm2',
-      tenant: 'jc-a',
-      areaId: 'mi',
-      teamId: 't1',
-      reviewId: null,
-      kind: 'instruction',
-      scope: 'team',
-      owner: sealed,
-      description: sealed,
-      dueDate: '2026-03-31',
-      agreedOn: '2026-01-25',
-      decidedByRole: 'team_lead',
-    }),
+    history.measure('m1', 'r1'),
+    history.measure('m2', null, { kind: 'instruction', agreedOn: '2026-01-25', dueDate: '2026-03-31' }),
     at('MeasureCompleted', { measureId: 'm2', date: '2026-02-03', note: null }),
   ];
 }

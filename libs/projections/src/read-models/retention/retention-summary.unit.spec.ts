@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../../../../event-store/src/event-store.port
 import type { Doc } from '../../../../read-store/src/read-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
 import { expectReplaysChangeNothing, recordedEvent } from '../../testing/fold-in-memory.js';
+import { ReviewHistory, SEALED } from '../../testing/review-history.js';
 import { teamFiguresProjection } from '../dashboards/team-figures.projection.js';
 import { measuresProjection } from '../measures/measures.projection.js';
 import { reviewsProjection } from '../reviews/reviews.projection.js';
@@ -10,65 +11,21 @@ import { trendReviewsProjection } from '../trends/trend-reviews.projection.js';
 import { summariseReview } from './retention-summary.js';
 import { retentionProjection } from './retention.projection.js';
 
-const sealed = { $sealed: 1, kid: 'k', iv: 'i', ct: 'c', tag: 't' };
-
-let position = 0;
-function at(type: string, data: Record<string, unknown>): RecordedEvent {
-  const streamId = type.startsWith('Programme')
-    ? `programme-${String(data['programmeId'])}`
-    : type.startsWith('Measure')
-      ? `measure-${String(data['measureId'])}`
-      : `review-${String(data['reviewId'])}`;
-  return recordedEvent({ type, data, streamId, position: (position += 1) });
-}
-
-const sampled = (reviewId: string, teamId: string, month: string) =>
-  at('CaseSampled', {
-    reviewId,
-    sampleId: 's',
-    programmeId: 'p-le',
-    areaId: 'leistung',
-    teamId,
-    month,
-    casePseudonym: `ps-${reviewId}`,
-    caseRef: sealed,
-    customerGroup: 'u25',
-    questionnaireId: 'q-le',
-    questionnaireVersion: 2,
-    deadline: `${month}-28`,
-    origin: { kind: 'draw', replaces: null },
-  });
-const defect = (reviewId: string, defectId: string, category: string, severity: string, financialLoss = false) =>
-  at('DefectRecorded', {
-    reviewId,
-    defectId,
-    questionId: 'q1',
-    category,
-    severity,
-    legalNorm: '§ 11 SGB II',
-    description: sealed,
-    financialLoss,
-    asDeputy: false,
-  });
-const measure = (measureId: string, reviewId: string | null, kind = 'feedback') =>
-  at('MeasureAgreed', {
-    measureId,
-    tenant: 'jc-a',
-    areaId: 'leistung',
-    teamId: 't1',
-    reviewId,
-    kind,
-    scope: reviewId === null ? 'team' : 'individual',
-    owner: sealed,
-    description: sealed,
-    dueDate: '2026-02-15',
-    agreedOn: '2026-01-22',
-    decidedByRole: 'team_lead',
-  });
+const sealed = SEALED;
 
 /** Three reviews (corrected, completed with measures, withdrawn) and a team-wide measure. */
 function history(): RecordedEvent[] {
-  position = 0;
+  const history = new ReviewHistory({
+    programmeId: 'p-le',
+    areaId: 'leistung',
+    questionnaireId: 'q-le',
+    legalNorm: '§ 11 SGB II',
+  });
+  const at = history.at.bind(history);
+  const sampled = (reviewId: string, teamId: string, month: string) => history.sampled(reviewId, teamId, month, 2);
+  const defect = history.defect.bind(history);
+  const measure = (measureId: string, reviewId: string | null, kind = 'feedback') =>
+    history.measure(measureId, reviewId, { kind });
   return [
     at('ProgrammeDefined', {
       programmeId: 'p-le',

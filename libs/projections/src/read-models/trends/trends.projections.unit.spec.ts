@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import { expectReplaysChangeNothing, foldInMemory, recordedEvent } from '../../testing/fold-in-memory.js';
+import { expectReplaysChangeNothing, foldInMemory } from '../../testing/fold-in-memory.js';
+import { ReviewHistory, SEALED } from '../../testing/review-history.js';
 import {
   addReviewFacts,
   emptyCounts,
@@ -19,71 +20,21 @@ import type {
   TrendRoutineDoc,
 } from './trend.docs.js';
 
-const sealed = { $sealed: 1, kid: 'k', iv: 'i', ct: 'c', tag: 't' };
-
-function streamOf(type: string, data: Record<string, unknown>): string {
-  if (type.startsWith('Programme')) return `programme-${String(data['programmeId'])}`;
-  if (type.startsWith('Routine')) return `routine-${String(data['programmeId'])}`;
-  if (type.startsWith('Measure')) return `measure-${String(data['measureId'])}`;
-  if (type === 'ReportSubmitted') return `report-${String(data['reportId'])}`;
-  return `review-${String(data['reviewId'])}`;
-}
+const sealed = SEALED;
 
 function history(): RecordedEvent[] {
-  let position = 0;
-  const at = (type: string, data: Record<string, unknown>, occurredAt = '2026-01-05T09:00:00.000Z') =>
-    recordedEvent({ type, data, streamId: streamOf(type, data), position: (position += 1), metadata: { occurredAt } });
-  const sampled = (reviewId: string, teamId: string, month: string, version = 1) =>
-    at('CaseSampled', {
-      reviewId,
-      sampleId: 's',
-      programmeId: 'p-le',
-      areaId: 'leistung',
-      teamId,
-      month,
-      casePseudonym: 'x',
-      caseRef: sealed,
-      customerGroup: 'u25',
-      questionnaireId: 'q-le',
-      questionnaireVersion: version,
-      deadline: `${month}-28`,
-      origin: { kind: 'draw', replaces: null },
-    });
-  const defect = (reviewId: string, defectId: string, category: string, severity: string) =>
-    at('DefectRecorded', {
-      reviewId,
-      defectId,
-      questionId: 'q1',
-      category,
-      severity,
-      legalNorm: '§ 11 SGB II',
-      description: sealed,
-      financialLoss: false,
-      asDeputy: false,
-    });
-  const completed = (reviewId: string, outcome: string) =>
-    at('ReviewCompleted', {
-      reviewId,
-      outcome,
-      summary: sealed,
-      completedAt: '2026-01-20T10:00:00.000Z',
-      asDeputy: false,
-    });
+  const history = new ReviewHistory({
+    programmeId: 'p-le',
+    areaId: 'leistung',
+    questionnaireId: 'q-le',
+    legalNorm: '§ 11 SGB II',
+  });
+  const at = history.at.bind(history);
+  const sampled = history.sampled.bind(history);
+  const defect = history.defect.bind(history);
+  const completed = (reviewId: string, outcome: string) => history.completed(reviewId, outcome);
   const measure = (measureId: string, reviewId: string | null, agreedOn: string, dueDate: string) =>
-    at('MeasureAgreed', {
-      measureId,
-      tenant: 'jc-a',
-      areaId: 'leistung',
-      teamId: 't1',
-      reviewId,
-      kind: 'feedback',
-      scope: reviewId === null ? 'team' : 'individual',
-      owner: sealed,
-      description: sealed,
-      dueDate,
-      agreedOn,
-      decidedByRole: 'team_lead',
-    });
+    history.measure(measureId, reviewId, { agreedOn, dueDate });
   return [
     at('ProgrammeDefined', {
       programmeId: 'p-le',
@@ -126,7 +77,7 @@ function history(): RecordedEvent[] {
     }),
     at('TalkHeld', { reviewId: 'r1', date: '2026-01-22', employee: sealed, outcome: sealed, asDeputy: false }),
     at('TeamDiscussionHeld', { reviewId: 'r2', date: '2026-01-25', notes: null }),
-    at('ReviewWithdrawn', { reviewId: 'r3', reason: 'ungeeignet', replacedBy: 'r4' }),
+    at('ReviewWithdrawn', { reviewId: 'r3', reason: sealed, replacedBy: 'r4' }),
     measure('m1', 'r1', '2026-01-22', '2026-02-15'),
     measure('m2', null, '2026-01-25', '2026-03-31'),
     at('MeasureCompleted', { measureId: 'm1', date: '2026-02-03', note: null }),
