@@ -30,8 +30,6 @@ export interface PurgeReactorDependencies {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly rulesVersion: string;
-  /** Called after each review purged (progress, and the embedded read store's WAL truncation). */
-  readonly onPurged?: (reviewId: string, position: number) => void;
 }
 
 /**
@@ -149,7 +147,7 @@ export function purgeReactor(deps: PurgeReactorDependencies): ReactorDefinition 
           purgedAt: clock.now().toISOString(),
         },
       });
-      if (await record(purged, revision)) deps.onPurged?.(reviewId, event.position);
+      await record(purged, revision);
     },
   };
 }

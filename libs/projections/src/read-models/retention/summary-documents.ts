@@ -1,5 +1,4 @@
 import type { RetentionSummary, SummaryMeasure } from '../../../../domain/src/retention/retention.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import {
   measureFactId,
   reviewFactId,
@@ -15,9 +14,6 @@ import { trendMeasureId, trendReviewId, type TrendMeasureDoc, type TrendReviewDo
  * these, under the same ids, so no figure moves. The inverse is `summariseReview` (retention-summary.ts).
  */
 export const RETENTION_SUMMARY_TYPE = 'RetentionSummaryRecorded';
-
-/** The summary carried by a recorded `RetentionSummaryRecorded` event. */
-export const summaryOf = (recorded: RecordedEvent): RetentionSummary => recorded.data as RetentionSummary;
 
 /** `team-figures` documents a summary stands for (the caller computes `counted` under its rules). */
 export function reviewFactFromSummary(

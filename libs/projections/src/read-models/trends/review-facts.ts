@@ -6,9 +6,9 @@ import type { Severity } from '../../../../domain/src/review/review.events.js';
  *
  * There is no employee, case or free text in here, by construction: the cell key has no person
  * dimension, so no trend can ever be grouped by employee (000:73, 004:100). The same shape is produced
- * by the live review events (`trend-reviews` projection) and can be produced by the privacy issue's
- * anonymous purge summary (`reviewFactsFromSummary`), so a purged review keeps counting in exactly the
- * cell it counted in before, and a rebuild after a purge gives the same cells.
+ * by the live review events (`trend-reviews` projection) and by a purged review's anonymous retention
+ * summary (`trendReviewFromSummary` in read-models/retention/summary-documents.ts), so a purged review
+ * keeps counting in exactly the cell it counted in before, and a rebuild after a purge gives the same cells.
  */
 export interface CellKey {
   readonly tenant: string;
@@ -183,64 +183,4 @@ export function monthCells(reviews: Iterable<ReviewFacts>): Map<string, TrendCel
     addReviewFacts(cell, facts);
   }
   return cells;
-}
-
-/**
- * What the privacy issue's anonymous purge summary carries about one review (issue 5: tenant, area,
- * team, month, programme, questionnaire version, outcome, defect categories and severities, talk and
- * measure counts). A proposal for that event's data; nothing here names a person or a case.
- */
-export interface PurgeSummaryFacts extends CellKey {
-  readonly outcome: 'goal-directed' | 'not-goal-directed' | null;
-  readonly defects: readonly { readonly category: string; readonly severity: Severity }[];
-  readonly talks: number;
-  readonly teamDiscussions: number;
-  readonly measuresAgreed: number;
-}
-
-/**
- * The review facts a purge summary stands for. Only completed reviews are purged (retention runs from
- * completion), so the summary is a completed review whose defects all stand.
- */
-export function reviewFactsFromSummary(summary: PurgeSummaryFacts): ReviewFacts {
-  return {
-    tenant: summary.tenant,
-    areaId: summary.areaId,
-    teamId: summary.teamId,
-    month: summary.month,
-    programmeId: summary.programmeId,
-    questionnaireId: summary.questionnaireId,
-    questionnaireVersion: summary.questionnaireVersion,
-    status: 'completed',
-    outcome: summary.outcome,
-    defects: summary.defects.map((defect, index) => ({
-      defectId: `summary-${index + 1}`,
-      category: defect.category,
-      severity: defect.severity,
-      withdrawn: false,
-    })),
-    talks: summary.talks,
-    teamDiscussions: summary.teamDiscussions,
-    measuresAgreed: summary.measuresAgreed,
-  };
-}
-
-/** The purge summary of a review's facts (the inverse, for the privacy issue's purge reactor). */
-export function summaryOf(facts: ReviewFacts): PurgeSummaryFacts {
-  return {
-    tenant: facts.tenant,
-    areaId: facts.areaId,
-    teamId: facts.teamId,
-    month: facts.month,
-    programmeId: facts.programmeId,
-    questionnaireId: facts.questionnaireId,
-    questionnaireVersion: facts.questionnaireVersion,
-    outcome: facts.outcome,
-    defects: facts.defects
-      .filter((defect) => !defect.withdrawn)
-      .map((defect) => ({ category: defect.category, severity: defect.severity })),
-    talks: facts.talks,
-    teamDiscussions: facts.teamDiscussions,
-    measuresAgreed: facts.measuresAgreed,
-  };
 }
