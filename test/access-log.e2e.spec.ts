@@ -366,4 +366,21 @@ describe('access log over HTTP (embedded stores)', () => {
     expect(auditor.body.teamLead).toMatchObject({ name: null });
     expect(await logEvents()).toHaveLength(before + 1);
   });
+
+  it('never stores or replays a lookup’s answer for an Idempotency-Key: each one is run and logged', async () => {
+    const lookup = () =>
+      http()
+        .post('/api/v1/reviews/lookup')
+        .set('Authorization', as('teamLead'))
+        .set('Idempotency-Key', 'lookup-key-1')
+        .send({ caseRef: MARKERS.caseRef });
+    const before = (await logEvents()).length;
+    for (const response of [await lookup(), await lookup()]) {
+      expect(response.status).toBe(200);
+      expect(response.body.items[0]).toMatchObject({ caseRef: MARKERS.caseRef });
+      expect(response.headers['idempotent-replayed']).toBeUndefined();
+    }
+    expect(await logEvents()).toHaveLength(before + 2);
+    expectNoClearTextInStores(config, [MARKERS.caseRef]);
+  });
 });

@@ -1,4 +1,5 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { IdempotencyService } from './idempotency.service.js';
@@ -6,13 +7,27 @@ import { PRINCIPAL_REQUEST_KEY, type RequestWithPrincipal } from '../security/se
 
 const REMEMBERED_HEADERS = ['etag', 'location'] as const;
 
+const QUERY_BY_POST = 'pruefpfad:query-by-post';
+
+/**
+ * Marks a POST that only reads (e.g. a lookup by customer number, sent as a body so the number stays out
+ * of URLs): it changes nothing, so `Idempotency-Key` has nothing to protect, and its answer, which may hold
+ * decrypted personal data, must never be stored for a replay (that would keep personal data in clear for
+ * 24 h and replay it without an access-log entry).
+ */
+export const QueryByPost = () => SetMetadata(QUERY_BY_POST, true);
+
 /** Applies `Idempotency-Key` to every unsafe method; requests without the header pass through untouched. */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
+    if (this.reflector.get<boolean | undefined>(QUERY_BY_POST, context.getHandler()) === true) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();

@@ -14,6 +14,7 @@ import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
+import { QueryByPost } from '../commands/idempotency.interceptor.js';
 import { minPositionHeader } from '../commands/min-position.js';
 import { ENVELOPE, ID_GENERATOR } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
@@ -57,6 +58,7 @@ export class ReviewsController {
   @Post('lookup')
   @HttpCode(200)
   @Action('review.read')
+  @QueryByPost()
   async lookup(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CaseLookupDto,
