@@ -359,6 +359,12 @@ describe('cross-level views and reviews over HTTP (embedded stores)', () => {
       expect((await approve('central', { ...CALIBRATION, toMonth: '2026-04' })).status).toBe(422);
       expect((await approve('central', { ...CALIBRATION, tenants: ['jc-a'] })).status).toBe(400);
       expect((await approve('central', { ...CALIBRATION, basis: 'Zeile\nzwei' })).status).toBe(400);
+      // null is no scope: a 400 naming the field, never a 500.
+      for (const scope of [{ region: null }, { region: null, tenants: null }]) {
+        const refused = await approve('central', { ...CALIBRATION, ...scope });
+        expect(refused.status).toBe(400);
+        expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'tenants' })]);
+      }
       const created = await approve('central', CALIBRATION);
       expect(created.status).toBe(201);
       calibration = created.body.id;

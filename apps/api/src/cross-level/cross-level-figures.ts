@@ -1,9 +1,9 @@
-import { isSmallCell, suppressSmallCells } from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
+import { isSmallCell } from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
 import type {
   CategoryFigure,
   PeriodFigures,
 } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
-import { backingCount } from '../trends/trend-suppression.js';
+import { suppressedCells } from '../trends/trend-suppression.js';
 
 /**
  * The figures of one Jobcenter (or of a group of them) in one period, as cross-level views show them:
@@ -96,7 +96,7 @@ export function sumFigures(list: readonly CrossLevelFigures[]): CrossLevelFigure
 
 /**
  * One period of a cross-level view: a cell per Jobcenter and the group's total, each suppressed as
- * `suppressSmallCells` decides from the reviews that back it (`backingCount`).
+ * `suppressedCells` decides from the completed and the sampled reviews that back it.
  */
 export function crossLevelPeriod(
   period: Pick<PeriodFigures, 'period' | 'from' | 'to'>,
@@ -104,12 +104,15 @@ export function crossLevelPeriod(
   minCellCount: number,
 ): CrossLevelPeriod {
   const total = sumFigures(jobcenters.map((entry) => entry.figures));
-  const suppression = suppressSmallCells(
-    jobcenters.map((entry) => backingCount(entry.figures)),
+  const suppression = suppressedCells(
+    jobcenters.map((entry) => entry.figures),
     minCellCount,
   );
   // The total is a cell of its own as well: small when the whole group is small.
-  const totalSuppressed = suppression.total || isSmallCell(backingCount(total), minCellCount);
+  const totalSuppressed =
+    suppression.total ||
+    isSmallCell(total.reviews.done, minCellCount) ||
+    isSmallCell(total.reviews.sampled, minCellCount);
   return {
     period: period.period,
     from: period.from,

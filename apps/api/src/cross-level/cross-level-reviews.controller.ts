@@ -47,14 +47,13 @@ export class CrossLevelReviewsController {
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
-    if ((body.tenants === undefined) === (body.region === undefined))
+    // `null` counts as absent (class-validator's @IsOptional lets it through).
+    if ((body.tenants == null) === (body.region == null))
       throw new DomainError('VALIDATION_FAILED', 'Ungültige Angaben / Invalid input', {
         fields: { tenants: 'entweder tenants oder region / either tenants or region' },
       });
     const scope: CrossLevelReviewScope =
-      body.tenants !== undefined
-        ? { kind: 'tenants', tenants: body.tenants }
-        : { kind: 'region', region: body.region! };
+      body.tenants != null ? { kind: 'tenants', tenants: body.tenants } : { kind: 'region', region: body.region! };
     const id = this.ids.next();
     const result = await this.commands.execute(
       new ExecuteCommand(crossLevelReviewAggregate, {

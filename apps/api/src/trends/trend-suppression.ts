@@ -1,15 +1,23 @@
-import { suppressSmallCells } from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
+import {
+  suppressSmallCellsOfEach,
+  type SuppressionResult,
+} from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
 import type { PeriodFigures } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
 
 /**
- * How many reviews back a period's figures: its completed reviews, or, before any is completed, its
- * sampled ones. Completed reviews carry the findings, so a period of ten sampled but two completed
- * reviews counts two: its defects and outcomes describe two cases.
+ * Which cells of one view or export are suppressed (primary and secondary, libs/domain/src/cross-level).
+ * A cell's figures rest on two counts: its completed reviews (outcomes, defects, findings) and its sampled
+ * ones (progress against the minimum). Both are suppressed on, so a cell of many sampled but no completed
+ * reviews cannot stand as cover for a cell whose findings it adds nothing to.
  */
-export const backingCount = (period: Pick<PeriodFigures, 'reviews'>): number =>
-  period.reviews.done > 0 ? period.reviews.done : period.reviews.sampled;
+export function suppressedCells(cells: readonly Pick<PeriodFigures, 'reviews'>[], minCount: number): SuppressionResult {
+  return suppressSmallCellsOfEach(
+    cells.map((cell) => [cell.reviews.done, cell.reviews.sampled]),
+    minCount,
+  );
+}
 
-/** Which periods of one export are suppressed (primary and secondary, libs/domain/src/cross-level). */
+/** Which periods of one export are suppressed. */
 export function suppressedPeriods(periods: readonly Pick<PeriodFigures, 'reviews'>[], minCount: number): boolean[] {
-  return [...suppressSmallCells(periods.map(backingCount), minCount).cells];
+  return [...suppressedCells(periods, minCount).cells];
 }

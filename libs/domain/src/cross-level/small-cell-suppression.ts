@@ -44,3 +44,26 @@ export function suppressSmallCells(counts: readonly number[], minCount: number):
   const total = counts.reduce((sum, count) => sum + count, 0);
   return { cells: hidden, total: isSmallCell(total, minCount) || exposed() };
 }
+
+/**
+ * The same over several counts per cell that back different figures (e.g. completed reviews back the
+ * findings, sampled reviews the progress against the minimum): a cell, or the total, hidden for any count is
+ * hidden. Each count's hidden set is safe on its own, and hiding more cells never makes one recomputable,
+ * so the union is safe for every count. With one count this is `suppressSmallCells`.
+ */
+export function suppressSmallCellsOfEach(
+  countsPerCell: readonly (readonly number[])[],
+  minCount: number,
+): SuppressionResult {
+  const dimensions = Math.max(0, ...countsPerCell.map((counts) => counts.length));
+  const results = Array.from({ length: dimensions }, (_, dimension) =>
+    suppressSmallCells(
+      countsPerCell.map((counts) => counts[dimension] ?? 0),
+      minCount,
+    ),
+  );
+  return {
+    cells: countsPerCell.map((_, index) => results.some((result) => result.cells[index] === true)),
+    total: results.some((result) => result.total),
+  };
+}

@@ -1,4 +1,4 @@
-import { isSmallCell, suppressSmallCells } from './small-cell-suppression.js';
+import { isSmallCell, suppressSmallCells, suppressSmallCellsOfEach } from './small-cell-suppression.js';
 
 describe('small-cell suppression', () => {
   it('hides counts of 1..min-1, never an empty cell', () => {
@@ -43,5 +43,21 @@ describe('small-cell suppression', () => {
 
   it('refuses a minimum that is not a positive integer', () => {
     expect(() => suppressSmallCells([1], 0)).toThrow(RangeError);
+  });
+
+  it('suppresses on each count that backs figures: a cell of no completed review cannot cover a small one', () => {
+    // Completed / sampled per Jobcenter: P 2/2, Q 0/4, R 20/20. On sampled counts alone Q would cover P,
+    // yet Q adds nothing to the findings, so the total minus R would give P's findings back.
+    const cells = [
+      [2, 2],
+      [0, 4],
+      [20, 20],
+    ];
+    expect(suppressSmallCells([2, 4, 20], 3)).toEqual({ cells: [true, true, false], total: false });
+    const both = suppressSmallCellsOfEach(cells, 3);
+    // On completed counts P is hidden alone and R (not the empty Q) covers it; with every cell hidden the
+    // total gives nothing away.
+    expect(both).toEqual({ cells: [true, true, true], total: false });
+    expect(suppressSmallCellsOfEach([[5], [2], [9]], 3)).toEqual(suppressSmallCells([5, 2, 9], 3));
   });
 });
