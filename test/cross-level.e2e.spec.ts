@@ -11,6 +11,7 @@ import {
   expectAuthorizationMatrix,
   mintTokens,
   organisationFacts,
+  questionnaireFacts,
   reviewFacts,
   SETUP_CONTEXT,
   testClock,
@@ -170,6 +171,37 @@ describe('cross-level views and reviews over HTTP (embedded stores)', () => {
       await seedAs(tenant, organisationFacts, tenant, [
         unitDefined('mi', 'area', null),
         unitDefined('team-1', 'team', 'mi'),
+      ]);
+      // The catalogue the reviews' defects name (copies show only its categories and norms).
+      const question = (id: string, answerType: 'yes-no-na' | 'text') => ({
+        id,
+        text: `Frage ${id}`,
+        answerType,
+        mandatory: true,
+        category: 'Dokumentation',
+        legalNorm: '§ 15 SGB II',
+        guidance: null,
+      });
+      await seedAs(tenant, questionnaireFacts, `q-vb-${tenant}`, [
+        {
+          type: 'QuestionnaireVersionPublished',
+          data: {
+            questionnaireId: 'q-vb',
+            version: 1,
+            title: 'Verlaufsbezogene Kundenbetrachtung',
+            process: 'allgemeine-vermittlung',
+            source: '003:62',
+            sections: [
+              {
+                id: 's1',
+                title: 'Integrationsprozess',
+                questions: [question('q1', 'yes-no-na'), question('q2', 'text')],
+              },
+            ],
+            validFrom: '2026-01-01',
+            reason: 'Weisung 2021',
+          },
+        },
       ]);
       const programme = await defineProgramme(app, as(`gf-${tenant}`), {
         settings: {

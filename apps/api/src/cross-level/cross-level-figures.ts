@@ -4,6 +4,7 @@ import type {
   PeriodFigures,
 } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
 import { suppressedCells } from '../trends/trend-suppression.js';
+import { OTHER_CATEGORY } from './catalogue-values.js';
 
 /**
  * The figures of one Jobcenter (or of a group of them) in one period, as cross-level views show them:
@@ -32,10 +33,23 @@ export interface CrossLevelPeriod {
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole));
 
-export const crossLevelFigures = (period: PeriodFigures): CrossLevelFigures => ({
+/**
+ * A Jobcenter's figures of one period for a cross-level view. Defect categories outside its catalogues
+ * (typed by a team lead, possibly naming someone) are counted together under `OTHER_CATEGORY`.
+ */
+export const crossLevelFigures = (period: PeriodFigures, catalogue: ReadonlySet<string>): CrossLevelFigures => ({
   reviews: period.reviews,
   seriousDefects: period.seriousDefects,
-  defects: period.defects,
+  defects: {
+    ...period.defects,
+    byCategory: groupCategories(
+      Object.entries(period.defects.byCategory).map(([name, figure]) => [
+        catalogue.has(name) ? name : OTHER_CATEGORY,
+        figure,
+      ]),
+      period.reviews.done,
+    ),
+  },
   talksHeld: period.talksHeld,
   teamDiscussionsHeld: period.teamDiscussionsHeld,
   measures: period.measures,
@@ -45,6 +59,27 @@ export const crossLevelFigures = (period: PeriodFigures): CrossLevelFigures => (
 const sumNullable = (values: readonly (number | null)[]): number | null =>
   values.every((value) => value === null) ? null : values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
 
+/** Category figures summed per name (sorted), the rate per review recomputed over `done`. */
+function groupCategories(
+  entries: readonly (readonly [string, CategoryFigure])[],
+  done: number,
+): Record<string, CategoryFigure> {
+  const byName = new Map<string, CategoryFigure[]>();
+  for (const [name, figure] of entries) byName.set(name, [...(byName.get(name) ?? []), figure]);
+  const byCategory: Record<string, CategoryFigure> = {};
+  for (const name of [...byName.keys()].sort()) {
+    const figures = byName.get(name)!;
+    const total = figures.reduce((all, figure) => all + figure.total, 0);
+    byCategory[name] = {
+      minor: sumNullable(figures.map((figure) => figure.minor)),
+      serious: sumNullable(figures.map((figure) => figure.serious)),
+      total,
+      perReview: ratio(total, done),
+    };
+  }
+  return byCategory;
+}
+
 /** The figures of several Jobcenters together; shares and rates recomputed from the sums. */
 export function sumFigures(list: readonly CrossLevelFigures[]): CrossLevelFigures {
   const sum = (pick: (figures: CrossLevelFigures) => number): number =>
@@ -53,18 +88,10 @@ export function sumFigures(list: readonly CrossLevelFigures[]): CrossLevelFigure
   const done = sum((f) => f.reviews.done);
   const seriousReviews = sum((f) => f.seriousDefects.reviews);
   const defectsTotal = sum((f) => f.defects.total);
-  const categories = [...new Set(list.flatMap((f) => Object.keys(f.defects.byCategory)))].sort();
-  const byCategory: Record<string, CategoryFigure> = {};
-  for (const name of categories) {
-    const entries = list.map((f) => f.defects.byCategory[name]).filter((e): e is CategoryFigure => e !== undefined);
-    const total = entries.reduce((all, entry) => all + entry.total, 0);
-    byCategory[name] = {
-      minor: sumNullable(entries.map((entry) => entry.minor)),
-      serious: sumNullable(entries.map((entry) => entry.serious)),
-      total,
-      perReview: ratio(total, done),
-    };
-  }
+  const byCategory = groupCategories(
+    list.flatMap((f) => Object.entries(f.defects.byCategory)),
+    done,
+  );
   return {
     reviews: {
       minimum,

@@ -21,9 +21,14 @@ const period = (done: number, sampled = done, serious = 0): PeriodFigures => ({
   suspendedRoutines: [],
 });
 
+const CATALOGUE: ReadonlySet<string> = new Set(['Doku']);
+
 describe('cross-level figures', () => {
   it('sums Jobcenters and recomputes shares from the sums', () => {
-    const sum = sumFigures([crossLevelFigures(period(4, 4, 1)), crossLevelFigures(period(6, 8, 3))]);
+    const sum = sumFigures([
+      crossLevelFigures(period(4, 4, 1), CATALOGUE),
+      crossLevelFigures(period(6, 8, 3), CATALOGUE),
+    ]);
     expect(sum.reviews).toEqual({ minimum: 20, sampled: 12, done: 10, open: 2, percentOfMinimum: 50 });
     expect(sum.seriousDefects).toEqual({ reviews: 4, share: 0.4 });
     expect(sum.defects.byCategory['Doku']).toEqual({ minor: 0, serious: 4, total: 4, perReview: 0.4 });
@@ -34,9 +39,9 @@ describe('cross-level figures', () => {
     const result = crossLevelPeriod(
       { period: '2026-01', from: '2026-01-01', to: '2026-01-31' },
       [
-        { tenant: 'jc-a', region: 'rd', figures: crossLevelFigures(period(2)) },
-        { tenant: 'jc-b', region: 'rd', figures: crossLevelFigures(period(5)) },
-        { tenant: 'jc-c', region: 'rd', figures: crossLevelFigures(period(9)) },
+        { tenant: 'jc-a', region: 'rd', figures: crossLevelFigures(period(2), CATALOGUE) },
+        { tenant: 'jc-b', region: 'rd', figures: crossLevelFigures(period(5), CATALOGUE) },
+        { tenant: 'jc-c', region: 'rd', figures: crossLevelFigures(period(9), CATALOGUE) },
       ],
       3,
     );
@@ -52,9 +57,31 @@ describe('cross-level figures', () => {
   it('suppresses the total of a region with one small Jobcenter', () => {
     const result = crossLevelPeriod(
       { period: '2026-01', from: '2026-01-01', to: '2026-01-31' },
-      [{ tenant: 'jc-a', region: 'rd', figures: crossLevelFigures(period(1)) }],
+      [{ tenant: 'jc-a', region: 'rd', figures: crossLevelFigures(period(1), CATALOGUE) }],
       3,
     );
     expect(result.total).toEqual({ suppressed: true, figures: null });
+  });
+
+  it('counts categories outside the Jobcenter’s catalogues together as other, never under the typed text', () => {
+    const typed = period(4, 4, 2);
+    const figures = crossLevelFigures(
+      {
+        ...typed,
+        defects: {
+          ...typed.defects,
+          byCategory: {
+            Doku: { minor: 0, serious: 1, total: 1, perReview: 0.25 },
+            'Frau Muster hat vergessen': { minor: 1, serious: 0, total: 1, perReview: 0.25 },
+            'Herr Beispiel': { minor: 0, serious: 1, total: 1, perReview: 0.25 },
+          },
+        },
+      },
+      CATALOGUE,
+    );
+    expect(figures.defects.byCategory).toEqual({
+      'andere / other': { minor: 1, serious: 1, total: 2, perReview: 0.5 },
+      Doku: { minor: 0, serious: 1, total: 1, perReview: 0.25 },
+    });
   });
 });

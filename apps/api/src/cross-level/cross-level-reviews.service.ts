@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { catalogueDefect, catalogueQuestions } from './catalogue-values.js';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
@@ -160,7 +161,23 @@ export class CrossLevelReviewsService {
     return copies;
   }
 
-  private caseView(approval: CrossLevelReviewDoc, caseId: string, doc: CaseCopyDoc) {
+  /**
+   * A copy as a participant sees it. A defect's category and legal norm appear only as the catalogue names
+   * them for its question; typed free text (which may name someone) becomes `OTHER_CATEGORY` or null.
+   */
+  private async caseView(
+    approval: CrossLevelReviewDoc,
+    caseId: string,
+    doc: CaseCopyDoc,
+    catalogues: Map<string, Promise<ReadonlyMap<string, { category: string; legalNorm: string | null }>>>,
+  ) {
+    const key = `${doc.tenant}|${doc.questionnaireId}|${doc.questionnaireVersion}`;
+    let catalogue = catalogues.get(key);
+    if (catalogue === undefined) {
+      catalogue = catalogueQuestions(this.documents, doc.tenant, doc.questionnaireId, doc.questionnaireVersion);
+      catalogues.set(key, catalogue);
+    }
+    const questions = await catalogue;
     return {
       caseId,
       tenant: doc.tenant,
@@ -174,13 +191,18 @@ export class CrossLevelReviewsService {
         .map((questionId) => ({ questionId, answer: doc.answers[questionId]! })),
       defects: doc.defects
         .filter((defect) => !defect.withdrawn)
-        .map((defect) => ({
-          questionId: defect.questionId,
-          category: defect.category,
-          severity: defect.severity,
-          legalNorm: defect.legalNorm,
-          financialLoss: defect.financialLoss,
-        })),
+        .map((defect) =>
+          catalogueDefect(
+            {
+              questionId: defect.questionId,
+              category: defect.category,
+              severity: defect.severity,
+              legalNorm: defect.legalNorm,
+              financialLoss: defect.financialLoss,
+            },
+            questions,
+          ),
+        ),
       talks: doc.talks,
       teamDiscussions: doc.teamDiscussions,
       measuresAgreed: doc.measuresAgreed,
@@ -194,10 +216,11 @@ export class CrossLevelReviewsService {
   async cases(principal: Principal, id: string) {
     const { approval, tenants } = await this.approval(principal, id);
     const copies = await this.copies(approval, tenants);
+    const catalogues = new Map<string, Promise<ReadonlyMap<string, { category: string; legalNorm: string | null }>>>();
     return {
       approval: this.basisOf(approval),
       status: crossLevelReviewStatus(approval, this.today()),
-      cases: copies.map(({ caseId, doc }) => this.caseView(approval, caseId, doc)),
+      cases: await Promise.all(copies.map(({ caseId, doc }) => this.caseView(approval, caseId, doc, catalogues))),
     };
   }
 
@@ -205,6 +228,9 @@ export class CrossLevelReviewsService {
     const { approval, tenants } = await this.approval(principal, id);
     const found = (await this.copies(approval, tenants)).find((copy) => copy.caseId === caseId);
     if (found === undefined) throw new NotFoundError(`case ${caseId}`);
-    return { approval: this.basisOf(approval), case: this.caseView(approval, found.caseId, found.doc) };
+    return {
+      approval: this.basisOf(approval),
+      case: await this.caseView(approval, found.caseId, found.doc, new Map()),
+    };
   }
 }

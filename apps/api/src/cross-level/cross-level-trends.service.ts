@@ -18,6 +18,7 @@ import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { APP_CONFIG, CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import { monthSpan, TrendReader } from '../trends/trend-reader.js';
 import { TREND_RULES } from '../trends/trend-rules.provider.js';
+import { catalogueCategories } from './catalogue-values.js';
 import { crossLevelFigures, crossLevelPeriod, type CrossLevelPeriod } from './cross-level-figures.js';
 import { CrossLevelScope } from './cross-level-scope.js';
 import type { CrossLevelTrendQueryDto } from './cross-level.dto.js';
@@ -38,7 +39,7 @@ export class CrossLevelTrendsService {
   private readonly reader: TrendReader;
 
   constructor(
-    @Inject(DOCUMENT_STORE) documents: DocumentStore,
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TREND_RULES) private readonly rules: TrendRules,
@@ -70,7 +71,12 @@ export class CrossLevelTrendsService {
     };
     const today = berlinDate(this.clock.now());
     const granularity = query.granularity ?? 'month';
-    const perTenant: { tenant: string; region: string; periods: readonly PeriodFigures[] }[] = [];
+    const perTenant: {
+      tenant: string;
+      region: string;
+      catalogue: ReadonlySet<string>;
+      periods: readonly PeriodFigures[];
+    }[] = [];
     for (const entry of tenants) {
       const teams = await this.reader.units(entry.tenant, { kind: 'team' });
       const figures = await this.reader.read({
@@ -84,7 +90,12 @@ export class CrossLevelTrendsService {
         rules: this.rules,
         today,
       });
-      perTenant.push({ tenant: entry.tenant, region: entry.region, periods: figures.periods });
+      perTenant.push({
+        tenant: entry.tenant,
+        region: entry.region,
+        catalogue: await catalogueCategories(this.documents, entry.tenant),
+        periods: figures.periods,
+      });
     }
     const ranges = periodsOf(query.from, query.to, granularity);
     const periods: CrossLevelPeriod[] = ranges.map((period, index) =>
@@ -93,7 +104,7 @@ export class CrossLevelTrendsService {
         perTenant.map((entry) => ({
           tenant: entry.tenant,
           region: entry.region,
-          figures: crossLevelFigures(entry.periods[index]!),
+          figures: crossLevelFigures(entry.periods[index]!, entry.catalogue),
         })),
         this.config.minCellCount,
       ),
