@@ -51,6 +51,15 @@ const MARKERS = {
   supplementaryReason: marker('SUPPLEMENTARY'),
   replacementReason: marker('REPLACEMENT'),
 } as const;
+/**
+ * Sealed reasons no endpoint shows in clear (the legal hold's, the delegation's: they stay in the record).
+ * They are scanned for like the rest; that they went in shows in the commands' success.
+ */
+const WRITE_ONLY = {
+  delegationReason: marker('DELEGATION'),
+  legalHoldReason: marker('LEGALHOLD'),
+  legalHoldLiftReason: marker('LEGALHOLDLIFT'),
+} as const;
 /** Case references: one marker per population row. */
 const CASE_REFS = Array.from({ length: 8 }, (_, index) => marker(`CASEREF${index}`));
 
@@ -360,6 +369,18 @@ describe('encryption completeness: no personal field in clear in any store file 
     readBack.set('teamReport', (await get(`/api/v1/teams/${TEAM}/reports/2026/Q1`, 'lead')).body);
     readBack.set('legalReport', (await get('/api/v1/legal/reports/2026/Q1', 'legal')).body);
 
+    // Reasons that are recorded sealed and shown to nobody in clear.
+    await call('post', `/api/v1/organisation/teams/${TEAM}/delegations`, 'areaHead', 201, {
+      from: '2026-04-06',
+      to: '2026-04-10',
+      toSubject: 'sb-2',
+      reason: WRITE_ONLY.delegationReason,
+    });
+    await call('post', `/api/v1/reviews/${reviewId}/legal-hold`, 'legal', 201, { reason: WRITE_ONLY.legalHoldReason });
+    await call('post', `/api/v1/reviews/${reviewId}/legal-hold/lift`, 'legal', 200, {
+      reason: WRITE_ONLY.legalHoldLiftReason,
+    });
+
     // Every marker went in: each reads back in clear for someone entitled to it.
     const everything = JSON.stringify([...readBack.values()]);
     const missing = [...Object.entries(MARKERS), ...CASE_REFS.map((ref) => [ref, ref] as const)]
@@ -380,7 +401,7 @@ describe('encryption completeness: no personal field in clear in any store file 
     const found: string[] = [];
     for (const file of files) {
       const content = fs.readFileSync(file);
-      for (const value of [...Object.values(MARKERS), ...CASE_REFS])
+      for (const value of [...Object.values(MARKERS), ...Object.values(WRITE_ONLY), ...CASE_REFS])
         for (const variant of [value, value.toLowerCase()])
           if (content.includes(Buffer.from(variant, 'utf8'))) found.push(`${path.basename(file)}: ${variant}`);
     }
@@ -390,7 +411,9 @@ describe('encryption completeness: no personal field in clear in any store file 
   it('logs no marker', () => {
     expect(logger.lines.length).toBeGreaterThan(0);
     const text = logger.lines.join('\n').toLowerCase();
-    const found = [...Object.values(MARKERS), ...CASE_REFS].filter((value) => text.includes(value.toLowerCase()));
+    const found = [...Object.values(MARKERS), ...Object.values(WRITE_ONLY), ...CASE_REFS].filter((value) =>
+      text.includes(value.toLowerCase()),
+    );
     expect(found).toEqual([]);
   });
 });

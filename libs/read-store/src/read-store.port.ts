@@ -42,8 +42,9 @@ export interface Checkpoint {
  * read-only pipelines hand out the cache's objects); copy before changing them. The shared contract
  * suites in `contract/` pin these behaviours for every adapter.
  *
- * Writes (of both ports) apply in call order, also when one is issued before the previous one resolved;
- * a write's promise resolves once it is durable. A read started before a write's promise resolved may or
+ * Writes (of both ports) that touch the same collection, checkpoint or alias apply in call order, also
+ * when one is issued before the previous one resolved (the embedded store applies all writes in call
+ * order; MongoDB runs writes to different ones in parallel); a write's promise resolves once it is durable. A read started before a write's promise resolved may or
  * may not see that write (the embedded store with its writer thread, MongoDB); a read started after it
  * resolved sees it.
  */

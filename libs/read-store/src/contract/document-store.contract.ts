@@ -9,7 +9,8 @@ import { type ReadStoreFactory, type ReadStoreUnderTest, uniqueName } from './re
  * - a document that cannot be serialised (here: a cyclic reference) is rejected, and in `commit` it
  *   fails the whole batch: neither documents nor the checkpoint change;
  * - `limit: 0` means no limit;
- * - writes (also those issued without awaiting the previous one) apply in call order, and a failed one
+ * - writes to the same collection, checkpoint or alias (also those issued without awaiting the previous
+ *   one) apply in call order, and a failed one
  *   leaves the others applied;
  * - changing an object a read returned (where it is not frozen) does not change the store.
  */

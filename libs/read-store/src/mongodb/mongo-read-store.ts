@@ -17,6 +17,7 @@ import type {
   FindOptions,
   Pipeline,
 } from '../read-store.port.js';
+import { OrderedWrites } from '../ordered-writes.js';
 
 export interface MongoReadStoreOptions {
   /** A connection string (the store owns and closes its client) or a client the caller owns. */
@@ -55,27 +56,16 @@ const TRANSACTION: TransactionOptions = {
   readPreference: 'primary',
 };
 
+const documentsKey = (collection: string): string => `collection:${collection}`;
+const checkpointKey = (name: string): string => `checkpoint:${name}`;
+const aliasKey = (alias: string): string => `alias:${alias}`;
+
 /**
  * The server-mode read store over MongoDB (driver 7, replica set: `commit` needs transactions). Same
  * shape as `EmbeddedReadStore`: one connection shared by a `DocumentStore` and a `CheckpointStore`
  * (two objects because both ports have a `delete` with different meanings). Queries and pipelines go to
  * the server unchanged: MongoDB itself is the reference semantics that mingo imitates in embedded mode.
  */
-/**
- * Writes in call order (port contract): each write starts when the one issued before it has settled, so
- * writes issued back to back without awaiting cannot overtake each other on the connection pool. A failed
- * write rejects its own promise and leaves the queue running. Reads are not queued.
- */
-class SerialWrites {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(work, work);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 export class MongoReadStore {
   readonly documents: MongoDocumentStore;
   readonly checkpoints: MongoCheckpointStore;
@@ -87,7 +77,7 @@ export class MongoReadStore {
     db: Db,
     clock: () => Date,
   ) {
-    const writes = new SerialWrites();
+    const writes = new OrderedWrites();
     this.checkpoints = new MongoCheckpointStore(db.collection<CheckpointDoc>(CHECKPOINTS_COLLECTION), clock, writes);
     this.documents = new MongoDocumentStore(client, db, this.checkpoints, () => this.close(), writes);
   }
@@ -122,7 +112,7 @@ export class MongoDocumentStore implements DocumentStore {
     private readonly db: Db,
     private readonly checkpoints: MongoCheckpointStore,
     private readonly onClose: () => Promise<void>,
-    private readonly writes: SerialWrites = new SerialWrites(),
+    private readonly writes: OrderedWrites = new OrderedWrites(),
   ) {
     this.aliases = db.collection<AliasDoc>(ALIASES_COLLECTION);
   }
@@ -152,7 +142,7 @@ export class MongoDocumentStore implements DocumentStore {
   async put(collection: string, doc: Doc): Promise<void> {
     requireName(collection, 'collection');
     const id = documentId(doc);
-    await this.writes.run(() =>
+    await this.writes.run([documentsKey(collection)], () =>
       this.db.collection<StoredDoc>(collection).replaceOne({ _id: id }, doc, { upsert: true }),
     );
   }
@@ -160,7 +150,9 @@ export class MongoDocumentStore implements DocumentStore {
   async delete(collection: string, id: string): Promise<void> {
     requireName(collection, 'collection');
     if (typeof id !== 'string') throw new TypeError('delete needs a string id');
-    await this.writes.run(() => this.db.collection<StoredDoc>(collection).deleteOne({ _id: id }));
+    await this.writes.run([documentsKey(collection)], () =>
+      this.db.collection<StoredDoc>(collection).deleteOne({ _id: id }),
+    );
   }
 
   /**
@@ -174,7 +166,8 @@ export class MongoDocumentStore implements DocumentStore {
   ): Promise<void> {
     const byCollection = reduceWrites(writes);
     const updatedAt = this.checkpoints.now();
-    await this.writes.run(() =>
+    const keys = [...[...byCollection.keys()].map(documentsKey), checkpointKey(checkpoint.name)];
+    await this.writes.run(keys, () =>
       this.client.withSession(async (session: ClientSession) => {
         await session.withTransaction(async () => {
           for (const [collection, operations] of byCollection) {
@@ -196,14 +189,16 @@ export class MongoDocumentStore implements DocumentStore {
     requireName(alias, 'alias');
     requireName(physical, 'collection');
     // One document: readers see the old target or the new one, never a mix.
-    await this.writes.run(() => this.aliases.updateOne({ _id: alias }, { $set: { physical } }, { upsert: true }));
+    await this.writes.run([aliasKey(alias)], () =>
+      this.aliases.updateOne({ _id: alias }, { $set: { physical } }, { upsert: true }),
+    );
   }
 
   async dropCollection(physical: string): Promise<void> {
     requireName(physical, 'collection');
     if (INTERNAL.has(physical)) throw new Error(`${physical} is internal to the read store`);
     // The driver treats "namespace not found" as success.
-    await this.writes.run(() => this.db.dropCollection(physical));
+    await this.writes.run([documentsKey(physical)], () => this.db.dropCollection(physical));
   }
 
   async listCollections(): Promise<string[]> {
@@ -227,7 +222,7 @@ export class MongoCheckpointStore implements CheckpointStore {
   constructor(
     private readonly collection: Collection<CheckpointDoc>,
     private readonly clock: () => Date,
-    private readonly writes: SerialWrites = new SerialWrites(),
+    private readonly writes: OrderedWrites = new OrderedWrites(),
   ) {}
 
   async load(name: string): Promise<Checkpoint | null> {
@@ -237,11 +232,11 @@ export class MongoCheckpointStore implements CheckpointStore {
 
   async save(name: string, position: number): Promise<void> {
     const updatedAt = this.now();
-    await this.writes.run(() => this.saveIn(name, position, updatedAt, undefined));
+    await this.writes.run([checkpointKey(name)], () => this.saveIn(name, position, updatedAt, undefined));
   }
 
   async delete(name: string): Promise<void> {
-    await this.writes.run(() => this.collection.deleteOne({ _id: name }));
+    await this.writes.run([checkpointKey(name)], () => this.collection.deleteOne({ _id: name }));
   }
 
   async list(): Promise<Checkpoint[]> {
