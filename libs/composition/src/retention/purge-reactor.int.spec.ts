@@ -4,7 +4,7 @@ import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from '../../../application/src/config.js';
 import { uuidV7Ids, type Clock } from '../../../application/src/clock.js';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { KeyStore } from '../../../privacy/src/key-store.port.js';
 import { openInfrastructure, type Infrastructure } from '../infrastructure.js';
 import { purgeReactor } from './purge-reactor.js';
@@ -250,5 +250,56 @@ describe('retention purge reactor (embedded stores)', () => {
     ]);
     expect(await eventStore.readStream(`legal-hold-${reviewId}`)).toEqual([]);
     expect(await summariesOf(reviewId)).toHaveLength(1);
+  });
+
+  it('a hold placed while the purge closes the hold check wins, and none is accepted once it is closed', async () => {
+    const { reviewId, measureId } = await completedReview();
+    const { envelope, eventStore } = infrastructure;
+    const placeHold = async (expectedRevision: number | 'no_stream') =>
+      eventStore.append(
+        `legal-hold-${reviewId}`,
+        [
+          event('LegalHoldPlaced', {
+            reviewId,
+            tenant: 'jc-a',
+            reason: await envelope.seal(`review:${reviewId}`, 'Revision angekündigt'),
+            placedOn: '2027-06-01',
+          }),
+        ],
+        { expectedRevision },
+      );
+    // The legal department's hold lands between the purge's check and its closing append.
+    let raced = false;
+    const racing: EventStore = new Proxy(eventStore, {
+      get(target, property, receiver) {
+        if (property === 'append')
+          return async (streamId: string, events: readonly NewEvent[], options: { expectedRevision: unknown }) => {
+            if (!raced && events[0]?.type === 'LegalHoldClosedForPurge') {
+              raced = true;
+              await placeHold('no_stream');
+            }
+            return target.append(streamId, events, options as never);
+          };
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const started = await startPurge(reviewId, [measureId], 'no_stream');
+    await purgeReactor({
+      eventStore: racing,
+      keyStore: infrastructure.keyStore,
+      clock,
+      ids: uuidV7Ids,
+      rulesVersion: '2026.1',
+    }).handle(started, context);
+    expect(raced).toBe(true);
+    expect(await types(`purge-${reviewId}`)).toEqual(['ReviewPurgeStarted', 'ReviewPurgeHeld']);
+    expect(await types(`legal-hold-${reviewId}`)).toEqual(['LegalHoldPlaced']);
+    expect(await infrastructure.keyStore.isDestroyed(`review:${reviewId}`)).toBe(false);
+
+    // Without the race the purge closes the hold stream first: a later hold is refused by the decider.
+    const other = await completedReview();
+    await reactor().handle(await startPurge(other.reviewId, [other.measureId], 'no_stream'), context);
+    expect(await types(`purge-${other.reviewId}`)).toEqual(['ReviewPurgeStarted', 'ReviewSummarised', 'ReviewPurged']);
   });
 });

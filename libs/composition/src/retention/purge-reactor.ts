@@ -2,6 +2,7 @@ import type { Clock, IdGenerator } from '../../../application/src/clock.js';
 import { measureKeyId, measureStreamId } from '../../../domain/src/measure/measure.events.js';
 import { legalHoldDecider } from '../../../domain/src/retention/legal-hold.decider.js';
 import {
+  LEGAL_HOLD_EVENT_SCHEMAS,
   legalHoldStreamId,
   PURGE_EVENT_SCHEMAS,
   purgeStreamId,
@@ -21,6 +22,9 @@ import { summariseReview } from '../../../projections/src/read-models/retention/
 
 export const RETENTION_PURGE_REACTOR = 'retention-purge';
 
+/** How often the hold check is repeated when a hold changed while the purge was closing it. */
+const HOLD_CHECK_ATTEMPTS = 5;
+
 /** The actor of the purge's own events: no person, the retention rule itself. */
 export const RETENTION_ACTOR = { userId: 'system:retention', role: 'system' } as const;
 
@@ -35,7 +39,8 @@ export interface PurgeReactorDependencies {
 /**
  * Carries out a purge started on `purge-<reviewId>` (`ReviewPurgeStarted`), step by step, each step
  * recorded or idempotent, so a crash half-way resumes where it stopped (the reactor re-delivers the event):
- * 1. the legal hold is checked on its stream (a hold ends the purge `ReviewPurgeHeld`, nothing changed);
+ * 1. the legal hold is checked on its stream and, unless one stands, closed for good
+ *    (`LegalHoldClosedForPurge`, see `closeLegalHold`); a hold ends the purge `ReviewPurgeHeld`;
  * 2. the anonymous summary goes to `retention-<tenant>`, then `ReviewSummarised` to the purge stream (a
  *    crash between the two repeats the summary; consumers fold it by review id, so that is harmless);
  * 3. the review's and its measures' data keys are destroyed (crypto-shredding: every copy, backups and
@@ -76,6 +81,39 @@ export function purgeReactor(deps: PurgeReactorDependencies): ReactorDefinition 
     }
   }
 
+  /**
+   * The legal-hold check, made binding: unless a hold stands, `LegalHoldClosedForPurge` is appended at the
+   * revision just checked, so a hold placed meanwhile makes the append conflict (and is seen on the next
+   * look) and a hold placed afterwards is refused by the decider. A redelivery finds the stream closed.
+   */
+  async function closeLegalHold(cause: RecordedEvent, reviewId: string, tenant: string): Promise<'held' | 'closed'> {
+    for (let attempt = 1; ; attempt += 1) {
+      const events = await eventStore.readStream(legalHoldStreamId(reviewId));
+      const hold = fold(legalHoldDecider, events as unknown as LegalHoldEvent[]);
+      if (hold.held) return 'held';
+      if (hold.closed) return 'closed';
+      try {
+        await eventStore.append(
+          legalHoldStreamId(reviewId),
+          [
+            {
+              id: ids.next(),
+              type: 'LegalHoldClosedForPurge',
+              schemaVersion: LEGAL_HOLD_EVENT_SCHEMAS.LegalHoldClosedForPurge,
+              data: { reviewId, tenant },
+              metadata: metadata(cause),
+            },
+          ],
+          { expectedRevision: events.at(-1)?.revision ?? 'no_stream' },
+        );
+        return 'closed';
+      } catch (error) {
+        // Someone placed or lifted a hold at this moment: look again (a few times at most).
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= HOLD_CHECK_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   return {
     name: RETENTION_PURGE_REACTOR,
     filter: { eventTypes: ['ReviewPurgeStarted'] },
@@ -89,11 +127,7 @@ export function purgeReactor(deps: PurgeReactorDependencies): ReactorDefinition 
       let revision = history[history.length - 1]!.revision;
       const summarised = history.length - 1 > at;
 
-      const hold = fold(
-        legalHoldDecider,
-        (await eventStore.readStream(legalHoldStreamId(reviewId))) as unknown as LegalHoldEvent[],
-      );
-      if (hold.held) {
+      if ((await closeLegalHold(event, reviewId, tenant)) === 'held') {
         await record(purgeEvent(event, { type: 'ReviewPurgeHeld', data: { reviewId, tenant } }), revision);
         return;
       }

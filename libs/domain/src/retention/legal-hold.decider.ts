@@ -15,21 +15,30 @@ export type LegalHoldCommand =
 export interface LegalHoldState {
   readonly held: boolean;
   readonly since: string | null;
+  /** The purge has passed its hold check: the review is being destroyed, no hold is accepted any more. */
+  readonly closed: boolean;
 }
 
 export const legalHoldDecider: Decider<LegalHoldCommand, LegalHoldState, LegalHoldEvent> = {
-  initialState: () => ({ held: false, since: null }),
+  initialState: () => ({ held: false, since: null, closed: false }),
   evolve: (state, event) => {
     switch (event.type) {
       case 'LegalHoldPlaced':
-        return { held: true, since: event.data.placedOn };
+        return { ...state, held: true, since: event.data.placedOn };
       case 'LegalHoldLifted':
-        return { held: false, since: null };
+        return { ...state, held: false, since: null };
+      case 'LegalHoldClosedForPurge':
+        return { ...state, closed: true };
       default:
         return state;
     }
   },
   decide: (command, state, context) => {
+    if (state.closed)
+      throw ruleViolation(
+        'Die Prüfung wird nach Ablauf der Aufbewahrungsfrist gerade gelöscht; eine Sperre ist nicht mehr möglich.',
+        'The review is being purged after its retention period; a legal hold is no longer possible.',
+      );
     switch (command.type) {
       case 'PlaceLegalHold':
         if (state.held)

@@ -29,7 +29,17 @@ export type LegalHoldLifted = DomainEvent<
   { readonly reviewId: string; readonly tenant: string; readonly reason: Sealed; readonly liftedOn: string }
 >;
 
-export type LegalHoldEvent = LegalHoldPlaced | LegalHoldLifted;
+/**
+ * The purge of the review has passed its legal-hold check and will destroy it: appended by the purge with
+ * the hold stream's revision it checked, so a hold placed at the same moment either lands first (and the
+ * purge stops) or is refused afterwards. Never both: no hold is ever accepted for a review being destroyed.
+ */
+export type LegalHoldClosedForPurge = DomainEvent<
+  'LegalHoldClosedForPurge',
+  { readonly reviewId: string; readonly tenant: string }
+>;
+
+export type LegalHoldEvent = LegalHoldPlaced | LegalHoldLifted | LegalHoldClosedForPurge;
 
 /** Who started a purge: the daily job, the operator CLI or the operator endpoint. */
 export type PurgeTrigger = 'daily-job' | 'cli' | 'operator';
@@ -156,10 +166,11 @@ export interface RetentionSummary {
 
 export type RetentionSummaryRecorded = DomainEvent<'RetentionSummaryRecorded', RetentionSummary>;
 
-export const LEGAL_HOLD_EVENT_SCHEMAS = { LegalHoldPlaced: 1, LegalHoldLifted: 1 } as const satisfies Record<
-  LegalHoldEvent['type'],
-  number
->;
+export const LEGAL_HOLD_EVENT_SCHEMAS = {
+  LegalHoldPlaced: 1,
+  LegalHoldLifted: 1,
+  LegalHoldClosedForPurge: 1,
+} as const satisfies Record<LegalHoldEvent['type'], number>;
 
 export const PURGE_EVENT_SCHEMAS = {
   ReviewPurgeStarted: 1,

@@ -74,13 +74,13 @@ describe('legal hold', () => {
       { type: 'LegalHoldPlaced', data: { reviewId: 'r1', tenant: 'jc-a', reason: sealed, placedOn: '2026-03-02' } },
     ]);
     const held = fold(legalHoldDecider, placed);
-    expect(held).toEqual({ held: true, since: '2026-03-02' });
+    expect(held).toEqual({ held: true, since: '2026-03-02', closed: false });
     expect(() =>
       legalHoldDecider.decide({ type: 'PlaceLegalHold', reviewId: 'r1', reason: sealed }, held, context),
     ).toThrow(DomainError);
     const lifted = legalHoldDecider.decide({ type: 'LiftLegalHold', reviewId: 'r1', reason: sealed }, held, context);
     expect(lifted[0]?.type).toBe('LegalHoldLifted');
-    expect(fold(legalHoldDecider, [...placed, ...lifted])).toEqual({ held: false, since: null });
+    expect(fold(legalHoldDecider, [...placed, ...lifted])).toEqual({ held: false, since: null, closed: false });
     expect(() =>
       legalHoldDecider.decide(
         { type: 'LiftLegalHold', reviewId: 'r1', reason: sealed },
@@ -88,5 +88,15 @@ describe('legal hold', () => {
         context,
       ),
     ).toThrow(DomainError);
+  });
+
+  it('refuses every hold once the purge has closed the review’s hold stream', () => {
+    const closed = fold(legalHoldDecider, [
+      { type: 'LegalHoldClosedForPurge', data: { reviewId: 'r1', tenant: 'jc-a' } },
+    ]);
+    expect(closed).toEqual({ held: false, since: null, closed: true });
+    expect(() =>
+      legalHoldDecider.decide({ type: 'PlaceLegalHold', reviewId: 'r1', reason: sealed }, closed, context),
+    ).toThrow(/gerade gelöscht/);
   });
 });

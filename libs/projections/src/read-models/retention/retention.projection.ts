@@ -33,6 +33,7 @@ export const retentionProjection: ProjectionDefinition<RetentionDoc> = {
     switch (event.type) {
       case 'LegalHoldPlaced':
       case 'LegalHoldLifted':
+      case 'LegalHoldClosedForPurge':
         return [legalHoldId(tenant, reviewId)];
       case 'ReviewPurged':
         // The hold's history (its sealed reasons) goes with the review.
@@ -79,6 +80,8 @@ export const retentionProjection: ProjectionDefinition<RetentionDoc> = {
         };
       case 'ReviewPurgeHeld':
         return doc?.kind === 'purge' ? { ...doc, state: 'held' } : doc;
+      case 'LegalHoldClosedForPurge':
+        return doc;
       case 'ReviewSummarised':
         return doc;
       case 'ReviewPurged':
