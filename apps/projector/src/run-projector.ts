@@ -76,11 +76,13 @@ export async function runProjector(): Promise<void> {
       });
       sealer.start();
       return {
-        stop: async () => {
+        stop: async (why) => {
           await sealer.stop();
-          await sealer.sealNow().catch((error: unknown) => {
-            logger.error({ message: 'final chain seal failed', error: String(error) });
-          });
+          // A last seal only on shutdown: after a lost lease the new holder seals, and two would race.
+          if (why === 'shutdown')
+            await sealer.sealNow().catch((error: unknown) => {
+              logger.error({ message: 'final chain seal failed', error: String(error) });
+            });
           await reactors.stop();
         },
       };

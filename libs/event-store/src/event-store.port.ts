@@ -133,6 +133,11 @@ export interface StreamInfo {
 }
 
 export interface EventStore {
+  /**
+   * Whether `readAll` and subscriptions may still return events of a deleted stream: KurrentDB does until
+   * a scavenge has run; node:sqlite removes them with the delete. Rebuilds skip such events (retention).
+   */
+  readonly returnsDeletedEvents: boolean;
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** Events of one stream, upcast to their current schema. An absent or deleted stream reads as []. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -18,10 +18,6 @@ export class InFlightDocuments {
     }
   }
 
-  get size(): number {
-    return this.byId.size;
-  }
-
   /** `load`, with the ids this batch wrote answered from memory. */
   over(load: DocumentLoader): DocumentLoader {
     return async (ids) => {

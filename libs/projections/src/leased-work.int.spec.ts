@@ -12,6 +12,8 @@ describe('LeasedWork (embedded read store)', () => {
   beforeEach(async () => {
     stores = await openTestStores();
     running.clear();
+    attempts.clear();
+    stops.length = 0;
     most = 0;
   });
 
@@ -20,15 +22,25 @@ describe('LeasedWork (embedded read store)', () => {
     await stores.close();
   });
 
+  const attempts = new Map<string, number>();
+  const stops: string[] = [];
+
   function worker(owner: string, documentStore = stores.openReadStore().documents): LeasedWork {
+    const lease = new DocumentLease({ documentStore, key: 'reactors', owner, ttlMs: 300, settleMs: 5 });
+    const acquire = lease.acquire.bind(lease);
+    lease.acquire = () => {
+      attempts.set(owner, (attempts.get(owner) ?? 0) + 1);
+      return acquire();
+    };
     const work = new LeasedWork({
-      lease: new DocumentLease({ documentStore, key: 'reactors', owner, ttlMs: 300, settleMs: 5 }),
+      lease,
       start: () => {
         running.add(owner);
         most = Math.max(most, running.size);
         return {
-          stop: () => {
+          stop: (why) => {
             running.delete(owner);
+            stops.push(`${owner}:${why}`);
             return Promise.resolve();
           },
         };
@@ -46,9 +58,11 @@ describe('LeasedWork (embedded read store)', () => {
     await until(() => running.has('a'), 5_000, 'a holds');
     b.start();
     // b keeps trying while a renews: it never runs beside a.
-    await until(async () => (await stores.documentStore.get(LEASE_COLLECTION, 'reactors'))?.owner === 'a', 5_000);
+    await until(() => (attempts.get('b') ?? 0) >= 3, 5_000, 'b tried several times');
     expect(b.holding).toBe(false);
+    expect(running.has('b')).toBe(false);
     await a.stop();
+    expect(stops).toEqual(['a:shutdown']);
     expect(running.has('a')).toBe(false);
     await until(() => running.has('b'), 5_000, 'b takes over');
     expect(most).toBe(1);
@@ -68,5 +82,7 @@ describe('LeasedWork (embedded read store)', () => {
     });
     await until(() => !running.has('a'), 5_000, 'a stops its work');
     expect(a.holding).toBe(false);
+    // Told that the lease was lost, so it writes nothing on the way out.
+    expect(stops).toEqual(['a:lost']);
   });
 });

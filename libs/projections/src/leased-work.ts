@@ -3,7 +3,11 @@ import type { DocumentLease } from './lease.js';
 
 /** Work that runs only while its lease is held: started on acquiring, stopped when the lease is lost. */
 export interface LeasedWorkHandle {
-  stop(): Promise<void>;
+  /**
+   * `lost`: another process may already run the work, so nothing may be written on the way out;
+   * `shutdown`: this process gives the lease up and may finish cleanly (e.g. a last chain seal).
+   */
+  stop(why: 'lost' | 'shutdown'): Promise<void>;
 }
 
 export interface LeasedWorkOptions {
@@ -40,7 +44,7 @@ export class LeasedWork {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop;
-    await this.release('stopped');
+    await this.release('shutdown', 'stopped');
     await this.options.lease.release().catch(() => undefined);
   }
 
@@ -60,17 +64,17 @@ export class LeasedWork {
         }
       } catch (error) {
         // A lost lease (or a store that failed to confirm it): another process may run the work now.
-        await this.release(`lease not renewed: ${error instanceof Error ? error.message : String(error)}`);
+        await this.release('lost', `lease not renewed: ${error instanceof Error ? error.message : String(error)}`);
       }
       await sleep(interval, this.abort.signal);
     }
   }
 
-  private async release(reason: string): Promise<void> {
+  private async release(why: 'lost' | 'shutdown', reason: string): Promise<void> {
     const handle = this.handle;
     if (handle === null) return;
     this.handle = null;
-    await handle.stop();
+    await handle.stop(why);
     this.options.onChange?.({ holding: false, reason });
   }
 }

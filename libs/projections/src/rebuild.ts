@@ -114,6 +114,10 @@ export async function rebuildProjection(
     settleMs: options.leaseSettleMs,
     clock,
   });
+  // Retention: events of purged streams that the store still returns (KurrentDB before a scavenge) are
+  // passed over, so a rebuild never brings a purged review back, even for a moment. Listed before the
+  // lease is taken (a long scan must not outlast it), and only where the store returns such events.
+  const skipped = options.eventStore.returnsDeletedEvents ? await purgedStreams(options.eventStore) : new Set<string>();
   if (!(await lease.acquire())) {
     const holder = await lease.holder();
     throw new RebuildInProgressError(
@@ -163,9 +167,6 @@ export async function rebuildProjection(
     await documentStore.put(REBUILD_COLLECTION, record);
 
     const started = Date.now();
-    // Retention: events of purged streams that the store still returns (KurrentDB before a scavenge) are
-    // passed over, so a rebuild never brings a purged review back, even for a moment.
-    const skipped = await purgedStreams(options.eventStore);
     const processor = new ProjectionProcessor({
       definition: skippingStreams(definition, skipped),
       collection: record.target,

@@ -35,7 +35,7 @@ export interface PurgePlanEntry {
  * before it changes anything, so a hold placed after planning still wins.
  */
 export async function planPurges(documents: DocumentStore, today: string): Promise<PurgePlanEntry[]> {
-  const [reviews, programmes, retention, measures] = await Promise.all([
+  const [reviews, programmes, retention] = await Promise.all([
     // Retention is at least a month (programme rule), so a review closed within the last month is never
     // due: the query leaves those out (in server mode this keeps a nationwide run to what may be due).
     documents.find(REVIEWS, {
@@ -43,7 +43,6 @@ export async function planPurges(documents: DocumentStore, today: string): Promi
     }),
     documents.find(PROGRAMMES, {}),
     documents.find(RETENTION, {}),
-    documents.find(MEASURES, { reviewId: { $ne: null } }),
   ]);
   const months = new Map<string, number>();
   for (const doc of programmes as ProgrammeDoc[]) months.set(`${doc.tenant}|${doc._id}`, doc.settings.retentionMonths);
@@ -53,13 +52,7 @@ export async function planPurges(documents: DocumentStore, today: string): Promi
     if (doc.kind === 'hold' && doc.held) holds.add(`${doc.tenant}|${doc.reviewId}`);
     if (doc.kind === 'purge') purges.set(`${doc.tenant}|${doc.reviewId}`, doc.state);
   }
-  const measuresOf = new Map<string, string[]>();
-  for (const doc of measures as MeasureDoc[]) {
-    if (doc.reviewId === null) continue;
-    const key = `${doc.tenant}|${doc.reviewId}`;
-    measuresOf.set(key, [...(measuresOf.get(key) ?? []), doc._id]);
-  }
-  const plan: PurgePlanEntry[] = [];
+  const plan: Omit<PurgePlanEntry, 'measureIds'>[] = [];
   for (const review of reviews as ReviewDoc[]) {
     const key = `${review.tenant}|${review._id}`;
     const status = review.status === 'withdrawn' ? 'withdrawn' : 'completed';
@@ -82,7 +75,6 @@ export async function planPurges(documents: DocumentStore, today: string): Promi
       status,
       closedOn,
       retentionMonths,
-      measureIds: (measuresOf.get(key) ?? []).sort(),
       purge,
       verdict: retentionVerdict(
         { reviewId: review._id, status, closedOn, retentionMonths, underLegalHold: holds.has(key), purge },
@@ -90,7 +82,19 @@ export async function planPurges(documents: DocumentStore, today: string): Promi
       ),
     });
   }
-  return plan.sort((a, b) => a.closedOn.localeCompare(b.closedOn) || a.reviewId.localeCompare(b.reviewId));
+  // Only the reviews that go today need their measures (purged with them).
+  const dueIds = plan.filter((entry) => entry.verdict.due).map((entry) => entry.reviewId);
+  const measures = (
+    dueIds.length === 0 ? [] : await documents.find(MEASURES, { reviewId: { $in: dueIds } })
+  ) as MeasureDoc[];
+  const measuresOf = new Map<string, string[]>();
+  for (const doc of measures) {
+    const key = `${doc.tenant}|${doc.reviewId ?? ''}`;
+    measuresOf.set(key, [...(measuresOf.get(key) ?? []), doc._id]);
+  }
+  return plan
+    .map((entry) => ({ ...entry, measureIds: (measuresOf.get(`${entry.tenant}|${entry.reviewId}`) ?? []).sort() }))
+    .sort((a, b) => a.closedOn.localeCompare(b.closedOn) || a.reviewId.localeCompare(b.reviewId));
 }
 
 /** A population whose every drawn review is purged: its pseudonyms and case references go now. */

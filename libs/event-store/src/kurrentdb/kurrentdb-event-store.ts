@@ -130,6 +130,8 @@ const MAX_UINT64 = 0xffff_ffff_ffff_ffffn;
  * - Group commit is the server's business: concurrent appends are pipelined over one HTTP/2 channel.
  */
 export class KurrentDbEventStore implements EventStore {
+  /** A tombstoned stream's events stay in `$all` until a scavenge rewrites the chunks. */
+  readonly returnsDeletedEvents = true;
   private readonly upcasters: UpcasterRegistry;
   private readonly chainKey: Uint8Array;
   private readonly maxAnyRetries: number;

@@ -161,6 +161,8 @@ function prepareEvent(event: NewEvent): PreparedEvent {
  * to completion within one tick and never interleaves with another on this connection.
  */
 export class SqliteEventStore implements EventStore {
+  /** `deleteStream` removes the rows (secure delete) at once. */
+  readonly returnsDeletedEvents = false;
   private readonly db: DatabaseSync;
   private readonly read: ReadStatements;
   private readonly write: WriteStatements | null;
