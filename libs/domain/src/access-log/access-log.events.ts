@@ -114,7 +114,3 @@ export function sealedFieldNames(value: unknown): string[] {
   visit(value, '');
   return [...names].sort(byText);
 }
-
-export function isAccessPurpose(value: unknown): value is AccessPurpose {
-  return typeof value === 'string' && (ACCESS_PURPOSES as readonly string[]).includes(value);
-}

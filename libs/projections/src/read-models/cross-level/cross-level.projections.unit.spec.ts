@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
 import type { Doc } from '../../../../read-store/src/read-store.port.js';
+import { expectReplaysChangeNothing } from '../../testing/fold-in-memory.js';
 import { caseCopiesProjection } from './case-copies.projection.js';
 import { crossLevelReviewsProjection } from './cross-level-reviews.projection.js';
 import { tenantRegionsProjection } from './tenant-regions.projection.js';
@@ -29,19 +30,16 @@ const recorded = (type: string, data: unknown, tenant = 'jc-a'): RecordedEvent =
   };
 };
 
-/** Folds events the way the runner does: per document id, skipping events at or below the document's position. */
-function run<D extends Doc>(projection: ProjectionDefinition<D>, events: readonly RecordedEvent[]): Map<string, D> {
-  const docs = new Map<string, D>();
-  const positions = new Map<string, number>();
-  for (const event of events)
-    for (const id of projection.documentIds(event)) {
-      if ((positions.get(id) ?? 0) >= event.position) continue;
-      positions.set(id, event.position);
-      const next = projection.evolve(docs.get(id) ?? null, event, id);
-      if (next === null) docs.delete(id);
-      else docs.set(id, next);
-    }
-  return docs;
+/**
+ * Folds events through the runner's own fold (`foldBatch`), checking that replaying them (in other batch
+ * sizes, and all of them twice) changes nothing; the documents by id.
+ */
+async function run<D extends Doc>(
+  projection: ProjectionDefinition<D>,
+  events: readonly RecordedEvent[],
+): Promise<Map<string, D>> {
+  const docs = await expectReplaysChangeNothing(projection as ProjectionDefinition, events);
+  return new Map(docs.map((doc) => [doc._id, doc as D]));
 }
 
 const sealed = (marker: string) => ({ $sealed: 1, keyId: 'review:r-1', ciphertext: marker });
@@ -107,8 +105,8 @@ describe('cross-level read models', () => {
     recorded('MeasureAgreed', { measureId: 'm-1', tenant: 'jc-a', reviewId: 'r-1', owner: sealed('OWNER-SECRET') }),
   ];
 
-  it('copies closed answers, defects without text, outcome and counts, and nothing that names a person', () => {
-    const docs = run(caseCopiesProjection, [...reviewEvents, ...reviewEvents]);
+  it('copies closed answers, defects without text, outcome and counts, and nothing that names a person', async () => {
+    const docs = await run(caseCopiesProjection, reviewEvents);
     const copy = docs.get('jc-a:r-1');
     expect(copy).toMatchObject({
       tenant: 'jc-a',
@@ -131,21 +129,21 @@ describe('cross-level read models', () => {
       ],
       measuresAgreed: 1,
     });
-    expect(copy?.talks).toBeGreaterThan(0);
+    expect(copy?.talks).toBe(1);
     const text = JSON.stringify([...docs.values()]);
     expect(text).not.toMatch(/SECRET|\$sealed/);
   });
 
-  it('drops the copy when the review is purged', () => {
-    const docs = run(caseCopiesProjection, [
+  it('drops the copy when the review is purged', async () => {
+    const docs = await run(caseCopiesProjection, [
       ...reviewEvents,
       recorded('ReviewPurged', { reviewId: 'r-1', tenant: 'jc-a' }, 'system'),
     ]);
     expect(docs.size).toBe(0);
   });
 
-  it('keeps each Jobcenter’s latest region', () => {
-    const docs = run(tenantRegionsProjection, [
+  it('keeps each Jobcenter’s latest region', async () => {
+    const docs = await run(tenantRegionsProjection, [
       recorded('RegionAssigned', { tenant: 'jc-a', region: 'rd-1', since: '2026-01-01', decidedByRole: 'management' }),
       recorded('RegionAssigned', { tenant: 'jc-a', region: 'rd-2', since: '2026-02-01', decidedByRole: 'management' }),
       recorded('RegionAssigned', { tenant: 'jc-b', region: 'rd-1', since: '2026-02-01', decidedByRole: 'management' }),
@@ -156,7 +154,7 @@ describe('cross-level read models', () => {
     ]);
   });
 
-  it('records approvals and their early closing', () => {
+  it('records approvals and their early closing', async () => {
     const approval = {
       id: 'clr-1',
       kind: 'calibration',
@@ -169,7 +167,7 @@ describe('cross-level read models', () => {
       approvedByRole: 'central',
       approvedOn: '2026-01-20',
     };
-    const docs = run(crossLevelReviewsProjection, [
+    const docs = await run(crossLevelReviewsProjection, [
       recorded('CrossLevelReviewApproved', approval, 'ba'),
       recorded(
         'CrossLevelReviewClosed',
