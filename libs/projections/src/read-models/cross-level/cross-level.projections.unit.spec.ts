@@ -38,7 +38,7 @@ async function run<D extends Doc>(
   projection: ProjectionDefinition<D>,
   events: readonly RecordedEvent[],
 ): Promise<Map<string, D>> {
-  const docs = await expectReplaysChangeNothing(projection as ProjectionDefinition, events);
+  const docs = await expectReplaysChangeNothing(projection, events);
   return new Map(docs.map((doc) => [doc._id, doc as D]));
 }
 
