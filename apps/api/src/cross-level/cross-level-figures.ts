@@ -1,8 +1,11 @@
 import { isSmallCell } from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
-import type {
-  CategoryFigure,
-  PeriodFigures,
+import {
+  percentOfMinimum,
+  ratio,
+  type CategoryFigure,
+  type PeriodFigures,
 } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import type { FigureRows } from '../trends/trend-csv.js';
 import { suppressedCells } from '../trends/trend-suppression.js';
 import { OTHER_CATEGORY } from './catalogue-values.js';
 
@@ -11,10 +14,8 @@ import { OTHER_CATEGORY } from './catalogue-values.js';
  * the trend figures without what would break a Jobcenter down (error rates and routines are per
  * programme, and programmes are per area), never per team or person.
  */
-export type CrossLevelFigures = Pick<
-  PeriodFigures,
-  'reviews' | 'seriousDefects' | 'defects' | 'talksHeld' | 'teamDiscussionsHeld' | 'measures' | 'reports'
->;
+/** A Jobcenter's figures in a cross-level view: the figures every trend export shows, nothing per unit. */
+export type CrossLevelFigures = FigureRows;
 
 export interface CrossLevelCell {
   readonly suppressed: boolean;
@@ -29,9 +30,6 @@ export interface CrossLevelPeriod {
   readonly jobcenters: readonly (CrossLevelCell & { readonly tenant: string; readonly region: string })[];
   readonly total: CrossLevelCell;
 }
-
-const round = (value: number): number => Math.round(value * 10_000) / 10_000;
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole));
 
 /**
  * A Jobcenter's figures of one period for a cross-level view. Defect categories outside its catalogues
@@ -98,7 +96,7 @@ export function sumFigures(list: readonly CrossLevelFigures[]): CrossLevelFigure
       sampled: sum((f) => f.reviews.sampled),
       done,
       open: sum((f) => f.reviews.open),
-      percentOfMinimum: minimum === 0 ? null : Math.round((done / minimum) * 1000) / 10,
+      percentOfMinimum: percentOfMinimum(done, minimum),
     },
     seriousDefects: { reviews: seriousReviews, share: ratio(seriousReviews, done) },
     defects: { total: defectsTotal, perReview: ratio(defectsTotal, done), byCategory },

@@ -1,3 +1,4 @@
+import type { PeriodFigures } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
 import { suppressedPeriods } from './trend-suppression.js';
 import type { TrendView } from './trends.queries.js';
 
@@ -18,6 +19,41 @@ export const suppressedRow = (minCellCount: number): [string, string, string] =>
   '',
   `weniger als ${minCellCount} Prüfungen oder zum Schutz einer solchen Zelle / fewer than ${minCellCount} reviews, or hiding one`,
 ];
+
+/** The figures every trend export shares (tenant trends and cross-level views), one `add` per row. */
+export type FigureRows = Pick<
+  PeriodFigures,
+  'reviews' | 'seriousDefects' | 'defects' | 'talksHeld' | 'teamDiscussionsHeld' | 'measures' | 'reports'
+>;
+
+export function figureRows(
+  figures: FigureRows,
+  asOf: string,
+  add: (label: string, category: string, characteristic: string, value: number | null) => void,
+): void {
+  add('Prüfungen / reviews', '', 'Mindestzahl / minimum', figures.reviews.minimum);
+  add('Prüfungen / reviews', '', 'gezogen / sampled', figures.reviews.sampled);
+  add('Prüfungen / reviews', '', 'erledigt / done', figures.reviews.done);
+  add('Prüfungen / reviews', '', '% der Mindestzahl / % of minimum', figures.reviews.percentOfMinimum);
+  add('Gravierende Mängel / serious defects', '', 'Prüfungen / reviews', figures.seriousDefects.reviews);
+  add('Gravierende Mängel / serious defects', '', 'Anteil / share', figures.seriousDefects.share);
+  add('Mängel je Prüfung / defects per review', '', 'gesamt / total', figures.defects.perReview);
+  for (const [category, figure] of Object.entries(figures.defects.byCategory)) {
+    if (figure.minor !== null) add('Mängel / defects', category, 'geringfügig / minor', figure.minor);
+    if (figure.serious !== null) add('Mängel / defects', category, 'gravierend / serious', figure.serious);
+    add('Mängel je Prüfung / defects per review', category, 'gesamt / total', figure.perReview);
+  }
+  add('Gespräche / talks', '', 'Vier-Augen-Gespräche / one-on-one', figures.talksHeld);
+  add('Gespräche / talks', '', 'Teambesprechungen / team discussions', figures.teamDiscussionsHeld);
+  add('Maßnahmen / measures', '', 'vereinbart / agreed', figures.measures.agreed);
+  add('Maßnahmen / measures', '', 'abgeschlossen / completed', figures.measures.completed);
+  add('Maßnahmen / measures', '', 'abgebrochen / cancelled', figures.measures.cancelled);
+  add('Maßnahmen / measures', '', `überfällig am ${asOf} / overdue on ${asOf}`, figures.measures.overdue);
+  add('Berichte / reports', '', 'pünktlich / on time', figures.reports.onTime);
+  add('Berichte / reports', '', 'verspätet / late', figures.reports.late);
+  add('Berichte / reports', '', 'fehlend / missing', figures.reports.missing);
+  add('Berichte / reports', '', 'ausstehend / pending', figures.reports.pending);
+}
 
 /**
  * A trend query as rows (period, figure, category, characteristic, value): every figure of the JSON
@@ -41,34 +77,7 @@ export function renderTrendCsv(view: TrendView, minCellCount: number): string {
       add(p, ...suppressedRow(minCellCount), null);
       continue;
     }
-    add(p, 'Prüfungen / reviews', '', 'Mindestzahl / minimum', period.reviews.minimum);
-    add(p, 'Prüfungen / reviews', '', 'gezogen / sampled', period.reviews.sampled);
-    add(p, 'Prüfungen / reviews', '', 'erledigt / done', period.reviews.done);
-    add(p, 'Prüfungen / reviews', '', '% der Mindestzahl / % of minimum', period.reviews.percentOfMinimum);
-    add(p, 'Gravierende Mängel / serious defects', '', 'Prüfungen / reviews', period.seriousDefects.reviews);
-    add(p, 'Gravierende Mängel / serious defects', '', 'Anteil / share', period.seriousDefects.share);
-    add(p, 'Mängel je Prüfung / defects per review', '', 'gesamt / total', period.defects.perReview);
-    for (const [category, figure] of Object.entries(period.defects.byCategory)) {
-      if (figure.minor !== null) add(p, 'Mängel / defects', category, 'geringfügig / minor', figure.minor);
-      if (figure.serious !== null) add(p, 'Mängel / defects', category, 'gravierend / serious', figure.serious);
-      add(p, 'Mängel je Prüfung / defects per review', category, 'gesamt / total', figure.perReview);
-    }
-    add(p, 'Gespräche / talks', '', 'Vier-Augen-Gespräche / one-on-one', period.talksHeld);
-    add(p, 'Gespräche / talks', '', 'Teambesprechungen / team discussions', period.teamDiscussionsHeld);
-    add(p, 'Maßnahmen / measures', '', 'vereinbart / agreed', period.measures.agreed);
-    add(p, 'Maßnahmen / measures', '', 'abgeschlossen / completed', period.measures.completed);
-    add(p, 'Maßnahmen / measures', '', 'abgebrochen / cancelled', period.measures.cancelled);
-    add(
-      p,
-      'Maßnahmen / measures',
-      '',
-      `überfällig am ${period.asOf} / overdue on ${period.asOf}`,
-      period.measures.overdue,
-    );
-    add(p, 'Berichte / reports', '', 'pünktlich / on time', period.reports.onTime);
-    add(p, 'Berichte / reports', '', 'verspätet / late', period.reports.late);
-    add(p, 'Berichte / reports', '', 'fehlend / missing', period.reports.missing);
-    add(p, 'Berichte / reports', '', 'ausstehend / pending', period.reports.pending);
+    figureRows(period, period.asOf, (...row) => add(p, ...row));
     for (const rate of period.errorRates) {
       add(p, 'Fehlerquote / error rate', rate.title, 'Prüfungen / reviews', rate.reviews);
       add(p, 'Fehlerquote / error rate', rate.title, 'mit Fehlern / with errors', rate.withErrors);

@@ -139,7 +139,11 @@ export interface TrendFigures {
 }
 
 const round = (value: number): number => Math.round(value * 10_000) / 10_000;
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole));
+/** A share to four decimals; null when there is nothing to share. */
+export const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : round(part / whole));
+/** Reviews done against the minimum, in percent to one decimal; null without a minimum. */
+export const percentOfMinimum = (done: number, minimum: number): number | null =>
+  minimum === 0 ? null : Math.round((done / minimum) * 1000) / 10;
 
 /** The value of a dated history on `day` (the last entry from on or before it); undefined before the first. */
 function inForce<T extends { readonly from: string }>(history: readonly T[], day: string): T | undefined {
@@ -329,7 +333,7 @@ export function trendFigures(input: TrendInput): TrendFigures {
         sampled: total.sampled,
         done: total.completed,
         open: total.sampled - total.completed,
-        percentOfMinimum: minimum === 0 ? null : Math.round((total.completed / minimum) * 1000) / 10,
+        percentOfMinimum: percentOfMinimum(total.completed, minimum),
       },
       seriousDefects: (() => {
         const serious = reviewsWithOf(total, filter.category).serious;
