@@ -3,7 +3,6 @@ import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { AppConfig } from '../../../../libs/application/src/config.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { PeriodFigures, TrendFilter } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
@@ -16,7 +15,7 @@ import {
 import { CROSS_LEVEL_TENANT_REGIONS } from '../../../../libs/projections/src/read-models/cross-level/cross-level.docs.js';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { APP_CONFIG, CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
-import { monthSpan, TrendReader } from '../trends/trend-reader.js';
+import { assertTrendRange, TrendReader } from '../trends/trend-reader.js';
 import { TREND_RULES } from '../trends/trend-rules.provider.js';
 import { catalogueCategories } from './catalogue-values.js';
 import { crossLevelFigures, crossLevelPeriod, type CrossLevelPeriod } from './cross-level-figures.js';
@@ -24,10 +23,6 @@ import { CrossLevelScope } from './cross-level-scope.js';
 import type { CrossLevelTrendQueryDto } from './cross-level.dto.js';
 
 const READ_MODELS = [TREND_REVIEWS, TREND_MEASURES, TREND_CONTEXT, CROSS_LEVEL_TENANT_REGIONS];
-
-function invalid(field: string, message: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', 'Ungültige Anfrage / Invalid request', { fields: { [field]: message } });
-}
 
 /**
  * Trend figures of a region or of the nation, one cell per Jobcenter and one total per period, read
@@ -54,13 +49,7 @@ export class CrossLevelTrendsService {
   }
 
   async trends(principal: Principal, query: CrossLevelTrendQueryDto) {
-    const span = monthSpan(query.from, query.to);
-    if (span < 1) throw invalid('to', 'must not lie before from / darf nicht vor from liegen');
-    if (span > this.rules.maxRangeMonths)
-      throw invalid(
-        'to',
-        `at most ${this.rules.maxRangeMonths} months / höchstens ${this.rules.maxRangeMonths} Monate`,
-      );
+    assertTrendRange(query.from, query.to, this.rules.maxRangeMonths);
     const reach = this.scope.reach(principal, query.region);
     const tenants = await this.scope.tenants(reach);
     const filter: TrendFilter = {

@@ -1,3 +1,5 @@
+import { monthSpan } from '../../../../libs/domain/src/calendar/local-date.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import { firstDayOfMonth, lastDayOfMonth } from '../../../../libs/domain/src/calendar/local-date.js';
 import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
 import type { DocumentStore, Filter } from '../../../../libs/read-store/src/read-store.port.js';
@@ -132,8 +134,15 @@ export class TrendReader {
   }
 }
 
-/** Months from `from` to `to` (yyyy-mm), both included; 0 or less when `to` lies before `from`. */
-export const monthSpan = (from: string, to: string): number => {
-  const index = (month: string): number => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
-  return index(to) - index(from) + 1;
-};
+/** A trend query's month range: `to` not before `from`, at most `maxMonths` months (400 otherwise). */
+export function assertTrendRange(from: string, to: string, maxMonths: number): void {
+  const span = monthSpan(from, to);
+  const problem =
+    span < 1
+      ? 'must not lie before from / darf nicht vor from liegen'
+      : span > maxMonths
+        ? `at most ${maxMonths} months / höchstens ${maxMonths} Monate`
+        : null;
+  if (problem !== null)
+    throw new DomainError('VALIDATION_FAILED', 'Ungültige Anfrage / Invalid request', { fields: { to: problem } });
+}

@@ -21,7 +21,7 @@ import {
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import type { TrendQueryDto } from './trend-query.dto.js';
-import { monthSpan, TrendReader, type TrendScope } from './trend-reader.js';
+import { assertTrendRange, TrendReader, type TrendScope } from './trend-reader.js';
 import { TREND_RULES } from './trend-rules.provider.js';
 
 const TREND_READ_MODELS = [TREND_REVIEWS, TREND_MEASURES, TREND_CONTEXT];
@@ -57,13 +57,7 @@ export class TrendsQueries {
   }
 
   async trends(principal: Principal, query: TrendQueryDto) {
-    const span = monthSpan(query.from, query.to);
-    if (span < 1) throw invalid('to', 'must not lie before from / darf nicht vor from liegen');
-    if (span > this.rules.maxRangeMonths)
-      throw invalid(
-        'to',
-        `at most ${this.rules.maxRangeMonths} months / höchstens ${this.rules.maxRangeMonths} Monate`,
-      );
+    assertTrendRange(query.from, query.to, this.rules.maxRangeMonths);
     const scope = parseScope(query.scope ?? 'tenant');
     const teams = await this.authorisedTeams(principal, scope);
     const filter: TrendFilter = {

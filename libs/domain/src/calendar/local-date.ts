@@ -111,3 +111,9 @@ export function addMonthsToDate(date: string, count: number): string {
   const day = Math.min(Number(date.slice(8, 10)), daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7))));
   return `${month}-${String(day).padStart(2, '0')}`;
 }
+
+/** Months from `from` to `to` (yyyy-mm), both included; 0 or less when `to` lies before `from`. */
+export function monthSpan(from: string, to: string): number {
+  const index = (month: string): number => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
+  return index(to) - index(from) + 1;
+}

@@ -1,4 +1,4 @@
-import { addMonths, isMonth, lastDayOfMonth } from '../calendar/local-date.js';
+import { addMonths, isMonth, lastDayOfMonth, monthSpan } from '../calendar/local-date.js';
 import type { Decider } from '../shared/decider.js';
 import { DomainError, ruleViolation } from '../shared/domain-error.js';
 import type {
@@ -20,8 +20,6 @@ export const APPROVERS: Readonly<Record<CrossLevelReviewKind, readonly string[]>
   // The Zentrale decides during the year on necessity, content and extent (003:88).
   'risk-based': ['central'],
 };
-
-const monthIndex = (month: string): number => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
 
 function invalid(fields: Record<string, string>): DomainError {
   return new DomainError('VALIDATION_FAILED', 'Ungültige Angaben / Invalid input', { fields });
@@ -96,7 +94,7 @@ function validateApproval(
     problems.scope = 'mindestens ein Jobcenter / at least one Jobcenter';
   if (command.scope.kind === 'region' && command.scope.region.trim() === '') problems.scope = 'Region fehlt / missing';
   if (Object.keys(problems).length > 0) throw invalid(problems);
-  const span = monthIndex(command.toMonth) - monthIndex(command.fromMonth) + 1;
+  const span = monthSpan(command.fromMonth, command.toMonth);
   if (span < 1) throw invalid({ toMonth: 'darf nicht vor fromMonth liegen / must not lie before fromMonth' });
   if (command.kind === 'calibration' && span > CALIBRATION_MAX_MONTHS)
     throw ruleViolation(
