@@ -1,3 +1,4 @@
+import { isSmallCell } from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
 import type { PeriodFigures } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
 import { suppressedPeriods } from './trend-suppression.js';
 import type { TrendView } from './trends.queries.js';
@@ -79,6 +80,11 @@ export function renderTrendCsv(view: TrendView, minCellCount: number): string {
     }
     figureRows(period, period.asOf, (...row) => add(p, ...row));
     for (const rate of period.errorRates) {
+      // A programme's rate is a cell of its own: one backed by a handful of reviews is suppressed too.
+      if (isSmallCell(rate.reviews, minCellCount)) {
+        add(p, 'Fehlerquote / error rate', rate.title, suppressedRow(minCellCount)[2], null);
+        continue;
+      }
       add(p, 'Fehlerquote / error rate', rate.title, 'Prüfungen / reviews', rate.reviews);
       add(p, 'Fehlerquote / error rate', rate.title, 'mit Fehlern / with errors', rate.withErrors);
       add(p, 'Fehlerquote / error rate', rate.title, 'Quote / rate', rate.rate);
