@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from './clock.js';
 import { WrongExpectedRevisionError } from '../../event-store/src/errors.js';
 import { NotFoundError, PreconditionFailedError } from './errors.js';
 import { berlinDate } from './berlin-time.js';
+import { readStreamState } from './stream-state.js';
 
 /** Everything the pipeline needs to know about one aggregate type. */
 export interface AggregateType<Command, State, Event extends DomainEvent> {
@@ -94,13 +95,7 @@ export class CommandPipeline {
     aggregate: AggregateType<Command, State, Event>,
     streamId: string,
   ): Promise<CachedState | null> {
-    const history = await this.store.readStream(streamId);
-    const first = history[0];
-    if (!first) return null;
-    let state = aggregate.decider.initialState();
-    for (const event of history)
-      state = aggregate.decider.evolve(state, { type: event.type, data: event.data } as Event);
-    return { revision: history[history.length - 1]!.revision, tenant: first.metadata.tenant, state };
+    return readStreamState(this.store, { ...aggregate, streamId: () => streamId }, streamId);
   }
 
   private async decideAndAppend<Command, State, Event extends DomainEvent>(
