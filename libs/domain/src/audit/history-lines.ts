@@ -55,7 +55,7 @@ const MEASURE_KIND: Record<MeasureKind, HistoryLine> = {
 
 const ORIGIN: Record<'draw' | 'supplementary' | 'replacement', HistoryLine> = {
   draw: { de: 'Ziehung', en: 'draw' },
-  supplementary: { de: 'Nachziehung', en: 'supplementary draw' },
+  supplementary: { de: 'Ergänzungsstichprobe', en: 'supplementary draw' },
   replacement: { de: 'Ersatzfall', en: 'replacement' },
 };
 
@@ -226,10 +226,13 @@ const RENDERERS: Renderers = {
       `Sample ${d.month} drawn: team ${d.teamId}, ${d.cases.length} of ${d.eligible} cases (at least ${d.n}), ` +
       `population ${short(d.populationFingerprint)}, seed ${short(d.seed)}`,
   }),
-  SupplementaryCasesDrawn: (d) => ({
-    de: `Fälle nachgezogen: ${d.cases.length} für Team ${d.teamId}, mit Begründung`,
-    en: `Supplementary cases drawn: ${d.cases.length} for team ${d.teamId}, with a reason`,
-  }),
+  SupplementaryCasesDrawn: (d) => {
+    const count = plural(d.cases.length, { de: 'Fall', en: 'case' }, { de: 'Fälle', en: 'cases' });
+    return {
+      de: `Ergänzungsstichprobe gezogen: ${count.de} für Team ${d.teamId}, mit Begründung`,
+      en: `Supplementary draw: ${count.en} for team ${d.teamId}, with a reason`,
+    };
+  },
   CaseReplaced: (d) => ({
     de: `Fall ersetzt: Prüfung ${d.replacedReviewId} durch ${d.replacement.reviewId}, mit Begründung`,
     en: `Case replaced: review ${d.replacedReviewId} by ${d.replacement.reviewId}, with a reason`,

@@ -346,6 +346,25 @@ describe('history lines', () => {
     ).toBe('Bericht Recht 2026/Q1 eingereicht (Fehlanzeige)');
   });
 
+  it('calls a supplementary draw an Ergänzungsstichprobe', () => {
+    expect(
+      renderHistoryLine({ type: 'SupplementaryCasesDrawn', schemaVersion: 1, data: EXAMPLES.SupplementaryCasesDrawn }),
+    ).toEqual({
+      de: 'Ergänzungsstichprobe gezogen: 1 Fall für Team team-1, mit Begründung',
+      en: 'Supplementary draw: 1 case for team team-1, with a reason',
+    });
+    const sampled = renderHistoryLine({
+      type: 'CaseSampled',
+      schemaVersion: 1,
+      data: { ...EXAMPLES.CaseSampled, origin: { kind: 'supplementary', replaces: null } },
+    });
+    expect(sampled.de).toMatch(/^Fall gezogen \(Ergänzungsstichprobe\)/);
+    for (const { type, schemaVersion } of catalogueEntries) {
+      const data = EXAMPLES[type as AuditedEventType];
+      expect(renderHistoryLine({ type, schemaVersion, data }).de).not.toMatch(/nachzieh|nachgezogen/i);
+    }
+  });
+
   it('gives an unknown type and malformed data the generic line', () => {
     expect(renderHistoryLine({ type: 'SomethingNew', schemaVersion: 3, data: { x: CLEAR_SECRET } })).toEqual({
       de: 'Ereignis SomethingNew (Schema 3)',
