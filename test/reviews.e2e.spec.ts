@@ -448,8 +448,12 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
       summary: SECRETS.summary,
     });
     expect(early.status).toBe(422);
-    expect(JSON.stringify(early.body)).toContain('q2');
-    expect(JSON.stringify(early.body)).toContain('rq1');
+    // The open questions are named as the team lead reads them; their ids travel as an extension member.
+    expect(early.body.detail).toMatch(/2 Pflichtfragen sind noch offen: „Frage q2“; „Frage rq1“\. \/ /);
+    expect(early.body.openMandatoryQuestions).toEqual([
+      { id: 'q2', text: 'Frage q2' },
+      { id: 'rq1', text: 'Frage rq1' },
+    ]);
     const talkTooEarly = await write('post', `${ids.r1}/talks`, { date: '2026-03-10', employee: 'x', outcome: 'y' });
     expect(talkTooEarly.status).toBe(422);
 

@@ -163,6 +163,36 @@ function validateAnswers(answers: readonly AnswerEntry[], questions: readonly Re
   if (Object.keys(problems).length > 0) throw invalid(problems);
 }
 
+/** How many open questions a refusal names by their text; the problem's extension lists all of them. */
+const NAMED_OPEN_QUESTIONS = 5;
+/** A question's text is cut after this many characters in a refusal (catalogue texts average about 90). */
+const QUESTION_TEXT_LIMIT = 120;
+
+function quoted(text: string): string {
+  const flat = text.replace(/\s+/gu, ' ').trim();
+  const characters = [...flat];
+  return `„${characters.length > QUESTION_TEXT_LIMIT ? `${characters.slice(0, QUESTION_TEXT_LIMIT).join('')}…` : flat}“`;
+}
+
+/**
+ * Completion refused: names the open mandatory questions as the team lead reads them (the pinned
+ * version's or the regional addition's text), the first few in the message, all with their ids in the
+ * problem's `openMandatoryQuestions`.
+ */
+function openMandatoryQuestions(open: readonly ReviewQuestion[]): DomainError {
+  const named = open.slice(0, NAMED_OPEN_QUESTIONS).map((question) => quoted(question.text));
+  const more = open.length - named.length;
+  const list = `${named.join('; ')}${more > 0 ? ` und ${more} weitere` : ''}`;
+  const count = open.length === 1 ? '1 Pflichtfrage ist' : `${open.length} Pflichtfragen sind`;
+  return new DomainError(
+    'RULE_VIOLATION',
+    `Abschluss erst, wenn jede Pflichtfrage beantwortet ist; ${count} noch offen: ${list}. / ` +
+      `Completion only once every mandatory question is answered; ${open.length} still open (named above).`,
+    { missing: open.map((question) => question.id) },
+    { openMandatoryQuestions: open.map((question) => ({ id: question.id, text: question.text })) },
+  );
+}
+
 function requireQuestion(questions: readonly ReviewQuestion[], questionId: string): ReviewQuestion {
   const question = questions.find((candidate) => candidate.id === questionId);
   if (!question)
@@ -460,15 +490,10 @@ export const reviewDecider: Decider<ReviewCommand, ReviewState, ReviewEvent> = {
         const review = open(state, command.reviewId);
         if (command.questions.length === 0)
           throw ruleViolation('Für die Prüfung sind keine Fragen bekannt.', 'No questions are known for this review.');
-        const missing = command.questions
-          .filter((question) => question.mandatory && review.answers[question.id] === undefined)
-          .map((question) => question.id);
-        if (missing.length > 0)
-          throw ruleViolation(
-            `Abschluss erst, wenn jede Pflichtfrage beantwortet ist (offen: ${missing.join(', ')}).`,
-            `Completion only once every mandatory question is answered (open: ${missing.join(', ')}).`,
-            { missing },
-          );
+        const unanswered = command.questions.filter(
+          (question) => question.mandatory && review.answers[question.id] === undefined,
+        );
+        if (unanswered.length > 0) throw openMandatoryQuestions(unanswered);
         return [
           {
             type: 'ReviewCompleted',

@@ -17,6 +17,7 @@ const sealed = (label: string): Sealed => ({ $sealed: 1, kid: 'review:r1', iv: l
 const questions: readonly ReviewQuestion[] = [
   {
     id: 'q1',
+    text: 'Wurden die Handlungserfordernisse erkannt und nachvollziehbar dokumentiert?',
     answerType: 'yes-no-na',
     mandatory: true,
     category: 'beratung',
@@ -25,14 +26,31 @@ const questions: readonly ReviewQuestion[] = [
   },
   {
     id: 'q2',
+    text: 'Ist der Prozess insgesamt zielführend?',
     answerType: 'goal-directed',
     mandatory: true,
     category: 'integration',
     legalNorm: null,
     source: 'version',
   },
-  { id: 'q3', answerType: 'text', mandatory: false, category: 'dokumentation', legalNorm: null, source: 'version' },
-  { id: 'q4', answerType: 'date', mandatory: false, category: 'dokumentation', legalNorm: null, source: 'regional' },
+  {
+    id: 'q3',
+    text: 'Anmerkungen',
+    answerType: 'text',
+    mandatory: false,
+    category: 'dokumentation',
+    legalNorm: null,
+    source: 'version',
+  },
+  {
+    id: 'q4',
+    text: 'Datum des letzten Kontakts',
+    answerType: 'date',
+    mandatory: false,
+    category: 'dokumentation',
+    legalNorm: null,
+    source: 'regional',
+  },
 ];
 
 const sampled: CaseSampled['data'] = {
@@ -169,11 +187,42 @@ describe('review decider', () => {
     const error = refusal(partial, complete);
     expect(error.code).toBe('RULE_VIOLATION');
     expect(error.details).toEqual({ missing: ['q2'] });
-    // A regional mandatory question of the sample month counts as well.
-    const withRegional = [...questions, { ...questions[0]!, id: 'r-q1', source: 'regional' as const }];
-    expect(refusal(run([opened], answerAll), { ...complete, questions: withRegional }).details).toEqual({
-      missing: ['r-q1'],
+    // The team lead reads the question's text, not its id; the ids travel with the problem.
+    expect(error.message).toMatch(
+      /^Abschluss erst, wenn .*; 1 Pflichtfrage ist noch offen: „Ist der Prozess insgesamt zielführend\?“\. \/ /,
+    );
+    expect(error.message).not.toMatch(/\bq2\b/);
+    expect(error.problemExtensions).toEqual({
+      openMandatoryQuestions: [{ id: 'q2', text: 'Ist der Prozess insgesamt zielführend?' }],
     });
+    // A regional mandatory question of the sample month counts as well.
+    const regional = {
+      ...questions[0]!,
+      id: 'r-q1',
+      text: 'Regionaler Schwerpunkt beachtet?',
+      source: 'regional' as const,
+    };
+    const withRegional = [...questions, regional];
+    const regionalOpen = refusal(run([opened], answerAll), { ...complete, questions: withRegional });
+    expect(regionalOpen.details).toEqual({ missing: ['r-q1'] });
+    expect(regionalOpen.message).toContain('„Regionaler Schwerpunkt beachtet?“');
+  });
+
+  it('names at most five open questions by their text, cuts long texts, and counts the rest', () => {
+    const many = Array.from({ length: 8 }, (_, i) => ({
+      ...questions[0]!,
+      id: `m${i + 1}`,
+      text: i === 0 ? `Lange Frage ${'x'.repeat(200)}` : `Frage Nummer ${i + 1}?`,
+    }));
+    const error = refusal([opened], { ...complete, questions: many });
+    expect(error.message).toContain('8 Pflichtfragen sind noch offen: „Lange Frage xxx');
+    expect(error.message).toContain(`${'x'.repeat(108)}…“; „Frage Nummer 2?“`);
+    expect(error.message).toContain('„Frage Nummer 5?“ und 3 weitere. / ');
+    expect(error.message).not.toContain('Frage Nummer 6');
+    expect(error.message).toContain('8 still open');
+    expect((error.problemExtensions?.openMandatoryQuestions as { id: string }[]).map((q) => q.id)).toEqual(
+      many.map((question) => question.id),
+    );
     const done = run(run([opened], answerAll), complete);
     expect(done.at(-1)).toEqual({
       type: 'ReviewCompleted',

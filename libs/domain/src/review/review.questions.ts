@@ -4,6 +4,8 @@ import type { AnswerType, Question, Section } from '../questionnaire/questionnai
 /** What the review decider needs to know of a question: the pinned version's or a regional addition's. */
 export interface ReviewQuestion {
   readonly id: string;
+  /** The question as the pinned version (or the regional addition) words it: what a refusal names. */
+  readonly text: string;
   readonly answerType: AnswerType;
   readonly mandatory: boolean;
   readonly category: string;
@@ -14,7 +16,6 @@ export interface ReviewQuestion {
 
 /** A review question with what a person answering it reads. */
 export interface ReviewQuestionDetail extends ReviewQuestion {
-  readonly text: string;
   readonly guidance: string | null;
   /** The section of the pinned version; null for regional additions. */
   readonly sectionId: string | null;

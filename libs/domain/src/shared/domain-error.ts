@@ -9,6 +9,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
+    /** RFC 9457 extension members the client receives with the problem (of `details`, only `fields` is sent). */
+    readonly problemExtensions?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'DomainError';
