@@ -13,7 +13,8 @@ import {
 } from '../../../../libs/projections/src/read-models/dashboards/team-figures.js';
 import type { OrganisationUnitDoc } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
 import { lastEndedQuarter, type QuarterPeriod } from '../reports/period.params.js';
-import { ReportsQueries, statusOf, type ReportStatus } from '../reports/reports.queries.js';
+import { reportStatus } from '../../../../libs/domain/src/report/report-obligation.js';
+import { ReportsQueries, shownDueDate, type ReportStatus } from '../reports/reports.queries.js';
 import { TeamFiguresQueries, teamInfo } from '../reports/team-figures.queries.js';
 
 /** Progress of the month against the programmes' minimum (a minimum, not a cap: 003:45). */
@@ -47,7 +48,8 @@ export interface TeamRow extends Findings {
     readonly year: number;
     readonly quarter: number;
     readonly status: ReportStatus;
-    readonly dueDate: string;
+    /** Null when the team owes no report for the quarter (status `not-owed`). */
+    readonly dueDate: string | null;
   };
 }
 
@@ -187,9 +189,13 @@ export class DashboardsQueries {
     period: QuarterPeriod,
     today: string,
   ): Promise<TeamRow['report']> {
-    const dueDate = this.figures.dueDate(teamInfo(team), programmes, period.year, period.quarter);
+    const obligation = this.figures.obligation(teamInfo(team), programmes, period.year, period.quarter);
     const submitted = await this.reports.submitted(team.tenant, team.unitId, period.year, period.quarter);
-    return { ...period, status: statusOf(submitted, dueDate, today), dueDate };
+    return {
+      ...period,
+      status: reportStatus(obligation, submitted !== null, today),
+      dueDate: shownDueDate(obligation),
+    };
   }
 }
 

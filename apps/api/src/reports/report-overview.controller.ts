@@ -11,7 +11,7 @@ import { type HeaderMap, MIN_POSITION_HEADER } from './report-http.js';
 import { ReportsQueries, type UnitStatus } from './reports.queries.js';
 import { TeamFiguresQueries } from './team-figures.queries.js';
 
-/** Who has reported (submitted / due / overdue per unit), and the area's consolidated summary. */
+/** Who has reported (submitted / not owed / due / overdue per unit), and the area's consolidated summary. */
 @ApiTags('Quartalsberichte / quarterly reports')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -33,7 +33,8 @@ export class ReportOverviewController {
     quarter: number;
     today: string;
     units: UnitStatus[];
-    counts: Record<UnitStatus['status'], number>;
+    /** Owed reports only: units that owe none for the quarter (`not-owed`) are listed but not counted. */
+    counts: Record<Exclude<UnitStatus['status'], 'not-owed'>, number>;
   }> {
     await this.figures.awaitPosition(minPositionHeader(headers));
     const today = this.figures.today();

@@ -4,6 +4,13 @@ import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
 import { decide, visibility, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { monthsOfQuarter, reportDueDate, type Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
 import {
+  legalReportObligation,
+  reportStatus,
+  type ReportObligation,
+  type ReportingProgramme,
+  type ReportStatus,
+} from '../../../../libs/domain/src/report/report-obligation.js';
+import {
   LEGAL_UNIT_ID,
   reportId,
   type LegalReportSubmitted,
@@ -21,13 +28,11 @@ import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 import { reportFiguresOf, sumReportFigures } from './report-figures.js';
 import { TeamFiguresQueries, teamInfo } from './team-figures.queries.js';
 
-export type ReportStatus = 'submitted' | 'due' | 'overdue';
+export type { ReportStatus };
 
-/** Overdue when today is after the due date and nothing was submitted (000:91, 000:103). */
-export function statusOf(doc: ReportDoc | null, dueDate: string, today: string): ReportStatus {
-  if (doc !== null) return 'submitted';
-  return today > dueDate ? 'overdue' : 'due';
-}
+/** The due date a status row shows: none when the unit owes no report for the quarter. */
+export const shownDueDate = (obligation: ReportObligation): string | null =>
+  obligation.owed ? obligation.dueDate : null;
 
 export interface ReportDraft {
   readonly reportId: string;
@@ -35,6 +40,7 @@ export interface ReportDraft {
   readonly areaId: string;
   readonly year: number;
   readonly quarter: Quarter;
+  /** When no report is owed (status `not-owed`): the date it would fall due, against which one submitted anyway is judged. */
   readonly dueDate: string;
   readonly status: ReportStatus;
   readonly figures: ReportFigures;
@@ -90,7 +96,8 @@ export interface UnitStatus {
   readonly kind: 'team' | 'legal';
   readonly name: string;
   readonly areaId: string | null;
-  readonly dueDate: string;
+  /** Null when the unit owes no report for the quarter (status `not-owed`). */
+  readonly dueDate: string | null;
   readonly status: ReportStatus;
   readonly submittedOn: string | null;
   readonly late: boolean | null;
@@ -121,15 +128,15 @@ export class ReportsQueries {
       this.figures.reviewFacts(team.tenant, info.teamId, months),
       this.submitted(team.tenant, info.teamId, year, quarter),
     ]);
-    const dueDate = this.figures.dueDate(info, figures.programmes, year, quarter);
+    const obligation = this.figures.obligation(info, figures.programmes, year, quarter);
     return {
       reportId: reportId(team.tenant, info.teamId, year, quarter),
       teamId: info.teamId,
       areaId: info.areaId,
       year,
       quarter,
-      dueDate,
-      status: statusOf(submitted, dueDate, this.figures.today()),
+      dueDate: obligation.dueDate,
+      status: reportStatus(obligation, submitted !== null, this.figures.today()),
       figures: reportFiguresOf(figures.cells, figures.measures, figures.programmes, asOf),
       seriousDefects: seriousDefectsOf(reviews),
     };
@@ -207,7 +214,12 @@ export class ReportsQueries {
     return reportDueDate(year, quarter, DEFAULT_RULES.programme.reportDueDay);
   }
 
-  /** Submitted / due / overdue per unit the caller may see (teams by scope, legal for its readers). */
+  /** Owed from the quarter in which the tenant's first programme came into force (report-obligation.ts). */
+  legalObligation(programmes: readonly ReportingProgramme[], year: number, quarter: Quarter): ReportObligation {
+    return legalReportObligation(programmes, year, quarter, DEFAULT_RULES.programme.reportDueDay);
+  }
+
+  /** Submitted / not owed / due / overdue per unit the caller may see (teams by scope, legal for its readers). */
   async status(principal: Principal, year: number, quarter: Quarter): Promise<UnitStatus[]> {
     const scope = visibility(principal, 'report.status');
     const teams =
@@ -225,29 +237,29 @@ export class ReportsQueries {
     const programmes = await this.figures.programmes(principal.tenant);
     const rows: UnitStatus[] = [];
     for (const team of teams) {
-      const dueDate = this.figures.dueDate(teamInfo(team), programmes, year, quarter);
+      const obligation = this.figures.obligation(teamInfo(team), programmes, year, quarter);
       const doc = await this.submitted(principal.tenant, team.unitId, year, quarter);
       rows.push({
         unitId: team.unitId,
         kind: 'team',
         name: team.name,
         areaId: team.parentId,
-        dueDate,
-        status: statusOf(doc, dueDate, today),
+        dueDate: shownDueDate(obligation),
+        status: reportStatus(obligation, doc !== null, today),
         submittedOn: doc?.submittedOn ?? null,
         late: doc?.late ?? null,
       });
     }
     if (decide(principal, 'report.legal.read', { tenant: principal.tenant }).allowed) {
-      const dueDate = this.legalDueDate(year, quarter);
+      const obligation = this.legalObligation(programmes, year, quarter);
       const doc = await this.submitted(principal.tenant, LEGAL_UNIT_ID, year, quarter);
       rows.push({
         unitId: LEGAL_UNIT_ID,
         kind: 'legal',
         name: 'Sachgebiet Recht / legal department',
         areaId: null,
-        dueDate,
-        status: statusOf(doc, dueDate, today),
+        dueDate: shownDueDate(obligation),
+        status: reportStatus(obligation, doc !== null, today),
         submittedOn: doc?.submittedOn ?? null,
         late: doc?.late ?? null,
       });
@@ -260,7 +272,10 @@ export class ReportsQueries {
    * report, or its live figures while it is missing, the totals, and the legal department's report.
    */
   async areaSummary(area: OrganisationUnitDoc, year: number, quarter: Quarter) {
-    const teams = await this.figures.teams(area.tenant, { parentId: area.unitId });
+    const [teams, programmes] = await Promise.all([
+      this.figures.teams(area.tenant, { parentId: area.unitId }),
+      this.figures.programmes(area.tenant),
+    ]);
     const today = this.figures.today();
     const rows = [];
     for (const team of teams) {
@@ -268,11 +283,12 @@ export class ReportsQueries {
         this.teamReport(area.tenant, team.unitId, year, quarter, 'area-summary'),
         this.draft(team, year, quarter),
       ]);
+      const obligation = this.figures.obligation(teamInfo(team), programmes, year, quarter);
       rows.push({
         teamId: team.unitId,
         name: team.name,
-        status: report === null ? statusOf(null, draft.dueDate, today) : ('submitted' as const),
-        dueDate: report?.dueDate ?? draft.dueDate,
+        status: report === null ? reportStatus(obligation, false, today) : ('submitted' as const),
+        dueDate: report?.dueDate ?? shownDueDate(obligation),
         submittedOn: report?.submittedOn ?? null,
         late: report?.late ?? null,
         source: report === null ? ('live' as const) : ('submitted' as const),
@@ -303,7 +319,11 @@ export class ReportsQueries {
       },
       legal:
         legal === null
-          ? { status: statusOf(null, this.legalDueDate(year, quarter), today), nil: null, findings: [] }
+          ? {
+              status: reportStatus(this.legalObligation(programmes, year, quarter), false, today),
+              nil: null,
+              findings: [],
+            }
           : {
               status: 'submitted' as const,
               nil: legal.nil,

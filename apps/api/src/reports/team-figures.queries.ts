@@ -2,12 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
-import {
-  lastDayOfMonth,
-  monthsOfQuarter,
-  reportDueDate,
-  type Quarter,
-} from '../../../../libs/domain/src/calendar/local-date.js';
+import { lastDayOfMonth, monthsOfQuarter, type Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
+import { teamReportObligation, type ReportObligation } from '../../../../libs/domain/src/report/report-obligation.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import {
   TEAM_FIGURES,
@@ -17,7 +13,6 @@ import {
 } from '../../../../libs/projections/src/read-models/dashboards/team-figures.doc.js';
 import {
   measureFigures,
-  programmesOf,
   teamMonthCells,
   type MeasureFigures,
   type TeamInfo,
@@ -162,13 +157,16 @@ export class TeamFiguresQueries {
   }
 
   /**
-   * The team report's due date: the earliest report due day of the programmes the team works under
-   * (000:91: the 15th after the quarter, the default when no programme says otherwise).
+   * Whether the team owes a report for the quarter and when it is due: the rule trends use as well
+   * (owed only when one of its programmes was in force; due on their earliest report day, 000:91).
    */
-  dueDate(team: TeamInfo, programmes: readonly ProgrammeFactDoc[], year: number, quarter: Quarter): string {
-    const days = programmesOf(team, programmes).map((programme) => programme.reportDueDay);
-    const day = days.length > 0 ? Math.min(...days) : DEFAULT_RULES.programme.reportDueDay;
-    return reportDueDate(year, quarter, day);
+  obligation(
+    team: TeamInfo,
+    programmes: readonly ProgrammeFactDoc[],
+    year: number,
+    quarter: Quarter,
+  ): ReportObligation {
+    return teamReportObligation(team, programmes, year, quarter, DEFAULT_RULES.programme.reportDueDay);
   }
 
   /** Reference date of a quarter's open / overdue measures: its last day, or today while it runs. */

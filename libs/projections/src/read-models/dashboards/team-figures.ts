@@ -1,4 +1,5 @@
 import { lastDayOfMonth } from '../../../../domain/src/calendar/local-date.js';
+import { worksUnder } from '../../../../domain/src/report/report-obligation.js';
 import type { MeasureFactDoc, ProgrammeFactDoc, ReviewFactDoc } from './team-figures.doc.js';
 
 /**
@@ -75,12 +76,9 @@ export function minimumInForce(programme: ProgrammeFactDoc, month: string): numb
   return minimum;
 }
 
-/** Programmes a team works under: its area's, for the team's customer process (all when it has none). */
+/** Programmes a team works under (the reporting rule's `worksUnder`). */
 export function programmesOf(team: TeamInfo, programmes: readonly ProgrammeFactDoc[]): ProgrammeFactDoc[] {
-  return programmes.filter(
-    (programme) =>
-      programme.areaId === team.areaId && (team.process === null || programme.customerProcess === team.process),
-  );
+  return programmes.filter((programme) => worksUnder(team, programme));
 }
 
 export function addDefects(into: DefectMatrix, from: Readonly<DefectMatrix>): DefectMatrix {

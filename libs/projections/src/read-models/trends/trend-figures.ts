@@ -1,11 +1,7 @@
-import {
-  addMonths,
-  lastDayOfMonth,
-  monthsOfQuarter,
-  quarterOf,
-  reportDueDate,
-} from '../../../../domain/src/calendar/local-date.js';
+import { DEFAULT_RULES } from '../../../../application/src/rules.js';
+import { addMonths, lastDayOfMonth, quarterOf } from '../../../../domain/src/calendar/local-date.js';
 import type { ErrorRatePolicy } from '../../../../domain/src/programme/programme.events.js';
+import { teamReportObligation, worksUnder } from '../../../../domain/src/report/report-obligation.js';
 import type { Severity } from '../../../../domain/src/review/review.events.js';
 import { judgeErrorRate, type JudgingRule } from '../../../../domain/src/trends/error-rate.js';
 import type { TrendRules } from '../../../../domain/src/trends/trend-rules.js';
@@ -160,10 +156,6 @@ export const minimumInForce = (programme: TrendProgrammeDoc, month: string): num
 export const errorRatePolicyOn = (programme: TrendProgrammeDoc, day: string): ErrorRatePolicy | undefined =>
   inForce(programme.errorRateHistory, day)?.policy;
 
-/** Programmes a team works under: its area's, for the team's customer process (all when it has none). */
-export const worksUnder = (team: TeamInfo, programme: TrendProgrammeDoc): boolean =>
-  programme.areaId === team.areaId && (team.process === null || programme.customerProcess === team.process);
-
 function reviewsWithOf(counts: CellCounts, category: string | undefined): ReviewsWith {
   if (category === undefined) return counts.reviewsWith;
   return counts.categories[category]?.reviewsWith ?? { minor: 0, serious: 0, any: 0 };
@@ -307,15 +299,13 @@ export function trendFigures(input: TrendInput): TrendFigures {
       const previous = addMonths(month, -1);
       if (!['03', '06', '09', '12'].includes(previous.slice(5))) continue;
       const { year, quarter } = quarterOf(previous);
-      const quarterMonths = monthsOfQuarter(year, quarter);
       for (const team of reportingTeams) {
-        const own = programmes.filter(
-          (programme) => worksUnder(team, programme) && quarterMonths.some((m) => minimumInForce(programme, m) > 0),
-        );
-        if (own.length === 0) continue;
+        // The same rule as the report status: owed only when one of the team's programmes was in force.
+        const obligation = teamReportObligation(team, programmes, year, quarter, DEFAULT_RULES.programme.reportDueDay);
+        if (!obligation.owed) continue;
         reports.expected += 1;
         const report = reportsByKey.get(`${team.teamId}|${year}|${quarter}`);
-        const dueDate = report?.dueDate ?? reportDueDate(year, quarter, Math.min(...own.map((p) => p.reportDueDay)));
+        const dueDate = report?.dueDate ?? obligation.dueDate;
         if (report !== undefined && report.submittedOn <= report.dueDate) reports.onTime += 1;
         else if (report !== undefined) reports.late += 1;
         else if (dueDate < today) reports.missing += 1;
