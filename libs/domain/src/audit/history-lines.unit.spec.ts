@@ -361,7 +361,7 @@ describe('history lines', () => {
     expect(sampled.de).toMatch(/^Fall gezogen \(Ergänzungsstichprobe\)/);
     for (const { type, schemaVersion } of catalogueEntries) {
       const data = EXAMPLES[type as AuditedEventType];
-      expect(renderHistoryLine({ type, schemaVersion, data }).de).not.toMatch(/nachzieh|nachgezogen/i);
+      expect(renderHistoryLine({ type, schemaVersion, data }).de).not.toMatch(/nach(?:zieh|gezogen)/i);
     }
   });
 
