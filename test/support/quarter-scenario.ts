@@ -209,6 +209,7 @@ const POLL_LIMIT_MS = 20_000;
 
 interface CatalogueQuestion {
   readonly id: string;
+  readonly text: string;
   readonly answerType: 'yes-no-na' | 'goal-directed' | 'text' | 'date';
   readonly mandatory: boolean;
   readonly category: string;
@@ -224,6 +225,7 @@ function catalogueQuestions(catalogue: string): CatalogueQuestion[] {
   return parsed.sections.flatMap((section) =>
     section.questions.map((question) => ({
       id: question.id,
+      text: question.text,
       answerType: question.answerType,
       mandatory: question.mandatory,
       category: question.category,
@@ -1235,6 +1237,7 @@ class QuarterRun {
         expect(
           (detail.body.questions as CatalogueQuestion[]).map((q) => ({
             id: q.id,
+            text: q.text,
             answerType: q.answerType,
             mandatory: q.mandatory,
             category: q.category,
@@ -1266,9 +1269,14 @@ class QuarterRun {
             outcome: plan.outcome,
             summary: 'zu früh',
           });
-          // Completion only once every mandatory question is answered: the rest are named.
+          // Completion only once every mandatory question is answered: the rest are named by their text
+          // (the first five in the message), and all of them with their ids.
           expect(early.body.code).toBe('RULE_VIOLATION');
-          for (const question of mandatory.slice(3)) expect(early.body.detail).toContain(question.id);
+          const open = mandatory.slice(3);
+          for (const question of open.slice(0, 5))
+            expect(early.body.detail).toContain(`„${question.text.slice(0, 100)}`);
+          if (open.length > 5) expect(early.body.detail).toContain(`und ${open.length - 5} weitere`);
+          expect(early.body.openMandatoryQuestions).toEqual(open.map(({ id, text }) => ({ id, text })));
         }
         if (plan.complete) {
           const rest = mandatory.slice(3);
