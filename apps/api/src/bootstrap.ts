@@ -9,6 +9,7 @@ import { startProjections } from '../../../libs/composition/src/projections.js';
 import { startReactors } from '../../../libs/composition/src/reactor-catalogue.js';
 import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
 import { AppModule } from './app.module.js';
+import { documentConcurrency } from './commands/concurrency.openapi.js';
 import { createJsonLogger } from './logging/json-logger.js';
 import type { Runtime } from './runtime/runtime.js';
 import { loadSigningSecret } from './security/security.module.js';
@@ -70,6 +71,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         .addBearerAuth()
         .build(),
     );
+    documentConcurrency(document);
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
     return app;
   } catch (error) {

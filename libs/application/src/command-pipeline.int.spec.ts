@@ -7,7 +7,9 @@ import {
   type ProgrammeSettings,
 } from '../../domain/src/programme/programme.events.js';
 import { DEFAULT_RULES } from './rules.js';
-import { CommandPipeline, type AggregateType, type CommandContext } from './command-pipeline.js';
+import type { EventStore } from '../../event-store/src/event-store.port.js';
+import { WrongExpectedRevisionError } from '../../event-store/src/errors.js';
+import { CommandPipeline, FRESH_READ_ATTEMPTS, type AggregateType, type CommandContext } from './command-pipeline.js';
 import { uuidV7Ids } from './clock.js';
 import { NotFoundError, PreconditionFailedError } from './errors.js';
 
@@ -108,6 +110,67 @@ describe('CommandPipeline', () => {
       (event) => (event.data as { revision?: number }).revision,
     );
     expect(revisions).toEqual([undefined, 1, 2]);
+  });
+
+  describe('a command that loses the race to append (no state cache: every attempt reads the stream)', () => {
+    /** The store as the pipeline sees it: before each of the next `times` appends, a rival revises first. */
+    function racedBy(id: string, times: number): EventStore {
+      const rival = new CommandPipeline(store, clock, uuidV7Ids, '2026.1');
+      let left = times;
+      return new Proxy(store, {
+        get(target, property) {
+          if (property === 'append')
+            return async (...args: Parameters<EventStore['append']>) => {
+              if (left > 0) {
+                left -= 1;
+                await rival.execute(programme, revise(id, `Rivale ${left}`));
+              }
+              return target.append(...args);
+            };
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    }
+
+    it('is read again and decided anew on the winner’s state, up to FRESH_READ_ATTEMPTS times', async () => {
+      const id = uuidV7Ids.next();
+      await new CommandPipeline(store, clock, uuidV7Ids, '2026.1').execute(programme, define(id));
+      const pipeline = new CommandPipeline(racedBy(id, FRESH_READ_ATTEMPTS - 1), clock, uuidV7Ids, '2026.1', {
+        stateCacheSize: 0,
+      });
+      expect(await pipeline.execute(programme, revise(id, 'Unsere'))).toMatchObject({ revision: FRESH_READ_ATTEMPTS });
+      const titles = (await store.readStream(programmeStreamId(id))).map(
+        (event) => (event.data as { changes?: { title?: string } }).changes?.title,
+      );
+      expect(titles.at(-1)).toBe('Unsere');
+    });
+
+    it('is refused with WrongExpectedRevisionError (409) when the stream keeps changing, and writes nothing', async () => {
+      const id = uuidV7Ids.next();
+      await new CommandPipeline(store, clock, uuidV7Ids, '2026.1').execute(programme, define(id));
+      const pipeline = new CommandPipeline(racedBy(id, FRESH_READ_ATTEMPTS), clock, uuidV7Ids, '2026.1', {
+        stateCacheSize: 0,
+      });
+      await expect(pipeline.execute(programme, revise(id, 'Unsere'))).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
+      const titles = (await store.readStream(programmeStreamId(id))).map(
+        (event) => (event.data as { changes?: { title?: string } }).changes?.title,
+      );
+      expect(titles).not.toContain('Unsere');
+      expect(titles).toHaveLength(1 + FRESH_READ_ATTEMPTS);
+    });
+
+    it('with If-Match: the newer state fails the precondition (412), not a conflict', async () => {
+      const id = uuidV7Ids.next();
+      await new CommandPipeline(store, clock, uuidV7Ids, '2026.1').execute(programme, define(id));
+      const pipeline = new CommandPipeline(racedBy(id, 1), clock, uuidV7Ids, '2026.1', { stateCacheSize: 0 });
+      await expect(pipeline.execute(programme, revise(id, 'Unsere', 0))).rejects.toBeInstanceOf(
+        PreconditionFailedError,
+      );
+      expect(await store.readStream(programmeStreamId(id))).toHaveLength(2);
+    });
   });
 
   it('gives the same answers without a state cache', async () => {

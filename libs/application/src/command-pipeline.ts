@@ -51,8 +51,18 @@ export interface CommandPipelineOptions {
 }
 
 /**
+ * How often a command is decided on a fresh read of its stream. Each time another writer appended between
+ * the read and the append, the command is read again and decided anew on that writer's result (it
+ * succeeds, or gets the domain's refusal); if the stream changed every time, `WrongExpectedRevisionError`
+ * (409 CONCURRENCY_CONFLICT). A decision on the cached state comes first and is not counted.
+ */
+export const FRESH_READ_ATTEMPTS = 3;
+
+/**
  * The one command pipeline: read stream → fold → decide (pure) → append with the expected revision.
- * A concurrent writer between read and append makes the append fail (409), never a silent overwrite.
+ * A concurrent writer between read and append makes the append fail, never a silent overwrite: the
+ * command is then read and decided again on the newer state (with `If-Match` that newer state fails the
+ * precondition: 412), at most `FRESH_READ_ATTEMPTS` reads in all; after that it is refused (409).
  *
  * The folded state of recently used streams is cached with its revision, so a command usually skips the
  * read. That is safe because the append names the cached revision as the expected one: if anything
@@ -88,7 +98,14 @@ export class CommandPipeline {
         if (!(error instanceof WrongExpectedRevisionError) && !(error instanceof PreconditionFailedError)) throw error;
       }
     }
-    return this.decideAndAppend(aggregate, request, streamId, await this.load(aggregate, streamId));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.decideAndAppend(aggregate, request, streamId, await this.load(aggregate, streamId));
+      } catch (error) {
+        // Another writer appended between this read and the append: decide again on what it wrote.
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= FRESH_READ_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private async load<Command, State, Event extends DomainEvent>(
