@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '../../../libs/application/src/config.js';
 import { systemClock, uuidV7Ids, type Clock } from '../../../libs/application/src/clock.js';
@@ -9,6 +10,7 @@ import { startProjections } from '../../../libs/composition/src/projections.js';
 import { startReactors } from '../../../libs/composition/src/reactor-catalogue.js';
 import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
 import { AppModule } from './app.module.js';
+import { inputShapeGuard } from './errors/input-limits.js';
 import { documentConcurrency } from './commands/concurrency.openapi.js';
 import { createJsonLogger } from './logging/json-logger.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -57,8 +59,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       reactors,
       signingSecret: config.auth.kind === 'local-secret' ? loadSigningSecret(config.dataDir) : null,
     };
-    const app = await NestFactory.create(AppModule.forRoot(runtime), { logger, bodyParser: true, abortOnError: false });
+    // Nest's own parsers are off: JSON only (no URL-encoded forms, whose parser drops `__proto__` silently),
+    // bounded in size, and every parsed body and query string checked before any pipe sees it.
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
+      logger,
+      bodyParser: false,
+      abortOnError: false,
+    });
     started.push({ stop: () => app.close() });
+    app.useBodyParser('json', { limit: config.input.maxBodyBytes });
+    app.use(inputShapeGuard(config.input));
     app.enableShutdownHooks();
     const document = SwaggerModule.createDocument(
       app,

@@ -39,6 +39,17 @@ export interface AppConfig {
   readonly maxWaitMs: number;
   /** Cells of cross-level views and exports counting fewer cases than this are suppressed (default 3). */
   readonly minCellCount: number;
+  /**
+   * Bounds on request input, checked right after the JSON body parser and before any transformation or
+   * validation (apps/api/src/errors/input-limits.ts): deeper or wider input gets 400, never a 500.
+   */
+  readonly input: {
+    readonly maxBodyBytes: number;
+    /** Objects and arrays nested in each other; the body itself is level 1. */
+    readonly maxDepth: number;
+    readonly maxArrayLength: number;
+    readonly maxObjectKeys: number;
+  };
   readonly retention: {
     /** Whether the API runs the daily retention purge (default on). */
     readonly dailyPurge: boolean;
@@ -82,6 +93,13 @@ export const CONFIG_VARIABLES = {
   PRUEFPFAD_MAX_WAIT_MS: 'Upper bound of read-your-writes waits in ms (default 5000).',
   PRUEFPFAD_MIN_CELL_COUNT:
     'Smallest number of cases a cell of a regional, central or cross-tenant view or of an export may show; smaller cells are suppressed (default 3).',
+  PRUEFPFAD_MAX_BODY_BYTES:
+    'Largest JSON request body in bytes (default 102400); larger bodies get 413. CSV population imports have their own 32 MB limit.',
+  PRUEFPFAD_MAX_JSON_DEPTH:
+    'Deepest nesting of objects and arrays in a JSON body or query string (default 32, at most 256); deeper input gets 400.',
+  PRUEFPFAD_MAX_JSON_ARRAY_LENGTH:
+    'Longest list in a JSON body, e.g. the rows of a JSON population import (default 100000); longer lists get 400.',
+  PRUEFPFAD_MAX_JSON_KEYS: 'Most fields of one object in a JSON body or query string (default 1000); more get 400.',
   PRUEFPFAD_DAILY_PURGE: 'on | off (default on): the API runs the retention purge once a day.',
   PRUEFPFAD_PURGE_HOUR: 'Europe/Berlin hour (0-23) at which the daily retention purge runs (default 2).',
 } as const;
@@ -185,6 +203,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info', problems),
     maxWaitMs: integer(env, 'PRUEFPFAD_MAX_WAIT_MS', 5000, 0, 60000, problems),
     minCellCount: integer(env, 'PRUEFPFAD_MIN_CELL_COUNT', 3, 1, 1000, problems),
+    input: {
+      maxBodyBytes: integer(env, 'PRUEFPFAD_MAX_BODY_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024, problems),
+      // Bounded above: much deeper input would bring back the recursion this limit protects against.
+      maxDepth: integer(env, 'PRUEFPFAD_MAX_JSON_DEPTH', 32, 8, 256, problems),
+      maxArrayLength: integer(env, 'PRUEFPFAD_MAX_JSON_ARRAY_LENGTH', 100_000, 100, 10_000_000, problems),
+      maxObjectKeys: integer(env, 'PRUEFPFAD_MAX_JSON_KEYS', 1000, 50, 100_000, problems),
+    },
     retention: {
       dailyPurge: oneOf(env, 'PRUEFPFAD_DAILY_PURGE', ['on', 'off'] as const, 'on', problems) === 'on',
       purgeHour: integer(env, 'PRUEFPFAD_PURGE_HOUR', 2, 0, 23, problems),

@@ -40,6 +40,8 @@ export type ProblemTable = Readonly<Record<string, ProblemMapping>>;
  */
 export const PROBLEM_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'Ungültige Eingabe / Invalid input' },
+  // A body or query string too deep or too wide (`PRUEFPFAD_MAX_JSON_*`); the detail names the limit.
+  INPUT_LIMIT_EXCEEDED: { status: 400, title: 'Eingabe zu umfangreich / Input exceeds a limit' },
   MALFORMED_JSON: {
     status: 400,
     title: 'Ungültiges JSON / Malformed JSON',
