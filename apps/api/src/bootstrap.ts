@@ -30,7 +30,14 @@ export interface CreateAppOptions {
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const logger = options.logger ?? createJsonLogger(config.logLevel);
-  const infrastructure = await openInfrastructure(config);
+  const infrastructure = await openInfrastructure(config, {
+    warn:
+      logger === false
+        ? undefined
+        : (message) => {
+            logger.warn(message, 'Permissions');
+          },
+  });
   // Whatever started is stopped again if a later step fails, so a failed start leaves nothing running.
   const started: { stop(): Promise<void> }[] = [];
   try {

@@ -10,6 +10,7 @@ import { SqliteKeyStore } from '../../privacy/src/embedded/sqlite-key-store.js';
 import { loadOrCreateMasterKey, type LoadedMasterKey } from '../../privacy/src/master-key.js';
 import { CHAIN_KEY_ID } from '../../privacy/src/key-ids.js';
 import { Envelope } from '../../privacy/src/envelope.js';
+import { securePrivateDirectory, tightenPermissions, type PermissionWarning } from '../../runtime/src/private-files.js';
 
 /**
  * The composition root's one place that picks adapters: embedded (`node:sqlite` files) when no servers
@@ -35,6 +36,8 @@ export interface OpenOptions {
    * folding the next. Ignored in server mode.
    */
   readonly readStoreWriterThread?: boolean;
+  /** Where permissions tightened at start-up are reported (default: a process warning). */
+  readonly warn?: PermissionWarning;
 }
 
 export const embeddedFiles = (config: Pick<AppConfig, 'dataDir' | 'keyDir'>) => ({
@@ -42,6 +45,22 @@ export const embeddedFiles = (config: Pick<AppConfig, 'dataDir' | 'keyDir'>) => 
   readModels: path.join(config.dataDir, 'read-models.sqlite'),
   keys: path.join(config.keyDir, 'keys.sqlite'),
 });
+
+/**
+ * The start-up check of the data and key directories (after the master key's own, which refuses a key
+ * file others can read): each 0700, each of their databases 0600 with its WAL and shared-memory files,
+ * whatever the umask was when something created them; looser ones are tightened with a warning. In server
+ * mode they hold at most the master key and the signing secret, and are checked if they exist.
+ */
+function securePrivateDirectories(config: AppConfig, warn: PermissionWarning | undefined): void {
+  if (config.stores.kind === 'server') {
+    for (const dir of [config.dataDir, config.keyDir]) tightenPermissions(dir, warn);
+    return;
+  }
+  const files = embeddedFiles(config);
+  securePrivateDirectory(config.dataDir, [path.basename(files.events), path.basename(files.readModels)], warn);
+  securePrivateDirectory(config.keyDir, [path.basename(files.keys)], warn);
+}
 
 /** Upcasters of every event type whose schema changed; empty while every type is at version 1. */
 export function applicationUpcasters(): UpcasterRegistry {
@@ -54,6 +73,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
     environment: config.environment,
     envValue: config.masterKey,
   });
+  securePrivateDirectories(config, options.warn);
   if (config.stores.kind === 'server') {
     const { openServerInfrastructure } = await import('./server-infrastructure.js');
     return openServerInfrastructure(config, masterKey, options);

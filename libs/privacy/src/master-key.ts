@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createPrivateDirectory } from '../../runtime/src/private-files.js';
 import { MasterKeyError } from './errors.js';
 
 /**
@@ -180,7 +181,7 @@ function assertPrivateDirectory(keyDir: string): void {
 
 /** Writes a new key; false when another process created the file first. */
 function generateKeyFile(keyDir: string, file: string): boolean {
-  fs.mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+  createPrivateDirectory(keyDir);
   assertPrivateDirectory(keyDir);
   // Written in full to a private temp file, then hard-linked into place: the link fails if the file
   // exists, so two processes starting at once never see a half-written key or overwrite each other.

@@ -51,8 +51,13 @@ describe('loadOrCreateSigningSecret', () => {
   it('hands every process of a simultaneous first start the same secret', async () => {
     const dataDir = path.join(root, 'race');
     const moduleUrl = new URL('./signing-secret.ts', import.meta.url).href;
-    // Child processes strip the types of the module under test (Node 24) and race for the first start.
-    const script = `const { loadOrCreateSigningSecret } = await import(${JSON.stringify(moduleUrl)});
+    // Child processes strip the types of the module under test (Node 24) and race for the first start; a
+    // resolve hook maps its imports' `.js` suffixes back to the `.ts` sources.
+    const script = `import { registerHooks } from 'node:module';
+      registerHooks({ resolve: (specifier, context, next) =>
+        specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')
+          ? next(specifier.slice(0, -3) + '.ts', context) : next(specifier, context) });
+      const { loadOrCreateSigningSecret } = await import(${JSON.stringify(moduleUrl)});
       process.stdout.write(Buffer.from(loadOrCreateSigningSecret(${JSON.stringify(dataDir)})).toString('hex'));`;
     const run = () =>
       new Promise<string>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createPrivateDirectory, PRIVATE_FILE_MODE } from '../../../../libs/runtime/src/private-files.js';
 
 export const SIGNING_SECRET_FILE = 'jwt-secret';
 const SECRET_BYTES = 64;
@@ -17,10 +18,12 @@ export function loadOrCreateSigningSecret(dataDir: string): Uint8Array {
   const existing = readSecret(file);
   if (existing) return existing;
 
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  createPrivateDirectory(dataDir);
   const temporary = path.join(dataDir, `.${SIGNING_SECRET_FILE}.${process.pid}.${randomBytes(6).toString('hex')}`);
-  const fd = fs.openSync(temporary, 'wx', 0o600);
+  const fd = fs.openSync(temporary, 'wx', PRIVATE_FILE_MODE);
   try {
+    // Whatever the umask: the secret is linked into place with this file's mode.
+    if (process.platform !== 'win32') fs.fchmodSync(fd, PRIVATE_FILE_MODE);
     fs.writeFileSync(fd, randomBytes(SECRET_BYTES));
     fs.fsyncSync(fd);
   } finally {

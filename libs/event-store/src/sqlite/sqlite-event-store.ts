@@ -1,10 +1,11 @@
 import { createSecretKey, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import { BroadcastChannel } from 'node:worker_threads';
+import { createPrivateDirectory, createPrivateFile } from '../../../runtime/src/private-files.js';
 import { validateAppend } from '../append-validation.js';
 import {
   EventStoreClosedError,
@@ -194,7 +195,11 @@ export class SqliteEventStore implements EventStore {
     const readOnly = options.readOnly ?? false;
     const inMemory = options.file === ':memory:';
     const file = inMemory ? ':memory:' : path.resolve(options.file);
-    if (!readOnly && !inMemory) mkdirSync(path.dirname(file), { recursive: true });
+    if (!readOnly && !inMemory) {
+      // Private from the start: SQLite gives the -wal and -shm files it creates the database file's mode.
+      createPrivateDirectory(path.dirname(file));
+      createPrivateFile(file);
+    }
 
     this.chainKey = createSecretKey(options.chainKey);
     this.upcasters = options.upcasters ?? new UpcasterRegistry();

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { createPrivateDirectory, createPrivateFile, tightenPermissions } from '../../../runtime/src/private-files.js';
 import { KeyStoreClosedError, MasterKeyError } from '../errors.js';
 import { assertValidKeyId } from '../key-ids.js';
 import { KeyDestroyedError, type DataKey, type KeyStore } from '../key-store.port.js';
@@ -76,16 +76,16 @@ export class SqliteKeyStore implements KeyStore {
   static open(options: SqliteKeyStoreOptions): SqliteKeyStore {
     if (options.masterKey.byteLength !== DATA_KEY_BYTES) throw new RangeError('The master key has 32 bytes');
     const file = path.resolve(options.file);
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    createPrivateDirectory(path.dirname(file));
     // SQLite gives -wal and -shm the mode of the database file, so creating it private covers all three.
-    fs.closeSync(fs.openSync(file, 'a', 0o600));
-    restrictMode(file);
+    createPrivateFile(file);
+    tightenPermissions(file);
     const db = new DatabaseSync(file, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string } | undefined;
       if (mode?.journal_mode !== 'wal') throw new Error(`Key store ${file}: WAL mode not available`);
       db.exec('PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;');
-      for (const suffix of ['-wal', '-shm']) restrictMode(`${file}${suffix}`);
+      for (const suffix of ['-wal', '-shm']) tightenPermissions(`${file}${suffix}`);
       migrate(db);
       checkMasterKey(db, file, options.masterKey);
       return new SqliteKeyStore(db, file, options.masterKey, options.cacheSize ?? 1024);
@@ -246,15 +246,6 @@ function checkMasterKey(db: DatabaseSync, file: string, masterKey: Uint8Array): 
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
-  }
-}
-
-function restrictMode(file: string): void {
-  if (process.platform === 'win32') return;
-  try {
-    fs.chmodSync(file, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 

@@ -336,11 +336,15 @@ function transpileForWorkers(outDir: string): string {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
       .map((f) => path.join('embedded', f)),
   ];
-  for (const source of sources) {
-    const { outputText } = ts.transpileModule(fs.readFileSync(path.join(srcRoot, source), 'utf8'), {
+  const targets = sources.map((source) => [path.join(srcRoot, source), path.join(outDir, 'src', source)] as const);
+  // The one import from outside the library (file permissions), placed where `src/embedded/` resolves it.
+  const privateFiles = '../../../runtime/src/private-files.ts';
+  targets.push([path.resolve(here, privateFiles), path.resolve(outDir, 'src', 'embedded', privateFiles)]);
+  for (const [source, output] of targets) {
+    const { outputText } = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023, useDefineForClassFields: false },
     });
-    const target = path.join(outDir, 'src', source.replace(/\.ts$/, '.js'));
+    const target = output.replace(/\.ts$/, '.js');
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, outputText);
   }

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { createPrivateDirectory, createPrivateFile } from '../../../runtime/src/private-files.js';
 
 const SCHEMA_VERSION = 1;
 
@@ -38,7 +38,11 @@ CREATE TABLE IF NOT EXISTS rs_checkpoints (name TEXT PRIMARY KEY, position INTEG
  * for the write lock instead of failing.
  */
 export function openReadStoreDatabase(file: string, busyTimeoutMs: number): DatabaseSync {
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    // Private from the start: SQLite gives the -wal and -shm files it creates the database file's mode.
+    createPrivateDirectory(path.dirname(path.resolve(file)));
+    createPrivateFile(file);
+  }
   const db = new DatabaseSync(file);
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
