@@ -39,7 +39,8 @@ import { startTestAppWithClock, temporaryDirectories, testConfig } from './suppo
  * Every expected figure is computed in this file from the scenario's own specification, never read back
  * from the API: the minimum, reviews done, serious share, defects per review by category, talks,
  * measures (overdue on the period's last day), report punctuality, and the Leistung programme's error
- * rate with its Wilson bound. The Markt-&-Integration programme follows the 2021 method: no error rates.
+ * rate with its exact one-sided upper bound (Clopper–Pearson, the default judging rule). The
+ * Markt-&-Integration programme follows the 2021 method: no error rates.
  */
 
 const TENANT = 'jc-a';
@@ -199,14 +200,32 @@ const lastDay = (month: string): string => {
   return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, '0')}`;
 };
 
-/** Wilson score interval, upper bound, two-sided 95 % (z = 1.959964). */
-function wilsonUpper(errors: number, reviews: number): number {
-  const z = 1.959964;
-  const p = errors / reviews;
-  const centre = p + (z * z) / (2 * reviews);
-  const spread = z * Math.sqrt((p * (1 - p)) / reviews + (z * z) / (4 * reviews * reviews));
-  return Math.min(1, (centre + spread) / (1 + (z * z) / reviews));
+/**
+ * The exact one-sided 95 % upper bound of an error rate: the p with P(X ≤ errors | reviews, p) = 0.05,
+ * found by bisection on the binomial distribution summed term by term (the server inverts the
+ * incomplete beta function instead).
+ */
+function exactUpper(errors: number, reviews: number): number {
+  if (errors === reviews) return 1;
+  const cdf = (p: number): number => {
+    let term = Math.pow(1 - p, reviews);
+    let sum = term;
+    for (let i = 1; i <= errors; i += 1) {
+      term *= ((reviews - i + 1) / i) * (p / (1 - p));
+      sum += term;
+    }
+    return sum;
+  };
+  let low = 0;
+  let high = 1;
+  for (let step = 0; step < 60; step += 1) {
+    const middle = (low + high) / 2;
+    if (cdf(middle) > 0.05) low = middle;
+    else high = middle;
+  }
+  return low;
 }
+const EXACT_RULE = 'clopper-pearson-one-sided-95';
 
 interface Selection {
   readonly teams: readonly Team[];
@@ -575,8 +594,9 @@ describe('trends over HTTP (embedded stores)', () => {
       expect(rate).toMatchObject({ programmeId: programmeIds.le, tolerancePercent: 10, reviews, withErrors });
       if (reviews > 0) {
         expect(rate!['rate'] as number).toBeCloseTo(withErrors / reviews, 4);
-        expect(rate!['upperBound'] as number).toBeCloseTo(wilsonUpper(withErrors, reviews), 3);
-        expect(rate!['belowTolerance']).toBe(wilsonUpper(withErrors, reviews) < 0.1);
+        expect(rate!['upperBound'] as number).toBeCloseTo(exactUpper(withErrors, reviews), 5);
+        expect(rate!['belowTolerance']).toBe(exactUpper(withErrors, reviews) < 0.1);
+        expect(rate!['rule']).toBe(EXACT_RULE);
       } else expect(rate).toMatchObject({ rate: null, upperBound: null, belowTolerance: false });
     }
     // The scenario is not trivial: January has serious defects and error rates above the tolerance.
@@ -672,8 +692,8 @@ describe('trends over HTTP (embedded stores)', () => {
     const clean = expectedPeriod(MONTHS.slice(2), { teams: all }).leErrors;
     const dirty = expectedPeriod(MONTHS, { teams: all }).leErrors;
     expect(clean.withErrors).toBe(0);
-    expect(wilsonUpper(clean.withErrors, clean.reviews)).toBeLessThan(0.1);
-    expect(wilsonUpper(dirty.withErrors, dirty.reviews)).toBeGreaterThan(0.1);
+    expect(exactUpper(clean.withErrors, clean.reviews)).toBeLessThan(0.1);
+    expect(exactUpper(dirty.withErrors, dirty.reviews)).toBeGreaterThan(0.1);
 
     const whole = await trends('management', { from: '2026-01', to: '2026-07' });
     const leOf = (body: { routines: Record<string, unknown>[] }) =>
@@ -690,31 +710,50 @@ describe('trends over HTTP (embedded stores)', () => {
       errorRate: { reviews: clean.reviews, withErrors: 0, rate: 0, belowTolerance: true },
     });
     expect((leOf(recent.body)['errorRate'] as { upperBound: number }).upperBound).toBeCloseTo(
-      wilsonUpper(0, clean.reviews),
-      3,
+      exactUpper(0, clean.reviews),
+      5,
     );
 
     // Suspending needs a re-check date within the configured three months (from 10 July: by 10 October).
+    // The decision names the months management judged (those of the trend above).
+    const tested = { testFrom: '2026-03', testTo: '2026-07' };
     const tooLate = await http()
       .post(`/api/v1/routines/${programmeIds.le}/suspension`)
       .set('Authorization', as('management'))
-      .send({ recheckOn: '2026-10-11', reason: 'Fehlerquote unter der Toleranz' });
+      .send({ recheckOn: '2026-10-11', reason: 'Fehlerquote unter der Toleranz', ...tested });
     expect(tooLate.status).toBe(422);
     const suspended = await http()
       .post(`/api/v1/routines/${programmeIds.le}/suspension`)
       .set('Authorization', as('management'))
-      .send({ recheckOn: '2026-09-30', reason: 'Fehlerquote unter der Toleranz (001:202)' });
+      .send({ recheckOn: '2026-09-30', reason: 'Fehlerquote unter der Toleranz (001:202)', ...tested });
     expect(suspended.status).toBe(201);
     expect(suspended.headers['location']).toBe(`/api/v1/routines/${programmeIds.le}`);
     position = suspended.body.position;
 
     const after = await trends('management', { from: '2026-03', to: '2026-07' });
+    // The decision followed the test, and says which test under which rule.
     expect(leOf(after.body)).toMatchObject({
       status: 'suspended',
       suspensionCandidate: false,
       recheckOverdue: false,
-      suspension: { since: TODAY, recheckOn: '2026-09-30', decidedOn: TODAY },
+      suspension: {
+        since: TODAY,
+        recheckOn: '2026-09-30',
+        decidedOn: TODAY,
+        againstToleranceTest: false,
+        toleranceTest: {
+          from: '2026-03',
+          to: '2026-07',
+          reviews: clean.reviews,
+          withErrors: 0,
+          tolerancePercent: 10,
+          belowTolerance: true,
+          rule: EXACT_RULE,
+          rulesVersion: '2026.2',
+        },
+      },
     });
+    expect((after.body.periods as unknown[]).at(-1)).toMatchObject({ suspendedAgainstToleranceTest: [] });
     const july = (after.body.periods as { period: string; suspendedRoutines: string[] }[]).at(-1)!;
     expect(july).toMatchObject({ period: '2026-07', suspendedRoutines: [programmeIds.le] });
     expect((after.body.periods as { suspendedRoutines: string[] }[])[0]!.suspendedRoutines).toEqual([]);
@@ -737,11 +776,12 @@ describe('trends over HTTP (embedded stores)', () => {
     clock.set('2026-10-05T09:00:00.000Z');
     const overdue = await trends('management', { from: '2026-03', to: '2026-07' });
     expect(leOf(overdue.body)).toMatchObject({ status: 'suspended', recheckOverdue: true });
+    // The re-check judges March to October (no reviews since July: still the clean ones).
     const renewed = await http()
       .post(`/api/v1/routines/${programmeIds.le}/suspension-renewal`)
       .set('Authorization', as('management'))
       .set('If-Match', '"0"')
-      .send({ recheckOn: '2026-12-31', reason: 'Überprüft: weiter unter der Toleranz' });
+      .send({ recheckOn: '2026-12-31', reason: 'Überprüft: weiter unter der Toleranz', testFrom: '2026-03' });
     expect(renewed.status).toBe(200);
     position = renewed.body.position;
     expect(leOf((await trends('management', { from: '2026-03', to: '2026-07' })).body)).toMatchObject({
@@ -760,6 +800,114 @@ describe('trends over HTTP (embedded stores)', () => {
       suspensionCandidate: true,
     });
     clock.set(`${TODAY}T09:00:00.000Z`);
+  });
+
+  it('suspends a routine that fails the tolerance test only when confirmed, and shows it was decided against the test', async () => {
+    const all: Team[] = ['team-1', 'team-2', 'team-3'];
+    // The default test judges the twelve months up to July 2026: January and February bring errors.
+    const year = expectedPeriod(MONTHS, { teams: all }).leErrors;
+    expect(exactUpper(year.withErrors, year.reviews)).toBeGreaterThan(0.1);
+    const expectedTest = {
+      from: '2025-08',
+      to: '2026-07',
+      reviews: year.reviews,
+      withErrors: year.withErrors,
+      tolerancePercent: 10,
+      belowTolerance: false,
+      judging: { kind: 'clopper-pearson-upper-bound', confidence: 0.95 },
+      rule: EXACT_RULE,
+      rulesVersion: '2026.2',
+      errorCounting: 'any-defect',
+    };
+    const routine = () =>
+      http()
+        .get(`/api/v1/routines/${programmeIds.le}`)
+        .set('Authorization', as('management'))
+        .set('X-Min-Position', String(position));
+    const before = await routine();
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ status: 'active', toleranceTest: expectedTest });
+    expect(before.body.toleranceTest.upperBound).toBeCloseTo(exactUpper(year.withErrors, year.reviews), 5);
+
+    // Without the confirmation the decision is refused, with the test's figures; nothing is written.
+    const decision = { recheckOn: '2026-09-30', reason: 'Personalwechsel im Team abgeschlossen; Risiko vertretbar' };
+    const refused = await http()
+      .post(`/api/v1/routines/${programmeIds.le}/suspension`)
+      .set('Authorization', as('management'))
+      .send(decision);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'RULE_VIOLATION', toleranceTest: expectedTest });
+    expect(refused.body.detail).toMatch(
+      new RegExp(`${year.withErrors} von ${year.reviews} Prüfungen mit Fehlern \\(2025-08 – 2026-07\\)`),
+    );
+    expect(refused.body.detail).toMatch(/againstToleranceTest: true/);
+    expect((await routine()).body).toMatchObject({ status: 'active', revision: 2 });
+
+    // Confirmed, with a reason: recorded as decided against the test, with the test as it stood.
+    const suspended = await http()
+      .post(`/api/v1/routines/${programmeIds.le}/suspension`)
+      .set('Authorization', as('management'))
+      .send({ ...decision, againstToleranceTest: true });
+    expect(suspended.status).toBe(201);
+    position = suspended.body.position;
+    const recorded = { againstToleranceTest: true, reason: decision.reason, toleranceTest: expectedTest };
+    expect((await routine()).body).toMatchObject({ status: 'suspended', suspension: recorded });
+
+    // The trend view shows it for the routine and for the month it was suspended in, the CSV as well.
+    const view = await trends('management', { from: '2026-01', to: '2026-07' });
+    const le = (view.body.routines as Record<string, unknown>[]).find(
+      (entry) => entry['programmeId'] === programmeIds.le,
+    );
+    expect(le).toMatchObject({ status: 'suspended', suspension: recorded });
+    expect(view.body.rules).toMatchObject({ judgingRule: EXACT_RULE, rulesVersion: '2026.2' });
+    const periods = view.body.periods as unknown[];
+    expect(periods.at(-1)).toMatchObject({
+      period: '2026-07',
+      suspendedRoutines: [programmeIds.le],
+      suspendedAgainstToleranceTest: [programmeIds.le],
+    });
+    expect(periods.at(-2)).toMatchObject({ suspendedAgainstToleranceTest: [] });
+    const csv = await http()
+      .get('/api/v1/trends.csv')
+      .query({ from: '2026-07', to: '2026-07', scope: 'area:leistung' })
+      .set('Authorization', as('management'))
+      .set('X-Min-Position', String(position));
+    expect(csv.text).toContain(
+      'Toleranztest bei der Entscheidung / tolerance test at the decision;gegen den Toleranztest entschieden / decided against the tolerance test',
+    );
+    expect(csv.text).toContain(`Regel / rule;${EXACT_RULE} (2026.2)`);
+
+    // So does management's dashboard, whatever month it shows.
+    const dashboard = await http()
+      .get('/api/v1/dashboards/management')
+      .query({ month: '2026-07' })
+      .set('Authorization', as('management'))
+      .set('X-Min-Position', String(position));
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.body.suspendedRoutines).toEqual([
+      {
+        programmeId: programmeIds.le,
+        title: 'Leistung (IKS)',
+        since: TODAY,
+        recheckOn: '2026-09-30',
+        recheckOverdue: false,
+        decidedOn: TODAY,
+        againstToleranceTest: true,
+        toleranceTest: { ...expectedTest, rate: expect.any(Number), upperBound: expect.any(Number) },
+      },
+    ]);
+
+    const resumed = await http()
+      .post(`/api/v1/routines/${programmeIds.le}/resumption`)
+      .set('Authorization', as('management'))
+      .send({ reason: 'Neue Prüfroutine nach Rechtsänderung' });
+    expect(resumed.status).toBe(200);
+    position = resumed.body.position;
+    const afterwards = await http()
+      .get('/api/v1/dashboards/management')
+      .set('Authorization', as('management'))
+      .set('X-Min-Position', String(position));
+    expect(afterwards.body.suspendedRoutines).toEqual([]);
   });
 
   it('exports any trend query as CSV with the same figures', async () => {

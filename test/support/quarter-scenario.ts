@@ -2049,6 +2049,8 @@ class QuarterRun {
         TEAMS.map((spec) => spec.id),
         month,
       ),
+      // No routine of this quarter is suspended (test/trends.e2e.spec.ts covers suspensions).
+      suspendedRoutines: [],
     };
   }
 

@@ -10,7 +10,9 @@ import { ConfigurationError } from './config.js';
  * defect, how a trend judges an error rate against its tolerance. Changing them changes the figures of
  * the whole history still held, so every projection that applies a section derives its version from
  * that section (`ruleDrivenVersion`): a changed rule gives a new projection version, which the runner
- * builds blue/green beside the old one (see libs/projections/src/rebuild.ts).
+ * builds blue/green beside the old one (see libs/projections/src/rebuild.ts). Trends judge error rates
+ * at query time (no projection applies `trends`); the label and the judging rule's name travel with
+ * every trend answer and are recorded in every routine decision, so old figures stay explainable.
  *
  * Loaded from the optional JSON file named by `PRUEFPFAD_RULES_FILE`; whatever the file leaves out
  * keeps its default. Example:
@@ -18,7 +20,7 @@ import { ConfigurationError } from './config.js';
  * ```json
  * { "version": "2026.2",
  *   "dashboard": { "seriousDefect": { "financialLoss": true, "legalNorms": ["§ 15 SGB II"] } },
- *   "trends": { "judging": { "method": "upper-confidence-bound", "confidence": 0.95 } } }
+ *   "trends": { "judging": { "method": "clopper-pearson", "confidence": 0.95 } } }
  * ```
  */
 export type Severity = 'minor' | 'serious';
@@ -38,13 +40,22 @@ export interface DashboardRules {
   readonly seriousDefect: SeriousDefectRule;
 }
 
+/** Judging methods an operator may name (`upper-confidence-bound` is read as `wilson`, see below). */
+export const JUDGING_METHODS = ['clopper-pearson', 'wilson', 'point-estimate'] as const;
+
 export interface JudgingRule {
   /**
-   * `upper-confidence-bound`: a routine meets its tolerance when the upper bound of the error rate's
-   * confidence interval lies below it (the issue's default); `point-estimate`: when the observed rate does.
+   * How a routine's error rate is judged against its tolerance. It meets the tolerance when
+   * - `clopper-pearson` (default): the exact one-sided upper bound at `confidence` lies below it, the
+   *   usual rule of audit sampling (0 errors: 29 reviews for 10 %, 59 for 5 %);
+   * - `wilson`: the upper bound of the two-sided Wilson score interval at `confidence` does (the
+   *   default until rules version 2026.1; 0 errors: 35 reviews for 10 %);
+   * - `point-estimate`: the observed rate does.
+   * `upper-confidence-bound`, the name of the Wilson rule up to 2026.1, is accepted and read as `wilson`,
+   * so a rules file written then keeps its meaning.
    */
-  readonly method: 'upper-confidence-bound' | 'point-estimate';
-  /** Two-sided confidence level of the bound, e.g. 0.95. */
+  readonly method: (typeof JUDGING_METHODS)[number];
+  /** Confidence level of the bound, e.g. 0.95: one-sided for `clopper-pearson`, two-sided for `wilson`. */
   readonly confidence: number;
 }
 
@@ -59,10 +70,11 @@ export interface ReadModelRules {
   readonly trends: TrendRules;
 }
 
+/** The defaults. 2026.2 made `clopper-pearson` the judging default (2026.1 judged by `wilson`). */
 export const DEFAULT_READ_MODEL_RULES: ReadModelRules = {
-  version: '2026.1',
+  version: '2026.2',
   dashboard: { seriousDefect: { financialLoss: false, legalNorms: [] } },
-  trends: { judging: { method: 'upper-confidence-bound', confidence: 0.95 } },
+  trends: { judging: { method: 'clopper-pearson', confidence: 0.95 } },
 };
 
 /** The environment variable naming the rules file (listed in CONFIG_VARIABLES). */
@@ -148,9 +160,10 @@ export function parseRulesConfig(value: unknown, source = 'rules'): ReadModelRul
   unknownKeys(trends, ['judging'], 'trends');
   const judging = section(trends, 'judging', 'trends.judging');
   unknownKeys(judging, ['method', 'confidence'], 'trends.judging');
-  const method = judging['method'] ?? defaults.trends.judging.method;
-  if (method !== 'upper-confidence-bound' && method !== 'point-estimate')
-    problem('trends.judging.method', 'erlaubt / allowed: upper-confidence-bound, point-estimate');
+  const named = judging['method'] ?? defaults.trends.judging.method;
+  const method = named === 'upper-confidence-bound' ? 'wilson' : named;
+  if (!(JUDGING_METHODS as readonly unknown[]).includes(method))
+    problem('trends.judging.method', `erlaubt / allowed: ${JUDGING_METHODS.join(', ')}`);
   const confidence = judging['confidence'] ?? defaults.trends.judging.confidence;
   if (typeof confidence !== 'number' || !(confidence >= 0.5 && confidence < 1))
     problem('trends.judging.confidence', 'Zahl von 0,5 bis unter 1 erwartet / expected a number from 0.5 to below 1');

@@ -82,6 +82,17 @@ describe('loadRulesConfig', () => {
     ]);
   });
 
+  it('judges error rates by the exact one-sided bound by default; Wilson stays a choice, under its old name too', () => {
+    expect(DEFAULT_READ_MODEL_RULES.trends.judging).toEqual({ method: 'clopper-pearson', confidence: 0.95 });
+    const judging = (method: string) =>
+      parseRulesConfig({ version: 'x', trends: { judging: { method, confidence: 0.9 } } }).trends.judging;
+    expect(judging('wilson')).toEqual({ method: 'wilson', confidence: 0.9 });
+    // A rules file written before 2026.2 named the Wilson rule `upper-confidence-bound`: it keeps its meaning.
+    expect(judging('upper-confidence-bound')).toEqual({ method: 'wilson', confidence: 0.9 });
+    expect(judging('point-estimate').method).toBe('point-estimate');
+    expect(judging('clopper-pearson').method).toBe('clopper-pearson');
+  });
+
   it('refuses a missing file and a file that is not JSON with a clear message', () => {
     expect(problemsOf(() => loadRulesConfig({ PRUEFPFAD_RULES_FILE: path.join(root, 'none.json') }))[0]).toMatch(
       /Datei nicht lesbar \/ file not readable/,

@@ -19,6 +19,7 @@ const period = (done: number, sampled = done, serious = 0): PeriodFigures => ({
   reports: { expected: 1, onTime: 1, late: 0, missing: 0, pending: 0 },
   errorRates: [],
   suspendedRoutines: [],
+  suspendedAgainstToleranceTest: [],
 });
 
 const CATALOGUE: ReadonlySet<string> = new Set(['Doku']);

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { OrganisationModule } from '../organisation/organisation.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
+import { TrendsModule } from '../trends/trends.module.js';
 import { DashboardsController } from './dashboards.controller.js';
 import { DashboardsQueries } from './dashboards.queries.js';
 
 /** JSON dashboards (team lead, area head, management) over the same facts as the quarterly reports. */
 @Module({
-  imports: [OrganisationModule, ReportsModule],
+  imports: [OrganisationModule, ReportsModule, TrendsModule],
   controllers: [DashboardsController],
   providers: [DashboardsQueries],
 })

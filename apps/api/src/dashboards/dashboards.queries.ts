@@ -16,6 +16,7 @@ import { lastEndedQuarter, type QuarterPeriod } from '../reports/period.params.j
 import { reportStatus } from '../../../../libs/domain/src/report/report-obligation.js';
 import { ReportsQueries, shownDueDate, type ReportStatus } from '../reports/reports.queries.js';
 import { TeamFiguresQueries, teamInfo } from '../reports/team-figures.queries.js';
+import { TrendsQueries } from '../trends/trends.queries.js';
 
 /** Progress of the month against the programmes' minimum (a minimum, not a cap: 003:45). */
 export interface Progress {
@@ -93,6 +94,7 @@ export class DashboardsQueries {
   constructor(
     private readonly figures: TeamFiguresQueries,
     private readonly reports: ReportsQueries,
+    private readonly trends: TrendsQueries,
   ) {}
 
   awaitPosition(position: number | undefined): Promise<void> {
@@ -146,7 +148,9 @@ export class DashboardsQueries {
       const areaRows = rows.filter((row) => teams.find((team) => team.unitId === row.teamId)?.parentId === area.unitId);
       return { areaId: area.unitId, name: area.name, teams: areaRows.length, ...totalsOf(areaRows) };
     });
-    return { tenant, month, today: this.today(), areas: perArea, totals: totalsOf(rows) };
+    // Routines suspended now, each showing whether it was decided with or against the tolerance test.
+    const suspendedRoutines = await this.trends.suspendedRoutines(tenant);
+    return { tenant, month, today: this.today(), areas: perArea, totals: totalsOf(rows), suspendedRoutines };
   }
 
   private async load(

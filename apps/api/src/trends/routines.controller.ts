@@ -14,6 +14,7 @@ import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { ResumeRoutineDto, SuspendRoutineDto } from './routine.dto.js';
 import { routineAggregate } from './routine.aggregate.js';
 import { TREND_RULES } from './trend-rules.provider.js';
+import type { ProgrammeDoc } from '../../../../libs/projections/src/read-models/programmes.projection.js';
 import { TrendsQueries } from './trends.queries.js';
 
 type HeaderMap = Record<string, string | undefined>;
@@ -70,6 +71,7 @@ export class RoutinesController {
       reason: body.reason,
       collectsErrorRates: programme.settings.errorRatePolicy.kind === 'collect',
       maxRecheckMonths: this.rules.maxRecheckMonths,
+      ...(await this.judged(principal, programme, body)),
     });
     response.status(201).setHeader('Location', `/api/v1/routines/${programmeId}`);
     return result;
@@ -94,6 +96,7 @@ export class RoutinesController {
       recheckOn: body.recheckOn,
       reason: body.reason,
       maxRecheckMonths: this.rules.maxRecheckMonths,
+      ...(await this.judged(principal, programme, body)),
     });
   }
 
@@ -115,6 +118,22 @@ export class RoutinesController {
       programmeId,
       reason: body.reason,
     });
+  }
+
+  /**
+   * The tolerance test a suspension or renewal records, and management's confirmation should it decide
+   * against it (issue 9, item 6). Authorised first: the test waits for fresh read models.
+   */
+  private async judged(principal: Principal, programme: ProgrammeDoc, body: SuspendRoutineDto) {
+    assertCanAccess(principal, 'routine.decide', { tenant: principal.tenant, unit: programme.areaId });
+    return {
+      toleranceTest: await this.queries.toleranceTest(
+        { tenant: principal.tenant, programmeId: programme._id, errorRatePolicy: programme.settings.errorRatePolicy },
+        { from: body.testFrom, to: body.testTo },
+        true,
+      ),
+      againstToleranceTest: body.againstToleranceTest === true,
+    };
   }
 
   private async decide(

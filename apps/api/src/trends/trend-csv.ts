@@ -3,6 +3,8 @@ import type { PeriodFigures } from '../../../../libs/projections/src/read-models
 import { suppressedPeriods } from './trend-suppression.js';
 import type { TrendView } from './trends.queries.js';
 
+const AGAINST_TEST = 'gegen den Toleranztest entschieden / decided against the tolerance test';
+
 export const TREND_CSV_HEADER = ['Zeitraum', 'Kennzahl', 'Kategorie', 'Ausprägung', 'Wert'] as const;
 
 /** Semicolon-separated with a byte-order mark and decimal commas, as German spreadsheet programs expect. */
@@ -90,9 +92,17 @@ export function renderTrendCsv(view: TrendView, minCellCount: number): string {
       add(p, 'Fehlerquote / error rate', rate.title, 'Quote / rate', rate.rate);
       add(p, 'Fehlerquote / error rate', rate.title, 'obere Grenze / upper bound', rate.upperBound);
       add(p, 'Fehlerquote / error rate', rate.title, 'Toleranz % / tolerance %', rate.tolerancePercent);
+      add(p, 'Fehlerquote / error rate', rate.title, 'Regel / rule', rate.rule);
     }
+    const against = new Set(period.suspendedAgainstToleranceTest);
     for (const programmeId of period.suspendedRoutines)
-      add(p, 'Prüfroutine ausgesetzt / routine suspended', programmeId, '', 1);
+      add(
+        p,
+        'Prüfroutine ausgesetzt / routine suspended',
+        programmeId,
+        against.has(programmeId) ? AGAINST_TEST : '',
+        1,
+      );
   }
   const range = `${view.from}–${view.to}`;
   for (const routine of view.routines) {
@@ -104,8 +114,30 @@ export function renderTrendCsv(view: TrendView, minCellCount: number): string {
       'Aussetzung möglich / suspension candidate',
       routine.suspensionCandidate ? 'ja / yes' : 'nein / no',
     );
-    if (routine.suspension !== null)
-      add(range, 'Prüfroutine / routine', routine.title, 'Überprüfung am / re-check on', routine.suspension.recheckOn);
+    if (routine.suspension !== null) {
+      const { recheckOn, toleranceTest, againstToleranceTest } = routine.suspension;
+      add(range, 'Prüfroutine / routine', routine.title, 'Überprüfung am / re-check on', recheckOn);
+      // The outcome and the rule only: the test's counts may be a small cell (suppressed above, not here).
+      add(
+        range,
+        'Prüfroutine / routine',
+        routine.title,
+        'Toleranztest bei der Entscheidung / tolerance test at the decision',
+        againstToleranceTest === null
+          ? 'nicht erfasst / not recorded'
+          : againstToleranceTest
+            ? AGAINST_TEST
+            : 'bestanden / met',
+      );
+      if (toleranceTest !== null)
+        add(
+          range,
+          'Prüfroutine / routine',
+          routine.title,
+          'Regel / rule',
+          `${toleranceTest.rule} (${toleranceTest.rulesVersion})`,
+        );
+    }
     if (routine.recheckOverdue)
       add(range, 'Prüfroutine / routine', routine.title, 'Überprüfung überfällig / re-check overdue', 'ja / yes');
   }

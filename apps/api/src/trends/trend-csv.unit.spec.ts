@@ -14,6 +14,7 @@ const rate = (title: string, reviews: number, withErrors: number): ErrorRateFigu
   rate: withErrors / reviews,
   upperBound: 0.5,
   belowTolerance: false,
+  rule: 'clopper-pearson-one-sided-95',
 });
 
 const period = (done: number, errorRates: ErrorRateFigure[]): PeriodFigures => ({
@@ -30,6 +31,7 @@ const period = (done: number, errorRates: ErrorRateFigure[]): PeriodFigures => (
   reports: { expected: 0, onTime: 0, late: 0, missing: 0, pending: 0 },
   errorRates,
   suspendedRoutines: [],
+  suspendedAgainstToleranceTest: [],
 });
 
 const rowsOf = (csv: string): string[][] =>
@@ -59,6 +61,10 @@ describe('trend CSV', () => {
       'Quote / rate',
       'obere Grenze / upper bound',
       'Toleranz % / tolerance %',
+      'Regel / rule',
     ]);
+    expect(rows.find((row) => row[2] === 'Leistung neu' && row[3] === 'Regel / rule')![4]).toBe(
+      'clopper-pearson-one-sided-95',
+    );
   });
 });

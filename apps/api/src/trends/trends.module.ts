@@ -8,5 +8,7 @@ import { TrendsQueries } from './trends.queries.js';
 @Module({
   controllers: [TrendsController, RoutinesController],
   providers: [TrendsQueries, trendRulesProvider],
+  // The management dashboard lists suspended routines and how each relates to the tolerance test.
+  exports: [TrendsQueries],
 })
 export class TrendsModule {}

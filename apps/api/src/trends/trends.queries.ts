@@ -3,7 +3,11 @@ import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { addMonths } from '../../../../libs/domain/src/calendar/local-date.js';
+import type { ErrorRatePolicy } from '../../../../libs/domain/src/programme/programme.events.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import { judgeErrorRate, judgingRuleName } from '../../../../libs/domain/src/trends/error-rate.js';
+import type { ToleranceTest } from '../../../../libs/domain/src/trends/routine.events.js';
 import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import {
@@ -16,6 +20,7 @@ import {
   TREND_MEASURES,
   TREND_REVIEWS,
   trendRoutineId,
+  type TrendContextDoc,
   type TrendRoutineDoc,
 } from '../../../../libs/projections/src/read-models/trends/trend.docs.js';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
@@ -90,7 +95,9 @@ export class TrendsQueries {
       filter,
       today,
       rules: {
+        rulesVersion: this.rules.rulesVersion,
         judging: this.rules.judging,
+        judgingRule: judgingRuleName(this.rules.judging),
         errorCounting: this.rules.errorCounting,
         defaultTolerancePercent: this.rules.defaultTolerancePercent,
       },
@@ -107,10 +114,14 @@ export class TrendsQueries {
     };
   }
 
-  /** A routine (programme) of the caller's tenant, with management's decisions so far; 404 otherwise. */
+  /**
+   * A routine (programme) of the caller's tenant, with management's decisions so far (each with the
+   * tolerance test it was taken on) and the tolerance test a decision now would record; 404 otherwise.
+   */
   async routine(principal: Principal, programmeId: string) {
     const programme = await this.programme(principal, programmeId);
     assertCanAccess(principal, 'routine.read', { tenant: programme.tenant, unit: programme.areaId });
+    const collects = programme.settings.errorRatePolicy.kind === 'collect';
     const doc = (await this.documents.get(
       TREND_CONTEXT,
       trendRoutineId(principal.tenant, programmeId),
@@ -122,13 +133,105 @@ export class TrendsQueries {
       programmeId,
       title: programme.settings.title,
       areaId: programme.areaId,
-      collectsErrorRates: programme.settings.errorRatePolicy.kind === 'collect',
+      collectsErrorRates: collects,
       status,
       suspension: status === 'suspended' ? suspension : null,
       recheckOverdue: status === 'suspended' && suspension !== null && suspension.recheckOn < today,
       suspendedPeriods: doc?.suspendedPeriods ?? [],
+      /** What a suspension or renewal decided now would record (over the default months). */
+      toleranceTest: collects
+        ? await this.toleranceTest({
+            tenant: programme.tenant,
+            programmeId,
+            errorRatePolicy: programme.settings.errorRatePolicy,
+          })
+        : null,
       revision: doc?.revision ?? null,
     };
+  }
+
+  /**
+   * The tolerance test of a routine now: its error rate over the months `from`–`to` (default: the
+   * configured `toleranceTestMonths` up to the current month) judged by the rules in force, exactly as
+   * the trend figures judge it, with the rule and the rules' label. A decision records it (issue 9,
+   * item 6), so for a decision (`forDecision`) the figures must hold every review stored so far: it
+   * waits until the trend read models have caught up with the store.
+   */
+  async toleranceTest(
+    routine: { readonly tenant: string; readonly programmeId: string; readonly errorRatePolicy: ErrorRatePolicy },
+    range: { readonly from?: string | undefined; readonly to?: string | undefined } = {},
+    forDecision = false,
+  ): Promise<ToleranceTest> {
+    if (forDecision) await this.freshness.awaitCurrent([TREND_REVIEWS, TREND_CONTEXT]);
+    const today = this.today();
+    const to = range.to ?? today.slice(0, 7);
+    const from = range.from ?? addMonths(to, 1 - this.rules.toleranceTestMonths);
+    assertTrendRange(from, to, this.rules.maxRangeMonths);
+    const { tenant, programmeId } = routine;
+    const figures = await this.reader.read({
+      tenant,
+      scope: { kind: 'tenant' },
+      teams: await this.reader.units(tenant, { kind: 'team' }),
+      from,
+      to,
+      granularity: 'month',
+      filter: { programmeId },
+      rules: this.rules,
+      today,
+    });
+    const policy = routine.errorRatePolicy;
+    const tolerancePercent =
+      policy.kind === 'collect' && policy.tolerancePercent > 0
+        ? policy.tolerancePercent
+        : this.rules.defaultTolerancePercent;
+    // Null when the programme collected in none of these months: then nothing was judged.
+    const figure = figures.routines.find((known) => known.programmeId === programmeId)?.errorRate ?? {
+      ...judgeErrorRate({ reviews: 0, withErrors: 0 }, tolerancePercent, this.rules.judging),
+      tolerancePercent,
+    };
+    return {
+      from,
+      to,
+      reviews: figure.reviews,
+      withErrors: figure.withErrors,
+      rate: figure.rate,
+      upperBound: figure.upperBound,
+      tolerancePercent: figure.tolerancePercent,
+      belowTolerance: figure.belowTolerance,
+      judging: this.rules.judging,
+      rule: figure.rule,
+      rulesVersion: this.rules.rulesVersion,
+      errorCounting: this.rules.errorCounting,
+    };
+  }
+
+  /**
+   * The tenant's suspended routines for the management dashboard: re-check date, and whether the latest
+   * decision followed the tolerance test or was taken against it, with the test as it stood then.
+   */
+  async suspendedRoutines(tenant: string) {
+    const docs = (await this.documents.find(TREND_CONTEXT, { tenant })) as TrendContextDoc[];
+    const titles = new Map(
+      docs.flatMap((doc) => (doc.kind === 'programme' ? [[doc.programmeId, doc.title] as const] : [])),
+    );
+    const today = this.today();
+    return docs
+      .flatMap((doc) =>
+        doc.kind === 'routine' && doc.status === 'suspended' && doc.suspension !== null
+          ? [{ programmeId: doc.programmeId, suspension: doc.suspension }]
+          : [],
+      )
+      .map(({ programmeId, suspension }) => ({
+        programmeId,
+        title: titles.get(programmeId) ?? programmeId,
+        since: suspension.since,
+        recheckOn: suspension.recheckOn,
+        recheckOverdue: suspension.recheckOn < today,
+        decidedOn: suspension.decidedOn,
+        againstToleranceTest: suspension.againstToleranceTest,
+        toleranceTest: suspension.toleranceTest,
+      }))
+      .sort((a, b) => (a.programmeId < b.programmeId ? -1 : a.programmeId > b.programmeId ? 1 : 0));
   }
 
   /** The programme a routine decision is about, from the programmes read model; another tenant's is 404. */

@@ -1,5 +1,18 @@
-import { judgeErrorRate, normalQuantile, wilsonInterval, zFor } from './error-rate.js';
+import {
+  clopperPearsonUpper,
+  judgeErrorRate,
+  judgingRuleName,
+  logGamma,
+  normalQuantile,
+  regularizedIncompleteBeta,
+  wilsonInterval,
+  zFor,
+  type JudgingRule,
+} from './error-rate.js';
 import { DEFAULT_TREND_RULES } from './trend-rules.js';
+
+/** The Wilson rule the trends used by default before rules version 2026.2, still configurable. */
+const WILSON: JudgingRule = { kind: 'wilson-upper-bound', confidence: 0.95, sided: 'two-sided' };
 
 /**
  * Expected values are computed by hand from the Wilson formula
@@ -38,9 +51,8 @@ describe('error rates and their judgement', () => {
     expect(() => wilsonInterval(0.5, 2, z)).toThrow(RangeError);
   });
 
-  it('by default flags a routine only when the upper 95 % bound lies below the 10 % tolerance', () => {
-    const rule = DEFAULT_TREND_RULES.judging;
-    expect(DEFAULT_TREND_RULES.defaultTolerancePercent).toBe(10);
+  it('under the Wilson rule flags a routine only when the upper 95 % bound lies below the 10 % tolerance', () => {
+    const rule = WILSON;
     // 0 of 30: a rate of 0 %, but the bound 11.35 % is not below 10 %.
     const thirty = judgeErrorRate({ reviews: 30, withErrors: 0 }, 10, rule);
     expect(thirty).toMatchObject({ rate: 0, tolerance: 0.1, belowTolerance: false });
@@ -57,7 +69,7 @@ describe('error rates and their judgement', () => {
   });
 
   it('uses the configured tolerance and rule', () => {
-    const wilson = DEFAULT_TREND_RULES.judging;
+    const wilson = WILSON;
     // 0 of 50 (bound 7.13 %) is below a 10 % tolerance but not below 5 %, and below 7.5 %.
     expect(judgeErrorRate({ reviews: 50, withErrors: 0 }, 5, wilson).belowTolerance).toBe(false);
     expect(judgeErrorRate({ reviews: 50, withErrors: 0 }, 7.5, wilson).belowTolerance).toBe(true);
@@ -86,8 +98,113 @@ describe('error rates and their judgement', () => {
       upperBound: null,
       tolerance: 0.1,
       belowTolerance: false,
+      rule: 'clopper-pearson-one-sided-95',
     });
     expect(() => judgeErrorRate({ reviews: 1, withErrors: 0 }, 0, DEFAULT_TREND_RULES.judging)).toThrow(RangeError);
     expect(() => judgeErrorRate({ reviews: 1, withErrors: 0 }, 100, DEFAULT_TREND_RULES.judging)).toThrow(RangeError);
+  });
+
+  it('names every rule, so a recorded figure says which rule produced it', () => {
+    expect(judgingRuleName({ kind: 'clopper-pearson-upper-bound', confidence: 0.95 })).toBe(
+      'clopper-pearson-one-sided-95',
+    );
+    expect(judgingRuleName({ kind: 'clopper-pearson-upper-bound', confidence: 0.975 })).toBe(
+      'clopper-pearson-one-sided-97.5',
+    );
+    expect(judgingRuleName(WILSON)).toBe('wilson-two-sided-95');
+    expect(judgingRuleName({ kind: 'point-estimate' })).toBe('point-estimate');
+    expect(judgeErrorRate({ reviews: 40, withErrors: 0 }, 10, WILSON).rule).toBe('wilson-two-sided-95');
+  });
+});
+
+/**
+ * Reference values of the exact one-sided upper bound: p with P(X ≤ k | n, p) = α. For k = 0 it is
+ * 1 − α^(1/n) (0.05^(1/29) = 0.901855…, so 0.098145); for k > 0 the values were computed with mpmath
+ * (bisection on the regularized incomplete beta at 30 digits) and cross-checked with scipy's beta.ppf;
+ * each is confirmed below by summing the binomial distribution at the bound, which must give α.
+ */
+describe('the exact one-sided upper bound (Clopper–Pearson)', () => {
+  /** P(X ≤ k | n, p), summed term by term (independent of the incomplete beta). */
+  function binomialCdf(k: number, n: number, p: number): number {
+    let term = Math.pow(1 - p, n);
+    let sum = term;
+    for (let i = 1; i <= k; i += 1) {
+      term *= ((n - i + 1) / i) * (p / (1 - p));
+      sum += term;
+    }
+    return sum;
+  }
+
+  it('computes ln Γ and the regularized incomplete beta', () => {
+    expect(logGamma(1)).toBeCloseTo(0, 13);
+    expect(logGamma(5)).toBeCloseTo(Math.log(24), 12);
+    expect(logGamma(0.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI)), 12);
+    expect(logGamma(101)).toBeCloseTo(363.73937555556347, 9); // ln 100!
+    // I_x(1, b) = 1 − (1 − x)^b; I_x(a, 1) = x^a; I_0.5(a, a) = 0.5.
+    expect(regularizedIncompleteBeta(0.3, 1, 7)).toBeCloseTo(1 - Math.pow(0.7, 7), 14);
+    expect(regularizedIncompleteBeta(0.3, 4, 1)).toBeCloseTo(Math.pow(0.3, 4), 14);
+    expect(regularizedIncompleteBeta(0.5, 12, 12)).toBeCloseTo(0.5, 14);
+    // The binomial relation on both sides of the switch to the symmetric continued fraction.
+    for (const [k, n, p] of [
+      [1, 46, 0.02],
+      [1, 46, 0.2],
+      [5, 100, 0.1],
+      [30, 40, 0.9],
+    ] as const)
+      expect(1 - regularizedIncompleteBeta(p, k + 1, n - k)).toBeCloseTo(binomialCdf(k, n, p), 13);
+    expect(() => regularizedIncompleteBeta(1.5, 1, 1)).toThrow(RangeError);
+    expect(() => regularizedIncompleteBeta(0.5, 0, 1)).toThrow(RangeError);
+  });
+
+  it.each([
+    // [errors, reviews, upper bound at one-sided 95 %]
+    [0, 28, 0.101465735573],
+    [0, 29, 0.0981446276773],
+    [0, 58, 0.0503393383304],
+    [0, 59, 0.0495076098882],
+    [1, 45, 0.101133783594],
+    [1, 46, 0.0990243168199],
+    [2, 61, 0.0996348801942],
+    [2, 62, 0.0980836815921],
+    [1, 92, 0.050526360877],
+    [1, 93, 0.049993978388],
+    [2, 124, 0.0499001712283],
+    [5, 100, 0.102253377643],
+    [3, 20, 0.343663804314],
+    [9, 10, 0.994883803108],
+    [0, 1, 0.95],
+  ])('%i errors in %i reviews', (errors, reviews, upper) => {
+    const bound = clopperPearsonUpper(errors, reviews, 0.95);
+    expect(bound).toBeCloseTo(upper, 11);
+    if (errors < reviews) expect(binomialCdf(errors, reviews, bound)).toBeCloseTo(0.05, 12);
+  });
+
+  it('is 1 when every review had an error or there was none, and refuses impossible input', () => {
+    expect(clopperPearsonUpper(10, 10, 0.95)).toBe(1);
+    expect(clopperPearsonUpper(0, 0, 0.95)).toBe(1);
+    expect(clopperPearsonUpper(0, 29, 0.95)).toBeCloseTo(1 - Math.pow(0.05, 1 / 29), 15);
+    expect(() => clopperPearsonUpper(3, 2, 0.95)).toThrow(RangeError);
+    expect(() => clopperPearsonUpper(0.5, 2, 0.95)).toThrow(RangeError);
+    expect(() => clopperPearsonUpper(0, 2, 1)).toThrow(RangeError);
+  });
+
+  it('is the default rule: 29 clean reviews lie below 10 %, 28 do not (Wilson needed 35)', () => {
+    expect(DEFAULT_TREND_RULES.judging).toEqual({ kind: 'clopper-pearson-upper-bound', confidence: 0.95 });
+    expect(DEFAULT_TREND_RULES.defaultTolerancePercent).toBe(10);
+    const judge = (reviews: number, withErrors: number, tolerance = 10, rule = DEFAULT_TREND_RULES.judging) =>
+      judgeErrorRate({ reviews, withErrors }, tolerance, rule);
+    expect(judge(29, 0)).toMatchObject({ belowTolerance: true, rule: 'clopper-pearson-one-sided-95' });
+    expect(judge(28, 0).belowTolerance).toBe(false);
+    // The README's boundary numbers: the fewest reviews with k errors whose bound lies below the tolerance.
+    const fewest = (errors: number, tolerance: number, rule: JudgingRule): number => {
+      let reviews = errors + 1;
+      while (!judge(reviews, errors, tolerance, rule).belowTolerance) reviews += 1;
+      return reviews;
+    };
+    const exact = DEFAULT_TREND_RULES.judging;
+    expect([0, 1, 2].map((errors) => fewest(errors, 10, exact))).toEqual([29, 46, 61]);
+    expect([0, 1, 2].map((errors) => fewest(errors, 5, exact))).toEqual([59, 93, 124]);
+    expect([0, 1, 2].map((errors) => fewest(errors, 10, WILSON))).toEqual([35, 53, 69]);
+    expect([0, 1, 2].map((errors) => fewest(errors, 5, WILSON))).toEqual([73, 110, 142]);
   });
 });

@@ -1,7 +1,7 @@
 import { addMonths, isLocalDate, lastDayOfMonth } from '../calendar/local-date.js';
 import type { Decider } from '../shared/decider.js';
 import { DomainError, ruleViolation } from '../shared/domain-error.js';
-import type { RoutineEvent } from './routine.events.js';
+import type { RoutineEvent, ToleranceTest } from './routine.events.js';
 
 export type RoutineCommand =
   | {
@@ -13,6 +13,10 @@ export type RoutineCommand =
       readonly collectsErrorRates: boolean;
       /** Configuration (`TrendRules.maxRecheckMonths`). */
       readonly maxRecheckMonths: number;
+      /** The tolerance test as it stands now (from the trend figures, under the rules in force). */
+      readonly toleranceTest: ToleranceTest;
+      /** Management confirms deciding against the test, should the routine not meet it. */
+      readonly againstToleranceTest: boolean;
     }
   | {
       readonly type: 'RenewRoutineSuspension';
@@ -20,6 +24,8 @@ export type RoutineCommand =
       readonly recheckOn: string;
       readonly reason: string;
       readonly maxRecheckMonths: number;
+      readonly toleranceTest: ToleranceTest;
+      readonly againstToleranceTest: boolean;
     }
   | { readonly type: 'ResumeRoutine'; readonly programmeId: string; readonly reason: string };
 
@@ -52,6 +58,45 @@ function validateRecheck(recheckOn: string, today: string, maxRecheckMonths: num
       `A suspended routine must be re-checked within ${maxRecheckMonths} months (by ${latest}).`,
       { recheckOn, latest },
     );
+}
+
+const percent = (fraction: number, language: 'de' | 'en'): string => {
+  const text = String(Math.round(fraction * 10_000) / 100);
+  return `${language === 'de' ? text.replace('.', ',') : text} %`;
+};
+
+/**
+ * A suspension (or its renewal) of a routine that does not meet the tolerance test is management's
+ * call, but not by accident: it needs the explicit confirmation, and the event records that it was
+ * decided against the test (issue 9, item 6). Returns what the event records.
+ */
+function judgedDecision(
+  test: ToleranceTest,
+  againstToleranceTest: boolean,
+  action: { readonly de: string; readonly en: string },
+): { readonly toleranceTest: ToleranceTest; readonly againstToleranceTest: boolean } {
+  if (test.belowTolerance) return { toleranceTest: test, againstToleranceTest: false };
+  if (!againstToleranceTest) {
+    const range = `${test.from} – ${test.to}`;
+    const figures = (language: 'de' | 'en'): string =>
+      test.upperBound === null
+        ? language === 'de'
+          ? `keine abgeschlossene Prüfung (${range})`
+          : `no completed review (${range})`
+        : language === 'de'
+          ? `${test.withErrors} von ${test.reviews} Prüfungen mit Fehlern (${range}), obere Grenze ${percent(test.upperBound, 'de')} nach ${test.rule}, nicht unter der Toleranz von ${percent(test.tolerancePercent / 100, 'de')}`
+          : `${test.withErrors} of ${test.reviews} reviews with errors (${range}), upper bound ${percent(test.upperBound, 'en')} by ${test.rule}, not below the tolerance of ${percent(test.tolerancePercent / 100, 'en')}`;
+    throw new DomainError(
+      'RULE_VIOLATION',
+      `Die Prüfroutine besteht den Toleranztest nicht: ${figures('de')}. ${action.de} gegen den Test ist möglich, ` +
+        'muss aber ausdrücklich bestätigt werden (againstToleranceTest: true) und wird als solche festgehalten. / ' +
+        `The routine does not meet the tolerance test: ${figures('en')}. ${action.en} against the test is possible, ` +
+        'but must be confirmed explicitly (againstToleranceTest: true) and is recorded as such.',
+      { toleranceTest: test },
+      { toleranceTest: test },
+    );
+  }
+  return { toleranceTest: test, againstToleranceTest: true };
 }
 
 export const routineDecider: Decider<RoutineCommand, RoutineState, RoutineEvent> = {
@@ -101,6 +146,10 @@ export const routineDecider: Decider<RoutineCommand, RoutineState, RoutineEvent>
               decidedOn: context.today,
               recheckOn: command.recheckOn,
               reason: command.reason,
+              ...judgedDecision(command.toleranceTest, command.againstToleranceTest, {
+                de: 'Eine Aussetzung',
+                en: 'A suspension',
+              }),
             },
           },
         ];
@@ -116,6 +165,10 @@ export const routineDecider: Decider<RoutineCommand, RoutineState, RoutineEvent>
               decidedOn: context.today,
               recheckOn: command.recheckOn,
               reason: command.reason,
+              ...judgedDecision(command.toleranceTest, command.againstToleranceTest, {
+                de: 'Eine Verlängerung der Aussetzung',
+                en: 'Renewing the suspension',
+              }),
             },
           },
         ];

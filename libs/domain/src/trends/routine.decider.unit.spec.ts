@@ -1,7 +1,7 @@
 import { fold, type DecisionContext } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
 import { routineDecider, type RoutineCommand } from './routine.decider.js';
-import type { RoutineEvent } from './routine.events.js';
+import type { RoutineEvent, ToleranceTest } from './routine.events.js';
 
 const context = (today: string): DecisionContext => ({
   now: `${today}T09:00:00.000Z`,
@@ -12,6 +12,31 @@ const context = (today: string): DecisionContext => ({
 
 type Suspend = Extract<RoutineCommand, { type: 'SuspendRoutine' }>;
 
+/** 0 errors in 30 reviews: the exact one-sided 95 % bound 9.50 % lies below 10 %. */
+const MET: ToleranceTest = {
+  from: '2025-04',
+  to: '2026-03',
+  reviews: 30,
+  withErrors: 0,
+  rate: 0,
+  upperBound: 0.095034,
+  tolerancePercent: 10,
+  belowTolerance: true,
+  judging: { kind: 'clopper-pearson-upper-bound', confidence: 0.95 },
+  rule: 'clopper-pearson-one-sided-95',
+  rulesVersion: '2026.2',
+  errorCounting: 'any-defect',
+};
+/** 3 errors in 40 reviews: the bound 18.26 % does not. */
+const NOT_MET: ToleranceTest = {
+  ...MET,
+  reviews: 40,
+  withErrors: 3,
+  rate: 0.075,
+  upperBound: 0.182587,
+  belowTolerance: false,
+};
+
 const suspend = (recheckOn: string, overrides: Partial<Suspend> = {}): Suspend => ({
   type: 'SuspendRoutine',
   programmeId: 'p-le',
@@ -19,6 +44,8 @@ const suspend = (recheckOn: string, overrides: Partial<Suspend> = {}): Suspend =
   reason: 'Fehlerquote 2025 unter der Toleranz',
   collectsErrorRates: true,
   maxRecheckMonths: 3,
+  toleranceTest: MET,
+  againstToleranceTest: false,
   ...overrides,
 });
 
@@ -46,9 +73,52 @@ describe('routine decider', () => {
           decidedOn: '2026-03-10',
           recheckOn: '2026-05-31',
           reason: 'Fehlerquote 2025 unter der Toleranz',
+          toleranceTest: MET,
+          againstToleranceTest: false,
         },
       },
     ]);
+  });
+
+  it('suspends a routine that fails the tolerance test only when management confirms deciding against it', () => {
+    const refused = refusal(() => decideOn([], suspend('2026-05-31', { toleranceTest: NOT_MET }), '2026-03-10'));
+    expect(refused.code).toBe('RULE_VIOLATION');
+    expect(refused.message).toMatch(/3 von 40 Prüfungen mit Fehlern \(2025-04 – 2026-03\), obere Grenze 18,26 %/);
+    expect(refused.message).toMatch(/clopper-pearson-one-sided-95, not below the tolerance of 10 %/);
+    expect(refused.problemExtensions).toEqual({ toleranceTest: NOT_MET });
+    const noReviews = { ...NOT_MET, reviews: 0, withErrors: 0, rate: null, upperBound: null };
+    expect(
+      refusal(() => decideOn([], suspend('2026-05-31', { toleranceTest: noReviews }), '2026-03-10')).message,
+    ).toMatch(/keine abgeschlossene Prüfung/);
+    const against = decideOn(
+      [],
+      suspend('2026-05-31', { toleranceTest: NOT_MET, againstToleranceTest: true, reason: 'Personalwechsel' }),
+      '2026-03-10',
+    );
+    expect(against).toEqual([
+      expect.objectContaining({
+        type: 'RoutineSuspended',
+        data: expect.objectContaining({
+          reason: 'Personalwechsel',
+          toleranceTest: NOT_MET,
+          againstToleranceTest: true,
+        }),
+      }),
+    ]);
+    // A confirmation the test does not need changes nothing: the decision followed the test.
+    expect(decideOn([], suspend('2026-05-31', { againstToleranceTest: true }), '2026-03-10')[0]!.data).toMatchObject({
+      againstToleranceTest: false,
+    });
+    // The reason is needed either way.
+    expect(
+      refusal(() =>
+        decideOn(
+          [],
+          suspend('2026-05-31', { toleranceTest: NOT_MET, againstToleranceTest: true, reason: ' ' }),
+          '2026-03-10',
+        ),
+      ).message,
+    ).toMatch(/Begründung/);
   });
 
   it('refuses a re-check date in the past, today, or beyond the configured months', () => {
@@ -84,7 +154,15 @@ describe('routine decider', () => {
       recheckOn: '2026-07-31',
       reason: 'Überprüft: weiter unter der Toleranz',
       maxRecheckMonths: 3,
+      toleranceTest: MET,
+      againstToleranceTest: false,
     };
+    expect(refusal(() => decideOn(suspended, { ...renewal, toleranceTest: NOT_MET }, '2026-05-02')).message).toMatch(
+      /Eine Verlängerung der Aussetzung gegen den Test/,
+    );
+    expect(
+      decideOn(suspended, { ...renewal, toleranceTest: NOT_MET, againstToleranceTest: true }, '2026-05-02')[0]!.data,
+    ).toMatchObject({ toleranceTest: NOT_MET, againstToleranceTest: true });
     const renewed = decideOn(suspended, renewal, '2026-05-02');
     expect(renewed).toEqual([
       {
@@ -94,6 +172,8 @@ describe('routine decider', () => {
           decidedOn: '2026-05-02',
           recheckOn: '2026-07-31',
           reason: 'Überprüft: weiter unter der Toleranz',
+          toleranceTest: MET,
+          againstToleranceTest: false,
         },
       },
     ]);

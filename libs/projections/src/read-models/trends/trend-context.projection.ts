@@ -1,7 +1,7 @@
 import { berlinDate } from '../../../../application/src/berlin-time.js';
 import type { ProgrammeEvent } from '../../../../domain/src/programme/programme.events.js';
 import type { ReportSubmitted } from '../../../../domain/src/report/report.events.js';
-import type { RoutineEvent } from '../../../../domain/src/trends/routine.events.js';
+import type { RoutineEvent, ToleranceTestRecord } from '../../../../domain/src/trends/routine.events.js';
 import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
 import type { ProjectionDefinition } from '../../projection.js';
 import {
@@ -89,6 +89,12 @@ function report(doc: TrendReportDoc | null, event: ReportSubmitted, id: string, 
   };
 }
 
+/** A decision's tolerance test; both null for decisions recorded before the test was (schema version 1). */
+const testOf = (data: ToleranceTestRecord) => ({
+  toleranceTest: data.toleranceTest ?? null,
+  againstToleranceTest: data.againstToleranceTest ?? null,
+});
+
 function routine(
   doc: TrendRoutineDoc | null,
   event: RoutineEvent,
@@ -110,17 +116,29 @@ function routine(
   switch (event.type) {
     case 'RoutineSuspended': {
       const { decidedOn, recheckOn, reason } = event.data;
+      const test = testOf(event.data);
       return {
         ...current,
         status: 'suspended',
-        suspension: { since: decidedOn, recheckOn, reason, decidedOn },
-        suspendedPeriods: [...current.suspendedPeriods, { from: decidedOn, to: null }],
+        suspension: { since: decidedOn, recheckOn, reason, decidedOn, ...test },
+        suspendedPeriods: [
+          ...current.suspendedPeriods,
+          { from: decidedOn, to: null, againstToleranceTest: test.againstToleranceTest },
+        ],
       };
     }
     case 'RoutineSuspensionRenewed': {
       if (current.suspension === null) return current;
       const { decidedOn, recheckOn, reason } = event.data;
-      return { ...current, suspension: { ...current.suspension, recheckOn, reason, decidedOn } };
+      const test = testOf(event.data);
+      return {
+        ...current,
+        suspension: { ...current.suspension, recheckOn, reason, decidedOn, ...test },
+        // Kept suspended against the test: the running stretch counts as against it from then on.
+        suspendedPeriods: current.suspendedPeriods.map((period) =>
+          period.to === null && test.againstToleranceTest === true ? { ...period, againstToleranceTest: true } : period,
+        ),
+      };
     }
     case 'RoutineResumed':
       return {
@@ -137,11 +155,12 @@ function routine(
 
 /**
  * Read model `trend-context`: what the trend figures are measured against. Programmes (minimum and
- * error-rate policy over time), team reports (due and first submitted), and routine suspensions.
+ * error-rate policy over time), team reports (due and first submitted), and routine suspensions with
+ * their tolerance tests (version 2).
  */
 export const trendContextProjection: ProjectionDefinition<TrendContextDoc> = {
   name: TREND_CONTEXT,
-  version: 1,
+  version: 2,
   eventTypes: [
     'ProgrammeDefined',
     'ProgrammeRevised',

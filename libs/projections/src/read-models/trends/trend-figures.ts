@@ -64,6 +64,8 @@ export interface ErrorRateFigure {
   readonly rate: number | null;
   readonly upperBound: number | null;
   readonly belowTolerance: boolean;
+  /** Name of the judging rule that produced `upperBound` and `belowTolerance` (`judgingRuleName`). */
+  readonly rule: string;
 }
 
 export interface CategoryFigure {
@@ -111,6 +113,8 @@ export interface PeriodFigures {
   /** One entry per programme that collects error rates in the period; none for the 2021 method (003:58). */
   readonly errorRates: readonly ErrorRateFigure[];
   readonly suspendedRoutines: readonly string[];
+  /** Of `suspendedRoutines`, those suspended (or kept suspended) against the tolerance test. */
+  readonly suspendedAgainstToleranceTest: readonly string[];
 }
 
 export interface RoutineFigure {
@@ -122,6 +126,7 @@ export interface RoutineFigure {
   /** Meets the judging rule and is not suspended: management may decide to suspend it (001:202). */
   readonly suspensionCandidate: boolean;
   readonly status: 'active' | 'suspended';
+  /** The running suspension, with the tolerance test of its latest decision and whether it overrode it. */
   readonly suspension: TrendRoutineDoc['suspension'];
   /** Suspended and the re-check date has passed (001:123: no long uncontrolled period). */
   readonly recheckOverdue: boolean;
@@ -261,6 +266,19 @@ export function trendFigures(input: TrendInput): TrendFigures {
   );
   const reportingTeams = input.teams.filter((team) => programmes.some((programme) => worksUnder(team, programme)));
 
+  type Stretch = TrendRoutineDoc['suspendedPeriods'][number];
+  /** Programme ids of the scope's routines suspended during `period` (in a stretch that `which` picks). */
+  const suspendedIn = (period: Period, which: (stretch: Stretch) => boolean = () => true): string[] =>
+    input.routines
+      .filter((routine) => programmes.some((programme) => programme.programmeId === routine.programmeId))
+      .filter((routine) =>
+        routine.suspendedPeriods.some(
+          (stretch) => stretch.from <= period.to && (stretch.to ?? '9999') >= period.from && which(stretch),
+        ),
+      )
+      .map((routine) => routine.programmeId)
+      .sort();
+
   const collectedFor = new Map<string, { reviews: number; withErrors: number }>();
   const periods = input.periods.map((period): PeriodFigures => {
     const asOf = today < period.to ? today : period.to;
@@ -335,15 +353,8 @@ export function trendFigures(input: TrendInput): TrendFigures {
       measures: measureFigures(measures, period, asOf),
       reports,
       errorRates,
-      suspendedRoutines: input.routines
-        .filter((routine) => programmes.some((programme) => programme.programmeId === routine.programmeId))
-        .filter((routine) =>
-          routine.suspendedPeriods.some(
-            (stretch) => stretch.from <= period.to && (stretch.to ?? '9999') >= period.from,
-          ),
-        )
-        .map((routine) => routine.programmeId)
-        .sort(),
+      suspendedRoutines: suspendedIn(period),
+      suspendedAgainstToleranceTest: suspendedIn(period, (stretch) => stretch.againstToleranceTest === true),
     };
   });
 
@@ -389,7 +400,9 @@ function errorRateFigure(
     reviews: judgement.reviews,
     withErrors: judgement.withErrors,
     rate: judgement.rate === null ? null : round(judgement.rate),
-    upperBound: judgement.upperBound === null ? null : round(judgement.upperBound),
+    // Six decimals: at four, a bound just below a tolerance (1 error in 93 reviews: 0.049994) would show it.
+    upperBound: judgement.upperBound === null ? null : Math.round(judgement.upperBound * 1e6) / 1e6,
     belowTolerance: judgement.belowTolerance,
+    rule: judgement.rule,
   };
 }

@@ -1,4 +1,5 @@
 import type { ErrorRatePolicy } from '../../../../domain/src/programme/programme.events.js';
+import type { ToleranceTest } from '../../../../domain/src/trends/routine.events.js';
 import type { ReviewFacts } from './review-facts.js';
 
 /**
@@ -75,7 +76,10 @@ export interface TrendReportDoc extends Record<string, unknown> {
   readonly submittedOn: string;
 }
 
-/** Management's decisions on a routine: suspended with a re-check date, renewed, resumed (001:123). */
+/**
+ * Management's decisions on a routine: suspended with a re-check date, renewed, resumed (001:123); each
+ * suspension and renewal with the tolerance test as it stood then, and whether it was decided against it.
+ */
 export interface TrendRoutineDoc extends Record<string, unknown> {
   readonly _id: string;
   readonly _position?: number;
@@ -85,15 +89,26 @@ export interface TrendRoutineDoc extends Record<string, unknown> {
   readonly status: 'active' | 'suspended';
   /** Revision of the `routine-<programmeId>` stream (the `ETag` of the routine). */
   readonly revision: number;
-  /** Current or last suspension (null before the first). */
+  /** Current or last suspension (null before the first); test and reason of its latest decision. */
   readonly suspension: {
     readonly since: string;
     readonly recheckOn: string;
     readonly reason: string;
     readonly decidedOn: string;
+    /** The tolerance test when the latest decision (suspension or renewal) was taken; null: not recorded. */
+    readonly toleranceTest: ToleranceTest | null;
+    /** The latest decision overrode a failed test; null: decided before the test was recorded. */
+    readonly againstToleranceTest: boolean | null;
   } | null;
-  /** Every suspended stretch (local dates, `to` null while it lasts), for the periods of a trend. */
-  readonly suspendedPeriods: readonly { readonly from: string; readonly to: string | null }[];
+  /**
+   * Every suspended stretch (local dates, `to` null while it lasts), for the periods of a trend, and
+   * whether it was suspended (or, later, kept suspended) against the tolerance test.
+   */
+  readonly suspendedPeriods: readonly {
+    readonly from: string;
+    readonly to: string | null;
+    readonly againstToleranceTest: boolean | null;
+  }[];
 }
 
 export type TrendContextDoc = TrendProgrammeDoc | TrendReportDoc | TrendRoutineDoc;

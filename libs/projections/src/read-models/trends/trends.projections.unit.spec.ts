@@ -15,6 +15,22 @@ import type {
 
 const sealed = SEALED;
 
+/** 1 error in 20 reviews: the exact one-sided 95 % bound 21.6 % is not below 10 %. */
+const FAILED_TEST = {
+  from: '2025-08',
+  to: '2026-07',
+  reviews: 20,
+  withErrors: 1,
+  rate: 0.05,
+  upperBound: 0.216106,
+  tolerancePercent: 10,
+  belowTolerance: false,
+  judging: { kind: 'clopper-pearson-upper-bound', confidence: 0.95 },
+  rule: 'clopper-pearson-one-sided-95',
+  rulesVersion: '2026.2',
+  errorCounting: 'any-defect',
+} as const;
+
 function history(): RecordedEvent[] {
   const history = new ReviewHistory({
     programmeId: 'p-le',
@@ -100,17 +116,21 @@ function history(): RecordedEvent[] {
       submittedAt: '2026-04-16T07:00:00.000Z',
       dueDate: '2026-04-15',
     }),
+    // Recorded before the tolerance test was (schema version 1): no test, relation to it unknown.
     at('RoutineSuspended', {
       programmeId: 'p-le',
       decidedOn: '2026-04-20',
       recheckOn: '2026-07-20',
       reason: 'unter Toleranz',
     }),
+    // Kept suspended against a failed tolerance test (schema version 2).
     at('RoutineSuspensionRenewed', {
       programmeId: 'p-le',
       decidedOn: '2026-07-18',
       recheckOn: '2026-10-18',
       reason: 'weiter',
+      toleranceTest: FAILED_TEST,
+      againstToleranceTest: true,
     }),
     at('RoutineResumed', { programmeId: 'p-le', decidedOn: '2026-09-01', reason: 'Rechtsänderung' }),
   ];
@@ -228,10 +248,23 @@ describe('trend read models', () => {
       dueDate: '2026-04-15',
       submittedOn: '2026-04-16',
     });
+    // The suspension of April predates the recorded test; the renewal of July overrode a failed one.
     expect(context.find((doc) => doc['kind'] === 'routine') as TrendRoutineDoc).toMatchObject({
       status: 'active',
-      suspension: { since: '2026-04-20', recheckOn: '2026-10-18', decidedOn: '2026-07-18' },
-      suspendedPeriods: [{ from: '2026-04-20', to: '2026-09-01' }],
+      suspension: {
+        since: '2026-04-20',
+        recheckOn: '2026-10-18',
+        decidedOn: '2026-07-18',
+        toleranceTest: FAILED_TEST,
+        againstToleranceTest: true,
+      },
+      suspendedPeriods: [{ from: '2026-04-20', to: '2026-09-01', againstToleranceTest: true }],
+    });
+    const before = foldInMemory(trendContextProjection);
+    await before.feed(history().filter((event) => event.type !== 'RoutineSuspensionRenewed'));
+    expect(before.sortedDocs().find((doc) => doc['kind'] === 'routine')).toMatchObject({
+      suspension: { toleranceTest: null, againstToleranceTest: null },
+      suspendedPeriods: [{ from: '2026-04-20', to: '2026-09-01', againstToleranceTest: null }],
     });
   });
 });
