@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ErrorsModule } from './errors/errors.module.js';
 import { SecurityModule } from './security/security.module.js';
 import { IdempotencyInterceptor } from './commands/idempotency.interceptor.js';
+import { MinPositionInterceptor } from './commands/min-position.interceptor.js';
 import { IdempotencySweeper } from './commands/idempotency-sweeper.js';
 import { FEATURE_MODULES } from './features.js';
 import { HealthController } from './health/health.controller.js';
@@ -28,6 +29,8 @@ export class AppModule {
       ],
       controllers: [HealthController, ProgrammesController],
       providers: [
+        // Outermost: a request waits for its `X-Min-Position` before anything else looks at it.
+        { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         IdempotencySweeper,
         ProgrammesQueries,

@@ -10,8 +10,8 @@ import { startProjections } from '../../../libs/composition/src/projections.js';
 import { startReactors } from '../../../libs/composition/src/reactor-catalogue.js';
 import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
 import { AppModule } from './app.module.js';
-import { inputShapeGuard } from './errors/input-limits.js';
 import { documentConcurrency } from './commands/concurrency.openapi.js';
+import { inputShapeGuard } from './errors/input-limits.js';
 import { createJsonLogger } from './logging/json-logger.js';
 import type { Runtime } from './runtime/runtime.js';
 import { loadSigningSecret } from './security/security.module.js';
@@ -86,6 +86,20 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
         )
         .setVersion('1')
         .addBearerAuth()
+        // One mechanism for every authenticated route, commands and queries alike (MinPositionInterceptor).
+        .addGlobalParameters({
+          name: 'X-Min-Position',
+          in: 'header',
+          required: false,
+          schema: { type: 'integer', minimum: 0 },
+          description:
+            'Position des letzten eigenen Schreibvorgangs (Feld `position` der Antwort eines Befehls): die Anfrage ' +
+            'wartet, bis alle Ansichten ihn enthalten (begrenzt; sonst 503 PROJECTION_LAGGING), und antwortet nie mit ' +
+            'einem veralteten Stand oder 404 dafür. Ohne Wirkung auf /health, /ready, /metrics. / ' +
+            'Position of your own last write (the `position` a command answered with): the request waits until every ' +
+            'read model contains it (bounded; else 503 PROJECTION_LAGGING) and never answers 404 or a stale state for ' +
+            'it. Ignored by /health, /ready, /metrics.',
+        })
         .build(),
     );
     documentConcurrency(document);

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ExecuteCommandHandler } from './commands/execute-command.js';
 import { IdempotencyService } from './commands/idempotency.service.js';
+import { StreamStates } from '../../../libs/application/src/stream-state.js';
 import { ReadModelFreshness } from './commands/read-model-freshness.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import type { Runtime } from './runtime/runtime.js';
@@ -16,6 +17,7 @@ import {
   KEY_STORE,
   PROJECTIONS,
   RUNTIME,
+  STREAM_STATES,
 } from './runtime/tokens.js';
 
 /**
@@ -39,6 +41,7 @@ export class PlatformModule {
       { provide: ENVELOPE, useValue: infrastructure.envelope },
       { provide: PROJECTIONS, useValue: runtime.projections },
       { provide: COMMAND_PIPELINE, useValue: runtime.pipeline },
+      { provide: STREAM_STATES, useValue: new StreamStates(infrastructure.eventStore) },
     ];
     return {
       module: PlatformModule,

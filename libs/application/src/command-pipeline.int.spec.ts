@@ -4,6 +4,7 @@ import { programmeDecider } from '../../domain/src/programme/programme.decider.j
 import {
   PROGRAMME_EVENT_SCHEMAS,
   programmeStreamId,
+  type ProgrammeEvent,
   type ProgrammeSettings,
 } from '../../domain/src/programme/programme.events.js';
 import { DEFAULT_RULES } from './rules.js';
@@ -171,6 +172,41 @@ describe('CommandPipeline', () => {
       );
       expect(await store.readStream(programmeStreamId(id))).toHaveLength(2);
     });
+  });
+
+  it("keeps the cached state per aggregate type: two types folding one stream never see each other's state", async () => {
+    // Another fold of the same stream (here one that appends what it is given, as set-up code does).
+    const recorder: AggregateType<readonly ProgrammeEvent[], null, ProgrammeEvent> = {
+      name: 'programme-recorder',
+      decider: { initialState: () => null, evolve: () => null, decide: (events) => events },
+      schemas: PROGRAMME_EVENT_SCHEMAS,
+      streamId: programmeStreamId,
+    };
+    const pipeline = new CommandPipeline(store, clock, uuidV7Ids, '2026.1');
+    const id = uuidV7Ids.next();
+    await pipeline.execute(programme, define(id));
+    await pipeline.execute(recorder, {
+      aggregateId: id,
+      command: [
+        {
+          type: 'ProgrammeRevised',
+          data: {
+            programmeId: id,
+            revision: 1,
+            changes: { title: 'Von außen' },
+            reason: 'r',
+            staffCouncil: null,
+            note: null,
+            revisedAt: '2026-05-04T08:00:00.000Z',
+          },
+        },
+      ],
+      context: context(),
+    });
+    // The programme's own command decides on the programme's fold of both events, not on the recorder's null.
+    expect(await pipeline.execute(programme, revise(id, 'Neu'))).toMatchObject({ revision: 2 });
+    const revised = await store.readStream(programmeStreamId(id));
+    expect(revised.map((event) => (event.data as { revision?: number }).revision)).toEqual([undefined, 1, 2]);
   });
 
   it('gives the same answers without a state cache', async () => {

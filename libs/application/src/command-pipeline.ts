@@ -88,12 +88,14 @@ export class CommandPipeline {
     request: CommandRequest<Command>,
   ): Promise<CommandResult> {
     const streamId = aggregate.streamId(request.aggregateId);
-    const cached = this.cache.get(streamId);
+    // Per aggregate type and stream: two types may fold the same stream into different states.
+    const key = `${aggregate.name}\u0000${streamId}`;
+    const cached = this.cache.get(key);
     if (cached) {
       try {
         return await this.decideAndAppend(aggregate, request, streamId, cached);
       } catch (error) {
-        this.cache.delete(streamId);
+        this.cache.delete(key);
         // Only a stale cache is retried; every other refusal is the command's answer.
         if (!(error instanceof WrongExpectedRevisionError) && !(error instanceof PreconditionFailedError)) throw error;
       }
@@ -157,14 +159,18 @@ export class CommandPipeline {
     const appended = await this.store.append(streamId, newEvents, { expectedRevision: current ?? 'no_stream' });
     let next = state;
     for (const event of decided) next = aggregate.decider.evolve(next, event);
-    this.remember(streamId, { revision: appended.revision, tenant: request.context.tenant, state: next });
+    this.remember(`${aggregate.name}\u0000${streamId}`, {
+      revision: appended.revision,
+      tenant: request.context.tenant,
+      state: next,
+    });
     return { id: request.aggregateId, revision: appended.revision, position: appended.position };
   }
 
-  private remember(streamId: string, entry: CachedState): void {
+  private remember(key: string, entry: CachedState): void {
     if (this.cacheSize === 0) return;
-    this.cache.delete(streamId);
-    this.cache.set(streamId, entry);
+    this.cache.delete(key);
+    this.cache.set(key, entry);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 }

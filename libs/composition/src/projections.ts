@@ -13,6 +13,7 @@ import {
   type ProjectionHost,
 } from '../../projections/src/projection-host.js';
 import { ProjectionRunner } from '../../projections/src/projection-runner.js';
+import { CheckpointPositionSource } from '../../projections/src/wait-for-position.js';
 import type { ProjectionStatus } from '../../projections/src/projection-status.js';
 import { TEAM_FIGURES } from '../../projections/src/read-models/dashboards/team-figures.doc.js';
 import { teamFiguresProjectionFor } from '../../projections/src/read-models/dashboards/team-figures.projection.js';
@@ -23,6 +24,8 @@ import { ProjectionOperations, type ProjectionOperationsPort } from './projectio
 /** The projections as the HTTP side sees them (matches `ProjectionsPort` in apps/api). */
 export interface RunningProjections {
   waitForPosition(projection: string, position: number, timeoutMs: number): Promise<boolean>;
+  /** Waits (bounded) until every read model reflects `position`; the names of those that did not. */
+  waitForAll(position: number, timeoutMs: number): Promise<readonly string[]>;
   status(): Promise<readonly StatusView[]>;
   readonly host: ProjectionHost | null;
   /** The rules the read models were built under, and the definitions under them. */
@@ -77,6 +80,27 @@ const view = (status: ProjectionStatus): StatusView => ({
   rebuild: status.rebuild,
 });
 
+/**
+ * Waits for every read model at once. Reaching a position is for good (checkpoints only move forward, and
+ * an alias moves only to a collection that has caught up), so the highest position all have reached is
+ * remembered: the requests of a client that keeps sending the position of its last write cost nothing
+ * once the read models got there. Each projection's own wait passes stretches without its events cheaply
+ * (see `QuietStretch`), so a projection that handles none of the events in between does not hold anyone.
+ */
+export function waitForAllWith(
+  names: readonly string[],
+  waitForPosition: (name: string, position: number, timeoutMs: number) => Promise<boolean>,
+): (position: number, timeoutMs: number) => Promise<readonly string[]> {
+  let reachedByAll = 0;
+  return async (position, timeoutMs) => {
+    if (position <= reachedByAll) return [];
+    const reached = await Promise.all(names.map((name) => waitForPosition(name, position, timeoutMs)));
+    const lagging = names.filter((_, index) => !reached[index]);
+    if (lagging.length === 0) reachedByAll = Math.max(reachedByAll, position);
+    return lagging;
+  };
+}
+
 function fromHost(
   host: ProjectionHost,
   infrastructure: Infrastructure,
@@ -84,12 +108,18 @@ function fromHost(
   definitions: readonly ProjectionDefinition[],
 ): RunningProjections {
   const operations = operationsFor(infrastructure, rules, definitions, host);
+  const waitForPosition = (name: string, position: number, timeoutMs: number): Promise<boolean> =>
+    host.waitForPosition(name, position, timeoutMs);
   return {
     host,
     rules,
     definitions,
     operations,
-    waitForPosition: (name, position, timeoutMs) => host.waitForPosition(name, position, timeoutMs),
+    waitForPosition,
+    waitForAll: waitForAllWith(
+      definitions.map((definition) => definition.name),
+      waitForPosition,
+    ),
     status: () => Promise.resolve(host.status().map(view)),
     // The host's runner interrupts a running rebuild on stop (it resumes on the next one).
     stop: async () => {
@@ -178,20 +208,26 @@ function checkpointView(
     return (await infrastructure.checkpoints.load(physical))?.position ?? 0;
   };
   const operations = operationsFor(infrastructure, rules, definitions, null);
+  // Another process commits the checkpoints, so there is nothing to listen to: poll, bounded. A checkpoint
+  // moves only with the projection's own events, so the stretch beyond it is checked for them too.
+  const source = new CheckpointPositionSource({
+    definitions,
+    eventStore: infrastructure.eventStore,
+    documentStore: infrastructure.documents,
+    checkpointStore: infrastructure.checkpoints,
+  });
+  const waitForPosition = (name: string, position: number, timeoutMs: number): Promise<boolean> =>
+    source.waitForPosition(name, position, timeoutMs);
   return {
     host: null,
     rules,
     definitions,
     operations,
-    // Another process commits the checkpoints, so there is nothing to listen to: poll, bounded.
-    waitForPosition: async (name, position, timeoutMs) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        if ((await positionOf(name)) >= position) return true;
-        if (Date.now() >= deadline) return false;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(1, deadline - Date.now()))));
-      }
-    },
+    waitForPosition,
+    waitForAll: waitForAllWith(
+      definitions.map((definition) => definition.name),
+      waitForPosition,
+    ),
     status: async () => {
       const head = await infrastructure.eventStore.headPosition();
       return Promise.all(

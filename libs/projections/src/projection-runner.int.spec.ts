@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { foldBatch } from './fold-batch.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { CheckpointPositionSource } from './wait-for-position.js';
@@ -311,6 +312,35 @@ describe('ProjectionRunner (embedded stores)', () => {
     const started = Date.now();
     expect(await projections.waitForPosition('reviews', later.position, 150)).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('waitForPosition: passes a stretch without its events longer than a filtered page, scanned once', async () => {
+    await seedReviews(stores.eventStore, 5);
+    const projections = runner();
+    projections.start();
+    const { position: checkpoint } = await live(projections);
+    // More events of other types than the store examines per filtered page (20,000): a live subscription
+    // delivers none of them, so the checkpoint stays where it was.
+    const unrelated = Array.from({ length: 25_000 }, (_, index) => newEvent('AuditSealed.v1', { index }));
+    const { position } = await stores.eventStore.append('audit-long', unrelated, { expectedRevision: 'no_stream' });
+    const readAll = jest.spyOn(stores.eventStore, 'readAll');
+    expect(await projections.waitForPosition('reviews', position, 2_000)).toBe(true);
+    expect(projections.statusOf('reviews').position).toBe(checkpoint);
+    expect(readAll.mock.calls.length).toBeGreaterThanOrEqual(2);
+    // The stretch is remembered: the same wait again reads nothing; one more event reads only past it.
+    readAll.mockClear();
+    expect(await projections.waitForPosition('reviews', position, 2_000)).toBe(true);
+    expect(readAll).not.toHaveBeenCalled();
+    const next = await stores.eventStore.append('audit-next', [newEvent('AuditSealed.v1', {})], {
+      expectedRevision: 'no_stream',
+    });
+    expect(await projections.waitForPosition('reviews', next.position, 2_000)).toBe(true);
+    expect(readAll.mock.calls.map(([options]) => options.after)).toEqual([position]);
+
+    // The API of server mode, reading checkpoints only, passes the same stretch.
+    const api = new CheckpointPositionSource({ definitions: [reviewsProjection()], ...stores });
+    expect(await api.waitForPosition('reviews', next.position, 2_000)).toBe(true);
+    readAll.mockRestore();
   });
 
   it('stop() commits the batch in hand with its checkpoint, and a restart continues from it', async () => {

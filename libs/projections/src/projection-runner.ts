@@ -16,7 +16,7 @@ import {
   UnknownProjectionError,
 } from './projection-status.js';
 import { confirmRebuild, rebuildProjection, type RebuildResult } from './rebuild.js';
-import { waitForPosition } from './wait-for-position.js';
+import { QuietStretch, waitForPosition } from './wait-for-position.js';
 
 export interface ProjectionRunnerOptions {
   readonly definitions: readonly ProjectionDefinition[] | ProjectionRegistry;
@@ -157,6 +157,7 @@ class ProjectionSlot {
   private lastError: ProjectionError | null = null;
   private rebuildProgress: RebuildProgress | null = null;
   private readonly lease: DocumentLease | null;
+  private readonly quiet: QuietStretch;
 
   constructor(
     private readonly definition: ProjectionDefinition,
@@ -164,6 +165,7 @@ class ProjectionSlot {
     private readonly owner: string,
     private readonly emit: (status: ProjectionStatus) => void,
   ) {
+    this.quiet = new QuietStretch(options.eventStore, definition.eventTypes);
     this.lease =
       options.lease === undefined
         ? null
@@ -217,16 +219,8 @@ class ProjectionSlot {
   async reached(position: number): Promise<boolean> {
     const progress = this.progress;
     if (this.collection === null || progress === null || this.state === 'standby') return false;
-    if (progress.position >= position) return true;
-    const page = await this.options.eventStore.readAll({
-      after: progress.position,
-      maxCount: 1,
-      filter: { eventTypes: this.definition.eventTypes },
-    });
-    const next = page.events[0];
-    // Re-read the checkpoint: a batch may have been committed while the store was asked.
-    if ((this.progress?.position ?? 0) >= position) return true;
-    return next === undefined ? page.lastPosition >= position : next.position > position;
+    // The checkpoint is read again at the end: a batch may have been committed while the store was asked.
+    return this.quiet.reached(progress.position, position, () => this.progress?.position ?? 0);
   }
 
   async rebuild(options: {

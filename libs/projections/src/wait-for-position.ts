@@ -64,12 +64,69 @@ function beforeDeadline(answer: Promise<boolean>, deadline: number): Promise<boo
 }
 
 /**
+ * Whether a projection whose serving collection is at `checkpoint` reflects `position`. A live
+ * subscription delivers only batches holding events of the projection's types, so the checkpoint of a
+ * projection with rare types stays far behind the head; the stretch up to `position` still counts as
+ * reached when it holds none of its events. A filtered page may stop short of `position` (the store scans
+ * a window per page), so this pages on until it passes `position` or finds an event. The stretch found
+ * free of the projection's events is remembered, so the next wait (every request with `X-Min-Position`
+ * waits for every read model) scans only what came after it.
+ */
+export class QuietStretch {
+  /** (after, upTo] holds no event of the projection's types; positions at or below the head are final. */
+  private after = -1;
+  private upTo = -1;
+
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly eventTypes: readonly string[],
+  ) {}
+
+  /** `latestCheckpoint` is asked again at the end: a batch may have been committed meanwhile. */
+  async reached(
+    checkpoint: number,
+    position: number,
+    latestCheckpoint: () => number = () => checkpoint,
+  ): Promise<boolean> {
+    if (checkpoint >= position) return true;
+    const known = this.after <= checkpoint && this.upTo > checkpoint;
+    const base = known ? this.after : checkpoint;
+    let scanned = known ? this.upTo : checkpoint;
+    while (scanned < position) {
+      const page = await this.eventStore.readAll({
+        after: scanned,
+        maxCount: 1,
+        filter: { eventTypes: this.eventTypes },
+      });
+      const next = page.events[0];
+      if (next !== undefined) {
+        this.remember(base, next.position - 1);
+        return next.position > position || latestCheckpoint() >= position;
+      }
+      // Nothing examined: `position` lies beyond the head (not written yet).
+      if (page.lastPosition <= scanned) break;
+      scanned = page.lastPosition;
+      this.remember(base, scanned);
+      if (page.isEnd) break;
+    }
+    return scanned >= position || latestCheckpoint() >= position;
+  }
+
+  private remember(after: number, upTo: number): void {
+    if (upTo <= after || (this.after === after && this.upTo >= upTo)) return;
+    this.after = after;
+    this.upTo = upTo;
+  }
+}
+
+/**
  * Read-your-writes where the projections run in another process (server mode: `apps/projector` writes,
  * the API reads): the serving collection's checkpoint in the checkpoint store is the truth, plus a look
  * at the store for events of the projection's types between that checkpoint and the position.
  */
 export class CheckpointPositionSource implements PositionSource {
   private readonly registry: ProjectionRegistry;
+  private readonly quiet = new Map<string, QuietStretch>();
 
   constructor(
     private readonly options: {
@@ -90,14 +147,12 @@ export class CheckpointPositionSource implements PositionSource {
     const serving = await this.options.documentStore.resolve(name);
     if (buildNumberOf(definition, serving) === null) return false;
     const checkpoint = (await this.options.checkpointStore.load(serving))?.position ?? 0;
-    if (checkpoint >= position) return true;
-    const page = await this.options.eventStore.readAll({
-      after: checkpoint,
-      maxCount: 1,
-      filter: { eventTypes: definition.eventTypes },
-    });
-    const next = page.events[0];
-    return next === undefined ? page.lastPosition >= position : next.position > position;
+    let quiet = this.quiet.get(name);
+    if (quiet === undefined) {
+      quiet = new QuietStretch(this.options.eventStore, definition.eventTypes);
+      this.quiet.set(name, quiet);
+    }
+    return quiet.reached(checkpoint, position);
   }
 
   waitForPosition(name: string, position: number, timeoutMs: number, pollMs = 25): Promise<boolean> {

@@ -1,9 +1,6 @@
-import { Controller, Get, Headers, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { ACCESS_LOG } from '../../../../libs/projections/src/read-models/access-log/access-log.doc.js';
-import { minPositionHeader } from '../commands/min-position.js';
-import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { AccessLogPageDto, AccessLogQueryDto } from './access-log.dto.js';
 import { AccessLogQueries, type AccessLogPage } from './access-log.queries.js';
@@ -16,10 +13,7 @@ import { AccessLogQueries, type AccessLogPage } from './access-log.queries.js';
 @ApiBearerAuth()
 @Controller('api/v1/access-log')
 export class AccessLogController {
-  constructor(
-    private readonly queries: AccessLogQueries,
-    private readonly freshness: ReadModelFreshness,
-  ) {}
+  constructor(private readonly queries: AccessLogQueries) {}
 
   @Get()
   @Action('access-log.read')
@@ -29,14 +23,8 @@ export class AccessLogController {
       'Nur der eigene Jobcenter; enthält keine Kundendaten. Seiten über `after` = `next`. / ' +
       "Own tenant only; holds no customer data. Page with `after` = the previous page's `next`.",
   })
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' })
   @ApiOkResponse({ type: AccessLogPageDto })
-  async list(
-    @CurrentPrincipal() principal: Principal,
-    @Query() query: AccessLogQueryDto,
-    @Headers() headers: Record<string, string | undefined>,
-  ): Promise<AccessLogPage> {
-    await this.freshness.awaitPosition([ACCESS_LOG], minPositionHeader(headers));
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: AccessLogQueryDto): Promise<AccessLogPage> {
     return this.queries.list(principal, query);
   }
 }

@@ -1,7 +1,6 @@
-import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { parseQuarter } from '../reports/period.params.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { csvDownload, jsonDownload } from './audit-export.js';
@@ -10,10 +9,6 @@ import { AuditSamplesService, type AuditedMonth } from './audit-samples.service.
 import { AsOfQueryDto, AuditSamplesQueryDto, asOfCut } from './audit.dto.js';
 import { ReviewHistoryService } from './review-history.service.js';
 import { TimeTravelService, type AsOfView } from './time-travel.service.js';
-
-type HeaderMap = Record<string, string | undefined>;
-
-const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
 
 /** Past states of programmes and questionnaires, sample verification by month, a unit's quarter to file. */
 @ApiTags('Prüfpfad / audit')
@@ -59,16 +54,13 @@ export class AuditController {
   @Get('audit/exports/:unitId/:year/Q:quarter.json')
   @Action('audit.export.read')
   @ApiProduces('application/json')
-  @ApiHeader(MIN_POSITION)
   async unitQuarterJson(
     @CurrentPrincipal() principal: Principal,
     @Param('unitId') unitId: string,
     @Param('year') year: string,
     @Param('quarter') quarter: string,
-    @Headers() headers: HeaderMap,
   ): Promise<StreamableFile> {
     const period = parseQuarter(year, quarter);
-    await this.histories.awaitMeasures(minPositionHeader(headers));
     const file = await this.exports.unitQuarter(principal, unitId, period.year, period.quarter);
     return jsonDownload(file, `pruefpfad-${unitId}-${period.year}-Q${period.quarter}`);
   }
@@ -76,16 +68,13 @@ export class AuditController {
   @Get('audit/exports/:unitId/:year/Q:quarter.csv')
   @Action('audit.export.read')
   @ApiProduces('text/csv')
-  @ApiHeader(MIN_POSITION)
   async unitQuarterCsv(
     @CurrentPrincipal() principal: Principal,
     @Param('unitId') unitId: string,
     @Param('year') year: string,
     @Param('quarter') quarter: string,
-    @Headers() headers: HeaderMap,
   ): Promise<StreamableFile> {
     const period = parseQuarter(year, quarter);
-    await this.histories.awaitMeasures(minPositionHeader(headers));
     const file = await this.exports.unitQuarter(principal, unitId, period.year, period.quarter);
     return csvDownload(file, `pruefpfad-${unitId}-${period.year}-Q${period.quarter}`);
   }

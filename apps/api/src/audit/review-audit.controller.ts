@@ -1,21 +1,12 @@
-import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { csvDownload, jsonDownload } from './audit-export.js';
 import { AuditExportsService } from './audit-exports.service.js';
 import { AsOfQueryDto, asOfCut } from './audit.dto.js';
 import { ReviewHistoryService, type ReviewHistory } from './review-history.service.js';
 import { TimeTravelService, type AsOfView } from './time-travel.service.js';
-
-type HeaderMap = Record<string, string | undefined>;
-
-const MIN_POSITION = {
-  name: 'X-Min-Position',
-  required: false,
-  description: 'Auf diese Position warten (Maßnahmen) / wait for this position (measures)',
-};
 
 /**
  * The record of one review for auditors and the review's readers: its history with the measures that
@@ -34,13 +25,10 @@ export class ReviewAuditController {
 
   @Get(':id/history')
   @Action('audit.history.read')
-  @ApiHeader(MIN_POSITION)
   async history(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) reviewId: string,
-    @Headers() headers: HeaderMap,
   ): Promise<ReviewHistory> {
-    await this.histories.awaitMeasures(minPositionHeader(headers));
     return this.histories.history(principal, reviewId, 'audit.history.read');
   }
 
@@ -57,26 +45,20 @@ export class ReviewAuditController {
   @Get(':id/audit-export.json')
   @Action('audit.export.read')
   @ApiProduces('application/json')
-  @ApiHeader(MIN_POSITION)
   async exportJson(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) reviewId: string,
-    @Headers() headers: HeaderMap,
   ): Promise<StreamableFile> {
-    await this.histories.awaitMeasures(minPositionHeader(headers));
     return jsonDownload(await this.exports.review(principal, reviewId), `pruefpfad-review-${reviewId}`);
   }
 
   @Get(':id/audit-export.csv')
   @Action('audit.export.read')
   @ApiProduces('text/csv')
-  @ApiHeader(MIN_POSITION)
   async exportCsv(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) reviewId: string,
-    @Headers() headers: HeaderMap,
   ): Promise<StreamableFile> {
-    await this.histories.awaitMeasures(minPositionHeader(headers));
     return csvDownload(await this.exports.review(principal, reviewId), `pruefpfad-review-${reviewId}`);
   }
 }

@@ -74,11 +74,6 @@ export class ReviewHistoryService {
     private readonly retention: RetentionRecords,
   ) {}
 
-  /** Read-your-writes for the measures a history lists (X-Min-Position). */
-  awaitMeasures(position: number | undefined): Promise<void> {
-    return this.freshness.awaitPosition([MEASURES], position);
-  }
-
   /**
    * The review's own events and where it belongs, if the caller may reach it for `action`; a review the
    * retention purge destroyed answers 410 with its purge record; otherwise 404 (another tenant's or team's).

@@ -8,7 +8,10 @@ export class InvalidMinPositionError extends Error {
   }
 }
 
-/** Read-your-writes: the position a command answered with; the query waits (bounded) until projected. */
+/**
+ * Read-your-writes: the position a command answered with, sent back by the client on any later request;
+ * `MinPositionInterceptor` makes the request wait (bounded) until every read model has projected it.
+ */
 export function minPositionHeader(headers: Record<string, string | undefined>): number | undefined {
   const raw = headers['x-min-position'];
   if (raw === undefined || raw === '') return undefined;

@@ -6,9 +6,11 @@ import { APP_CONFIG, EVENT_STORE, PROJECTIONS } from '../runtime/tokens.js';
 import { ProjectionLaggingError } from './min-position.js';
 
 /**
- * Read-your-writes and fresh decisions. Queries wait (bounded) for the position a client names; a
- * command that decides on read models (a draw, a report snapshot) waits until they reflect every event
- * stored so far, so it never freezes stale figures, also when the projector is another process.
+ * Read-your-writes and fresh decisions. Every request that names a position (`X-Min-Position`, see
+ * `MinPositionInterceptor`) waits (bounded) until every read model reflects it; a command that decides
+ * on read models where they are the legitimate source (a report snapshot, the retention plan) waits until
+ * they reflect every event stored so far, so it never freezes stale figures, also when the projector is
+ * another process.
  */
 @Injectable()
 export class ReadModelFreshness {
@@ -18,14 +20,22 @@ export class ReadModelFreshness {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async awaitPosition(names: readonly string[], position: number | undefined): Promise<void> {
-    if (position === undefined) return;
-    for (const name of names) {
-      if (!(await this.projections.waitForPosition(name, position, this.config.maxWaitMs)))
-        throw new ProjectionLaggingError(name, position);
-    }
+  /** Every read model has reached `position`, or PROJECTION_LAGGING (503) after `maxWaitMs`. */
+  async awaitAll(position: number): Promise<void> {
+    const lagging = await this.projections.waitForAll(position, this.config.maxWaitMs);
+    if (lagging.length > 0) throw new ProjectionLaggingError(lagging.join(', '), position);
   }
 
+  async awaitPosition(names: readonly string[], position: number | undefined): Promise<void> {
+    if (position === undefined) return;
+    const reached = await Promise.all(
+      names.map((name) => this.projections.waitForPosition(name, position, this.config.maxWaitMs)),
+    );
+    const lagging = names.filter((_, index) => !reached[index]);
+    if (lagging.length > 0) throw new ProjectionLaggingError(lagging.join(', '), position);
+  }
+
+  /** The named read models reflect every event stored when this was called. */
   async awaitCurrent(names: readonly string[]): Promise<void> {
     await this.awaitPosition(names, await this.eventStore.headPosition());
   }

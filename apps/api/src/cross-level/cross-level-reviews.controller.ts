@@ -11,7 +11,6 @@ import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js'
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { ID_GENERATOR } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { crossLevelReviewAggregate } from './cross-level.aggregates.js';
@@ -20,7 +19,6 @@ import { ApproveCrossLevelReviewDto, CloseCrossLevelReviewDto } from './cross-le
 
 type HeaderMap = Record<string, string | undefined>;
 
-const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
 const CASE_ID = /^[a-z2-7]{32}$/;
 
 /**
@@ -104,47 +102,30 @@ export class CrossLevelReviewsController {
 
   @Get()
   @Action('cross-level.review.read')
-  @ApiHeader(MIN_POSITION)
-  async list(@CurrentPrincipal() principal: Principal, @Headers() headers: HeaderMap) {
-    await this.service.awaitPosition(minPositionHeader(headers));
+  async list(@CurrentPrincipal() principal: Principal) {
     return this.service.list(principal);
   }
 
   @Get(':id')
   @Action('cross-level.review.read')
-  @ApiHeader(MIN_POSITION)
-  async get(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Headers() headers: HeaderMap,
-  ) {
-    await this.service.awaitPosition(minPositionHeader(headers));
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.service.get(principal, id);
   }
 
   @Get(':id/cases')
   @Action('cross-level.review.read')
-  @ApiHeader(MIN_POSITION)
-  async cases(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Headers() headers: HeaderMap,
-  ) {
-    await this.service.awaitPosition(minPositionHeader(headers));
+  async cases(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.service.cases(principal, id);
   }
 
   @Get(':id/cases/:caseId')
   @Action('cross-level.review.read')
-  @ApiHeader(MIN_POSITION)
   async case(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('caseId') caseId: string,
-    @Headers() headers: HeaderMap,
   ) {
     if (!CASE_ID.test(caseId)) throw new NotFoundError(`case ${caseId}`);
-    await this.service.awaitPosition(minPositionHeader(headers));
     return this.service.case(principal, id, caseId);
   }
 }

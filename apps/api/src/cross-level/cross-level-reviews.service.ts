@@ -14,7 +14,6 @@ import type { DocumentStore } from '../../../../libs/read-store/src/read-store.p
 import {
   CROSS_LEVEL_CASE_COPIES,
   CROSS_LEVEL_REVIEWS,
-  CROSS_LEVEL_TENANT_REGIONS,
   type CaseCopyDoc,
   type CrossLevelReviewDoc,
 } from '../../../../libs/projections/src/read-models/cross-level/cross-level.docs.js';
@@ -23,11 +22,8 @@ import {
   trendProgrammeId,
   type TrendProgrammeDoc,
 } from '../../../../libs/projections/src/read-models/trends/trend.docs.js';
-import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { CLOCK, DOCUMENT_STORE, KEY_STORE } from '../runtime/tokens.js';
 import { CrossLevelScope } from './cross-level-scope.js';
-
-const READ_MODELS = [CROSS_LEVEL_REVIEWS, CROSS_LEVEL_CASE_COPIES, CROSS_LEVEL_TENANT_REGIONS, TREND_CONTEXT];
 
 /**
  * Purpose of the per-approval case pseudonym. HMAC under the Jobcenter's own pseudonym key (which never
@@ -51,12 +47,7 @@ export class CrossLevelReviewsService {
     @Inject(KEY_STORE) private readonly keyStore: KeyStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scope: CrossLevelScope,
-    private readonly freshness: ReadModelFreshness,
   ) {}
-
-  awaitPosition(position: number | undefined): Promise<void> {
-    return this.freshness.awaitPosition(READ_MODELS, position);
-  }
 
   private today(): string {
     return berlinDate(this.clock.now());

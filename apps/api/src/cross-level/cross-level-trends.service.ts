@@ -7,13 +7,6 @@ import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { PeriodFigures, TrendFilter } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
 import { periodsOf } from '../../../../libs/projections/src/read-models/trends/trend-periods.js';
-import {
-  TREND_CONTEXT,
-  TREND_MEASURES,
-  TREND_REVIEWS,
-} from '../../../../libs/projections/src/read-models/trends/trend.docs.js';
-import { CROSS_LEVEL_TENANT_REGIONS } from '../../../../libs/projections/src/read-models/cross-level/cross-level.docs.js';
-import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { APP_CONFIG, CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import { assertTrendRange, TrendReader } from '../trends/trend-reader.js';
 import { TREND_RULES } from '../trends/trend-rules.provider.js';
@@ -21,8 +14,6 @@ import { catalogueCategories } from './catalogue-values.js';
 import { crossLevelFigures, crossLevelPeriod, type CrossLevelPeriod } from './cross-level-figures.js';
 import { CrossLevelScope } from './cross-level-scope.js';
 import type { CrossLevelTrendQueryDto } from './cross-level.dto.js';
-
-const READ_MODELS = [TREND_REVIEWS, TREND_MEASURES, TREND_CONTEXT, CROSS_LEVEL_TENANT_REGIONS];
 
 /**
  * Trend figures of a region or of the nation, one cell per Jobcenter and one total per period, read
@@ -39,13 +30,8 @@ export class CrossLevelTrendsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TREND_RULES) private readonly rules: TrendRules,
     private readonly scope: CrossLevelScope,
-    private readonly freshness: ReadModelFreshness,
   ) {
     this.reader = new TrendReader(documents);
-  }
-
-  awaitPosition(position: number | undefined): Promise<void> {
-    return this.freshness.awaitPosition(READ_MODELS, position);
   }
 
   async trends(principal: Principal, query: CrossLevelTrendQueryDto) {

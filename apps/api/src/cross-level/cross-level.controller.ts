@@ -8,7 +8,6 @@ import { assertCanAccess, type Principal } from '../../../../libs/domain/src/aut
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { tenantRegionAggregate } from './cross-level.aggregates.js';
 import { renderCrossLevelCsv } from './cross-level-csv.js';
@@ -18,7 +17,6 @@ import { AssignRegionDto, CrossLevelTrendQueryDto } from './cross-level.dto.js';
 
 type HeaderMap = Record<string, string | undefined>;
 
-const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
 const REGION_PARAM = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
@@ -63,9 +61,7 @@ export class CrossLevelController {
   /** The caller's own Jobcenter's region (management), 404 before one is recorded. */
   @Get('region')
   @Action('cross-level.region.read')
-  @ApiHeader(MIN_POSITION)
-  async region(@CurrentPrincipal() principal: Principal, @Headers() headers: HeaderMap) {
-    await this.trendsService.awaitPosition(minPositionHeader(headers));
+  async region(@CurrentPrincipal() principal: Principal) {
     const doc = await this.scope.regionOf(principal.tenant);
     if (doc === null) throw new NotFoundError(`region of ${principal.tenant}`);
     return { tenant: doc.tenant, region: doc.region, since: doc.since };
@@ -74,13 +70,7 @@ export class CrossLevelController {
   /** The Jobcenters of a region: the Regionaldirektion its own, the Zentrale any. */
   @Get('regions/:region/tenants')
   @Action('cross-level.region.read')
-  @ApiHeader(MIN_POSITION)
-  async tenantsOfRegion(
-    @CurrentPrincipal() principal: Principal,
-    @Param('region') region: string,
-    @Headers() headers: HeaderMap,
-  ) {
-    await this.trendsService.awaitPosition(minPositionHeader(headers));
+  async tenantsOfRegion(@CurrentPrincipal() principal: Principal, @Param('region') region: string) {
     if (!REGION_PARAM.test(region) || !this.scope.reachesRegion(principal, region))
       throw new NotFoundError(`region ${region}`);
     const tenants = await this.scope.tenants({ level: 'region', region });
@@ -89,26 +79,20 @@ export class CrossLevelController {
 
   @Get('trends')
   @Action('cross-level.trends.read')
-  @ApiHeader(MIN_POSITION)
   async trends(
     @CurrentPrincipal() principal: Principal,
     @Query() query: CrossLevelTrendQueryDto,
-    @Headers() headers: HeaderMap,
   ): Promise<CrossLevelTrendView> {
-    await this.trendsService.awaitPosition(minPositionHeader(headers));
     return this.trendsService.trends(principal, query);
   }
 
   @Get('trends.csv')
   @Action('cross-level.trends.read')
-  @ApiHeader(MIN_POSITION)
   @ApiProduces('text/csv')
   async trendsCsv(
     @CurrentPrincipal() principal: Principal,
     @Query() query: CrossLevelTrendQueryDto,
-    @Headers() headers: HeaderMap,
   ): Promise<StreamableFile> {
-    await this.trendsService.awaitPosition(minPositionHeader(headers));
     const view = await this.trendsService.trends(principal, query);
     const name = `cross-level-trends-${view.region ?? 'national'}-${view.from}-${view.to}-${view.granularity}`;
     return new StreamableFile(Buffer.from(renderCrossLevelCsv(view), 'utf8'), {

@@ -97,10 +97,6 @@ export class DashboardsQueries {
     private readonly trends: TrendsQueries,
   ) {}
 
-  awaitPosition(position: number | undefined): Promise<void> {
-    return this.figures.awaitPosition(position);
-  }
-
   today(): string {
     return this.figures.today();
   }

@@ -26,14 +26,17 @@ import {
 import { measureKeyId } from '../../../../libs/domain/src/measure/measure.events.js';
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
 import type { IdGenerator } from '../../../../libs/application/src/clock.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import type { MeasureDoc } from '../../../../libs/projections/src/read-models/measures/measure.doc.js';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { ActingRights, type TeamContext } from '../organisation/acting-rights.js';
-import { ENVELOPE, ID_GENERATOR } from '../runtime/tokens.js';
+import { RetentionRecords } from '../retention/retention-records.js';
+import { reviewOrigin } from '../reviews/review.facts.js';
+import { ENVELOPE, EVENT_STORE, ID_GENERATOR } from '../runtime/tokens.js';
 import { assertCanAccess } from '../security/assert-can-access.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import {
@@ -44,15 +47,11 @@ import {
   MeasureListQueryDto,
 } from './measure.dto.js';
 import { measureAggregate } from './measure.aggregate.js';
+import { measureFacts } from './measure.facts.js';
 import { MeasuresQueries, type AreaMeasureCounts, type Disclosure, type MeasureView } from './measures.queries.js';
 
 type HeaderMap = Record<string, string | undefined>;
 
-const MIN_POSITION_HEADER = {
-  name: 'X-Min-Position',
-  required: false,
-  description: 'Auf diese Position warten / wait for position',
-} as const;
 const IF_MATCH_HEADER = {
   name: 'If-Match',
   required: false,
@@ -71,6 +70,8 @@ export class MeasuresController {
     private readonly commands: CommandBus,
     private readonly queries: MeasuresQueries,
     private readonly acting: ActingRights,
+    private readonly retention: RetentionRecords,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -86,7 +87,7 @@ export class MeasuresController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const team = await this.acting.assertMayAct(principal, 'measure.agree', principal.tenant, teamId);
-    if (body.reviewId !== undefined) await this.queries.assertReviewOfTeam(principal.tenant, teamId, body.reviewId);
+    if (body.reviewId !== undefined) await this.assertReviewOfTeam(principal.tenant, teamId, body.reviewId);
     const measureId = this.ids.next();
     const keyId = measureKeyId(measureId);
     const result = await this.execute(measureId, undefined, headers, principal, {
@@ -111,7 +112,6 @@ export class MeasuresController {
   @HttpCode(200)
   @Action('measure.follow-up')
   @ApiHeader(IF_MATCH_HEADER)
-  @ApiHeader(MIN_POSITION_HEADER)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async followUp(
     @CurrentPrincipal() principal: Principal,
@@ -121,7 +121,7 @@ export class MeasuresController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const expectedRevision = parseIfMatch(headers['if-match']);
-    const actingRole = await this.actingRole(principal, measureId, 'measure.follow-up', 'follow-up', headers);
+    const actingRole = await this.actingRole(principal, measureId, 'measure.follow-up', 'follow-up');
     const note = await this.envelope.seal(measureKeyId(measureId), body.note);
     const result = await this.execute(measureId, expectedRevision, headers, principal, {
       type: 'FollowUpMeasure',
@@ -138,7 +138,6 @@ export class MeasuresController {
   @HttpCode(200)
   @Action('measure.complete')
   @ApiHeader(IF_MATCH_HEADER)
-  @ApiHeader(MIN_POSITION_HEADER)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async complete(
     @CurrentPrincipal() principal: Principal,
@@ -148,7 +147,7 @@ export class MeasuresController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const expectedRevision = parseIfMatch(headers['if-match']);
-    const actingRole = await this.actingRole(principal, measureId, 'measure.complete', 'complete', headers);
+    const actingRole = await this.actingRole(principal, measureId, 'measure.complete', 'complete');
     const note =
       body.note === undefined || body.note.trim() === ''
         ? null
@@ -167,7 +166,6 @@ export class MeasuresController {
   @HttpCode(200)
   @Action('measure.cancel')
   @ApiHeader(IF_MATCH_HEADER)
-  @ApiHeader(MIN_POSITION_HEADER)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async cancel(
     @CurrentPrincipal() principal: Principal,
@@ -177,7 +175,7 @@ export class MeasuresController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const expectedRevision = parseIfMatch(headers['if-match']);
-    const actingRole = await this.actingRole(principal, measureId, 'measure.cancel', 'cancel', headers);
+    const actingRole = await this.actingRole(principal, measureId, 'measure.cancel', 'cancel');
     // A blank reason reaches the domain as none, which refuses it (a cancellation needs a reason).
     const reason = body.reason.trim() === '' ? null : await this.envelope.seal(measureKeyId(measureId), body.reason);
     const result = await this.execute(measureId, expectedRevision, headers, principal, {
@@ -192,14 +190,12 @@ export class MeasuresController {
 
   @Get('measures/:id')
   @Action('measure.read')
-  @ApiHeader(MIN_POSITION_HEADER)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) measureId: string,
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<MeasureView> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     const doc = await this.queries.find(principal, measureId);
     const team = await this.acting.assertMayAct(principal, 'measure.read', doc.tenant, doc.teamId);
     const view = await this.queries.view(doc, disclosureFor(principal, team));
@@ -209,14 +205,11 @@ export class MeasuresController {
 
   @Get('teams/:teamId/measures')
   @Action('measure.read')
-  @ApiHeader(MIN_POSITION_HEADER)
   async listForTeam(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
     @Query() query: MeasureListQueryDto,
-    @Headers() headers: HeaderMap,
   ): Promise<{ teamId: string; asOf: string; items: MeasureView[] }> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     const team = await this.acting.assertMayAct(principal, 'measure.read', principal.tenant, teamId);
     const items = await this.queries.listForTeam(
       principal.tenant,
@@ -229,30 +222,47 @@ export class MeasuresController {
 
   @Get('areas/:areaId/measure-counts')
   @Action('measure.counts.read')
-  @ApiHeader(MIN_POSITION_HEADER)
   async countsForArea(
     @CurrentPrincipal() principal: Principal,
     @Param('areaId') areaId: string,
-    @Headers() headers: HeaderMap,
   ): Promise<AreaMeasureCounts> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     assertCanAccess(principal, 'measure.counts.read', { tenant: principal.tenant, unit: areaId });
     const area = await this.queries.area(principal.tenant, areaId);
     return this.queries.countsForArea(principal.tenant, area);
   }
 
-  /** The measure (after read-your-writes), the caller's acting rights for its team, and the role acted in. */
+  /**
+   * The measure as its stream has it (one agreed a moment ago is found), the caller's acting rights for
+   * its team, and the role acted in; 410 for a measure purged with its review, else 404.
+   */
   private async actingRole(
     principal: Principal,
     measureId: string,
     action: PolicyAction,
     operation: MeasureOperation,
-    headers: HeaderMap,
   ): Promise<string> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
-    const doc: MeasureDoc = await this.queries.find(principal, measureId);
-    const team = await this.acting.assertMayAct(principal, action, doc.tenant, doc.teamId);
-    return actingRoleFor(principal.roles, team.asDeputy, operation, doc.kind);
+    const measure = await measureFacts(this.eventStore, principal.tenant, measureId);
+    if (measure === null) {
+      await this.retention.assertMeasureNotPurged(principal.tenant, measureId);
+      throw new NotFoundError(`measure ${measureId}`);
+    }
+    const team = await this.acting.assertMayAct(principal, action, measure.tenant, measure.teamId);
+    return actingRoleFor(principal.roles, team.asDeputy, operation, measure.kind);
+  }
+
+  /**
+   * A measure may name the review it follows from only if that review is the same team's (from the
+   * review's stream: a review opened a moment ago counts). A review of another team or tenant gets the
+   * same answer as a missing one, so nobody learns that it exists.
+   */
+  private async assertReviewOfTeam(tenant: string, teamId: string, reviewId: string): Promise<void> {
+    const review = await reviewOrigin(this.eventStore, reviewId);
+    if (!review || review.tenant !== tenant || review.teamId !== teamId)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'Die Prüfung gibt es in diesem Team nicht. / There is no such review in this team.',
+        { fields: { reviewId: 'keine Prüfung dieses Teams / not a review of this team' } },
+      );
   }
 
   private execute(

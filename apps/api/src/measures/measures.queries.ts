@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { AREA_HEAD_MEASURES } from '../../../../libs/domain/src/measure/measure.events.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import { RetentionRecords } from '../retention/retention-records.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
@@ -16,11 +14,8 @@ import {
   organisationUnitDocId,
   type OrganisationUnitDoc,
 } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
 import { AccessLog } from '../access-log/access-log.service.js';
-import { ProjectionLaggingError } from '../commands/min-position.js';
-import type { ProjectionsPort } from '../runtime/projections.port.js';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
+import { CLOCK, DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 
 /** How much of a measure a caller sees: the team's leadership everything, the area head no owners. */
 export interface Disclosure {
@@ -72,8 +67,6 @@ export class MeasuresQueries {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly accessLog: AccessLog,
     private readonly retention: RetentionRecords,
@@ -81,12 +74,6 @@ export class MeasuresQueries {
 
   today(): string {
     return berlinDate(this.clock.now());
-  }
-
-  async awaitPosition(position: number | undefined): Promise<void> {
-    if (position === undefined) return;
-    const reached = await this.projections.waitForPosition(MEASURES, position, this.config.maxWaitMs);
-    if (!reached) throw new ProjectionLaggingError(MEASURES, position);
   }
 
   /**
@@ -100,20 +87,6 @@ export class MeasuresQueries {
       throw new NotFoundError(`measure ${measureId}`);
     }
     return doc;
-  }
-
-  /**
-   * A measure may name the review it follows from only if that review is the same team's. A review of
-   * another team or tenant gets the same answer as a missing one, so nobody learns that it exists.
-   */
-  async assertReviewOfTeam(tenant: string, teamId: string, reviewId: string): Promise<void> {
-    const review = (await this.documents.get(REVIEWS, reviewId)) as ReviewDoc | null;
-    if (!review || review.tenant !== tenant || review.teamId !== teamId)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        'Die Prüfung gibt es in diesem Team nicht. / There is no such review in this team.',
-        { fields: { reviewId: 'keine Prüfung dieses Teams / not a review of this team' } },
-      );
   }
 
   async view(doc: MeasureDoc, disclosure: Disclosure): Promise<MeasureView> {

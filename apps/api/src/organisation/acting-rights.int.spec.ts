@@ -1,67 +1,101 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { StreamStates } from '../../../../libs/application/src/stream-state.js';
 import type { Principal, Role } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { EmbeddedReadStore } from '../../../../libs/read-store/src/embedded/embedded-read-store.js';
 import {
-  ORGANISATION_UNITS,
-  organisationUnitDocId,
-  type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+  ORGANISATION_EVENT_SCHEMAS,
+  organisationStreamId,
+  type OrganisationEvent,
+} from '../../../../libs/domain/src/organisation/organisation.events.js';
+import { SqliteEventStore } from '../../../../libs/event-store/src/sqlite/sqlite-event-store.js';
+import { EmbeddedReadStore } from '../../../../libs/read-store/src/embedded/embedded-read-store.js';
 import { ActingRights } from './acting-rights.js';
 
-/** Acting rights against the real embedded read store; "today" is 2026-03-10 in Berlin. */
+/**
+ * Acting rights against the organisation's stream in the real embedded event store (the read model stays
+ * empty: decisions never read it); "today" is 2026-03-10 in Berlin.
+ */
 describe('ActingRights', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-'));
-  const store = EmbeddedReadStore.open({ file: path.join(dir, 'read.db') });
-  const rights = new ActingRights(store.documents, { now: () => new Date('2026-03-10T10:00:00.000Z') });
+  const readStore = EmbeddedReadStore.open({ file: path.join(dir, 'read.db') });
+  let events: SqliteEventStore;
+  let rights: ActingRights;
 
-  const team = (unitId: string, parentId: string, extra: Partial<OrganisationUnitDoc> = {}): OrganisationUnitDoc => ({
-    _id: organisationUnitDocId('jc-a', unitId),
-    tenant: 'jc-a',
-    unitId,
-    kind: 'team',
-    parentId,
-    name: unitId,
-    process: 'allgemeine-vermittlung',
-    teamLead: { subject: `tl-${unitId}`, name: null, since: '2026-01-01' },
-    deputy: { subject: `dep-${unitId}`, name: null },
-    absences: [],
-    delegations: [],
-    ...extra,
+  const unit = (unitId: string, kind: 'area' | 'team', parentId: string | null): OrganisationEvent => ({
+    type: 'UnitDefined',
+    data: { unitId, kind, parentId, name: unitId, process: kind === 'team' ? 'allgemeine-vermittlung' : null },
   });
+  const lead = (teamId: string): OrganisationEvent => ({
+    type: 'TeamLeadAssigned',
+    data: {
+      teamId,
+      leadSubject: `tl-${teamId}`,
+      leadName: null,
+      leadNameFingerprint: null,
+      deputySubject: `dep-${teamId}`,
+      deputyName: null,
+      deputyNameFingerprint: null,
+      since: '2026-01-01',
+    },
+  });
+  const absence = (absenceId: string, teamId: string, from: string, to: string): OrganisationEvent => ({
+    type: 'AbsenceRecorded',
+    data: { absenceId, teamId, from, to, recordedByRole: 'team_lead' },
+  });
+  const delegation = (delegationId: string, toSubject: string, from: string, to: string): OrganisationEvent => ({
+    type: 'DelegationApproved',
+    data: { delegationId, teamId: 't-present', toSubject, from, to, reason: { ct: 'sealed' } as never },
+  });
+  const append = (history: readonly OrganisationEvent[]) =>
+    events.append(
+      organisationStreamId('jc-a'),
+      history.map((event, index) => ({
+        id: `00000000-0000-7000-8000-${String(index).padStart(12, '0')}`,
+        type: event.type,
+        schemaVersion: ORGANISATION_EVENT_SCHEMAS[event.type],
+        data: event.data,
+        metadata: {
+          occurredAt: '2026-03-01T08:00:00.000Z',
+          actor: { userId: 'setup', role: 'management' },
+          tenant: 'jc-a',
+          correlationId: 'setup',
+          causationId: null,
+          rulesVersion: 'test',
+        },
+      })),
+      { expectedRevision: 'any' },
+    );
 
   beforeAll(async () => {
-    await store.documents.put(ORGANISATION_UNITS, {
-      ...team('mi', 'mi'),
-      _id: organisationUnitDocId('jc-a', 'mi'),
-      kind: 'area',
-      parentId: null,
+    events = await SqliteEventStore.open({ file: ':memory:', chainKey: randomBytes(32) });
+    rights = new ActingRights(new StreamStates(events), readStore.documents, {
+      now: () => new Date('2026-03-10T10:00:00.000Z'),
     });
-    await store.documents.put(
-      ORGANISATION_UNITS,
-      team('t-away', 'mi', {
-        absences: [
-          { absenceId: 'past', from: '2026-03-01', to: '2026-03-09' },
-          { absenceId: 'now', from: '2026-03-10', to: '2026-03-10' },
-        ],
-      }),
-    );
-    await store.documents.put(
-      ORGANISATION_UNITS,
-      team('t-present', 'mi', {
-        absences: [{ absenceId: 'later', from: '2026-03-11', to: '2026-03-20' }],
-        delegations: [
-          { delegationId: 'd-now', toSubject: 'sb-now', from: '2026-03-01', to: '2026-03-31' },
-          { delegationId: 'd-old', toSubject: 'sb-old', from: '2026-02-01', to: '2026-02-28' },
-        ],
-      }),
-    );
-    await store.documents.put(ORGANISATION_UNITS, team('t-leistung', 'leistung'));
+    await append([
+      unit('mi', 'area', null),
+      unit('leistung', 'area', null),
+      unit('t-away', 'team', 'mi'),
+      unit('t-present', 'team', 'mi'),
+      unit('t-leistung', 'team', 'leistung'),
+      lead('t-away'),
+      lead('t-present'),
+      lead('t-leistung'),
+      absence('past', 't-away', '2026-03-01', '2026-03-09'),
+      absence('now', 't-away', '2026-03-10', '2026-03-10'),
+      absence('later', 't-present', '2026-03-11', '2026-03-20'),
+      // Recorded today and cancelled again: it does not count.
+      absence('cancelled', 't-present', '2026-03-10', '2026-03-10'),
+      { type: 'AbsenceCancelled', data: { absenceId: 'cancelled', teamId: 't-present' } },
+      delegation('d-now', 'sb-now', '2026-03-01', '2026-03-31'),
+      delegation('d-old', 'sb-old', '2026-02-01', '2026-02-28'),
+    ]);
   });
 
   afterAll(async () => {
-    await store.close();
+    await events.close();
+    await readStore.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -143,5 +177,12 @@ describe('ActingRights', () => {
     expect(await code(rights.assertMayAct(lead, ACT, 'jc-a', 'nope'))).toBe('NOT_FOUND');
     const areaHead = principal('bl-mi', ['area_head'], ['mi']);
     expect(await code(rights.assertMayRead(areaHead, 'organisation.record-absence', 'jc-a', 'mi'))).toBe('NOT_FOUND');
+  });
+
+  it('decides on the stream as it is now: an absence recorded a moment ago counts at once', async () => {
+    const deputy = principal('dep-t-leistung', ['deputy'], ['t-leistung']);
+    expect(await code(rights.assertMayAct(deputy, ACT, 'jc-a', 't-leistung'))).toBe('RULE_VIOLATION');
+    await append([absence('sudden', 't-leistung', '2026-03-10', '2026-03-12')]);
+    await expect(rights.assertMayAct(deputy, ACT, 'jc-a', 't-leistung')).resolves.toMatchObject({ asDeputy: true });
   });
 });

@@ -10,13 +10,16 @@ import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js'
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
+import type { OrganisationState, UnitState } from '../../../../libs/domain/src/organisation/organisation.state.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import {
   ORGANISATION_UNITS,
   organisationUnitDocId,
   type OrganisationUnitDoc,
 } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
+import { CLOCK, DOCUMENT_STORE, STREAM_STATES } from '../runtime/tokens.js';
+import { organisationAggregate } from './organisation.aggregate.js';
 
 export interface TeamContext {
   readonly teamId: string;
@@ -30,14 +33,19 @@ export interface TeamContext {
  * decides role and scope; this adds what the policy cannot know: the team's area (so area-scoped roles
  * reach it), and that a deputy's rights hold only during a recorded absence of the team lead, or under
  * a delegation the area head approved. A team outside the caller's reach is "not found".
+ *
+ * Decided on the organisation's stream, never on the `organisation-units` read model: a team loaded,
+ * an absence recorded or a delegation approved a moment ago counts for the very next request.
  */
 @Injectable()
 export class ActingRights {
   constructor(
+    @Inject(STREAM_STATES) private readonly streams: StreamStates,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** The team's read-model document, for views (names, since when); decisions use the stream. */
   async team(tenant: string, teamId: string): Promise<OrganisationUnitDoc> {
     const doc = (await this.documents.get(
       ORGANISATION_UNITS,
@@ -64,15 +72,21 @@ export class ActingRights {
     teamId: string,
     options: { readonly deputiesAllowed?: boolean } = {},
   ): Promise<TeamContext> {
-    const { team, context, resource } = await this.reach(principal, action, tenant, teamId);
+    const { organisation, team, context, resource } = await this.reach(principal, action, tenant, teamId);
     // Acting as lead needs a role other than `deputy` that itself grants the action on this team: a
     // deputy token that also carries, say, `employee` must not skip the absence rule.
     const otherRoles = { ...principal, roles: principal.roles.filter((role) => role !== 'deputy') };
     if (decide(otherRoles, action, resource).allowed) return context;
     const today = berlinDate(this.clock.now());
-    const absent = team.absences.some((absence) => absence.from <= today && today <= absence.to);
-    const delegated = team.delegations.some(
-      (delegation) => delegation.toSubject === principal.subject && delegation.from <= today && today <= delegation.to,
+    const absent = [...organisation.absences.values()].some(
+      (absence) => absence.teamId === teamId && !absence.cancelled && absence.from <= today && today <= absence.to,
+    );
+    const delegated = [...organisation.delegations.values()].some(
+      (delegation) =>
+        delegation.teamId === teamId &&
+        delegation.toSubject === principal.subject &&
+        delegation.from <= today &&
+        today <= delegation.to,
     );
     const isDesignatedDeputy = team.deputy?.subject === principal.subject;
     if (!((absent && isDesignatedDeputy) || delegated))
@@ -95,11 +109,18 @@ export class ActingRights {
     action: Action,
     tenant: string,
     teamId: string,
-  ): Promise<{ team: OrganisationUnitDoc; context: TeamContext; resource: Resource }> {
+  ): Promise<{ organisation: OrganisationState; team: UnitState; context: TeamContext; resource: Resource }> {
     if (tenant !== principal.tenant) throw new NotFoundError(`team ${teamId}`);
-    const team = await this.team(tenant, teamId);
+    const loaded = await this.streams.read(organisationAggregate, tenant);
+    const team = loaded?.tenant === tenant ? loaded.state.units.get(teamId) : undefined;
+    if (!loaded || !team || team.kind !== 'team') throw new NotFoundError(`team ${teamId}`);
     const resource: Resource = { tenant, unit: teamId, parentUnits: team.parentId ? [team.parentId] : [] };
     assertCanAccess(principal, action, resource);
-    return { team, context: { teamId, areaId: team.parentId ?? teamId, asDeputy: false }, resource };
+    return {
+      organisation: loaded.state,
+      team,
+      context: { teamId, areaId: team.parentId ?? teamId, asDeputy: false },
+      resource,
+    };
   }
 }

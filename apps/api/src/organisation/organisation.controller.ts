@@ -19,7 +19,6 @@ import { UNIT_ID_PATTERN } from '../../../../libs/domain/src/organisation/organi
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
 import { RequestValidationError } from '../errors/validation.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { OrganisationCommands } from './organisation-commands.service.js';
 import { ApproveDelegationDto, OrganisationFileDto, RecordAbsenceDto } from './organisation.dto.js';
@@ -34,12 +33,6 @@ const TEAM_ID: PipeTransform<string, string> = {
       throw new RequestValidationError([{ field: 'teamId', message: 'ein Kürzel / a slug' }]);
     return value;
   },
-};
-
-const MIN_POSITION_HEADER = {
-  name: 'X-Min-Position',
-  required: false,
-  description: 'Auf diese Position warten / wait for position',
 };
 
 @ApiTags('Organisation / organisation')
@@ -70,42 +63,27 @@ export class OrganisationController {
 
   @Get()
   @Action('organisation.read')
-  @ApiHeader(MIN_POSITION_HEADER)
-  async overview(
-    @CurrentPrincipal() principal: Principal,
-    @Headers() headers: RequestHeaders,
-  ): Promise<{ areas: AreaView[] }> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
+  async overview(@CurrentPrincipal() principal: Principal): Promise<{ areas: AreaView[] }> {
     return this.queries.overview(principal);
   }
 
   @Get('teams/:teamId')
   @Action('organisation.read')
-  @ApiHeader(MIN_POSITION_HEADER)
-  async team(
-    @CurrentPrincipal() principal: Principal,
-    @Param('teamId', TEAM_ID) teamId: string,
-    @Headers() headers: RequestHeaders,
-  ): Promise<TeamView> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
+  async team(@CurrentPrincipal() principal: Principal, @Param('teamId', TEAM_ID) teamId: string): Promise<TeamView> {
     return this.queries.team(principal, teamId);
   }
 
   @Get('teams/:teamId/acting-rights')
   @Action('organisation.act-for-team')
-  @ApiHeader(MIN_POSITION_HEADER)
   async actingRights(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId', TEAM_ID) teamId: string,
-    @Headers() headers: RequestHeaders,
   ): Promise<ActingRightsView> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     return this.queries.actingRightsToday(principal, teamId);
   }
 
   @Post('teams/:teamId/absences')
   @Action('organisation.record-absence')
-  @ApiHeader(MIN_POSITION_HEADER)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async recordAbsence(
     @CurrentPrincipal() principal: Principal,
@@ -114,7 +92,6 @@ export class OrganisationController {
     @Headers() headers: RequestHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     const result = await this.commands.recordAbsence(principal, teamId, body, headers);
     response.status(201);
     return result;
@@ -122,20 +99,17 @@ export class OrganisationController {
 
   @Delete('teams/:teamId/absences/:absenceId')
   @Action('organisation.record-absence')
-  @ApiHeader(MIN_POSITION_HEADER)
   async cancelAbsence(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId', TEAM_ID) teamId: string,
     @Param('absenceId', new ParseUUIDPipe()) absenceId: string,
     @Headers() headers: RequestHeaders,
   ): Promise<CommandResult> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     return this.commands.cancelAbsence(principal, teamId, absenceId, headers);
   }
 
   @Post('teams/:teamId/delegations')
   @Action('organisation.approve-delegation')
-  @ApiHeader(MIN_POSITION_HEADER)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async approveDelegation(
     @CurrentPrincipal() principal: Principal,
@@ -144,7 +118,6 @@ export class OrganisationController {
     @Headers() headers: RequestHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     const result = await this.commands.approveDelegation(principal, teamId, body, headers);
     response.status(201);
     return result;

@@ -2,16 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decide, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import {
   ORGANISATION_UNITS,
   type OrganisationUnitDoc,
 } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { ProjectionLaggingError } from '../commands/min-position.js';
-import type { ProjectionsPort } from '../runtime/projections.port.js';
-import { APP_CONFIG, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
+import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights, type TeamContext } from './acting-rights.js';
 
@@ -58,17 +55,9 @@ export class OrganisationQueries {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly actingRights: ActingRights,
     private readonly accessLog: AccessLog,
   ) {}
-
-  async awaitPosition(position: number | undefined): Promise<void> {
-    if (position === undefined) return;
-    const reached = await this.projections.waitForPosition(ORGANISATION_UNITS, position, this.config.maxWaitMs);
-    if (!reached) throw new ProjectionLaggingError(ORGANISATION_UNITS, position);
-  }
 
   async overview(principal: Principal): Promise<{ areas: AreaView[] }> {
     const docs = (await this.documents.find(

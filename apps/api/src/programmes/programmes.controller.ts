@@ -6,18 +6,19 @@ import type { Principal } from '../../../../libs/domain/src/authorization/author
 import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
 import type { IdGenerator } from '../../../../libs/application/src/clock.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
+import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { commandContext } from '../commands/command-context.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { assertCanAccess } from '../security/assert-can-access.js';
-import { ENVELOPE, ID_GENERATOR } from '../runtime/tokens.js';
+import { ENVELOPE, ID_GENERATOR, STREAM_STATES } from '../runtime/tokens.js';
 import { DefineProgrammeDto, ReviseProgrammeDto } from './programme.dto.js';
 import { programmeAggregate, programmeKeyId } from './programme.aggregate.js';
 import { ProgrammesQueries, type ProgrammeView } from './programmes.queries.js';
-import { minPositionHeader } from '../commands/min-position.js';
 
 @ApiTags('Prüfpläne / programmes')
 @ApiBearerAuth()
@@ -26,6 +27,7 @@ export class ProgrammesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: ProgrammesQueries,
+    @Inject(STREAM_STATES) private readonly streams: StreamStates,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -91,8 +93,12 @@ export class ProgrammesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const expectedRevision = parseIfMatch(headers['if-match']);
-    const current = await this.queries.find(principal, programmeId);
-    assertCanAccess(principal, 'programme.revise', { tenant: current.tenant, unit: current.areaId });
+    // From the stream: a revision right after the definition (or after a move to another area) is
+    // authorised on what was written, not on what the read model has caught up with.
+    const current = await this.streams.read(programmeAggregate, programmeId);
+    if (current?.tenant !== principal.tenant || current.state.status !== 'defined')
+      throw new NotFoundError(`programme ${programmeId}`);
+    assertCanAccess(principal, 'programme.revise', { tenant: current.tenant, unit: current.state.settings.areaId });
     const changes = { ...body.changes } as Partial<ProgrammeSettings>;
     const note = body.note === undefined ? null : await this.envelope.seal(programmeKeyId(programmeId), body.note);
     const result = await this.commands.execute(
@@ -116,25 +122,18 @@ export class ProgrammesController {
 
   @Get()
   @Action('programme.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait for position' })
-  async list(
-    @CurrentPrincipal() principal: Principal,
-    @Headers() headers: Record<string, string | undefined>,
-  ): Promise<{ items: ProgrammeView[] }> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: ProgrammeView[] }> {
     return { items: await this.queries.list(principal) };
   }
 
   @Get(':id')
   @Action('programme.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait for position' })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) programmeId: string,
     @Headers() headers: Record<string, string | undefined>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ProgrammeView> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     const view = await this.queries.view(principal, programmeId);
     setEtag(response, view.revision);
     return view;

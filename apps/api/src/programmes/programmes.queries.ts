@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AccessLog } from '../access-log/access-log.service.js';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
@@ -10,9 +9,7 @@ import {
   programmesProjection,
   type ProgrammeDoc,
 } from '../../../../libs/projections/src/read-models/programmes.projection.js';
-import { ProjectionLaggingError } from '../commands/min-position.js';
-import type { ProjectionsPort } from '../runtime/projections.port.js';
-import { APP_CONFIG, DOCUMENT_STORE, ENVELOPE, PROJECTIONS } from '../runtime/tokens.js';
+import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 
 export interface ProgrammeView {
   readonly id: string;
@@ -39,16 +36,8 @@ export class ProgrammesQueries {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accessLog: AccessLog,
   ) {}
-
-  async awaitPosition(position: number | undefined): Promise<void> {
-    if (position === undefined) return;
-    const reached = await this.projections.waitForPosition(programmesProjection.name, position, this.config.maxWaitMs);
-    if (!reached) throw new ProjectionLaggingError(programmesProjection.name, position);
-  }
 
   /** The document of the caller's tenant, or 404 (another tenant's programme does not exist for them). */
   async find(principal: Principal, programmeId: string): Promise<ProgrammeDoc> {

@@ -22,7 +22,6 @@ import type { IdGenerator } from '../../../../libs/application/src/clock.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { commandContext } from '../commands/command-context.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { RequestValidationError } from '../errors/validation.js';
 import { assertCanAccess } from '../security/assert-can-access.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
@@ -103,8 +102,9 @@ export class QuestionnairesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const expectedRevision = parseIfMatch(headers['if-match']);
-    const current = await this.queries.find(principal, questionnaireId);
-    assertCanAccess(principal, 'questionnaire.publish', { tenant: current.tenant });
+    // The pipeline answers 404 for a questionnaire that is not the caller's tenant's (or none), from the
+    // stream: a version published right after the first one finds it, whatever the read model shows yet.
+    assertCanAccess(principal, 'questionnaire.publish', { tenant: principal.tenant });
     const content = this.content(body);
     const result = await this.commands.execute(
       new ExecuteCommand(questionnaireAggregate, {
@@ -131,8 +131,8 @@ export class QuestionnairesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult & { additionId: string }> {
     const expectedRevision = parseIfMatch(headers['if-match']);
-    const current = await this.queries.find(principal, questionnaireId);
-    assertCanAccess(principal, 'questionnaire.add-regional-questions', { tenant: current.tenant });
+    // Tenant and existence are checked by the pipeline on the stream (404), as for a new version.
+    assertCanAccess(principal, 'questionnaire.add-regional-questions', { tenant: principal.tenant });
     const additionId = this.ids.next();
     const result = await this.commands.execute(
       new ExecuteCommand(questionnaireAggregate, {
@@ -158,18 +158,12 @@ export class QuestionnairesController {
 
   @Get('questionnaires')
   @Action('questionnaire.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait for position' })
-  async list(
-    @CurrentPrincipal() principal: Principal,
-    @Headers() headers: HeaderMap,
-  ): Promise<{ items: QuestionnaireSummary[] }> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: QuestionnaireSummary[] }> {
     return { items: await this.queries.list(principal) };
   }
 
   @Get('questionnaires/:id')
   @Action('questionnaire.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait for position' })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) questionnaireId: string,
@@ -177,7 +171,6 @@ export class QuestionnairesController {
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<QuestionnaireView | QuestionsView> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     const view =
       query.version === undefined && query.on === undefined && query.region === undefined
         ? await this.queries.view(principal, questionnaireId)

@@ -6,7 +6,6 @@ import {
   versionInForce,
   type RegionalQuestion,
 } from '../../../../libs/domain/src/questionnaire/questionnaire.in-force.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
@@ -16,10 +15,8 @@ import {
   questionnaireDocId,
   type QuestionnaireDoc,
 } from '../../../../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
-import { ProjectionLaggingError } from '../commands/min-position.js';
 import { RequestValidationError } from '../errors/validation.js';
-import type { ProjectionsPort } from '../runtime/projections.port.js';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, PROJECTIONS } from '../runtime/tokens.js';
+import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import type { QuestionnaireQueryDto } from './questionnaire.dto.js';
 
 export interface QuestionnaireSummary {
@@ -61,16 +58,8 @@ const revisionOf = (doc: QuestionnaireDoc): number => doc.versions.length + doc.
 export class QuestionnairesQueries {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  async awaitPosition(position: number | undefined): Promise<void> {
-    if (position === undefined) return;
-    const reached = await this.projections.waitForPosition(QUESTIONNAIRES, position, this.config.maxWaitMs);
-    if (!reached) throw new ProjectionLaggingError(QUESTIONNAIRES, position);
-  }
 
   /** The caller's tenant's questionnaire, or 404 (another tenant's does not exist for them). */
   async find(principal: Principal, questionnaireId: string): Promise<QuestionnaireDoc> {

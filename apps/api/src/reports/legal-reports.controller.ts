@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
@@ -9,13 +9,12 @@ import { assertCanAccess, type Principal } from '../../../../libs/domain/src/aut
 import { LEGAL_UNIT_ID, reportId, reportKeyId } from '../../../../libs/domain/src/report/report.events.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import { commandContext } from '../commands/command-context.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { CLOCK, ENVELOPE } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { parseQuarter } from './period.params.js';
 import { printableLegalReport, type PrintableReport } from './printable-report.js';
 import { SubmitLegalReportDto } from './report.dto.js';
-import { csvDownload, type HeaderMap, MIN_POSITION_HEADER, pdfDownload, submitReport } from './report-http.js';
+import { csvDownload, type HeaderMap, pdfDownload, submitReport } from './report-http.js';
 import { ReportsQueries, type LegalReportView } from './reports.queries.js';
 import { TeamFiguresQueries } from './team-figures.queries.js';
 
@@ -103,14 +102,11 @@ export class LegalReportsController {
 
   @Get(':year/Q:quarter')
   @Action('report.legal.read')
-  @ApiHeader(MIN_POSITION_HEADER)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('year') year: string,
     @Param('quarter') quarter: string,
-    @Headers() headers: HeaderMap,
   ): Promise<LegalReportView> {
-    await this.figures.awaitPosition(minPositionHeader(headers));
     return this.find(principal, year, quarter);
   }
 

@@ -10,15 +10,9 @@ import { reportAggregate } from './report.aggregate.js';
 import { renderCsv } from './report-csv.js';
 import { renderPdf } from './report-pdf.js';
 
-/** What the report controllers answer alike: submissions, downloads and the read-your-writes header. */
+/** What the report controllers answer alike: submissions and downloads. */
 
 export type HeaderMap = Record<string, string | undefined>;
-
-export const MIN_POSITION_HEADER = {
-  name: 'X-Min-Position',
-  required: false,
-  description: 'Auf diese Position warten / wait',
-};
 
 /** Appends a submission to the report's stream; answers with its `Location` and the new `ETag`. */
 export async function submitReport(

@@ -1,13 +1,11 @@
-import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import type { Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { lastEndedQuarter, parseQuarter } from './period.params.js';
 import { ReportStatusQueryDto } from './report.dto.js';
-import { type HeaderMap, MIN_POSITION_HEADER } from './report-http.js';
 import { ReportsQueries, type UnitStatus } from './reports.queries.js';
 import { TeamFiguresQueries } from './team-figures.queries.js';
 
@@ -23,11 +21,9 @@ export class ReportOverviewController {
 
   @Get('reports/status')
   @Action('report.status')
-  @ApiHeader(MIN_POSITION_HEADER)
   async status(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ReportStatusQueryDto,
-    @Headers() headers: HeaderMap,
   ): Promise<{
     year: number;
     quarter: number;
@@ -36,7 +32,6 @@ export class ReportOverviewController {
     /** Owed reports only: units that owe none for the quarter (`not-owed`) are listed but not counted. */
     counts: Record<Exclude<UnitStatus['status'], 'not-owed'>, number>;
   }> {
-    await this.figures.awaitPosition(minPositionHeader(headers));
     const today = this.figures.today();
     const fallback = lastEndedQuarter(today);
     const year = query.year ?? fallback.year;
@@ -54,16 +49,13 @@ export class ReportOverviewController {
 
   @Get('areas/:areaId/reports/:year/Q:quarter/summary')
   @Action('report.area-summary')
-  @ApiHeader(MIN_POSITION_HEADER)
   async summary(
     @CurrentPrincipal() principal: Principal,
     @Param('areaId') areaId: string,
     @Param('year') year: string,
     @Param('quarter') quarter: string,
-    @Headers() headers: HeaderMap,
   ) {
     const period = parseQuarter(year, quarter);
-    await this.figures.awaitPosition(minPositionHeader(headers));
     const area = await this.figures.area(principal.tenant, areaId);
     if (area === null) throw new NotFoundError(`area ${areaId}`);
     assertCanAccess(principal, 'report.area-summary', { tenant: area.tenant, unit: area.unitId });

@@ -54,14 +54,12 @@ export class TeamFiguresQueries {
     return berlinDate(this.clock.now());
   }
 
-  /** Read-your-writes for every read model these views combine. */
-  awaitPosition(position: number | undefined): Promise<void> {
-    return this.freshness.awaitPosition([TEAM_FIGURES, REPORTS], position);
-  }
-
-  /** Before a snapshot is frozen (a submitted report): the read models reflect every event stored so far. */
+  /**
+   * Before a snapshot is frozen (a submitted report): every read model the draft is made of (the figures,
+   * the submitted reports, the team's unit) reflects every event stored so far.
+   */
   awaitCurrent(): Promise<void> {
-    return this.freshness.awaitCurrent([TEAM_FIGURES, REPORTS]);
+    return this.freshness.awaitCurrent([TEAM_FIGURES, REPORTS, ORGANISATION_UNITS]);
   }
 
   async teams(tenant: string, filter: Record<string, unknown> = {}): Promise<OrganisationUnitDoc[]> {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
@@ -10,14 +10,13 @@ import { reportKeyId } from '../../../../libs/domain/src/report/report.events.js
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import { commandContext } from '../commands/command-context.js';
 import { setEtag } from '../commands/etag.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { CLOCK, ENVELOPE } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { parseQuarter, type QuarterPeriod } from './period.params.js';
 import { printableTeamReport, type PrintableReport } from './printable-report.js';
 import { SubmitTeamReportDto } from './report.dto.js';
-import { csvDownload, type HeaderMap, MIN_POSITION_HEADER, pdfDownload, submitReport } from './report-http.js';
+import { csvDownload, type HeaderMap, pdfDownload, submitReport } from './report-http.js';
 import { ReportsQueries, type ReportDraft, type TeamReportView } from './reports.queries.js';
 import { TeamFiguresQueries } from './team-figures.queries.js';
 
@@ -40,16 +39,13 @@ export class TeamReportsController {
 
   @Get(':year/Q:quarter/draft')
   @Action('report.draft')
-  @ApiHeader(MIN_POSITION_HEADER)
   async draft(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
     @Param('year') year: string,
     @Param('quarter') quarter: string,
-    @Headers() headers: HeaderMap,
   ): Promise<ReportDraft> {
     const period = parseQuarter(year, quarter);
-    await this.figures.awaitPosition(minPositionHeader(headers));
     await this.rights.assertMayRead(principal, 'report.draft', principal.tenant, teamId);
     return this.teamDraft(principal.tenant, teamId, period);
   }
@@ -57,7 +53,6 @@ export class TeamReportsController {
   @Post(':year/Q:quarter/submission')
   @HttpCode(201)
   @Action('report.submit')
-  @ApiHeader(MIN_POSITION_HEADER)
   async submit(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
@@ -68,10 +63,10 @@ export class TeamReportsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const period = parseQuarter(year, quarter);
-    await this.figures.awaitPosition(minPositionHeader(headers));
-    // The submitted report freezes its figures: never from read models that miss recent events.
-    await this.figures.awaitCurrent();
+    // Acting rights from the organisation's stream; then the figures the report freezes, from read models
+    // that have caught up with every event stored so far (they are the legitimate source of the snapshot).
     const acting = await this.rights.assertMayAct(principal, 'report.submit', principal.tenant, teamId);
+    await this.figures.awaitCurrent();
     const draft = await this.teamDraft(principal.tenant, teamId, period);
     const keyId = reportKeyId(draft.reportId);
     const seriousDefects = await Promise.all(
@@ -128,7 +123,6 @@ export class TeamReportsController {
 
   @Get(':year/Q:quarter')
   @Action('report.read')
-  @ApiHeader(MIN_POSITION_HEADER)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
@@ -138,7 +132,6 @@ export class TeamReportsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<TeamReportView> {
     const period = parseQuarter(year, quarter);
-    await this.figures.awaitPosition(minPositionHeader(headers));
     await this.rights.assertMayRead(principal, 'report.read', principal.tenant, teamId);
     const report = await this.reports.ensureSubmittedTeamReport(principal.tenant, teamId, period.year, period.quarter);
     setEtag(response, report.revision);

@@ -8,17 +8,18 @@ import type { Principal } from '../../../../libs/domain/src/authorization/author
 import { legalHoldAggregate, type LegalHoldCommand } from '../../../../libs/domain/src/retention/legal-hold.decider.js';
 import { reviewKeyId } from '../../../../libs/domain/src/review/review.events.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import {
   RETENTION,
   type PurgeRecordDoc,
 } from '../../../../libs/projections/src/read-models/retention/retention.doc.js';
-import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
 import type { PurgePlanEntry } from '../../../../libs/composition/src/retention/retention-planner.js';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
-import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
+import { reviewOrigin } from '../reviews/review.facts.js';
+import { DOCUMENT_STORE, ENVELOPE, EVENT_STORE } from '../runtime/tokens.js';
 import { assertCanAccess } from '../security/assert-can-access.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { RetentionRecords } from './retention-records.js';
@@ -57,6 +58,7 @@ export class RetentionController {
     private readonly records: RetentionRecords,
     private readonly retention: RetentionService,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
   ) {}
 
@@ -171,15 +173,18 @@ export class RetentionController {
     };
   }
 
-  /** The review must be the caller's (404 otherwise); a purged one answers 410 with its record. */
+  /**
+   * The review must be the caller's (404 otherwise); a purged one answers 410 with its record. From the
+   * review's stream: a hold placed right after the review was opened finds it.
+   */
   private async review(principal: Principal, reviewId: string, action: 'retention.hold' | 'retention.read') {
-    const doc = (await this.documents.get(REVIEWS, reviewId)) as ReviewDoc | null;
-    if (doc === null || doc.tenant !== principal.tenant) {
+    const origin = await reviewOrigin(this.eventStore, reviewId);
+    if (origin === null || origin.tenant !== principal.tenant) {
       await this.records.assertNotPurged(principal.tenant, reviewId);
       throw new NotFoundError(`review ${reviewId}`);
     }
-    assertCanAccess(principal, action, { tenant: doc.tenant, unit: doc.teamId, parentUnits: [doc.areaId] });
-    return doc;
+    assertCanAccess(principal, action, { tenant: origin.tenant, unit: origin.teamId, parentUnits: [origin.areaId] });
+    return origin;
   }
 
   private execute(

@@ -6,6 +6,7 @@ import type { Principal } from '../../../../libs/domain/src/authorization/author
 import type { ReviewCommand } from '../../../../libs/domain/src/review/review.decider.js';
 import { reviewAggregate } from '../../../../libs/domain/src/review/review.aggregate.js';
 import { REVIEW_DEFAULTS } from '../../../../libs/domain/src/review/review.defaults.js';
+import type { ReviewQuestionDetail } from '../../../../libs/domain/src/review/review.questions.js';
 import { reviewKeyId } from '../../../../libs/domain/src/review/review.events.js';
 import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
@@ -15,10 +16,10 @@ import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { QueryByPost } from '../commands/idempotency.interceptor.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { ENVELOPE, ID_GENERATOR } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { toAnswerEntries } from './answer-input.js';
+import { ReviewFacts } from './review.facts.js';
 import {
   CaseLookupDto,
   CompleteReviewDto,
@@ -36,7 +37,6 @@ type HeaderMap = Record<string, string | undefined>;
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag der gelesenen Revision / ETag last read' };
 const IDEMPOTENCY_KEY = { name: 'Idempotency-Key', required: false };
-const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
 
 /**
  * One review of a sampled case: answers, defects, completion, corrections, the one-on-one talk and the
@@ -50,6 +50,7 @@ export class ReviewsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: ReviewsQueries,
+    private readonly facts: ReviewFacts,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -68,14 +69,12 @@ export class ReviewsController {
 
   @Get(':id')
   @Action('review.read')
-  @ApiHeader(MIN_POSITION)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) reviewId: string,
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReviewView> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     const view = await this.queries.detail(principal, reviewId);
     setEtag(response, view.revision);
     return view;
@@ -273,21 +272,19 @@ export class ReviewsController {
   }
 
   /**
-   * The common write path: wait for the read model if asked, check acting rights on the review's team
-   * (404 outside reach, 422 for a deputy outside an absence), load the review's questions where the
-   * command needs them, build the command (sealing personal fields) and run it with `If-Match`.
+   * The common write path: check acting rights on the review's team (404 outside reach, 422 for a deputy
+   * outside an absence), load the review's questions where the command needs them, all from streams (see
+   * `ReviewFacts`), build the command (sealing personal fields) and run it with `If-Match`.
    */
   private async act(
     principal: Principal,
     reviewId: string,
     headers: HeaderMap,
     response: Response,
-    build: (asDeputy: boolean, questions: Awaited<ReturnType<ReviewsQueries['questions']>>) => Promise<ReviewCommand>,
+    build: (asDeputy: boolean, questions: readonly ReviewQuestionDetail[]) => Promise<ReviewCommand>,
   ): Promise<CommandResult> {
     const expectedRevision = parseIfMatch(headers['if-match']);
-    await this.queries.awaitPosition(minPositionHeader(headers));
-    const { doc, asDeputy } = await this.queries.forAct(principal, reviewId);
-    const questions = await this.queries.questions(doc);
+    const { asDeputy, questions } = await this.facts.forAct(principal, reviewId);
     const command = await build(asDeputy, questions);
     const result = await this.commands.execute(
       new ExecuteCommand(reviewAggregate, {

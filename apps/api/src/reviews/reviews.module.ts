@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OrganisationModule } from '../organisation/organisation.module.js';
+import { ReviewFacts } from './review.facts.js';
 import { ReviewsController } from './reviews.controller.js';
 import { ReviewsQueries } from './reviews.queries.js';
 import { WorklistController } from './worklist.controller.js';
@@ -8,6 +9,6 @@ import { WorklistController } from './worklist.controller.js';
 @Module({
   imports: [OrganisationModule],
   controllers: [ReviewsController, WorklistController],
-  providers: [ReviewsQueries],
+  providers: [ReviewsQueries, ReviewFacts],
 })
 export class ReviewsModule {}

@@ -6,18 +6,12 @@ import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js'
 import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import { RetentionRecords } from '../retention/retention-records.js';
-import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  programmesProjection,
-  type ProgrammeDoc,
-} from '../../../../libs/projections/src/read-models/programmes.projection.js';
 import {
   QUESTIONNAIRES,
   questionnaireDocId,
@@ -25,10 +19,8 @@ import {
 } from '../../../../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
 import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
 import { AccessLog } from '../access-log/access-log.service.js';
-import { ProjectionLaggingError } from '../commands/min-position.js';
 import { ActingRights } from '../organisation/acting-rights.js';
-import type { ProjectionsPort } from '../runtime/projections.port.js';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, ENVELOPE, KEY_STORE, PROJECTIONS } from '../runtime/tokens.js';
+import { CLOCK, DOCUMENT_STORE, ENVELOPE, KEY_STORE } from '../runtime/tokens.js';
 import { CASE_REF_PURPOSE } from '../sampling/sampling-crypto.js';
 
 export interface CaseLookupItem {
@@ -145,8 +137,6 @@ export class ReviewsQueries {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionsPort,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly acting: ActingRights,
     private readonly accessLog: AccessLog,
@@ -197,12 +187,6 @@ export class ReviewsQueries {
     return items;
   }
 
-  async awaitPosition(position: number | undefined): Promise<void> {
-    if (position === undefined) return;
-    const reached = await this.projections.waitForPosition(REVIEWS, position, this.config.maxWaitMs);
-    if (!reached) throw new ProjectionLaggingError(REVIEWS, position);
-  }
-
   today(): string {
     return berlinDate(this.clock.now());
   }
@@ -232,15 +216,6 @@ export class ReviewsQueries {
         { questionnaireId: doc.questionnaireId, version: doc.questionnaireVersion },
       );
     return questions;
-  }
-
-  /** Acting on a review: the team's lead, or its deputy during a recorded absence if the programme allows. */
-  async forAct(principal: Principal, reviewId: string): Promise<{ doc: ReviewDoc; asDeputy: boolean }> {
-    const doc = await this.find(principal, reviewId);
-    const programme = (await this.documents.get(programmesProjection.name, doc.programmeId)) as ProgrammeDoc | null;
-    const deputiesAllowed = programme?.settings.deputiesReview ?? DEFAULT_RULES.programme.deputiesReview;
-    const team = await this.acting.assertMayAct(principal, 'review.act', doc.tenant, doc.teamId, { deputiesAllowed });
-    return { doc, asDeputy: team.asDeputy };
   }
 
   async detail(principal: Principal, reviewId: string): Promise<ReviewView> {

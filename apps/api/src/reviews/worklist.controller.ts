@@ -1,7 +1,6 @@
-import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { WorklistQueryDto } from './review.dto.js';
 import { ReviewsQueries, type WorklistView } from './reviews.queries.js';
@@ -15,14 +14,11 @@ export class WorklistController {
 
   @Get(':teamId/worklist')
   @Action('worklist.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' })
   async worklist(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
     @Query() query: WorklistQueryDto,
-    @Headers() headers: Record<string, string | undefined>,
   ): Promise<WorklistView> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     return this.queries.worklist(principal, teamId, query.month);
   }
 }

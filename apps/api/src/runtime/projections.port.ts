@@ -16,6 +16,8 @@ export interface ProjectionStatusView {
 export interface ProjectionsPort {
   /** Resolves true once `projection` has reached `position`, false after `timeoutMs`. */
   waitForPosition(projection: string, position: number, timeoutMs: number): Promise<boolean>;
+  /** Waits until every read model reflects `position` (at most `timeoutMs`); the names of those that did not. */
+  waitForAll(position: number, timeoutMs: number): Promise<readonly string[]>;
   status(): Promise<readonly ProjectionStatusView[]>;
   /** Operators: list, status, rebuild and confirm on the platform's rebuild mechanism (operations context). */
   readonly operations: ProjectionOperationsPort;

@@ -3,24 +3,32 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
+import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
 import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
 import type { RoutineCommand } from '../../../../libs/domain/src/trends/routine.decider.js';
 import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
-import { minPositionHeader } from '../commands/min-position.js';
+import { programmeAggregate } from '../programmes/programme.aggregate.js';
+import { STREAM_STATES } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { ResumeRoutineDto, SuspendRoutineDto } from './routine.dto.js';
 import { routineAggregate } from './routine.aggregate.js';
 import { TREND_RULES } from './trend-rules.provider.js';
-import type { ProgrammeDoc } from '../../../../libs/projections/src/read-models/programmes.projection.js';
 import { TrendsQueries } from './trends.queries.js';
 
 type HeaderMap = Record<string, string | undefined>;
 
+interface RoutineProgramme {
+  readonly _id: string;
+  readonly areaId: string;
+  readonly settings: ProgrammeSettings;
+}
+
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag der gelesenen Revision / ETag last read' };
-const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
 
 /**
  * Review routines (Prüfroutinen) of programmes that collect error rates: management suspends one whose
@@ -35,18 +43,16 @@ export class RoutinesController {
     private readonly commands: CommandBus,
     private readonly queries: TrendsQueries,
     @Inject(TREND_RULES) private readonly rules: TrendRules,
+    @Inject(STREAM_STATES) private readonly streams: StreamStates,
   ) {}
 
   @Get(':programmeId')
   @Action('routine.read')
-  @ApiHeader(MIN_POSITION)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
-    @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ) {
-    await this.queries.awaitPosition(minPositionHeader(headers));
     const view = await this.queries.routine(principal, programmeId);
     setEtag(response, view.revision);
     return view;
@@ -63,7 +69,7 @@ export class RoutinesController {
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
-    const programme = await this.queries.programme(principal, programmeId);
+    const programme = await this.programme(principal, programmeId);
     const result = await this.decide(principal, programme.areaId, headers, response, {
       type: 'SuspendRoutine',
       programmeId,
@@ -89,7 +95,7 @@ export class RoutinesController {
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
-    const programme = await this.queries.programme(principal, programmeId);
+    const programme = await this.programme(principal, programmeId);
     return this.decide(principal, programme.areaId, headers, response, {
       type: 'RenewRoutineSuspension',
       programmeId,
@@ -112,7 +118,7 @@ export class RoutinesController {
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
-    const programme = await this.queries.programme(principal, programmeId);
+    const programme = await this.programme(principal, programmeId);
     return this.decide(principal, programme.areaId, headers, response, {
       type: 'ResumeRoutine',
       programmeId,
@@ -124,7 +130,7 @@ export class RoutinesController {
    * The tolerance test a suspension or renewal records, and management's confirmation should it decide
    * against it (issue 9, item 6). Authorised first: the test waits for fresh read models.
    */
-  private async judged(principal: Principal, programme: ProgrammeDoc, body: SuspendRoutineDto) {
+  private async judged(principal: Principal, programme: RoutineProgramme, body: SuspendRoutineDto) {
     assertCanAccess(principal, 'routine.decide', { tenant: principal.tenant, unit: programme.areaId });
     return {
       toleranceTest: await this.queries.toleranceTest(
@@ -134,6 +140,17 @@ export class RoutinesController {
       ),
       againstToleranceTest: body.againstToleranceTest === true,
     };
+  }
+
+  /**
+   * The programme a decision is about, from its stream (another tenant's is 404): whether it collects error
+   * rates and in which area is decided on what was written, also right after a revision.
+   */
+  private async programme(principal: Principal, programmeId: string): Promise<RoutineProgramme> {
+    const loaded = await this.streams.read(programmeAggregate, programmeId);
+    if (loaded?.tenant !== principal.tenant || loaded.state.status !== 'defined')
+      throw new NotFoundError(`programme ${programmeId}`);
+    return { _id: programmeId, areaId: loaded.state.settings.areaId, settings: loaded.state.settings };
   }
 
   private async decide(

@@ -1,17 +1,12 @@
-import { Controller, Get, Headers, Inject, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AppConfig } from '../../../../libs/application/src/config.js';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { APP_CONFIG } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { renderTrendCsv } from './trend-csv.js';
 import { TrendQueryDto } from './trend-query.dto.js';
 import { TrendsQueries, type TrendView } from './trends.queries.js';
-
-type HeaderMap = Record<string, string | undefined>;
-
-const MIN_POSITION = { name: 'X-Min-Position', required: false, description: 'Auf diese Position warten / wait' };
 
 /** Trends over months and quarters from anonymous aggregate cells: never per employee (000:73). */
 @ApiTags('Entwicklungen / trends')
@@ -25,26 +20,14 @@ export class TrendsController {
 
   @Get('trends')
   @Action('trends.read')
-  @ApiHeader(MIN_POSITION)
-  async trends(
-    @CurrentPrincipal() principal: Principal,
-    @Query() query: TrendQueryDto,
-    @Headers() headers: HeaderMap,
-  ): Promise<TrendView> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
+  async trends(@CurrentPrincipal() principal: Principal, @Query() query: TrendQueryDto): Promise<TrendView> {
     return this.queries.trends(principal, query);
   }
 
   @Get('trends.csv')
   @Action('trends.read')
-  @ApiHeader(MIN_POSITION)
   @ApiProduces('text/csv')
-  async csv(
-    @CurrentPrincipal() principal: Principal,
-    @Query() query: TrendQueryDto,
-    @Headers() headers: HeaderMap,
-  ): Promise<StreamableFile> {
-    await this.queries.awaitPosition(minPositionHeader(headers));
+  async csv(@CurrentPrincipal() principal: Principal, @Query() query: TrendQueryDto): Promise<StreamableFile> {
     const view = await this.queries.trends(principal, query);
     const name = `trends-${view.scope.replace(':', '-')}-${view.from}-${view.to}-${view.granularity}`;
     return new StreamableFile(Buffer.from(renderTrendCsv(view, this.config.minCellCount), 'utf8'), {

@@ -17,7 +17,6 @@ import {
 import type { TrendFilter } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
 import {
   TREND_CONTEXT,
-  TREND_MEASURES,
   TREND_REVIEWS,
   trendRoutineId,
   type TrendContextDoc,
@@ -28,8 +27,6 @@ import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import type { TrendQueryDto } from './trend-query.dto.js';
 import { assertTrendRange, TrendReader, type TrendScope } from './trend-reader.js';
 import { TREND_RULES } from './trend-rules.provider.js';
-
-const TREND_READ_MODELS = [TREND_REVIEWS, TREND_MEASURES, TREND_CONTEXT];
 
 function invalid(field: string, message: string): DomainError {
   return new DomainError('VALIDATION_FAILED', 'Ungültige Anfrage / Invalid request', { fields: { [field]: message } });
@@ -55,10 +52,6 @@ export class TrendsQueries {
 
   trendRules(): TrendRules {
     return this.rules;
-  }
-
-  awaitPosition(position: number | undefined): Promise<void> {
-    return this.freshness.awaitPosition(TREND_READ_MODELS, position);
   }
 
   async trends(principal: Principal, query: TrendQueryDto) {

@@ -15,17 +15,37 @@ export interface UnitState {
   readonly deputy: PersonRef | null;
 }
 
+/** The team lead's absence (local dates, inclusive): the deputy acts only inside one that is not cancelled. */
+export interface AbsenceState {
+  readonly teamId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly cancelled: boolean;
+}
+
+/** An approved delegation beyond the deputy rule (local dates, inclusive). */
+export interface DelegationState {
+  readonly teamId: string;
+  readonly toSubject: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Also what acting rights are decided on (apps/api `ActingRights`): who leads and deputises a team, and
+ * the absences and delegations in force, as the stream has them the moment a command arrives.
+ */
 export interface OrganisationState {
   readonly units: ReadonlyMap<string, UnitState>;
   /** Every absence ever recorded, so an id is never reused and a cancelled one cannot be cancelled again. */
-  readonly absences: ReadonlyMap<string, { readonly teamId: string; readonly cancelled: boolean }>;
-  readonly delegations: ReadonlySet<string>;
+  readonly absences: ReadonlyMap<string, AbsenceState>;
+  readonly delegations: ReadonlyMap<string, DelegationState>;
 }
 
 export const initialOrganisationState = (): OrganisationState => ({
   units: new Map(),
   absences: new Map(),
-  delegations: new Set(),
+  delegations: new Map(),
 });
 
 const withUnit = (state: OrganisationState, unitId: string, unit: UnitState): OrganisationState => ({
@@ -58,18 +78,22 @@ export function evolveOrganisation(state: OrganisationState, event: Organisation
         deputy: deputySubject === null ? null : { subject: deputySubject, nameFingerprint: deputyNameFingerprint },
       });
     }
-    case 'AbsenceRecorded':
+    case 'AbsenceRecorded': {
+      const { absenceId, teamId, from, to } = event.data;
+      return { ...state, absences: new Map(state.absences).set(absenceId, { teamId, from, to, cancelled: false }) };
+    }
+    case 'AbsenceCancelled': {
+      const recorded = state.absences.get(event.data.absenceId);
+      if (!recorded) return state;
       return {
         ...state,
-        absences: new Map(state.absences).set(event.data.absenceId, { teamId: event.data.teamId, cancelled: false }),
+        absences: new Map(state.absences).set(event.data.absenceId, { ...recorded, cancelled: true }),
       };
-    case 'AbsenceCancelled':
-      return {
-        ...state,
-        absences: new Map(state.absences).set(event.data.absenceId, { teamId: event.data.teamId, cancelled: true }),
-      };
-    case 'DelegationApproved':
-      return { ...state, delegations: new Set(state.delegations).add(event.data.delegationId) };
+    }
+    case 'DelegationApproved': {
+      const { delegationId, teamId, toSubject, from, to } = event.data;
+      return { ...state, delegations: new Map(state.delegations).set(delegationId, { teamId, toSubject, from, to }) };
+    }
     default: {
       const unreachable: never = event;
       return unreachable;
