@@ -42,7 +42,7 @@ const LANE_IDS = Array.from({ length: LANES }, (_, lane) => lane);
  */
 const COMMIT_LATENCY_MS = 25;
 
-/** One set-up write to the organisation's stream at a time (lanes would only conflict on it). */
+/** One write to the organisation's one stream at a time: lanes writing it together would only conflict. */
 let organisationWrites: Promise<unknown> = Promise.resolve();
 function serially<T>(write: () => Promise<T>): Promise<T> {
   const next = organisationWrites.then(write);
@@ -124,7 +124,7 @@ describe('read your writes: decisions from streams, X-Min-Position on every rout
       .set('Authorization', bearer(token))
       .send({ answers: [{ questionId: 'q1', value: 'yes' }] });
 
-  const agreeMeasure = (lane: number, reviewId?: string) =>
+  const agreeMeasure = (lane: number, reviewId?: string, dueDate = '2026-03-31') =>
     http()
       .post(`/api/v1/teams/${teamOf(lane)}/measures`)
       .set('Authorization', bearer(leads[lane]!))
@@ -133,7 +133,7 @@ describe('read your writes: decisions from streams, X-Min-Position on every rout
         scope: 'individual',
         owner: 'Erika Mustermann',
         description: 'Rückmeldung zur Dokumentation',
-        dueDate: '2026-03-31',
+        dueDate,
         ...(reviewId === undefined ? {} : { reviewId }),
       });
 
@@ -256,15 +256,20 @@ describe('read your writes: decisions from streams, X-Min-Position on every rout
     const during: { status: number }[] = [];
     const after: { status: number; body: { code?: string } }[] = [];
     await inLanes(async (_, lane) => {
-      const recorded = await http()
-        .post(`/api/v1/organisation/teams/${teamOf(lane)}/absences`)
-        .set('Authorization', bearer(leads[lane]!))
-        .send({ from: '2026-03-10', to: '2026-03-10' });
+      // The lanes' absences all go to the organisation's one stream: one write at a time, or they conflict.
+      const recorded = await serially(() =>
+        http()
+          .post(`/api/v1/organisation/teams/${teamOf(lane)}/absences`)
+          .set('Authorization', bearer(leads[lane]!))
+          .send({ from: '2026-03-10', to: '2026-03-10' }),
+      );
       expect(recorded.status).toBe(201);
       during.push(await answer(deputies[lane]!, reviews[lane]!));
-      const cancelled = await http()
-        .delete(`/api/v1/organisation/teams/${teamOf(lane)}/absences/${recorded.body.id}`)
-        .set('Authorization', bearer(leads[lane]!));
+      const cancelled = await serially(() =>
+        http()
+          .delete(`/api/v1/organisation/teams/${teamOf(lane)}/absences/${recorded.body.id}`)
+          .set('Authorization', bearer(leads[lane]!)),
+      );
       expect(cancelled.status).toBe(200);
       after.push(await answer(deputies[lane]!, reviews[lane]!));
     });
@@ -428,5 +433,37 @@ describe('read your writes: decisions from streams, X-Min-Position on every rout
       );
     });
     expect(statusesOf(outcomes)).toEqual({ 201: ROUNDS });
+  });
+
+  it('plans a retention purge on caught-up read models: a measure agreed a moment ago goes with its review', async () => {
+    // Reviews completed now (the clock stands in July 2026) are due for the purge a year later.
+    const completed: { lane: number; reviewId: string }[] = [];
+    await inLanes(async (_, lane) => {
+      const reviewId = await openReview(teamOf(lane));
+      expect((await answer(leads[lane]!, reviewId)).status).toBe(200);
+      const completion = await http()
+        .post(`/api/v1/reviews/${reviewId}/completion`)
+        .set('Authorization', bearer(leads[lane]!))
+        .send({ outcome: 'goal-directed', summary: 'Ohne Befund' });
+      expect(completion.status).toBe(200);
+      completed.push({ lane, reviewId });
+    });
+    clock.set('2027-08-10T09:00:00.000Z');
+    const operator = await tokenFor(config, { roles: ['operator'], tenant: TENANT, subject: 'op-1' });
+    const measuresPlanned: number[] = [];
+    // One after the other: every run plans every due review.
+    for (const { lane, reviewId } of completed) {
+      const agreed = await agreeMeasure(lane, reviewId, '2027-09-30');
+      expect(agreed.status).toBe(201);
+      const run = await http()
+        .post('/api/v1/operations/retention/purge-runs')
+        .set('Authorization', bearer(operator))
+        .send({ dryRun: true });
+      expect(run.status).toBe(200);
+      const entry = (run.body.due as { reviewId: string; measures: number }[]).find((due) => due.reviewId === reviewId);
+      measuresPlanned.push(entry?.measures ?? -1);
+    }
+    // Each review had one measure (agreed just before the run) when its purge was planned.
+    expect(measuresPlanned).toEqual(Array.from({ length: ROUNDS }, () => 1));
   });
 });

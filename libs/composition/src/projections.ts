@@ -197,6 +197,30 @@ export async function startProjections(
   return fromHost(host, infrastructure, rules, definitions);
 }
 
+/**
+ * For a process that runs no projections (the CLI beside a running service): the read models that have
+ * not reached the store's head within `timeoutMs`, judged on the checkpoints in the read store; none when
+ * all are current.
+ */
+export async function readModelsBehind(
+  infrastructure: Infrastructure,
+  timeoutMs: number,
+  rules: ReadModelRules = loadRulesConfig(process.env),
+): Promise<readonly string[]> {
+  const definitions = projectionsUnderRules(rules);
+  const source = new CheckpointPositionSource({
+    definitions,
+    eventStore: infrastructure.eventStore,
+    documentStore: infrastructure.documents,
+    checkpointStore: infrastructure.checkpoints,
+  });
+  const waitForAll = waitForAllWith(
+    definitions.map((definition) => definition.name),
+    (name, position, bound) => source.waitForPosition(name, position, bound),
+  );
+  return waitForAll(await infrastructure.eventStore.headPosition(), timeoutMs);
+}
+
 /** Server mode API side: positions come from the checkpoints the projector commits with its documents. */
 function checkpointView(
   infrastructure: Infrastructure,

@@ -35,6 +35,11 @@ export class ReadModelFreshness {
     if (lagging.length > 0) throw new ProjectionLaggingError(lagging.join(', '), position);
   }
 
+  /** Every read model reflects every event stored when this was called (before a plan made of many). */
+  async awaitCurrentAll(): Promise<void> {
+    await this.awaitAll(await this.eventStore.headPosition());
+  }
+
   /** The named read models reflect every event stored when this was called. */
   async awaitCurrent(names: readonly string[]): Promise<void> {
     await this.awaitPosition(names, await this.eventStore.headPosition());

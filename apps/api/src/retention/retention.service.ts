@@ -5,6 +5,7 @@ import type { PurgeTrigger } from '../../../../libs/domain/src/retention/retenti
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import { runRetentionPurge, type PurgeRun } from '../../../../libs/composition/src/retention/retention-purge.js';
+import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR } from '../runtime/tokens.js';
 
 /** The retention purge with the app's stores: the daily job and the operator endpoint run it. */
@@ -16,6 +17,7 @@ export class RetentionService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly freshness: ReadModelFreshness,
   ) {}
 
   run(options: {
@@ -30,6 +32,7 @@ export class RetentionService {
         clock: this.clock,
         ids: this.ids,
         rulesVersion: this.config.rulesVersion,
+        readModelsCurrent: () => this.freshness.awaitCurrentAll(),
       },
       options,
     );

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { systemClock, uuidV7Ids } from '../../../../libs/application/src/clock.js';
 import { openInfrastructure } from '../../../../libs/composition/src/infrastructure.js';
+import { readModelsBehind } from '../../../../libs/composition/src/projections.js';
 import { populationPurgeReactor } from '../../../../libs/composition/src/retention/population-purge-reactor.js';
 import { purgeReactor } from '../../../../libs/composition/src/retention/purge-reactor.js';
 import type { PurgePlanEntry } from '../../../../libs/composition/src/retention/retention-planner.js';
@@ -10,6 +11,18 @@ import { ReactorRunner, type ReactorStatus } from '../../../../libs/projections/
 import { UsageError, type CliIo } from '../cli-io.js';
 
 export const PURGE_USAGE = 'purge [--dry-run] [--tenant <mandant>]';
+
+/** The read models the plan reads have not caught up with the store: planning on them could miss data. */
+export class ReadModelsBehindError extends Error {
+  constructor(readonly behind: readonly string[]) {
+    super(
+      `Die Lesemodelle sind nicht aktuell (${behind.join(', ')}); den Dienst laufen lassen, bis sie aufgeholt haben, ` +
+        `dann erneut. / The read models are behind (${behind.join(', ')}); keep the service running until they ` +
+        'have caught up, then run again.',
+    );
+    this.name = 'ReadModelsBehindError';
+  }
+}
 
 function line(entry: PurgePlanEntry): string {
   return [
@@ -48,6 +61,11 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
         clock: systemClock,
         ids: uuidV7Ids,
         rulesVersion: config.rulesVersion,
+        // The plan is made of read models, which the service's projections keep: they must be current.
+        readModelsCurrent: async () => {
+          const behind = await readModelsBehind(infrastructure, config.maxWaitMs);
+          if (behind.length > 0) throw new ReadModelsBehindError(behind);
+        },
       },
       { dryRun, trigger: 'cli', ...(values.tenant === undefined ? {} : { tenant: values.tenant }) },
     );

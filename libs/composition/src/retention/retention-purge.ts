@@ -26,6 +26,12 @@ export interface RetentionPurgeDependencies {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly rulesVersion: string;
+  /**
+   * Resolves once the read models the plan is made of reflect every event stored so far, rejects when
+   * they do not in time. The plan decides what is destroyed for good: it must not miss a measure agreed
+   * on a review a moment ago (it would outlive the review) nor an extended retention period.
+   */
+  readonly readModelsCurrent: () => Promise<void>;
 }
 
 export interface PurgeRun {
@@ -58,6 +64,7 @@ export async function runRetentionPurge(
   options: { readonly dryRun: boolean; readonly trigger: PurgeTrigger; readonly tenant?: string },
 ): Promise<PurgeRun> {
   const today = berlinDate(deps.clock.now());
+  await deps.readModelsCurrent();
   const plan = (await planPurges(deps.documents, today)).filter(
     (entry) => options.tenant === undefined || entry.tenant === options.tenant,
   );
