@@ -63,4 +63,16 @@ describe('population import messages over HTTP', () => {
       { field: 'line 4: caseReference', message: expect.stringContaining('U+200B (Leerzeichen ohne Breite)') },
     ]);
   });
+
+  it('reports the team, process and duplicate of a refused row together with its field errors', async () => {
+    const response = await importCsv([`A1;u25;team-1;${PROCESS};ja`, ` a1 ;u$25;team-9;leistung;vielleicht`]);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([
+      { field: 'line 3: customerGroup', message: expect.stringContaining('„$“ (U+0024)') },
+      { field: 'line 3: needs16a', message: expect.any(String) },
+      { field: 'line 3: team', message: expect.stringContaining('team of area mi') },
+      { field: 'line 3: process', message: expect.stringContaining(PROCESS) },
+      { field: 'line 3: caseReference', message: expect.stringContaining('line 2') },
+    ]);
+  });
 });

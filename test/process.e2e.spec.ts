@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { temporaryDirectories } from './support/test-app.js';
+import type { Role } from '../libs/domain/src/authorization/authorization.policy.js';
+import { temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 
 /**
  * The built service as `npm start` runs it: compiled output, projections in a worker thread, the CLI
@@ -168,4 +169,88 @@ describe('the built service (npm start)', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Node.js 24');
   });
+
+  /**
+   * Issue 9, items 2 and 3, where they happened: the built service, projections on their own thread, so
+   * read models trail every write. A population imported right after its programme was defined, and a
+   * draw right after the programme was revised, must decide on the latest write every time.
+   */
+  it('imports right after a programme is defined and draws with settings revised a moment before, every time', async () => {
+    await start();
+    const config = testConfig(dirs);
+    const token = (roles: Role[], units: string[], subject: string) =>
+      tokenFor(config, { roles, tenant: 'jc-rennen', units, subject });
+    const management = await token(['management'], [], 'gf-1');
+    const areaHead = await token(['area_head'], ['mi'], 'bl-1');
+    const call = async (method: string, url: string, who: string, body?: unknown, type = 'application/json') => {
+      const response = await fetch(`${base()}${url}`, {
+        method,
+        headers: { Authorization: `Bearer ${who}`, 'Content-Type': type },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const team = (id: string) => ({
+      id,
+      name: id,
+      process: 'allgemeine-vermittlung',
+      lead: { subject: `tl-${id}`, name: `Leitung ${id}` },
+    });
+    const organisation = await call('PUT', '/api/v1/organisation', management, {
+      areas: [{ id: 'mi', name: 'Markt & Integration', teams: [team('team-1'), team('team-2')] }],
+    });
+    expect(organisation.status).toBeLessThan(300);
+    const questionnaire = await call('POST', '/api/v1/questionnaires', areaHead, {
+      catalogue: 'verlaufsbezogene-kundenbetrachtung',
+      validFrom: '2020-01-01',
+    });
+    expect(questionnaire.status).toBe(201);
+    // Drawing is allowed for the current month (Europe/Berlin) whatever day the suite runs.
+    const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date()).slice(0, 7);
+    const csv = (race: number) =>
+      [
+        'caseReference;customerGroup;team;process;needs16a',
+        ...['team-1', 'team-2'].flatMap((teamId) =>
+          Array.from(
+            { length: 15 },
+            (_, i) => `R${race}-${teamId}-${i};${['u25', 'ue25'][i % 2]};${teamId};allgemeine-vermittlung;nein`,
+          ),
+        ),
+      ].join('\n');
+    const outcomes: string[] = [];
+    for (let race = 0; race < 15; race += 1) {
+      const defined = await call('POST', '/api/v1/programmes', areaHead, {
+        settings: {
+          title: `VKB ${race}`,
+          areaId: 'mi',
+          customerProcess: 'allgemeine-vermittlung',
+          questionnaireId: questionnaire.body.id,
+          minimumCasesPerTeamLead: 10,
+        },
+        reason: 'Einführung',
+      });
+      expect(defined.status).toBe(201);
+      const id = defined.body.id as string;
+      const imported = await call(
+        'POST',
+        `/api/v1/programmes/${id}/populations?month=${month}`,
+        areaHead,
+        csv(race),
+        'text/csv',
+      );
+      const revised = await call('POST', `/api/v1/programmes/${id}/revisions`, areaHead, {
+        changes: { minimumCasesPerTeamLead: 3 },
+        reason: 'Risikobewertung',
+        staffCouncil: { date: '2020-01-01', outcome: 'agreed' },
+      });
+      const drawn = await call('POST', `/api/v1/programmes/${id}/samples`, areaHead, { month });
+      const cases = (drawn.body.samples as { cases: number }[] | undefined)?.map((sample) => sample.cases);
+      outcomes.push(
+        `import ${imported.status}, revise ${revised.status}, draw ${drawn.status} ${JSON.stringify(cases)}`,
+      );
+    }
+    expect(outcomes).toEqual(Array.from({ length: 15 }, () => 'import 201, revise 200, draw 201 [3,3]'));
+    child!.kill('SIGTERM');
+    await exited(child!);
+  }, 120_000);
 });

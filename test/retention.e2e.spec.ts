@@ -10,6 +10,7 @@ import { RUNTIME } from '../apps/api/src/runtime/tokens.js';
 import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
 import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store.js';
 import { CHAIN_KEY_ID } from '../libs/privacy/src/key-ids.js';
+import { pseudonymise, tenantPseudonymKey } from '../libs/privacy/src/pseudonym.js';
 import {
   runQuarterScenario,
   scenarioClock,
@@ -161,9 +162,8 @@ describe('retention purge after a quarter (embedded): bytes, backups and keys', 
             const left = gone.filter((ct) => bytes.includes(ct));
             expect({ file, left }).toEqual({ file, left: [] });
           }
-          // The populations purged with their last review: pseudonyms and sealed case references gone from
-          // the live store, and the backup's copies no longer open. The population of the review under legal
-          // hold stays, and still opens: the check can fail.
+          // The populations purged with their last review: rows and sealed case references gone from the live
+          // store, and the backup's copies no longer open.
           expect(purged.purgedPopulationIds.length).toBeGreaterThan(0);
           const liveStore = runtime.infrastructure.eventStore;
           for (const populationId of purged.purgedPopulationIds) {
@@ -172,6 +172,9 @@ describe('retention purge after a quarter (embedded): bytes, backups and keys', 
             expect(rows.length).toBeGreaterThan(0);
             for (const value of rows.slice(0, 50)) expect(await envelope.openOrNull(value as never)).toBeNull();
           }
+          // The month with a review under legal hold keeps its population's stream (the held review's draw
+          // stays verifiable), but its clear references went at the end of their window, hold or not: no row
+          // opens, neither in the live store nor in the backup taken before the purge, drawn or never drawn.
           const keptPopulations: string[] = [];
           for (let after = 0; ;) {
             const page = await liveStore.readAll({
@@ -185,8 +188,43 @@ describe('retention purge after a quarter (embedded): bytes, backups and keys', 
             if (page.isEnd) break;
           }
           expect(keptPopulations.length).toBeGreaterThan(0);
-          const keptRow = sealedValues((await liveStore.readStream(keptPopulations[0]!)).map((e) => e.data))[0];
-          expect(await envelope.openOrNull(keptRow as never)).not.toBeNull();
+          for (const streamId of keptPopulations) {
+            const live = await liveStore.readStream(streamId);
+            expect(live.map((event) => event.type)).toContain('PopulationReferencesDestroyed');
+            for (const events of [live, await backup.readStream(streamId)]) {
+              const rows = sealedValues(events.map((e) => e.data));
+              expect(rows.length).toBeGreaterThan(0);
+              for (const value of rows) expect(await envelope.openOrNull(value as never)).toBeNull();
+            }
+          }
+          // The held review itself still opens, from its own key (so the checks above can fail).
+          expect(purged.heldPopulationReferences).toContain(purged.heldCaseRef);
+          expect(purged.heldPopulationReferences.length).toBeGreaterThan(10);
+          // Nothing of the held month's other cases, drawn and purged or never drawn, remains identifiable in
+          // any store file, WAL or log: neither the clear reference nor the tenant-wide pseudonym (the blind
+          // index anyone with the Jobcenter's key could match a customer number against). Only reviews the
+          // purge kept (the held one, and those still open) have theirs, in their own streams: the scan finds
+          // the held one, so it can fail.
+          const tenantKey = await tenantPseudonymKey(keyStore, purged.tenant);
+          const pseudonymOf = (reference: string) => pseudonymise(tenantKey, reference, 'case-ref');
+          const gonePseudonyms = [
+            ...purged.heldPopulationReferences.filter((reference) => !purged.keptCaseRefs.includes(reference)),
+            ...purged.clearValues.filter((value) => /\d/.test(value)),
+          ].map(pseudonymOf);
+          const everyFile = [...storeFiles(config), logFile];
+          const heldPseudonym = Buffer.from(pseudonymOf(purged.heldCaseRef));
+          expect(everyFile.some((file) => fs.readFileSync(file).includes(heldPseudonym))).toBe(true);
+          for (const file of everyFile) {
+            const bytes = fs.readFileSync(file);
+            const left = gonePseudonyms.filter((value) => bytes.includes(Buffer.from(value)));
+            expect({ file, left }).toEqual({ file, left: [] });
+            const clear = purged.heldPopulationReferences.filter(
+              (reference) => !purged.keptCaseRefs.includes(reference) && bytes.includes(Buffer.from(reference)),
+            );
+            expect({ file, clear }).toEqual({ file, clear: [] });
+          }
+          // The backup taken before the purge holds the purged reviews' pseudonyms (their streams were still
+          // there); without the deleted rows and the destroyed keys they lead nowhere in the live system.
 
           // The operator's tools: the chain check is clean and accounts for the purged streams; the CLI's dry
           // run (on today's real date, before any retention ends) lists the review under legal hold as kept.

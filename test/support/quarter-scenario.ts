@@ -88,6 +88,15 @@ export interface PurgedFacts {
   readonly purgedPopulationIds: readonly string[];
   /** Clear values that were written into the purged reviews (case references, employee names, free text). */
   readonly clearValues: readonly string[];
+  /** The case reference of the review under legal hold (it must stay readable). */
+  readonly heldCaseRef: string;
+  /** Case references of every review the purge kept: the held one and those still open (work in progress). */
+  readonly keptCaseRefs: readonly string[];
+  /**
+   * Every case reference of the population the held review was drawn from: drawn and purged, drawn and
+   * held, never drawn. Only the held one may stay identifiable.
+   */
+  readonly heldPopulationReferences: readonly string[];
 }
 
 // ----------------------------------------------------------------------------------------------------
@@ -1783,6 +1792,11 @@ class QuarterRun {
       heldReviewId: held.id,
       purgedPopulationIds: againBody.populations.map((entry) => entry.populationId),
       clearValues,
+      heldCaseRef: held.caseRef,
+      keptCaseRefs: [...this.reviews.values()]
+        .filter((review) => !purgedIds.has(review.id))
+        .map((review) => review.caseRef),
+      heldPopulationReferences: (this.populations.get(this.populationKeyOf(held)) ?? []).map((row) => row.ref),
     });
 
     // A full rebuild of every read model after the purge: the summaries stand in for the purged reviews.

@@ -56,6 +56,15 @@ export interface AppConfig {
     /** Europe/Berlin local hour at which the daily purge starts (default 2). */
     readonly purgeHour: number;
   };
+  readonly sampling: {
+    /** Days before a month starts from which its sample may be drawn (default 5). */
+    readonly drawLeadDays: number;
+    /**
+     * Days after the end of a population's month during which its clear case references are kept for
+     * supplementary draws and replacements (default 31); the retention run destroys them afterwards.
+     */
+    readonly populationReferenceDays: number;
+  };
 }
 
 export class ConfigurationError extends Error {
@@ -102,6 +111,10 @@ export const CONFIG_VARIABLES = {
   PRUEFPFAD_MAX_JSON_KEYS: 'Most fields of one object in a JSON body or query string (default 1000); more get 400.',
   PRUEFPFAD_DAILY_PURGE: 'on | off (default on): the API runs the retention purge once a day.',
   PRUEFPFAD_PURGE_HOUR: 'Europe/Berlin hour (0-23) at which the daily retention purge runs (default 2).',
+  PRUEFPFAD_DRAW_LEAD_DAYS:
+    'Days before a month starts from which its sample may be drawn (default 5); earlier months only with a reason, later ones never.',
+  PRUEFPFAD_POPULATION_REFERENCE_DAYS:
+    "Days after a population's month during which its clear case references are kept for supplementary draws and replacements (default 31); then the retention run destroys them.",
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -213,6 +226,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     retention: {
       dailyPurge: oneOf(env, 'PRUEFPFAD_DAILY_PURGE', ['on', 'off'] as const, 'on', problems) === 'on',
       purgeHour: integer(env, 'PRUEFPFAD_PURGE_HOUR', 2, 0, 23, problems),
+    },
+    sampling: {
+      drawLeadDays: integer(env, 'PRUEFPFAD_DRAW_LEAD_DAYS', 5, 0, 27, problems),
+      populationReferenceDays: integer(env, 'PRUEFPFAD_POPULATION_REFERENCE_DAYS', 31, 0, 366, problems),
     },
   };
   if (problems.length > 0) throw new ConfigurationError(problems);

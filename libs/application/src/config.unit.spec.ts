@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       maxWaitMs: 5000,
       minCellCount: 3,
       retention: { dailyPurge: true, purgeHour: 2 },
+      sampling: { drawLeadDays: 5, populationReferenceDays: 31 },
     });
   });
 

@@ -25,6 +25,7 @@ export function reactorDefinitions(dependencies: ReactorDependencies): readonly 
     openReviewsReactor({
       eventStore: infrastructure.eventStore,
       envelope: infrastructure.envelope,
+      keyStore: infrastructure.keyStore,
       ids,
       rulesVersion: config.rulesVersion,
     }),

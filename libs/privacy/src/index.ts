@@ -6,7 +6,15 @@ export {
   MasterKeyError,
   type MasterKeyErrorCode,
 } from './errors.js';
-export { assertValidKeyId, CHAIN_KEY_ID, MAX_KEY_ID_LENGTH, pseudonymKeyId, SYSTEM_KEY_PREFIX } from './key-ids.js';
+export {
+  assertValidKeyId,
+  CHAIN_KEY_ID,
+  MAX_KEY_ID_LENGTH,
+  populationKeyId,
+  pseudonymKeyId,
+  SYSTEM_KEY_PREFIX,
+} from './key-ids.js';
+export { drawToken, newPopulationTokenKey, populationTokenKey } from './draw-token.js';
 export {
   createMasterKeyCheck,
   DATA_KEY_BYTES,

@@ -17,6 +17,12 @@ export function pseudonymKeyId(tenant: string): string {
   return assertValidKeyId(`system:pseudonym:${tenant}`);
 }
 
+/**
+ * A month's population: seals its rows' clear case references and derives its draw-token key
+ * (`draw-token.ts`). Destroyed when the population's reference window ends, so both go together.
+ */
+export const populationKeyId = (populationId: string): string => assertValidKeyId(`population:${populationId}`);
+
 export const MAX_KEY_ID_LENGTH = 512;
 
 /** Ids are stored and compared as exact strings; control characters would make logs and AAD ambiguous. */

@@ -6,6 +6,7 @@ import {
   type SampleCaseDoc,
   type SampleDoc,
 } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+import { SamplingQueries, type SampleView } from '../sampling/sampling.queries.js';
 import { SamplingService, type Verification } from '../sampling/sampling.service.js';
 import { DOCUMENT_STORE } from '../runtime/tokens.js';
 
@@ -23,9 +24,13 @@ export interface AuditedSample {
   readonly eligible: number;
   readonly drawnAt: string;
   readonly drawnByRole: string;
-  /** Keyed pseudonyms only: the clear references stay sealed in the reviews. */
+  /** Draw tokens only: the clear references and pseudonyms stay in the reviews. */
   readonly cases: readonly SampleCaseDoc[];
-  /** Recomputed now from the population's pseudonyms, the seed and the recorded inputs. */
+  /** A draw for a month already past, with its recorded reason. */
+  readonly backdated: SampleView['backdated'];
+  /** A draw voided by mistake before any review started, with its reason (its reviews were withdrawn). */
+  readonly voided: SampleView['voided'];
+  /** Recomputed now from the population's draw tokens, the seed and the recorded inputs. */
   readonly verification: Verification;
 }
 
@@ -45,6 +50,7 @@ export class AuditSamplesService {
   constructor(
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(SamplingService) private readonly sampling: SamplingService,
+    private readonly queries: SamplingQueries,
   ) {}
 
   async month(principal: Principal, month: string): Promise<AuditedMonth> {
@@ -70,6 +76,7 @@ export class AuditSamplesService {
         drawnAt: doc.drawnAt,
         drawnByRole: doc.drawnByRole,
         cases: doc.cases,
+        ...(await this.queries.procedureReasons(doc)),
         verification: await this.sampling.verify(doc),
       });
     const verified = samples.filter((sample) => sample.verification.matches).length;

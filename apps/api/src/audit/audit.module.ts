@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
+import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { OrganisationModule } from '../organisation/organisation.module.js';
+import { SamplingQueries } from '../sampling/sampling.queries.js';
 import { SamplingService } from '../sampling/sampling.service.js';
-import { CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR } from '../runtime/tokens.js';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR, KEY_STORE } from '../runtime/tokens.js';
 import { AuditExportsService } from './audit-exports.service.js';
 import { AuditPrivacy } from './audit-privacy.js';
 import { AuditSamplesService } from './audit-samples.service.js';
@@ -33,20 +36,25 @@ import { registerChainVerification } from './chain-verification.module.js';
     TimeTravelService,
     AuditSamplesService,
     AuditExportsService,
+    SamplingQueries,
     {
       provide: SamplingService,
-      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, ID_GENERATOR, CLOCK, ReadModelFreshness],
+      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, KEY_STORE, ID_GENERATOR, CLOCK, ReadModelFreshness, APP_CONFIG],
       useFactory: (
         bus: CommandBus,
         eventStore: EventStore,
         documents: DocumentStore,
+        keyStore: KeyStore,
         ids: IdGenerator,
         clock: Clock,
         freshness: ReadModelFreshness,
+        config: AppConfig,
       ) =>
         new SamplingService({
           eventStore,
           documents,
+          keyStore,
+          sampling: config.sampling,
           ids,
           clock,
           execute: (aggregate, request) => bus.execute(new ExecuteCommand(aggregate, request)),

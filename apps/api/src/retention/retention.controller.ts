@@ -149,6 +149,7 @@ export class RetentionController {
       due: run.due.map(planView),
       kept: run.kept.map(planView),
       populations: run.populations,
+      populationReferences: run.populationReferences,
     };
   }
 
@@ -166,8 +167,10 @@ export class RetentionController {
       dryRun: run.dryRun,
       started: run.started,
       populationsStarted: run.populationsStarted,
+      populationReferencesDestroyed: run.populationReferencesDestroyed,
       position: run.position,
       populations: run.populations,
+      populationReferences: run.populationReferences,
       due: run.due.map(planView),
       kept: run.kept.map(planView),
     };

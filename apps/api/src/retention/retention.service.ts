@@ -6,7 +6,8 @@ import type { EventStore } from '../../../../libs/event-store/src/event-store.po
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import { runRetentionPurge, type PurgeRun } from '../../../../libs/composition/src/retention/retention-purge.js';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR } from '../runtime/tokens.js';
+import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR, KEY_STORE } from '../runtime/tokens.js';
+import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 
 /** The retention purge with the app's stores: the daily job and the operator endpoint run it. */
 @Injectable()
@@ -17,6 +18,7 @@ export class RetentionService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(KEY_STORE) private readonly keyStore: KeyStore,
     private readonly freshness: ReadModelFreshness,
   ) {}
 
@@ -33,6 +35,8 @@ export class RetentionService {
         ids: this.ids,
         rulesVersion: this.config.rulesVersion,
         readModelsCurrent: () => this.freshness.awaitCurrentAll(),
+        keyStore: this.keyStore,
+        populationReferenceDays: this.config.sampling.populationReferenceDays,
       },
       options,
     );

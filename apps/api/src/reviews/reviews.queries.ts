@@ -90,7 +90,11 @@ export interface ReviewView {
   }[];
   readonly corrections: readonly { readonly at: string; readonly reason: string | null; readonly asDeputy: boolean }[];
   readonly deputyWork: boolean;
-  readonly withdrawal: { readonly reason: string | null; readonly replacedBy: string; readonly at: string } | null;
+  readonly withdrawal: {
+    readonly reason: string | null;
+    readonly replacedBy: string | null;
+    readonly at: string;
+  } | null;
   readonly openedAt: string;
   readonly updatedAt: string;
 }

@@ -4,18 +4,22 @@ import { isMonth } from '../../../../libs/domain/src/calendar/local-date.js';
 import { ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
 import { samplingStreamId, type PopulationRow } from '../../../../libs/domain/src/sampling/sampling.events.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import { normalisePseudonymInput, pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
-import type { ProgrammeDoc } from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import { drawToken, newPopulationTokenKey } from '../../../../libs/privacy/src/draw-token.js';
+import { populationKeyId } from '../../../../libs/privacy/src/key-ids.js';
+import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
+import { teamsOfArea } from '../organisation/organisation.facts.js';
+import type { ProgrammeFacts } from '../programmes/programme.facts.js';
 import {
-  ORGANISATION_UNITS,
-  type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { parsePopulationCsv, parsePopulationJson, type FieldError, type ParseResult } from './population-parser.js';
+  checkAgainstProgramme,
+  parsePopulationCsv,
+  parsePopulationJson,
+  type FieldError,
+  type ParseResult,
+} from './population-parser.js';
 import { populationAggregate, type ExecuteFn } from './sampling.aggregates.js';
-import { CASE_REF_PURPOSE, populationFingerprint, populationKeyId } from './sampling-crypto.js';
+import { CASE_REF_PURPOSE, populationFingerprint } from './sampling-crypto.js';
 import { SAMPLING_DEFAULTS } from './sampling.defaults.js';
 
 /** The file was refused: every malformed row with its line, nothing imported (400). */
@@ -40,7 +44,7 @@ export interface ImportProgress {
 }
 
 export interface PopulationImportRequest {
-  readonly programme: ProgrammeDoc;
+  readonly programme: ProgrammeFacts;
   readonly month: string;
   readonly format: 'csv' | 'json';
   /** CSV text, or the parsed JSON body. */
@@ -58,7 +62,6 @@ export interface PopulationImportResult extends CommandResult {
 
 export interface PopulationImportDependencies {
   readonly eventStore: EventStore;
-  readonly documents: DocumentStore;
   readonly keyStore: KeyStore;
   readonly envelope: Envelope;
   readonly ids: IdGenerator;
@@ -78,9 +81,10 @@ function byLine(errors: FieldError[]): FieldError[] {
 
 /**
  * Imports a month's population (shared by the HTTP endpoint and `npm run cli -- import-population`):
- * parse and check every row (lines reported, nothing stored on any error), pseudonymise each case reference
- * with the tenant's key, seal the clear reference under the population's own key, fingerprint the rows
- * without clear data, and append everything in one append.
+ * parse and check every row against the programme and the organisation as their streams have them (lines
+ * reported, nothing stored on any error), turn each case reference into the population's draw token (see
+ * `libs/privacy/src/draw-token.ts`), seal the clear reference under the population's own key, fingerprint
+ * the rows without clear data, and append everything in one append.
  */
 export class PopulationImportService {
   constructor(private readonly deps: PopulationImportDependencies) {}
@@ -107,12 +111,13 @@ export class PopulationImportService {
 
     const populationId = this.deps.ids.next();
     const key = await tenantPseudonymKey(this.deps.keyStore, context.tenant);
+    const tokenKey = await newPopulationTokenKey(this.deps.keyStore, populationId);
     const keyId = populationKeyId(populationId);
     const rows: PopulationRow[] = [];
     // A failed append leaves at most an unused key behind: no data was stored under it.
     for (const row of parsed.rows) {
       rows.push({
-        pseudonym: pseudonymise(key, row.caseReference, CASE_REF_PURPOSE),
+        token: drawToken(tokenKey, pseudonymise(key, row.caseReference, CASE_REF_PURPOSE)),
         caseRef: await this.deps.envelope.seal(keyId, row.caseReference),
         customerGroup: row.customerGroup,
         teamId: row.teamId,
@@ -141,33 +146,16 @@ export class PopulationImportService {
     return { ...result, id: populationId, populationId, rowCount: total, fingerprint };
   }
 
-  /** Teams of the programme's area, the programme's customer process, no case twice. */
-  private async semanticErrors(programme: ProgrammeDoc, parsed: ParseResult): Promise<FieldError[]> {
-    const teams = (await this.deps.documents.find(ORGANISATION_UNITS, {
-      tenant: programme.tenant,
-      kind: 'team',
-      parentId: programme.areaId,
-    })) as OrganisationUnitDoc[];
-    const teamIds = new Set(teams.map((team) => team.unitId));
-    const errors: FieldError[] = [];
-    const seen = new Map<string, string>();
-    for (const row of parsed.rows) {
-      if (!teamIds.has(row.teamId))
-        errors.push({
-          field: `${row.where}: team`,
-          message: `kein Team des Bereichs ${programme.areaId} / not a team of area ${programme.areaId}`,
-        });
-      if (row.process !== programme.settings.customerProcess)
-        errors.push({
-          field: `${row.where}: process`,
-          message: `erwartet / expected ${programme.settings.customerProcess}`,
-        });
-      const normalised = normalisePseudonymInput(row.caseReference);
-      const first = seen.get(normalised);
-      if (first !== undefined)
-        errors.push({ field: `${row.where}: caseReference`, message: `doppelt, wie / duplicate of ${first}` });
-      else seen.set(normalised, row.where);
-    }
-    return errors;
+  /**
+   * Teams of the programme's area (from the organisation's stream), the programme's customer process, no
+   * case twice: checked on refused rows too, so a row reports these errors together with its field errors.
+   */
+  private async semanticErrors(programme: ProgrammeFacts, parsed: ParseResult): Promise<FieldError[]> {
+    const teamIds = new Set(await teamsOfArea(this.deps.eventStore, programme.tenant, programme.areaId));
+    return checkAgainstProgramme(parsed, {
+      areaId: programme.areaId,
+      teamIds,
+      customerProcess: programme.settings.customerProcess,
+    });
   }
 }

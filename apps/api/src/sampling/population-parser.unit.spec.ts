@@ -180,7 +180,7 @@ describe('population JSON', () => {
 });
 
 describe('sampling cryptography', () => {
-  it('ranks with HMAC-SHA256 keyed by the seed bytes over the pseudonym', () => {
+  it('ranks with HMAC-SHA256 keyed by the seed bytes over the draw token', () => {
     const seed = newSeed();
     expect(seed).toMatch(/^[0-9a-f]{64}$/);
     expect(newSeed()).not.toBe(seed);
@@ -190,8 +190,8 @@ describe('sampling cryptography', () => {
   });
 
   it('fingerprints rows without clear data, independent of row order, sensitive to every field', () => {
-    const row = (pseudonym: string, needs16a = false) => ({
-      pseudonym,
+    const row = (token: string, needs16a = false) => ({
+      token,
       customerGroup: 'u25',
       teamId: 'team-1',
       process: 'p',

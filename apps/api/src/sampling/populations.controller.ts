@@ -15,16 +15,16 @@ import {
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { POPULATIONS, type PopulationDoc } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+import type { PopulationDoc } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
 import { commandContext } from '../commands/command-context.js';
 import { setEtag } from '../commands/etag.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { assertCanAccess } from '../security/assert-can-access.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { PopulationImportQueryDto } from './sampling.dto.js';
 import { PopulationImportService, type PopulationImportResult } from './population-import.service.js';
 import { SAMPLING_DEFAULTS } from './sampling.defaults.js';
 import { SamplingQueries } from './sampling.queries.js';
+import { SamplingService } from './sampling.service.js';
 
 async function readText(request: Request, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -49,6 +49,7 @@ export class PopulationsController {
   constructor(
     private readonly queries: SamplingQueries,
     @Inject(PopulationImportService) private readonly importer: PopulationImportService,
+    @Inject(SamplingService) private readonly sampling: SamplingService,
   ) {}
 
   @Post()
@@ -70,7 +71,7 @@ export class PopulationsController {
     @Headers() headers: Record<string, string | undefined>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PopulationImportResult> {
-    const programme = await this.queries.programme(principal, programmeId);
+    const programme = await this.sampling.programme(principal, programmeId);
     assertCanAccess(principal, 'sampling.population.import', { tenant: programme.tenant, unit: programme.areaId });
     const type = request.is(['text/csv', 'application/json']);
     if (type !== 'text/csv' && type !== 'application/json')
@@ -96,27 +97,21 @@ export class PopulationsController {
 
   @Get()
   @Action('sampling.population.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
-    @Headers() headers: Record<string, string | undefined>,
   ): Promise<{ items: PopulationView[] }> {
-    await this.queries.awaitPosition(POPULATIONS, minPositionHeader(headers));
     const programme = await this.queries.programme(principal, programmeId);
     return { items: (await this.queries.populations(principal, programme)).map(view) };
   }
 
   @Get(':populationId')
   @Action('sampling.population.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
     @Param('populationId', new ParseUUIDPipe()) populationId: string,
-    @Headers() headers: Record<string, string | undefined>,
   ): Promise<PopulationView> {
-    await this.queries.awaitPosition(POPULATIONS, minPositionHeader(headers));
     const programme = await this.queries.programme(principal, programmeId);
     return view(await this.queries.population(principal, programme, populationId));
   }
@@ -135,6 +130,7 @@ export interface PopulationView {
   readonly teams: PopulationDoc['teams'];
   readonly customerGroups: PopulationDoc['customerGroups'];
   readonly section16a: number;
+  readonly referencesDestroyed: PopulationDoc['referencesDestroyed'];
 }
 
 /** Counts only: neither pseudonyms nor case references are in the summary. */
@@ -152,5 +148,6 @@ function view(doc: PopulationDoc): PopulationView {
     teams: doc.teams,
     customerGroups: doc.customerGroups,
     section16a: doc.section16a,
+    referencesDestroyed: doc.referencesDestroyed,
   };
 }

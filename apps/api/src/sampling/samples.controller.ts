@@ -18,14 +18,12 @@ import type {
   Action as PolicyAction,
   Principal,
 } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { SAMPLES, type SampleDoc } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
-import type { ProgrammeDoc } from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import type { SampleDoc } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
 import { commandContext } from '../commands/command-context.js';
 import { setEtag } from '../commands/etag.js';
-import { minPositionHeader } from '../commands/min-position.js';
 import { assertCanAccess } from '../security/assert-can-access.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
-import { DrawSampleDto, ReplaceCaseDto, SamplesQueryDto, SupplementaryDrawDto } from './sampling.dto.js';
+import { DrawSampleDto, ReplaceCaseDto, SamplesQueryDto, SupplementaryDrawDto, VoidSampleDto } from './sampling.dto.js';
 import { SamplingQueries, type SampleView } from './sampling.queries.js';
 import { SamplingService, type DrawResult, type Verification } from './sampling.service.js';
 
@@ -49,13 +47,14 @@ export class SamplesController {
     @Headers() headers: Record<string, string | undefined>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DrawResult> {
-    const programme = await this.queries.programme(principal, programmeId);
+    const programme = await this.sampling.programme(principal, programmeId);
     assertCanAccess(principal, 'sampling.draw', { tenant: programme.tenant, unit: programme.areaId });
     this.sampling.assertDrawer(principal, programme);
     const result = await this.sampling.draw({
       programme,
       month: body.month,
       teamId: body.teamId,
+      backdatedReason: body.backdatedReason,
       context: commandContext(principal, headers),
     });
     response.status(201);
@@ -65,14 +64,11 @@ export class SamplesController {
 
   @Get()
   @Action('sampling.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
     @Query() query: SamplesQueryDto,
-    @Headers() headers: Record<string, string | undefined>,
   ): Promise<{ items: SampleView[] }> {
-    await this.queries.awaitPosition(SAMPLES, minPositionHeader(headers));
     const programme = await this.queries.programme(principal, programmeId);
     const samples = await this.queries.samples(principal, programme, query);
     return { items: await Promise.all(samples.map((sample) => this.queries.present(principal, sample, false))) };
@@ -80,7 +76,6 @@ export class SamplesController {
 
   @Get(':sampleId')
   @Action('sampling.read')
-  @ApiHeader({ name: 'X-Min-Position', required: false })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
@@ -88,7 +83,6 @@ export class SamplesController {
     @Headers() headers: Record<string, string | undefined>,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SampleView> {
-    await this.queries.awaitPosition(SAMPLES, minPositionHeader(headers));
     const sample = await this.queries.sample(principal, 'sampling.read', programmeId, sampleId);
     setEtag(response, sample.streamRevision);
     return this.queries.present(principal, sample, true);
@@ -97,14 +91,11 @@ export class SamplesController {
   /** Recomputes the draw from the population's pseudonyms, the seed and the recorded inputs. */
   @Get(':sampleId/verify')
   @Action('sampling.verify')
-  @ApiHeader({ name: 'X-Min-Position', required: false })
   async verify(
     @CurrentPrincipal() principal: Principal,
     @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
     @Param('sampleId', new ParseUUIDPipe()) sampleId: string,
-    @Headers() headers: Record<string, string | undefined>,
   ): Promise<Verification> {
-    await this.queries.awaitPosition(SAMPLES, minPositionHeader(headers));
     return this.sampling.verify(await this.queries.sample(principal, 'sampling.verify', programmeId, sampleId));
   }
 
@@ -155,6 +146,34 @@ export class SamplesController {
   }
 
   /**
+   * Voids a draw made by mistake (wrong month, wrong population) before any of its reviews started: its
+   * reviews are withdrawn, the team may be drawn again, and auditors see the void with its reason.
+   */
+  @Post(':sampleId/void')
+  @HttpCode(201)
+  @Action('sampling.void')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async void(
+    @CurrentPrincipal() principal: Principal,
+    @Param('programmeId', new ParseUUIDPipe()) programmeId: string,
+    @Param('sampleId', new ParseUUIDPipe()) sampleId: string,
+    @Body() body: VoidSampleDto,
+    @Headers() headers: Record<string, string | undefined>,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CommandResult> {
+    const programme = await this.sampling.programme(principal, programmeId);
+    const sample = await this.queries.sample(principal, 'sampling.void', programmeId, sampleId);
+    this.sampling.assertDrawer(principal, programme);
+    const result = await this.sampling.void({
+      sample,
+      reason: body.reason,
+      context: commandContext(principal, headers),
+    });
+    setEtag(response, result.revision);
+    return result;
+  }
+
+  /**
    * Follow-ups on a sample: the team's own team lead, or whoever the programme names as drawing
    * (another team's or area's sample answers 404; the role the programme does not name, 403).
    */
@@ -164,7 +183,7 @@ export class SamplesController {
     programmeId: string,
     sampleId: string,
   ): Promise<SampleDoc> {
-    const programme: ProgrammeDoc = await this.queries.programme(principal, programmeId);
+    const programme = await this.sampling.programme(principal, programmeId);
     const sample = await this.queries.sample(principal, action, programmeId, sampleId);
     const ownTeamLead = principal.roles.includes('team_lead') && principal.units.includes(sample.teamId);
     if (!ownTeamLead) this.sampling.assertDrawer(principal, programme);

@@ -9,32 +9,30 @@ export function newSeed(): string {
 }
 
 /** The ranking hash of `hmac-sha256-rank/v1` (see `libs/domain/src/sampling/draw.ts`). */
-export const hmacRank: RankFunction = (seed, pseudonym) => {
+export const hmacRank: RankFunction = (seed, token) => {
   if (!/^[0-9a-f]{64}$/.test(seed)) throw new RangeError('seed must be 64 lower-case hex digits');
-  return createHmac('sha256', Buffer.from(seed, 'hex')).update(pseudonym, 'utf8').digest('hex');
+  return createHmac('sha256', Buffer.from(seed, 'hex')).update(token, 'utf8').digest('hex');
 };
 
 /** The part of a row the fingerprint covers: everything but the sealed clear reference. */
 export type FingerprintRow = Omit<PopulationRow, 'caseRef'>;
 
 /**
- * SHA-256 over the canonical JSON of the rows without clear data, sorted by pseudonym, so the same
+ * SHA-256 over the canonical JSON of the rows without clear data, sorted by token, so the same
  * population exported in another row order has the same fingerprint.
  */
 export function populationFingerprint(rows: readonly FingerprintRow[]): string {
   const canonical = rows
     .map((row) => ({
-      pseudonym: row.pseudonym,
+      token: row.token,
       customerGroup: row.customerGroup,
       teamId: row.teamId,
       process: row.process,
       needs16a: row.needs16a,
     }))
-    .sort((a, b) => (a.pseudonym < b.pseudonym ? -1 : a.pseudonym > b.pseudonym ? 1 : 0));
+    .sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
   return createHash('sha256').update(canonicalJson(canonical), 'utf8').digest('hex');
 }
 
 /** The pseudonym purpose of case references (see `libs/privacy/src/pseudonym.ts`). */
 export const CASE_REF_PURPOSE = 'case-ref';
-
-export const populationKeyId = (populationId: string): string => `population:${populationId}`;

@@ -25,6 +25,27 @@ export class DrawSampleDto {
   @IsOptional()
   @Matches(UNIT_ID)
   teamId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Pflicht für einen vergangenen Monat: warum nachträglich gezogen wird (wird protokolliert) / ' +
+      'required for a month already past: why the draw is late (recorded)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  backdatedReason?: string;
+}
+
+export class VoidSampleDto {
+  @ApiProperty({
+    description:
+      'Warum die Ziehung irrtümlich war, ohne Personenbezug (wird protokolliert) / ' +
+      'why the draw was a mistake, without personal data (recorded)',
+  })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
 }
 
 export class SupplementaryDrawDto {

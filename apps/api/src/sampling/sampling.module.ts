@@ -1,13 +1,22 @@
 import { Module } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { OrganisationModule } from '../organisation/organisation.module.js';
-import { CLOCK, DOCUMENT_STORE, ENVELOPE, EVENT_STORE, ID_GENERATOR, KEY_STORE } from '../runtime/tokens.js';
+import {
+  APP_CONFIG,
+  CLOCK,
+  DOCUMENT_STORE,
+  ENVELOPE,
+  EVENT_STORE,
+  ID_GENERATOR,
+  KEY_STORE,
+} from '../runtime/tokens.js';
 import { PopulationImportService } from './population-import.service.js';
 import { PopulationsController } from './populations.controller.js';
 import type { ExecuteFn } from './sampling.aggregates.js';
@@ -29,31 +38,39 @@ const viaBus =
     SamplingQueries,
     {
       provide: PopulationImportService,
-      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, KEY_STORE, ENVELOPE, ID_GENERATOR],
+      inject: [CommandBus, EVENT_STORE, KEY_STORE, ENVELOPE, ID_GENERATOR],
+      useFactory: (bus: CommandBus, eventStore: EventStore, keyStore: KeyStore, envelope: Envelope, ids: IdGenerator) =>
+        new PopulationImportService({ eventStore, keyStore, envelope, ids, execute: viaBus(bus) }),
+    },
+    {
+      provide: SamplingService,
+      inject: [
+        CommandBus,
+        EVENT_STORE,
+        DOCUMENT_STORE,
+        KEY_STORE,
+        ID_GENERATOR,
+        CLOCK,
+        SamplingQueries,
+        ENVELOPE,
+        APP_CONFIG,
+      ],
       useFactory: (
         bus: CommandBus,
         eventStore: EventStore,
         documents: DocumentStore,
         keyStore: KeyStore,
-        envelope: Envelope,
-        ids: IdGenerator,
-      ) => new PopulationImportService({ eventStore, documents, keyStore, envelope, ids, execute: viaBus(bus) }),
-    },
-    {
-      provide: SamplingService,
-      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, ID_GENERATOR, CLOCK, SamplingQueries, ENVELOPE],
-      useFactory: (
-        bus: CommandBus,
-        eventStore: EventStore,
-        documents: DocumentStore,
         ids: IdGenerator,
         clock: Clock,
         queries: SamplingQueries,
         envelope: Envelope,
+        config: AppConfig,
       ) =>
         new SamplingService({
           eventStore,
           documents,
+          keyStore,
+          sampling: config.sampling,
           ids,
           clock,
           execute: viaBus(bus),

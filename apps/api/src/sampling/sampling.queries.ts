@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import type { Action, Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import type { AccessedResource } from '../../../../libs/domain/src/access-log/access-log.events.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { Envelope, Sealed } from '../../../../libs/privacy/src/envelope.js';
 import type { DocumentStore, Filter } from '../../../../libs/read-store/src/read-store.port.js';
 import {
   programmesProjection,
@@ -21,11 +21,20 @@ import { ActingRights } from '../organisation/acting-rights.js';
 import { visibility } from '../security/assert-can-access.js';
 import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 
-/** A sample as the API shows it: follow-up reasons opened for its team's lead and management, else null. */
-export type SampleView = Omit<SampleDoc, '_id' | '_position' | 'streamRevision' | 'followUps'> & {
+/**
+ * A sample as the API shows it: follow-up reasons opened for its team's lead and management, else null;
+ * the reasons of a back-dated or voided draw (about the procedure, under the programme's key) opened for
+ * everyone who may read the sample, like a programme's note.
+ */
+export type SampleView = Omit<
+  SampleDoc,
+  '_id' | '_position' | 'streamRevision' | 'followUps' | 'backdated' | 'voided'
+> & {
   readonly id: string;
   readonly revision: number;
   readonly followUps: readonly (Omit<SampleFollowUpDoc, 'reason'> & { readonly reason: string | null })[];
+  readonly backdated: { readonly drawnOn: string; readonly reason: string | null } | null;
+  readonly voided: { readonly at: string; readonly byRole: string; readonly reason: string | null } | null;
 };
 
 /** Reads samples and population summaries from their projections; pseudonyms only, no clear data. */
@@ -45,7 +54,15 @@ export class SamplingQueries {
    * (the readers of the team's reviews) and records that in the access log; lists never open them.
    */
   async present(principal: Principal, doc: SampleDoc, open: boolean): Promise<SampleView> {
-    const { _id, _position: _ignored, streamRevision, followUps, ...rest } = doc;
+    const {
+      _id,
+      _position: _ignored,
+      streamRevision,
+      followUps,
+      backdated: _backdated,
+      voided: _voided,
+      ...rest
+    } = doc;
     const mayOpen =
       open &&
       principal.tenant === doc.tenant &&
@@ -66,7 +83,40 @@ export class SamplingQueries {
     );
     if (resources.length > 0)
       this.accessLog.note({ purpose: 'sampling-record', resources, fields: ['followUps.reason'] });
-    return { id: _id, revision: streamRevision, ...rest, followUps: shown };
+    return {
+      id: _id,
+      revision: streamRevision,
+      ...rest,
+      followUps: shown,
+      ...(await this.procedureReasons(doc)),
+    };
+  }
+
+  /**
+   * The reasons of a back-dated draw and of a void: free text about the procedure, sealed under the
+   * programme's key, shown to everyone who may read the sample (auditors included); each read that
+   * shows one is in the access log, since free text may still name someone.
+   */
+  async procedureReasons(doc: SampleDoc): Promise<Pick<SampleView, 'backdated' | 'voided'>> {
+    const open = async (sealed: Sealed, field: string): Promise<string | null> => {
+      this.accessLog.note({
+        purpose: 'sampling-record',
+        resources: [{ kind: 'programme', id: doc.programmeId, reviewId: null }],
+        fields: [field],
+      });
+      const value = await this.envelope.openOrNull(sealed);
+      return typeof value === 'string' ? value : null;
+    };
+    return {
+      backdated:
+        doc.backdated === null
+          ? null
+          : { drawnOn: doc.backdated.drawnOn, reason: await open(doc.backdated.reason, 'backdated.reason') },
+      voided:
+        doc.voided === null
+          ? null
+          : { at: doc.voided.at, byRole: doc.voided.byRole, reason: await open(doc.voided.reason, 'voided.reason') },
+    };
   }
 
   awaitPosition(projection: string, position: number | undefined): Promise<void> {

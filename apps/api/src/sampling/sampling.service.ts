@@ -1,56 +1,76 @@
 import type { CommandContext, CommandResult } from '../../../../libs/application/src/command-pipeline.js';
 import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
+import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { AccessDeniedError, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { addMonths, isMonth, reviewDeadline } from '../../../../libs/domain/src/calendar/local-date.js';
+import { readStreamState } from '../../../../libs/application/src/stream-state.js';
+import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { addMonths, isMonth, monthOf, reviewDeadline } from '../../../../libs/domain/src/calendar/local-date.js';
 import { DomainError, ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { DrawRow } from '../../../../libs/domain/src/sampling/draw.js';
-import type { TeamDrawRequest } from '../../../../libs/domain/src/sampling/sampling.decider.js';
-import {
-  samplingStreamId,
-  type SampleDrawn,
-  type SamplingEvent,
-} from '../../../../libs/domain/src/sampling/sampling.events.js';
+import { populationReferencesKeptUntil } from '../../../../libs/domain/src/sampling/draw-calendar.js';
+import type { PopulationReferences, TeamDrawRequest } from '../../../../libs/domain/src/sampling/sampling.decider.js';
+import { samplingStreamId, type SamplingEvent } from '../../../../libs/domain/src/sampling/sampling.events.js';
 import { recomputeSample, type RecordedSample } from '../../../../libs/domain/src/sampling/verify.js';
-import { reviewKeyId, reviewStreamId } from '../../../../libs/domain/src/review/review.events.js';
+import { reviewKeyId, reviewStreamId, type CaseSampled } from '../../../../libs/domain/src/review/review.events.js';
 import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
+import { drawToken, populationTokenKey } from '../../../../libs/privacy/src/draw-token.js';
 import { readPopulation, type StoredPopulation } from '../../../../libs/composition/src/reactors/population-stream.js';
-import type { ProgrammeDoc } from '../../../../libs/projections/src/read-models/programmes.projection.js';
-import {
-  ORGANISATION_UNITS,
-  type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import {
-  QUESTIONNAIRES,
-  questionnaireDocId,
-  type QuestionnaireDoc,
-} from '../../../../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
 import {
   POPULATIONS,
   SAMPLES,
   type PopulationDoc,
   type SampleDoc,
 } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
-import { samplingAggregate, samplingAggregateId, type ExecuteFn } from './sampling.aggregates.js';
-import { hmacRank, newSeed, populationFingerprint, populationKeyId } from './sampling-crypto.js';
+import { teamsOfArea } from '../organisation/organisation.facts.js';
+import { programmeKeyId } from '../programmes/programme.aggregate.js';
+import { programmeFacts, type ProgrammeFacts } from '../programmes/programme.facts.js';
+import { questionnaireAggregate } from '../questionnaires/questionnaire.aggregate.js';
+import { populationAggregate, samplingAggregate, samplingAggregateId, type ExecuteFn } from './sampling.aggregates.js';
+import { hmacRank, newSeed, populationFingerprint } from './sampling-crypto.js';
 
 export interface SamplingServiceDependencies {
   readonly eventStore: EventStore;
   readonly documents: DocumentStore;
+  readonly keyStore: KeyStore;
   readonly ids: IdGenerator;
   readonly clock: Clock;
   readonly execute: ExecuteFn;
+  /** Which months may be drawn and how long a population's clear references are kept. */
+  readonly sampling: AppConfig['sampling'];
   /** Waits (bounded) until these read models reflect every event stored so far. */
   readonly awaitReadModels: (names: readonly string[]) => Promise<void>;
   /**
-   * Seals a free-text reason under a data key (the envelope's `seal`). Only follow-ups (supplementary
-   * draw, replacement) need it; instances that only draw or verify may leave it out.
+   * Seals a free-text reason under a data key (the envelope's `seal`). Only follow-ups (back-dated draw,
+   * supplementary draw, replacement, void) need it; instances that only draw or verify may leave it out.
    */
   readonly seal?: (keyId: string, value: string) => Promise<Sealed>;
 }
+
+/** The role that draws under a programme (000:71 management, 002:88 area head), as users know it. */
+const DRAWER_LABEL: Record<ProgrammeFacts['settings']['drawnBy'], string> = {
+  management: 'die Geschäftsführung (management) / management',
+  area_head: 'die Bereichsleitung (area_head) / the area head',
+};
+
+/** 403 that says who draws under the programme, so the caller knows whom to ask. */
+export class NotTheDrawerError extends Error {
+  readonly code = 'FORBIDDEN';
+  constructor(readonly drawnBy: ProgrammeFacts['settings']['drawnBy']) {
+    const [german, english] = DRAWER_LABEL[drawnBy].split(' / ') as [string, string];
+    super(
+      `Unter diesem Prüfplan zieht ${german} die Stichprobe und veranlasst Ergänzungsstichproben, Ersatzfälle und Aufhebungen. / ` +
+        `Under this programme ${english} draws the sample and orders supplementary draws, replacements and voids.`,
+    );
+    this.name = 'NotTheDrawerError';
+  }
+}
+
+/** Review events that mean a review was started (anything the team recorded after its opening). */
+const NOT_STARTED: ReadonlySet<string> = new Set(['CaseSampled', 'ReviewWithdrawn']);
 
 export interface DrawResult extends CommandResult {
   readonly samples: readonly { readonly sampleId: string; readonly teamId: string; readonly cases: number }[];
@@ -78,34 +98,48 @@ export interface Verification {
 const toDrawRows = (population: StoredPopulation, teamId: string): DrawRow[] =>
   population.rows
     .filter((row) => row.teamId === teamId)
-    .map((row) => ({ pseudonym: row.pseudonym, customerGroup: row.customerGroup, needs16a: row.needs16a }));
+    .map((row) => ({ token: row.token, customerGroup: row.customerGroup, needs16a: row.needs16a }));
+
+/** Reads review streams a few at a time: a draw looks at every review of the excluded months. */
+const REVIEW_READS_IN_PARALLEL = 16;
 
 /**
- * Draws, supplementary draws, replacements and verification (shared by the HTTP endpoints and the CLI).
- * The server fixes the population (and its fingerprint) first, then makes one 256-bit seed per team from
- * the CSPRNG: nobody can choose a seed or retry a draw, because a second draw for a team and month is
- * refused by the sampling stream's decider (and its expected revision).
+ * Draws, supplementary draws, replacements, voids and verification (shared by the HTTP endpoints and the
+ * CLI). Every decision reads its facts from streams (the programme, the organisation, the questionnaire,
+ * the population, the month's sampling, earlier reviews) or waits for the read models it reads to reflect
+ * every stored event (the latest population of the month, the coverage history). The server fixes the
+ * population (and its fingerprint) first, then makes one 256-bit seed per team from the CSPRNG: nobody can
+ * choose a seed or retry a draw, because a second draw for a team and month is refused by the sampling
+ * stream's decider (and its expected revision) unless the first was voided, which is recorded.
  */
 export class SamplingService {
   constructor(private readonly deps: SamplingServiceDependencies) {}
 
+  /** The programme as its stream has it (every sampling command decides on it), or 404. */
+  programme(principal: Principal, programmeId: string): Promise<ProgrammeFacts> {
+    return programmeFacts(this.deps.eventStore, principal.tenant, programmeId);
+  }
+
   /** Who draws is a programme setting (management 000:71, area head 002:88). */
-  assertDrawer(principal: Principal, programme: ProgrammeDoc): void {
-    if (!principal.roles.includes(programme.settings.drawnBy))
-      throw new AccessDeniedError('forbidden', 'sampling.draw');
+  assertDrawer(principal: Principal, programme: ProgrammeFacts): void {
+    if (!principal.roles.includes(programme.settings.drawnBy)) throw new NotTheDrawerError(programme.settings.drawnBy);
   }
 
   async draw(request: {
-    readonly programme: ProgrammeDoc;
+    readonly programme: ProgrammeFacts;
     readonly month: string;
     readonly teamId: string | undefined;
+    /** Required for a month already past; recorded with the draw. */
+    readonly backdatedReason: string | undefined;
     readonly context: CommandContext;
   }): Promise<DrawResult> {
     const { programme, month } = request;
     const { settings, tenant } = programme;
+    if (!isMonth(month))
+      throw new DomainError('VALIDATION_FAILED', 'Ungültiger Monat / Invalid month', { fields: { month: 'yyyy-mm' } });
     const today = berlinDate(this.deps.clock.now());
     const questionnaire = await this.questionnaireInForce(programme, today);
-    await this.deps.awaitReadModels([POPULATIONS, SAMPLES, ORGANISATION_UNITS]);
+    await this.deps.awaitReadModels([POPULATIONS, SAMPLES]);
     const populationDoc = await this.latestPopulation(programme, month);
     const population = await readPopulation(this.deps.eventStore, populationDoc._id);
     if (!population || population.tenant !== tenant) throw new NotFoundError(`population ${populationDoc._id}`);
@@ -113,12 +147,21 @@ export class SamplingService {
     const fingerprint = populationFingerprint(population.rows);
     if (fingerprint !== population.imported.fingerprint)
       throw new Error(`population ${populationDoc._id}: stored rows do not match the recorded fingerprint`);
+    const tokenKey = await populationTokenKey(this.deps.keyStore, populationDoc._id);
+    if (tokenKey === null)
+      throw ruleViolation(
+        'Die Fallnummern dieser Grundgesamtheit wurden nach Fristablauf gelöscht; für eine Ziehung bitte neu importieren.',
+        "This population's case references were destroyed after their window; import it again to draw.",
+        { populationId: populationDoc._id },
+      );
 
-    const samplingStream = await this.deps.eventStore.readStream(samplingStreamId(programme._id, month));
-    const alreadyDrawn = new Set(
-      samplingStream.filter((e) => e.type === 'SampleDrawn').map((e) => (e.data as SampleDrawn['data']).teamId),
+    const sampling = await readStreamState(
+      this.deps.eventStore,
+      samplingAggregate,
+      samplingAggregateId(programme._id, month),
     );
-    const areaTeams = await this.teamsOfArea(tenant, programme.areaId);
+    const alreadyDrawn = new Set(Object.keys(sampling?.state.teams ?? {}));
+    const areaTeams = await teamsOfArea(this.deps.eventStore, tenant, programme.areaId);
     let teamIds: string[];
     if (request.teamId !== undefined) {
       if (!areaTeams.includes(request.teamId)) throw new NotFoundError(`team ${request.teamId}`);
@@ -141,7 +184,7 @@ export class SamplingService {
         { month },
       );
 
-    const recentlyDrawn = await this.recentlyDrawn(programme, month);
+    const recentlyDrawn = await this.recentlyDrawn(programme, month, tokenKey);
     const teams: TeamDrawRequest[] = [];
     for (const teamId of teamIds)
       teams.push({
@@ -154,10 +197,12 @@ export class SamplingService {
         reviewIds: Array.from({ length: settings.minimumCasesPerTeamLead }, () => this.deps.ids.next()),
       });
     const consent = settings.section16aConsent;
+    const currentMonth = monthOf(today);
+    const backdated = month < currentMonth && (request.backdatedReason ?? '').trim() !== '';
     const result = await this.deps.execute(samplingAggregate, {
       aggregateId: samplingAggregateId(programme._id, month),
       // The teams were chosen against this revision: a draw in between makes this one fail, not double.
-      ...(samplingStream.length > 0 ? { expectedRevision: samplingStream.at(-1)!.revision } : {}),
+      ...(sampling === null ? {} : { expectedRevision: sampling.revision }),
       command: {
         type: 'DrawSamples',
         programmeId: programme._id,
@@ -169,24 +214,28 @@ export class SamplingService {
         section16aIncluded: consent !== null && consent.date <= today,
         questionnaireId: questionnaire.questionnaireId,
         questionnaireVersion: questionnaire.version,
-        deadline: reviewDeadline(month, settings.reviewDeadlineDaysAfterMonth),
+        // A back-dated draw gets the time of a draw made now, not a deadline already past.
+        deadline: reviewDeadline(month < currentMonth ? currentMonth : month, settings.reviewDeadlineDaysAfterMonth),
         teams,
         rank: hmacRank,
+        leadDays: this.deps.sampling.drawLeadDays,
+        backdatedReason: backdated
+          ? await this.sealReason(programmeKeyId(programme._id), request.backdatedReason ?? '')
+          : null,
       },
       context: { ...request.context, actor: { ...request.context.actor, role: settings.drawnBy } },
     });
-    const drawn = new Map(
-      (await this.deps.eventStore.readStream(samplingStreamId(programme._id, month)))
-        .filter((e) => e.type === 'SampleDrawn')
-        .map((e) => e.data as SampleDrawn['data'])
-        .map((data) => [data.sampleId, data.cases.length]),
+    const drawn = await readStreamState(
+      this.deps.eventStore,
+      samplingAggregate,
+      samplingAggregateId(programme._id, month),
     );
     return {
       ...result,
       samples: teams.map((team) => ({
         sampleId: team.sampleId,
         teamId: team.teamId,
-        cases: drawn.get(team.sampleId) ?? 0,
+        cases: Object.keys(drawn?.state.samples[team.sampleId]?.cases ?? {}).length,
       })),
       teamsWithoutCases,
     };
@@ -214,11 +263,12 @@ export class SamplingService {
         type: 'DrawSupplementaryCases',
         sampleId: sample._id,
         count: request.count,
-        // Under the population's key, like its rows' case references: gone with the population's data.
-        reason: await this.sealReason(populationKeyId(sample.populationId), request.reason),
+        // Under the programme's key: it concerns the procedure and must outlive the population's references.
+        reason: await this.sealReason(programmeKeyId(sample.programmeId), request.reason),
         rows: toDrawRows(population, sample.teamId),
         reviewIds: Array.from({ length: request.count }, () => this.deps.ids.next()),
         rank: hmacRank,
+        population: await this.referencesOf(sample),
       },
       context: request.context,
     });
@@ -251,10 +301,45 @@ export class SamplingService {
         rows: toDrawRows(population, sample.teamId),
         replacementReviewId,
         rank: hmacRank,
+        population: await this.referencesOf(sample),
       },
       context: request.context,
     });
     return { ...result, replacementReviewId };
+  }
+
+  /**
+   * Voids a draw made by mistake, before any of its reviews was started (read from their streams); the
+   * open-reviews reactor withdraws them, and the team may be drawn again for the month.
+   */
+  async void(request: {
+    readonly sample: SampleDoc;
+    readonly reason: string;
+    readonly context: CommandContext;
+  }): Promise<CommandResult> {
+    const { sample } = request;
+    const sampling = await readStreamState(
+      this.deps.eventStore,
+      samplingAggregate,
+      samplingAggregateId(sample.programmeId, sample.month),
+    );
+    const reviewIds = Object.keys(sampling?.state.samples[sample._id]?.cases ?? {}).sort();
+    const started: string[] = [];
+    await inBatches(reviewIds, async (reviewId) => {
+      const events = await this.deps.eventStore.readStream(reviewStreamId(reviewId));
+      if (events.some((event) => !NOT_STARTED.has(event.type))) started.push(reviewId);
+    });
+    return this.deps.execute(samplingAggregate, {
+      aggregateId: samplingAggregateId(sample.programmeId, sample.month),
+      ...(sampling === null ? {} : { expectedRevision: sampling.revision }),
+      command: {
+        type: 'VoidSample',
+        sampleId: sample._id,
+        reason: await this.sealReason(programmeKeyId(sample.programmeId), request.reason),
+        startedReviewIds: started.sort(),
+      },
+      context: request.context,
+    });
   }
 
   /** Recomputes the sample from the stored population, the seed and the recorded inputs (no clear data). */
@@ -302,22 +387,19 @@ export class SamplingService {
     };
   }
 
-  /** The version of the programme's questionnaire in force today (003:70); none: the draw is refused. */
+  /** The version of the programme's questionnaire in force today (003:70), from its stream; none: refused. */
   private async questionnaireInForce(
-    programme: ProgrammeDoc,
+    programme: ProgrammeFacts,
     today: string,
   ): Promise<{ readonly questionnaireId: string; readonly version: number }> {
     const questionnaireId = programme.settings.questionnaireId;
-    const doc =
+    const loaded =
       questionnaireId === null
         ? null
-        : ((await this.deps.documents.get(
-            QUESTIONNAIRES,
-            questionnaireDocId(programme.tenant, questionnaireId),
-          )) as QuestionnaireDoc | null);
-    const inForce = (doc?.versions ?? [])
-      .filter((version) => version.validFrom <= today)
-      .sort((a, b) => b.version - a.version)[0];
+        : await readStreamState(this.deps.eventStore, questionnaireAggregate, questionnaireId);
+    const versions =
+      loaded?.tenant === programme.tenant && loaded.state.status === 'published' ? loaded.state.versions : [];
+    const inForce = versions.filter((version) => version.validFrom <= today).sort((a, b) => b.version - a.version)[0];
     if (questionnaireId === null || !inForce)
       throw ruleViolation(
         'Der Prüfplan hat keinen geltenden Fragenkatalog; ohne ihn wird nicht gezogen.',
@@ -327,9 +409,7 @@ export class SamplingService {
     return { questionnaireId, version: inForce.version };
   }
 
-  private async latestPopulation(programme: ProgrammeDoc, month: string): Promise<PopulationDoc> {
-    if (!isMonth(month))
-      throw new DomainError('VALIDATION_FAILED', 'Ungültiger Monat / Invalid month', { fields: { month: 'yyyy-mm' } });
+  private async latestPopulation(programme: ProgrammeFacts, month: string): Promise<PopulationDoc> {
     const [latest] = (await this.deps.documents.find(
       POPULATIONS,
       { tenant: programme.tenant, programmeId: programme._id, month },
@@ -344,31 +424,33 @@ export class SamplingService {
     return latest;
   }
 
-  private async teamsOfArea(tenant: string, areaId: string): Promise<string[]> {
-    const teams = (await this.deps.documents.find(
-      ORGANISATION_UNITS,
-      { tenant, kind: 'team', parentId: areaId },
-      { sort: { unitId: 1 } },
-    )) as OrganisationUnitDoc[];
-    return teams.map((team) => team.unitId);
-  }
-
-  /** Pseudonyms drawn for the programme in the excluded months before `month` (from the sampling streams). */
-  private async recentlyDrawn(programme: ProgrammeDoc, month: string): Promise<string[]> {
-    const drawn = new Set<string>();
+  /**
+   * The tokens, in this population's key, of every case drawn for the programme in the excluded months
+   * before `month` (voided samples do not count). The earlier cases' pseudonyms come from their review
+   * streams; a review already purged has none left, and its case is no longer excluded.
+   */
+  private async recentlyDrawn(programme: ProgrammeFacts, month: string, tokenKey: Uint8Array): Promise<string[]> {
+    const reviewIds: string[] = [];
     for (let back = 1; back <= programme.settings.excludeDrawnWithinMonths; back += 1) {
-      const events = await this.deps.eventStore.readStream(samplingStreamId(programme._id, addMonths(month, -back)));
-      for (const event of events as unknown as SamplingEvent[]) {
-        if (event.type === 'SampleDrawn' || event.type === 'SupplementaryCasesDrawn')
-          for (const c of event.data.cases) drawn.add(c.pseudonym);
-        else drawn.add(event.data.replacement.pseudonym);
-      }
+      const earlier = await readStreamState(
+        this.deps.eventStore,
+        samplingAggregate,
+        samplingAggregateId(programme._id, addMonths(month, -back)),
+      );
+      for (const sample of Object.values(earlier?.state.samples ?? {}))
+        if (!sample.voided) reviewIds.push(...Object.keys(sample.cases));
     }
-    return [...drawn].sort();
+    const tokens = new Set<string>();
+    await inBatches(reviewIds, async (reviewId) => {
+      const [opened] = await this.deps.eventStore.readStream(reviewStreamId(reviewId));
+      if (opened?.type === 'CaseSampled')
+        tokens.add(drawToken(tokenKey, (opened.data as CaseSampled['data']).casePseudonym));
+    });
+    return [...tokens].sort();
   }
 
   /** Customer group → the last earlier month a case of it was drawn for the team (coverage rule). */
-  private async lastCovered(programme: ProgrammeDoc, teamId: string, month: string): Promise<Record<string, string>> {
+  private async lastCovered(programme: ProgrammeFacts, teamId: string, month: string): Promise<Record<string, string>> {
     const earlier = (await this.deps.documents.find(SAMPLES, {
       tenant: programme.tenant,
       programmeId: programme._id,
@@ -377,8 +459,10 @@ export class SamplingService {
     })) as SampleDoc[];
     const last: Record<string, string> = {};
     for (const sample of earlier)
-      for (const c of sample.cases)
-        if (c.status === 'active' && (last[c.customerGroup] ?? '') < sample.month) last[c.customerGroup] = sample.month;
+      if (sample.voided === null)
+        for (const c of sample.cases)
+          if (c.status === 'active' && (last[c.customerGroup] ?? '') < sample.month)
+            last[c.customerGroup] = sample.month;
     return last;
   }
 
@@ -388,4 +472,18 @@ export class SamplingService {
       throw new NotFoundError(`population ${sample.populationId}`);
     return population;
   }
+
+  /** Whether the sample's population may still open cases: its window, and its stream's record. */
+  private async referencesOf(sample: SampleDoc): Promise<PopulationReferences> {
+    const loaded = await readStreamState(this.deps.eventStore, populationAggregate, sample.populationId);
+    return {
+      keptUntil: populationReferencesKeptUntil(sample.month, this.deps.sampling.populationReferenceDays),
+      destroyed: loaded === null || (loaded.state.status === 'imported' && loaded.state.referencesDestroyed),
+    };
+  }
+}
+
+async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += REVIEW_READS_IN_PARALLEL)
+    await Promise.all(items.slice(start, start + REVIEW_READS_IN_PARALLEL).map(work));
 }

@@ -6,10 +6,9 @@ import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { CommandPipeline } from '../../../../libs/application/src/command-pipeline.js';
 import { systemClock, uuidV7Ids } from '../../../../libs/application/src/clock.js';
 import { openInfrastructure } from '../../../../libs/composition/src/infrastructure.js';
-import {
-  programmesProjection,
-  type ProgrammeDoc,
-} from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import { readStreamState } from '../../../../libs/application/src/stream-state.js';
+import { programmeAggregate } from '../../../api/src/programmes/programme.aggregate.js';
+import { programmeFacts } from '../../../api/src/programmes/programme.facts.js';
 import { PopulationImportService } from '../../../api/src/sampling/population-import.service.js';
 import { UsageError, type CliIo } from '../cli-io.js';
 
@@ -47,19 +46,13 @@ export async function importPopulationCommand(args: string[], config: AppConfig,
 
   const infrastructure = await openInfrastructure(config);
   try {
-    const programme = (await infrastructure.documents.get(
-      programmesProjection.name,
-      values.programme,
-    )) as ProgrammeDoc | null;
-    if (!programme)
-      throw new UsageError(
-        `Prüfplan ${values.programme} nicht gefunden (Lesemodelle aktuell? Dienst einmal starten). / ` +
-          'Programme not found (read models up to date? start the service once).',
-      );
+    // The programme as its stream has it (the operator names it; its tenant comes with it).
+    const stream = await readStreamState(infrastructure.eventStore, programmeAggregate, values.programme);
+    if (!stream) throw new UsageError(`Prüfplan ${values.programme} nicht gefunden. / Programme not found.`);
+    const programme = await programmeFacts(infrastructure.eventStore, stream.tenant, values.programme);
     const pipeline = new CommandPipeline(infrastructure.eventStore, systemClock, uuidV7Ids, config.rulesVersion);
     const importer = new PopulationImportService({
       eventStore: infrastructure.eventStore,
-      documents: infrastructure.documents,
       keyStore: infrastructure.keyStore,
       envelope: infrastructure.envelope,
       ids: uuidV7Ids,
@@ -82,7 +75,7 @@ export async function importPopulationCommand(args: string[], config: AppConfig,
           progress.phase === 'parsed'
             ? 'geprüft / checked'
             : progress.phase === 'sealed'
-              ? 'pseudonymisiert und verschlüsselt / pseudonymised and sealed'
+              ? 'tokenisiert und verschlüsselt / tokenised and sealed'
               : 'gespeichert / stored';
         io.progress(`${label}: ${progress.rows}/${progress.total}`);
       },

@@ -66,6 +66,8 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
           const behind = await readModelsBehind(infrastructure, config.maxWaitMs);
           if (behind.length > 0) throw new ReadModelsBehindError(behind);
         },
+        keyStore: infrastructure.keyStore,
+        populationReferenceDays: config.sampling.populationReferenceDays,
       },
       { dryRun, trigger: 'cli', ...(values.tenant === undefined ? {} : { tenant: values.tenant }) },
     );
@@ -81,6 +83,17 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
           'due',
         ].join('\t'),
       );
+    for (const entry of run.populationReferences)
+      io.out(
+        [
+          entry.tenant,
+          `population ${entry.populationId}`,
+          entry.programmeId,
+          entry.month,
+          `references kept until ${entry.keptUntil}`,
+          dryRun ? 'references due' : 'references destroyed',
+        ].join('\t'),
+      );
     const kept = `${run.kept.length} behalten / kept (Frist läuft, Sperre oder in Arbeit / not yet due, legal hold or under way)`;
     if (dryRun) {
       io.err(
@@ -89,7 +102,11 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
       return 0;
     }
     if (run.started + run.populationsStarted === 0) {
-      io.err(`${run.today}: nichts zu löschen / nothing to purge; ${kept}`);
+      io.err(
+        run.populationReferencesDestroyed > 0
+          ? `${run.today}: Fallnummern von ${run.populationReferencesDestroyed} Grundgesamtheit(en) gelöscht / case references of ${run.populationReferencesDestroyed} population(s) destroyed; ${kept}`
+          : `${run.today}: nichts zu löschen / nothing to purge; ${kept}`,
+      );
       return 0;
     }
     const dependencies = {

@@ -7,6 +7,7 @@ import { uuidV7Ids } from '../../../application/src/clock.js';
 import type { CaseSampled, ReviewWithdrawn } from '../../../domain/src/review/review.events.js';
 import type { DrawnCase, PopulationRow, SampleDrawn } from '../../../domain/src/sampling/sampling.events.js';
 import type { EventMetadata, EventStore, NewEvent } from '../../../event-store/src/event-store.port.js';
+import { pseudonymise, tenantPseudonymKey } from '../../../privacy/src/pseudonym.js';
 import { ReactorRunner, reactorCheckpointName } from '../../../projections/src/reactor.js';
 import { until } from '../../../projections/src/testing/projection-fixtures.js';
 import { openInfrastructure, type Infrastructure } from '../infrastructure.js';
@@ -31,7 +32,7 @@ describe('open-reviews reactor (embedded stores)', () => {
   const samplingStream = `sampling-${programmeId}-2026-03`;
   const cases: DrawnCase[] = Array.from({ length: 40 }, (_, i) => ({
     reviewId: uuidv7(),
-    pseudonym: `pseudo-${i}`,
+    token: `token-${i}`,
     customerGroup: i % 2 === 0 ? 'u25' : 'ue25',
     rank: i,
   }));
@@ -48,7 +49,7 @@ describe('open-reviews reactor (embedded stores)', () => {
     const rows: PopulationRow[] = [];
     for (let i = 0; i < 45; i += 1)
       rows.push({
-        pseudonym: `pseudo-${i}`,
+        token: `token-${i}`,
         caseRef: await infrastructure.envelope.seal(`population:${populationId}`, `123D${String(i).padStart(6, '0')}`),
         customerGroup: i % 2 === 0 ? 'u25' : 'ue25',
         teamId: 'team-1',
@@ -90,6 +91,7 @@ describe('open-reviews reactor (embedded stores)', () => {
       questionnaireVersion: 3,
       deadline: '2026-03-31',
       drawnByRole: 'area_head',
+      backdated: null,
     };
     drawPosition = (
       await infrastructure.eventStore.append(samplingStream, [event('SampleDrawn', drawn)], {
@@ -104,7 +106,13 @@ describe('open-reviews reactor (embedded stores)', () => {
   });
 
   const reactorOn = (eventStore: EventStore) =>
-    openReviewsReactor({ eventStore, envelope: infrastructure.envelope, ids: uuidV7Ids, rulesVersion: '2026.1' });
+    openReviewsReactor({
+      eventStore,
+      envelope: infrastructure.envelope,
+      keyStore: infrastructure.keyStore,
+      ids: uuidV7Ids,
+      rulesVersion: '2026.1',
+    });
 
   const runner = (eventStore: EventStore) =>
     new ReactorRunner({
@@ -161,7 +169,10 @@ describe('open-reviews reactor (embedded stores)', () => {
 
     await runUntilCaughtUp(drawPosition);
 
+    const tenantKey = await tenantPseudonymKey(infrastructure.keyStore, 'jc-a');
     for (const drawnCase of cases) {
+      const index = Number(drawnCase.token.slice('token-'.length));
+      const clearRef = `123D${String(index).padStart(6, '0')}`;
       const stream = await infrastructure.eventStore.readStream(`review-${drawnCase.reviewId}`);
       expect(stream.map((e) => e.type)).toEqual(['CaseSampled']);
       const data = stream[0]!.data as CaseSampled['data'];
@@ -169,15 +180,15 @@ describe('open-reviews reactor (embedded stores)', () => {
         reviewId: drawnCase.reviewId,
         sampleId,
         teamId: 'team-1',
-        casePseudonym: drawnCase.pseudonym,
+        // The tenant's blind index, made from the clear reference (the population keeps only the token).
+        casePseudonym: pseudonymise(tenantKey, clearRef, 'case-ref'),
         questionnaireVersion: 3,
         deadline: '2026-03-31',
         origin: { kind: 'draw', replaces: null },
       });
       // Re-sealed under the review's own key, and still the clear reference of the population row.
       expect(data.caseRef.kid).toBe(`review:${drawnCase.reviewId}`);
-      const index = Number(drawnCase.pseudonym.slice('pseudo-'.length));
-      expect(await infrastructure.envelope.open(data.caseRef as never)).toBe(`123D${String(index).padStart(6, '0')}`);
+      expect(await infrastructure.envelope.open(data.caseRef as never)).toBe(clearRef);
       expect(stream[0]!.metadata.causationId).not.toBeNull();
     }
     const all = await caseSampledEvents();
@@ -186,8 +197,8 @@ describe('open-reviews reactor (embedded stores)', () => {
   });
 
   it('opens supplementary and replacement cases and withdraws the replaced review once, even when redelivered', async () => {
-    const extra: DrawnCase = { reviewId: uuidv7(), pseudonym: 'pseudo-41', customerGroup: 'ue25', rank: 41 };
-    const replacement: DrawnCase = { reviewId: uuidv7(), pseudonym: 'pseudo-40', customerGroup: 'u25', rank: 40 };
+    const extra: DrawnCase = { reviewId: uuidv7(), token: 'token-41', customerGroup: 'ue25', rank: 41 };
+    const replacement: DrawnCase = { reviewId: uuidv7(), token: 'token-40', customerGroup: 'u25', rank: 40 };
     await infrastructure.eventStore.append(
       samplingStream,
       [
@@ -224,5 +235,26 @@ describe('open-reviews reactor (embedded stores)', () => {
       replacedBy: replacement.reviewId,
     });
     expect(await caseSampledEvents()).toHaveLength(42);
+  });
+
+  it('withdraws every review of a voided sample once, each with the reason under its own key', async () => {
+    const reason = await infrastructure.envelope.seal(`programme:${programmeId}`, 'falscher Monat gezogen');
+    const voidedIds = [cases[1]!.reviewId, cases[2]!.reviewId];
+    await infrastructure.eventStore.append(
+      samplingStream,
+      [event('SampleVoided', { sampleId, teamId: 'team-1', reason, reviewIds: voidedIds })],
+      { expectedRevision: 2 },
+    );
+    const head = await infrastructure.eventStore.headPosition();
+    await runUntilCaughtUp(head);
+    await infrastructure.checkpoints.save(reactorCheckpointName(OPEN_REVIEWS_REACTOR), head - 1);
+    await runUntilCaughtUp(head);
+    for (const reviewId of voidedIds) {
+      const stream = await infrastructure.eventStore.readStream(`review-${reviewId}`);
+      expect(stream.map((e) => e.type)).toEqual(['CaseSampled', 'ReviewWithdrawn']);
+      const withdrawn = stream[1]!.data as ReviewWithdrawn['data'];
+      expect(withdrawn).toMatchObject({ reviewId, replacedBy: null, reason: { kid: `review:${reviewId}` } });
+      expect(await infrastructure.envelope.open(withdrawn.reason as never)).toBe('falscher Monat gezogen');
+    }
   });
 });

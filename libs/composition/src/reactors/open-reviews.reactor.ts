@@ -7,28 +7,40 @@ import {
   type ReviewWithdrawn,
 } from '../../../domain/src/review/review.events.js';
 import type {
-  CaseReplaced,
   DrawnCase,
   SampleDrawn,
+  SampleVoided,
   SamplingEvent,
   SupplementaryCasesDrawn,
 } from '../../../domain/src/sampling/sampling.events.js';
 import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { Envelope, Sealed } from '../../../privacy/src/envelope.js';
+import type { KeyStore } from '../../../privacy/src/key-store.port.js';
+import { pseudonymise, tenantPseudonymKey } from '../../../privacy/src/pseudonym.js';
 import { appendOnce, PermanentReactorError, type ReactorDefinition } from '../../../projections/src/reactor.js';
 import { readPopulation } from './population-stream.js';
 
 export interface OpenReviewsDependencies {
   readonly eventStore: EventStore;
   readonly envelope: Envelope;
+  /** The tenant's pseudonym key: a review's blind index is made from its clear reference when it opens. */
+  readonly keyStore: KeyStore;
   readonly ids: IdGenerator;
   readonly rulesVersion: string;
 }
 
+/** The pseudonym purpose of case references (the same as the import's and the lookup's). */
+const CASE_REF_PURPOSE = 'case-ref';
+
 export const OPEN_REVIEWS_REACTOR = 'open-reviews';
 
-const SAMPLING_EVENTS = ['SampleDrawn', 'SupplementaryCasesDrawn', 'CaseReplaced'] satisfies SamplingEvent['type'][];
+const SAMPLING_EVENTS = [
+  'SampleDrawn',
+  'SupplementaryCasesDrawn',
+  'CaseReplaced',
+  'SampleVoided',
+] satisfies SamplingEvent['type'][];
 
 /** How often a withdrawal is retried when a reviewer wrote to the review at the same moment. */
 const WITHDRAW_ATTEMPTS = 5;
@@ -40,12 +52,14 @@ const WITHDRAW_ATTEMPTS = 5;
  * opens exactly the streams still missing; a stream that exists is a case already done.
  *
  * The clear case reference moves from the population's key to the review's own key (`review:<reviewId>`),
- * so that a retention purge of the review (destroying its key) blinds it without touching the population.
+ * and the review gets the case's pseudonym (the tenant's blind index, made here from the clear reference),
+ * so that a retention purge of the review (destroying its key, deleting its stream) leaves nothing of the
+ * case, while the population keeps only its anonymous draw token. A voided sample's reviews are withdrawn.
  * The questionnaire version and the deadline were pinned by the draw (`SampleDrawn`); supplementary and
  * replacement cases take them from their sample's draw. A replacement also withdraws the replaced review.
  */
 export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefinition {
-  const { eventStore, envelope, ids } = deps;
+  const { eventStore, envelope, keyStore, ids } = deps;
   // Populations never change once imported: the last one read serves every team of a draw.
   let lastPopulation: { readonly id: string; readonly refs: Map<string, Sealed> } | null = null;
 
@@ -83,10 +97,18 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
       // Done in an earlier delivery: skip without sealing again.
       if ((await eventStore.streamInfo(streamId)).revision !== null) continue;
       population ??= await populationRefs(event, sample.populationId);
-      const sealedRef = population.get(drawnCase.pseudonym);
+      const sealedRef = population.get(drawnCase.token);
       if (!sealedRef)
-        throw new PermanentReactorError(`population ${sample.populationId} has no row for a sampled pseudonym`);
-      const caseRef = await envelope.seal(reviewKeyId(drawnCase.reviewId), await envelope.open(sealedRef));
+        throw new PermanentReactorError(`population ${sample.populationId} has no row for a sampled token`);
+      const clearRef = await envelope.open(sealedRef);
+      if (typeof clearRef !== 'string')
+        throw new PermanentReactorError(`population ${sample.populationId}: a sealed case reference is not text`);
+      const caseRef = await envelope.seal(reviewKeyId(drawnCase.reviewId), clearRef);
+      const casePseudonym = pseudonymise(
+        await tenantPseudonymKey(keyStore, event.metadata.tenant),
+        clearRef,
+        CASE_REF_PURPOSE,
+      );
       const data: CaseSampled['data'] = {
         reviewId: drawnCase.reviewId,
         sampleId: sample.sampleId,
@@ -94,7 +116,7 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
         areaId: sample.areaId,
         teamId: sample.teamId,
         month: sample.month,
-        casePseudonym: drawnCase.pseudonym,
+        casePseudonym,
         caseRef,
         customerGroup: drawnCase.customerGroup,
         questionnaireId: sample.questionnaireId,
@@ -119,23 +141,23 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
     const population = await readPopulation(eventStore, populationId);
     if (!population || population.tenant !== event.metadata.tenant)
       throw new PermanentReactorError(`population ${populationId} of the draw ${event.id} does not exist`);
-    const refs = new Map(population.rows.map((row) => [row.pseudonym, row.caseRef]));
+    const refs = new Map(population.rows.map((row) => [row.token, row.caseRef]));
     lastPopulation = { id: populationId, refs };
     return refs;
   }
 
   /** Appends `ReviewWithdrawn` unless the review already has one (a redo after a crash). */
-  async function withdraw(event: RecordedEvent, data: CaseReplaced['data']): Promise<void> {
-    const streamId = reviewStreamId(data.replacedReviewId);
+  async function withdraw(
+    event: RecordedEvent,
+    reviewId: string,
+    reason: () => Promise<Sealed>,
+    replacedBy: string | null,
+  ): Promise<void> {
+    const streamId = reviewStreamId(reviewId);
     for (let attempt = 1; ; attempt += 1) {
       const history = await eventStore.readStream(streamId);
       if (history.length === 0 || history.some((recorded) => recorded.type === 'ReviewWithdrawn')) return;
-      const withdrawn: ReviewWithdrawn['data'] = {
-        reviewId: data.replacedReviewId,
-        // The same sealed value: it is under this (the replaced) review's key, so a purge blinds both.
-        reason: data.reason,
-        replacedBy: data.replacement.reviewId,
-      };
+      const withdrawn: ReviewWithdrawn['data'] = { reviewId, reason: await reason(), replacedBy };
       const next: NewEvent = {
         id: ids.next(),
         type: 'ReviewWithdrawn',
@@ -178,7 +200,22 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
             { kind: 'replacement', replaces: data.replacedReviewId },
             context.signal,
           );
-          await withdraw(event, data);
+          // The same sealed value: it is under the replaced review's key, so a purge blinds both copies.
+          await withdraw(event, data.replacedReviewId, () => Promise.resolve(data.reason), data.replacement.reviewId);
+          return;
+        }
+        case 'SampleVoided': {
+          const data: SampleVoided['data'] = typed.data;
+          for (const reviewId of data.reviewIds) {
+            if (context.signal.aborted) throw new Error('open-reviews: stopped before every review was withdrawn');
+            // Each review keeps the reason under its own key, so its purge blinds its copy.
+            await withdraw(
+              event,
+              reviewId,
+              async () => envelope.seal(reviewKeyId(reviewId), await envelope.open(data.reason)),
+              null,
+            );
+          }
           return;
         }
         default: {

@@ -12,14 +12,12 @@ import {
 } from '../../../domain/src/sampling/sampling.events.js';
 import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventStore, RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import { populationKeyId } from '../../../privacy/src/key-ids.js';
 import type { KeyStore } from '../../../privacy/src/key-store.port.js';
 import type { ReactorDefinition } from '../../../projections/src/reactor.js';
 import { RETENTION_ACTOR } from './purge-reactor.js';
 
 export const POPULATION_PURGE_REACTOR = 'retention-population-purge';
-
-/** The population's data key (its rows' case references and supplementary-draw reasons are sealed under it). */
-const populationKeyId = (populationId: string): string => `population:${populationId}`;
 
 export interface PopulationPurgeReactorDependencies {
   readonly eventStore: EventStore;
@@ -30,9 +28,9 @@ export interface PopulationPurgeReactorDependencies {
 }
 
 /**
- * Carries out a started population purge: destroys the population's key, deletes its stream (every row's
- * pseudonym and sealed case reference) and the sampling stream of its month when every draw in it came from
- * this population (seed, fingerprint and drawn pseudonyms: nothing is left to verify once the population is
+ * Carries out a started population purge: destroys the population's key (already gone, as a rule: the
+ * references' window ended long before), deletes its stream (every row's token and sealed case reference) and the sampling stream of its month when every draw in it came from
+ * this population (seed, fingerprint and drawn tokens: nothing is left to verify once the population is
  * gone), then records `PopulationPurged`. Every step is idempotent; a crash half-way redoes the rest.
  */
 export function populationPurgeReactor(deps: PopulationPurgeReactorDependencies): ReactorDefinition {

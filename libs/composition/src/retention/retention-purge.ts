@@ -12,6 +12,7 @@ import {
 import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventStore } from '../../../event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../read-store/src/read-store.port.js';
+import type { KeyStore } from '../../../privacy/src/key-store.port.js';
 import {
   planPopulationPurges,
   planPurges,
@@ -19,6 +20,11 @@ import {
   type PurgePlanEntry,
 } from './retention-planner.js';
 import { RETENTION_ACTOR } from './purge-reactor.js';
+import {
+  destroyPopulationReferences,
+  planPopulationReferences,
+  type PopulationReferencesEntry,
+} from './population-references.js';
 
 export interface RetentionPurgeDependencies {
   readonly eventStore: EventStore;
@@ -32,6 +38,10 @@ export interface RetentionPurgeDependencies {
    * on a review a moment ago (it would outlive the review) nor an extended retention period.
    */
   readonly readModelsCurrent: () => Promise<void>;
+  /** Destroys populations' data keys when their reference window ends. */
+  readonly keyStore: KeyStore;
+  /** Days after a population's month that its clear references are kept (configuration). */
+  readonly populationReferenceDays: number;
 }
 
 export interface PurgeRun {
@@ -49,6 +59,13 @@ export interface PurgeRun {
    */
   readonly populations: readonly PopulationPurgePlanEntry[];
   readonly populationsStarted: number;
+  /**
+   * Populations whose clear case references passed their window (a set number of days after the month):
+   * their data key is destroyed, so no case of them can be identified any more except through its own
+   * review. Listed in a dry run; destroyed otherwise, whatever holds other reviews of the month are under.
+   */
+  readonly populationReferences: readonly PopulationReferencesEntry[];
+  readonly populationReferencesDestroyed: number;
   /** Position of the last start, to wait for the reactor and the projections. */
   readonly position: number;
 }
@@ -73,8 +90,27 @@ export async function runRetentionPurge(
   const populations = (await planPopulationPurges(deps.documents)).filter(
     (entry) => options.tenant === undefined || entry.tenant === options.tenant,
   );
+  const populationReferences = (
+    await planPopulationReferences(deps.documents, today, deps.populationReferenceDays)
+  ).filter((entry) => options.tenant === undefined || entry.tenant === options.tenant);
   if (options.dryRun)
-    return { today, dryRun: true, due, kept, started: 0, populations, populationsStarted: 0, position: 0 };
+    return {
+      today,
+      dryRun: true,
+      due,
+      kept,
+      started: 0,
+      populations,
+      populationsStarted: 0,
+      populationReferences,
+      populationReferencesDestroyed: 0,
+      position: 0,
+    };
+  // References first: they are the oldest personal data of all, and no purge below depends on them.
+  let populationReferencesDestroyed = 0;
+  for (const entry of populationReferences)
+    if (await destroyPopulationReferences({ ...deps, referenceDays: deps.populationReferenceDays }, entry))
+      populationReferencesDestroyed += 1;
   let started = 0;
   let position = 0;
   const startedEntries: PurgePlanEntry[] = [];
@@ -122,7 +158,18 @@ export async function runRetentionPurge(
     populationsStarted += 1;
     position = Math.max(position, appended);
   }
-  return { today, dryRun: false, due: startedEntries, kept, started, populations, populationsStarted, position };
+  return {
+    today,
+    dryRun: false,
+    due: startedEntries,
+    kept,
+    started,
+    populations,
+    populationsStarted,
+    populationReferences,
+    populationReferencesDestroyed,
+    position: Math.max(position, populationReferencesDestroyed > 0 ? await deps.eventStore.headPosition() : 0),
+  };
 }
 
 /**

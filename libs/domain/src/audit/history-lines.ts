@@ -144,8 +144,14 @@ const RENDERERS: Renderers = {
     en: `Discussed anonymised in the team on ${d.date}${deputy(d.asDeputy).en}`,
   }),
   ReviewWithdrawn: (d) => ({
-    de: `Prüfung zurückgezogen, Fall ersetzt durch ${d.replacedBy}, mit Begründung`,
-    en: `Review withdrawn, case replaced by ${d.replacedBy}, with a reason`,
+    de:
+      d.replacedBy === null
+        ? 'Prüfung zurückgezogen, weil die Stichprobe aufgehoben wurde, mit Begründung'
+        : `Prüfung zurückgezogen, Fall ersetzt durch ${d.replacedBy}, mit Begründung`,
+    en:
+      d.replacedBy === null
+        ? 'Review withdrawn because its sample was voided, with a reason'
+        : `Review withdrawn, case replaced by ${d.replacedBy}, with a reason`,
   }),
 
   // ---- measures ------------------------------------------------------------------------------------
@@ -221,10 +227,12 @@ const RENDERERS: Renderers = {
   SampleDrawn: (d) => ({
     de:
       `Stichprobe ${d.month} gezogen: Team ${d.teamId}, ${d.cases.length} von ${d.eligible} Fällen (mindestens ${d.n}), ` +
-      `Grundgesamtheit ${short(d.populationFingerprint)}, Seed ${short(d.seed)}`,
+      `Grundgesamtheit ${short(d.populationFingerprint)}, Seed ${short(d.seed)}` +
+      (d.backdated === null ? '' : `; nachträglich am ${d.backdated.drawnOn}, mit Begründung`),
     en:
       `Sample ${d.month} drawn: team ${d.teamId}, ${d.cases.length} of ${d.eligible} cases (at least ${d.n}), ` +
-      `population ${short(d.populationFingerprint)}, seed ${short(d.seed)}`,
+      `population ${short(d.populationFingerprint)}, seed ${short(d.seed)}` +
+      (d.backdated === null ? '' : `; back-dated on ${d.backdated.drawnOn}, with a reason`),
   }),
   SupplementaryCasesDrawn: (d) => {
     const count = plural(d.cases.length, { de: 'Fall', en: 'case' }, { de: 'Fälle', en: 'cases' });
@@ -233,6 +241,17 @@ const RENDERERS: Renderers = {
       en: `Supplementary draw: ${count.en} for team ${d.teamId}, with a reason`,
     };
   },
+  SampleVoided: (d) => {
+    const count = plural(d.reviewIds.length, { de: 'Prüfung', en: 'review' }, { de: 'Prüfungen', en: 'reviews' });
+    return {
+      de: `Stichprobe von Team ${d.teamId} aufgehoben, mit Begründung: ${count.de} zurückgezogen`,
+      en: `Sample of team ${d.teamId} voided, with a reason: ${count.en} withdrawn`,
+    };
+  },
+  PopulationReferencesDestroyed: (d) => ({
+    de: `Fallnummern der Grundgesamtheit ${d.month} nach Fristablauf (${d.keptUntil}) gelöscht; Ziehungen bleiben prüfbar`,
+    en: `Case references of population ${d.month} destroyed after their window (${d.keptUntil}); draws stay verifiable`,
+  }),
   CaseReplaced: (d) => ({
     de: `Fall ersetzt: Prüfung ${d.replacedReviewId} durch ${d.replacement.reviewId}, mit Begründung`,
     en: `Case replaced: review ${d.replacedReviewId} by ${d.replacement.reviewId}, with a reason`,

@@ -75,7 +75,7 @@ const figures: ReportFigures = {
   programmes: [],
 };
 
-const drawnCase = { reviewId: 'r-9', pseudonym: 'ps-9', customerGroup: 'u25', rank: 0 };
+const drawnCase = { reviewId: 'r-9', token: 'tk-9', customerGroup: 'u25', rank: 0 };
 
 /** One example per event type: the mapped type makes the compiler demand an entry for every type. */
 const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { type: Type }>['data'] } = {
@@ -198,7 +198,7 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     chunk: 0,
     rows: [
       {
-        pseudonym: 'ps-1',
+        token: 'tk-1',
         caseRef: sealed(14),
         customerGroup: 'u25',
         teamId: 'team-1',
@@ -227,6 +227,7 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     questionnaireVersion: 1,
     deadline: '2026-03-31',
     drawnByRole: 'area_head',
+    backdated: null,
   },
   SupplementaryCasesDrawn: { sampleId: 's-1', teamId: 'team-1', reason: sealed(21), cases: [drawnCase] },
   CaseReplaced: {
@@ -235,6 +236,13 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     replacedReviewId: 'r-1',
     reason: sealed(22),
     replacement: drawnCase,
+  },
+  SampleVoided: { sampleId: 's-1', teamId: 'team-1', reason: sealed(23), reviewIds: ['r-1'] },
+  PopulationReferencesDestroyed: {
+    populationId: 'pop-1',
+    programmeId: 'p-1',
+    month: '2026-03',
+    keptUntil: '2026-05-01',
   },
   ReportSubmitted: {
     reportId: 'jc-a-team-1-2026-Q1',

@@ -19,7 +19,12 @@ export interface AnswerEntry {
  */
 export type ReviewCommand =
   | { readonly type: 'OpenReview'; readonly sampled: CaseSampled['data'] }
-  | { readonly type: 'WithdrawReview'; readonly reviewId: string; readonly reason: Sealed; readonly replacedBy: string }
+  | {
+      readonly type: 'WithdrawReview';
+      readonly reviewId: string;
+      readonly reason: Sealed;
+      readonly replacedBy: string | null;
+    }
   | {
       readonly type: 'RecordAnswers';
       readonly reviewId: string;

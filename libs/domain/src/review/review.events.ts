@@ -127,7 +127,7 @@ export type TeamDiscussionHeld = DomainEvent<
  */
 export type ReviewWithdrawn = DomainEvent<
   'ReviewWithdrawn',
-  { readonly reviewId: string; readonly reason: Sealed; readonly replacedBy: string }
+  { readonly reviewId: string; readonly reason: Sealed; readonly replacedBy: string | null }
 >;
 
 export type ReviewEvent =

@@ -6,13 +6,16 @@ import type { CoverageRecord } from './sampling.events.js';
  * A verifiable random sample (Fallauswahl, "zufallsorientiert", 003:64; monthly and random, 000:71).
  * Inputs, all recorded in `SampleDrawn` or its population, none of them clear data:
  *
- * - the team's rows of the month's population: keyed pseudonym of the case reference, customer group,
- *   § 16a flag (the pseudonym is an HMAC under the Jobcenter's own key, so nobody outside it can link a
- *   pseudonym to a customer number);
+ * - the team's rows of the month's population: the case's draw token, customer group, § 16a flag. A
+ *   draw token is an HMAC of the case's pseudonym under a key that belongs to this one population and is
+ *   destroyed with the population's clear references (a configurable window after the month): until
+ *   then the Jobcenter can link a token to its case, afterwards nobody can, while the draw stays
+ *   recomputable from the tokens alone;
  * - the seed: 256 bits from the server's CSPRNG, generated only after the population (and its fingerprint)
  *   was fixed, so neither the population nor the seed can be chosen to steer the result;
  * - `n`: the programme's minimum cases per team lead (003:45 "mindestens 10"; a minimum, not a cap);
- * - the pseudonyms drawn for the programme in the last `excludeDrawnWithinMonths` months;
+ * - the tokens (in this population's key) of the cases drawn for the programme in the last
+ *   `excludeDrawnWithinMonths` months;
  * - whether § 16a SGB II cases may be reviewed (a consent of the Trägerversammlung dated on or before the
  *   draw, 003:53);
  * - for each customer group, the last month it was covered for the team (the coverage rule, 003:64–68).
@@ -20,11 +23,11 @@ import type { CoverageRecord } from './sampling.events.js';
  * Steps, per team:
  *
  * 1. **Eligible cases.** A row needing § 16a services is excluded unless the consent applies (counted as
- *    `section16a`); otherwise a row whose pseudonym was drawn in the excluded months is excluded (counted as
+ *    `section16a`); otherwise a row whose token was drawn in the excluded months is excluded (counted as
  *    `recentlyDrawn`). The rest is eligible.
- * 2. **Ranking.** Each eligible case gets `rank(seed, pseudonym)`, HMAC-SHA256 keyed with the seed over the
- *    pseudonym, as 64 lower-case hex digits (supplied by the application layer: the domain does no
- *    cryptography). Cases are ordered by that value ascending, ties (practically impossible) by pseudonym.
+ * 2. **Ranking.** Each eligible case gets `rank(seed, token)`, HMAC-SHA256 keyed with the seed over the
+ *    token, as 64 lower-case hex digits (supplied by the application layer: the domain does no
+ *    cryptography). Cases are ordered by that value ascending, ties (practically impossible) by token.
  *    The row order of the file plays no part. A case's `rank` is its 0-based place in this order.
  * 3. **Coverage** (rule `least-recently-covered`). With `g` customer groups among the eligible cases:
  *    - `g ≤ n`: every group is covered: the best-ranked case of each group is taken first (groups listed in
@@ -48,11 +51,11 @@ import type { CoverageRecord } from './sampling.events.js';
  */
 export const DRAW_ALGORITHM = 'hmac-sha256-rank/v1' as const;
 
-/** `HMAC-SHA256(key = seed bytes, message = pseudonym)` as lower-case hex; injected by the application layer. */
-export type RankFunction = (seed: string, pseudonym: string) => string;
+/** `HMAC-SHA256(key = seed bytes, message = token)` as lower-case hex; injected by the application layer. */
+export type RankFunction = (seed: string, token: string) => string;
 
 export interface DrawRow {
-  readonly pseudonym: string;
+  readonly token: string;
   readonly customerGroup: string;
   readonly needs16a: boolean;
 }
@@ -69,7 +72,7 @@ export interface DrawInputs {
 }
 
 export interface RankedCase {
-  readonly pseudonym: string;
+  readonly token: string;
   readonly customerGroup: string;
   /** 0-based place in the seed's ranking of the eligible cases. */
   readonly rank: number;
@@ -96,13 +99,13 @@ export function rankEligible(inputs: Omit<DrawInputs, 'n' | 'lastCovered'>, rank
   const keyed: { readonly row: DrawRow; readonly key: string }[] = [];
   for (const row of inputs.rows) {
     if (row.needs16a && !inputs.section16aIncluded) section16a += 1;
-    else if (recent.has(row.pseudonym)) recentlyDrawn += 1;
-    else keyed.push({ row, key: rank(inputs.seed, row.pseudonym) });
+    else if (recent.has(row.token)) recentlyDrawn += 1;
+    else keyed.push({ row, key: rank(inputs.seed, row.token) });
   }
-  keyed.sort((a, b) => compareText(a.key, b.key) || compareText(a.row.pseudonym, b.row.pseudonym));
+  keyed.sort((a, b) => compareText(a.key, b.key) || compareText(a.row.token, b.row.token));
   return {
     eligible: keyed.map(({ row }, index) => ({
-      pseudonym: row.pseudonym,
+      token: row.token,
       customerGroup: row.customerGroup,
       rank: index,
     })),
@@ -135,11 +138,11 @@ export function drawTeam(inputs: DrawInputs, rank: RankFunction): TeamDraw {
   const chosen = new Map<string, RankedCase>();
   for (const group of covered) {
     const best = bestOfGroup.get(group)!;
-    chosen.set(best.pseudonym, best);
+    chosen.set(best.token, best);
   }
   for (const candidate of ranking.eligible) {
     if (chosen.size >= inputs.n) break;
-    if (!chosen.has(candidate.pseudonym)) chosen.set(candidate.pseudonym, candidate);
+    if (!chosen.has(candidate.token)) chosen.set(candidate.token, candidate);
   }
   return {
     ...ranking,
@@ -157,7 +160,7 @@ export function supplementaryCases(
   const next: RankedCase[] = [];
   for (const candidate of ranking.eligible) {
     if (next.length >= count) break;
-    if (!taken.has(candidate.pseudonym)) next.push(candidate);
+    if (!taken.has(candidate.token)) next.push(candidate);
   }
   return next;
 }
@@ -168,6 +171,6 @@ export function replacementCase(
   taken: ReadonlySet<string>,
   customerGroup: string,
 ): RankedCase | null {
-  const untaken = ranking.eligible.filter((candidate) => !taken.has(candidate.pseudonym));
+  const untaken = ranking.eligible.filter((candidate) => !taken.has(candidate.token));
   return untaken.find((candidate) => candidate.customerGroup === customerGroup) ?? untaken[0] ?? null;
 }

@@ -16,9 +16,9 @@ const SEALED = { $sealed: 1, kid: 'population:p', iv: 'i', ct: 'c', tag: 't' } a
  * The domain does no cryptography (the HMAC comes from the application layer and has its own test), so
  * these tests rank with FNV-1a: deterministic and seed-dependent, which is all the algorithm relies on.
  */
-const fnvRank: RankFunction = (seed, pseudonym) => {
+const fnvRank: RankFunction = (seed, token) => {
   let hash = 0x811c9dc5;
-  for (const char of `${seed}\u0000${pseudonym}`) {
+  for (const char of `${seed}\u0000${token}`) {
     hash ^= char.codePointAt(0)!;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
@@ -27,7 +27,7 @@ const fnvRank: RankFunction = (seed, pseudonym) => {
 
 const rows = (count: number, groups: readonly string[], options: { needs16a?: (i: number) => boolean } = {}) =>
   Array.from({ length: count }, (_, i): DrawRow => ({
-    pseudonym: `p${String(i).padStart(4, '0')}`,
+    token: `p${String(i).padStart(4, '0')}`,
     customerGroup: groups[i % groups.length]!,
     needs16a: options.needs16a?.(i) ?? false,
   }));
@@ -42,7 +42,7 @@ const inputs = (overrides: Partial<DrawInputs> = {}): DrawInputs => ({
   ...overrides,
 });
 
-const pseudonyms = (cases: readonly { pseudonym: string }[]) => cases.map((c) => c.pseudonym);
+const tokens = (cases: readonly { token: string }[]) => cases.map((c) => c.token);
 
 describe('the draw (hmac-sha256-rank/v1)', () => {
   it('is deterministic: same population, seed and inputs give the same sample, whatever the row order', () => {
@@ -54,8 +54,8 @@ describe('the draw (hmac-sha256-rank/v1)', () => {
   });
 
   it('depends on the seed', () => {
-    const a = pseudonyms(drawTeam(inputs({ seed: '01'.repeat(32) }), fnvRank).chosen);
-    const b = pseudonyms(drawTeam(inputs({ seed: '02'.repeat(32) }), fnvRank).chosen);
+    const a = tokens(drawTeam(inputs({ seed: '01'.repeat(32) }), fnvRank).chosen);
+    const b = tokens(drawTeam(inputs({ seed: '02'.repeat(32) }), fnvRank).chosen);
     expect(a).not.toEqual(b);
   });
 
@@ -63,9 +63,9 @@ describe('the draw (hmac-sha256-rank/v1)', () => {
     // 97 cases of one group and one case each of three rare groups: rank alone would rarely pick them.
     const population = [
       ...rows(97, ['ue25']),
-      { pseudonym: 'rare-a', customerGroup: 'reha', needs16a: false },
-      { pseudonym: 'rare-b', customerGroup: 'u25', needs16a: false },
-      { pseudonym: 'rare-c', customerGroup: 'alleinerziehend', needs16a: false },
+      { token: 'rare-a', customerGroup: 'reha', needs16a: false },
+      { token: 'rare-b', customerGroup: 'u25', needs16a: false },
+      { token: 'rare-c', customerGroup: 'alleinerziehend', needs16a: false },
     ];
     const draw = drawTeam(inputs({ rows: population, n: 5 }), fnvRank);
     expect(draw.chosen).toHaveLength(5);
@@ -76,10 +76,10 @@ describe('the draw (hmac-sha256-rank/v1)', () => {
     expect([...draw.coverage.covered].sort()).toEqual(['alleinerziehend', 'reha', 'u25', 'ue25']);
     // The fifth place goes to the best-ranked remaining case.
     const ranking = rankEligible(inputs({ rows: population }), fnvRank);
-    const chosenSet = new Set(pseudonyms(draw.chosen));
+    const chosenSet = new Set(tokens(draw.chosen));
     const bestOthers = ranking.eligible.filter((c) => c.customerGroup === 'ue25');
-    expect(chosenSet.has(bestOthers[0]!.pseudonym)).toBe(true);
-    expect(chosenSet.has(bestOthers[1]!.pseudonym)).toBe(true);
+    expect(chosenSet.has(bestOthers[0]!.token)).toBe(true);
+    expect(chosenSet.has(bestOthers[1]!.token)).toBe(true);
   });
 
   it('with more groups than n covers the least recently covered groups (never covered first, ties by name) and records the rest as deferred', () => {
@@ -96,11 +96,11 @@ describe('the draw (hmac-sha256-rank/v1)', () => {
 
   it('skips cases drawn in the excluded months and counts them', () => {
     const base = drawTeam(inputs(), fnvRank);
-    const recentlyDrawn = pseudonyms(base.chosen).slice(0, 4);
+    const recentlyDrawn = tokens(base.chosen).slice(0, 4);
     const draw = drawTeam(inputs({ recentlyDrawn }), fnvRank);
     expect(draw.excluded).toEqual({ recentlyDrawn: 4, section16a: 0 });
     expect(draw.eligible).toHaveLength(96);
-    for (const p of recentlyDrawn) expect(pseudonyms(draw.chosen)).not.toContain(p);
+    for (const p of recentlyDrawn) expect(tokens(draw.chosen)).not.toContain(p);
   });
 
   it('excludes § 16a cases without consent and includes them with it (003:53)', () => {
@@ -108,8 +108,8 @@ describe('the draw (hmac-sha256-rank/v1)', () => {
     const without = drawTeam(inputs({ rows: population }), fnvRank);
     expect(without.excluded.section16a).toBe(20);
     expect(without.eligible).toHaveLength(40);
-    const flagged = new Set(population.filter((r) => r.needs16a).map((r) => r.pseudonym));
-    expect(without.chosen.some((c) => flagged.has(c.pseudonym))).toBe(false);
+    const flagged = new Set(population.filter((r) => r.needs16a).map((r) => r.token));
+    expect(without.chosen.some((c) => flagged.has(c.token))).toBe(false);
 
     const withConsent = drawTeam(inputs({ rows: population, section16aIncluded: true }), fnvRank);
     expect(withConsent.excluded.section16a).toBe(0);
@@ -123,25 +123,25 @@ describe('the draw (hmac-sha256-rank/v1)', () => {
 
   it('draws supplementary cases as the next untaken cases by rank', () => {
     const draw = drawTeam(inputs(), fnvRank);
-    const taken = new Set(pseudonyms(draw.chosen));
+    const taken = new Set(tokens(draw.chosen));
     const more = supplementaryCases(draw, taken, 3);
     expect(more).toHaveLength(3);
-    for (const c of more) expect(taken.has(c.pseudonym)).toBe(false);
-    const untaken = draw.eligible.filter((c) => !taken.has(c.pseudonym));
+    for (const c of more) expect(taken.has(c.token)).toBe(false);
+    const untaken = draw.eligible.filter((c) => !taken.has(c.token));
     expect(more).toEqual(untaken.slice(0, 3));
   });
 
   it('replaces a case by the next untaken case of the same group, else by the next case of any group', () => {
-    const population = [...rows(30, ['u25', 'ue25']), { pseudonym: 'solo', customerGroup: 'reha', needs16a: false }];
+    const population = [...rows(30, ['u25', 'ue25']), { token: 'solo', customerGroup: 'reha', needs16a: false }];
     const draw = drawTeam(inputs({ rows: population, n: 5 }), fnvRank);
-    const taken = new Set(pseudonyms(draw.chosen));
+    const taken = new Set(tokens(draw.chosen));
     const u25 = replacementCase(draw, taken, 'u25');
     expect(u25?.customerGroup).toBe('u25');
-    expect(u25).toEqual(draw.eligible.find((c) => c.customerGroup === 'u25' && !taken.has(c.pseudonym)));
+    expect(u25).toEqual(draw.eligible.find((c) => c.customerGroup === 'u25' && !taken.has(c.token)));
     // The only reha case is taken: the next case of any group replaces it.
     const reha = replacementCase(draw, taken, 'reha');
-    expect(reha).toEqual(draw.eligible.find((c) => !taken.has(c.pseudonym)));
-    expect(replacementCase(draw, new Set(draw.eligible.map((c) => c.pseudonym)), 'u25')).toBeNull();
+    expect(reha).toEqual(draw.eligible.find((c) => !taken.has(c.token)));
+    expect(replacementCase(draw, new Set(draw.eligible.map((c) => c.token)), 'u25')).toBeNull();
   });
 });
 
@@ -155,9 +155,9 @@ describe('recomputing a recorded sample (verify)', () => {
       fnvRank,
     );
     const cases = draw.chosen.map((c, i) => ({ ...c, reviewId: `r-${i}` }));
-    const taken = new Set(pseudonyms(cases));
+    const taken = new Set(tokens(cases));
     const extra = supplementaryCases(draw, taken, 2).map((c, i) => ({ ...c, reviewId: `s-${i}` }));
-    for (const c of extra) taken.add(c.pseudonym);
+    for (const c of extra) taken.add(c.token);
     const replacement = { ...replacementCase(draw, taken, cases[0]!.customerGroup)!, reviewId: 'x-0' };
     const drawn = {
       seed,
@@ -187,8 +187,8 @@ describe('recomputing a recorded sample (verify)', () => {
 
   it('does not match when the population changed after the draw', () => {
     const recorded = record(population);
-    const changed = population.map((row, i) => (i === 3 ? { ...row, pseudonym: 'someone-else' } : row));
-    const dropped = population.filter((row) => row.pseudonym !== recorded.drawn.cases[1]!.pseudonym);
+    const changed = population.map((row, i) => (i === 3 ? { ...row, token: 'someone-else' } : row));
+    const dropped = population.filter((row) => row.token !== recorded.drawn.cases[1]!.token);
     expect(recomputeSample(recorded, changed, fnvRank).mismatches.length).toBeGreaterThan(0);
     const result = recomputeSample(recorded, dropped, fnvRank);
     expect(result.casesMatch).toBe(false);
@@ -200,7 +200,7 @@ describe('recomputing a recorded sample (verify)', () => {
       ...recorded,
       drawn: {
         ...recorded.drawn,
-        cases: recorded.drawn.cases.map((c, i) => (i === 0 ? { ...c, pseudonym: 'intruder' } : c)),
+        cases: recorded.drawn.cases.map((c, i) => (i === 0 ? { ...c, token: 'intruder' } : c)),
       },
     };
     expect(recomputeSample(tampered, population, fnvRank).casesMatch).toBe(false);

@@ -4,10 +4,19 @@ import type { PopulationEvent, PopulationRow } from './sampling.events.js';
 
 /**
  * A month's population (stream `population-<populationId>`), imported once. Rows arrive already
- * pseudonymised and sealed (the application layer does the cryptography) and are stored in chunks
+ * tokenised and sealed (the application layer does the cryptography) and are stored in chunks
  * appended together with `PopulationImported`, so an import is all or nothing.
  */
-export type PopulationCommand = {
+export type PopulationCommand =
+  | ImportPopulation
+  | {
+      /** Records that the population's data key was destroyed (the caller destroys it first). Idempotent. */
+      readonly type: 'RecordReferencesDestroyed';
+      readonly populationId: string;
+      readonly keptUntil: string;
+    };
+
+export interface ImportPopulation {
   readonly type: 'ImportPopulation';
   readonly populationId: string;
   readonly programmeId: string;
@@ -17,10 +26,18 @@ export type PopulationCommand = {
   readonly source: { readonly format: 'csv' | 'json'; readonly fileName: string | null };
   /** Rows per `PopulationRowsAdded` event (configuration). */
   readonly chunkRows: number;
-};
+}
 
 export type PopulationState =
-  { readonly status: 'absent' } | { readonly status: 'imported'; readonly rowCount: number; readonly chunks: number };
+  | { readonly status: 'absent' }
+  | {
+      readonly status: 'imported';
+      readonly programmeId: string;
+      readonly month: string;
+      readonly rowCount: number;
+      readonly chunks: number;
+      readonly referencesDestroyed: boolean;
+    };
 
 export const populationDecider: Decider<PopulationCommand, PopulationState, PopulationEvent> = {
   initialState: () => ({ status: 'absent' }),
@@ -28,9 +45,18 @@ export const populationDecider: Decider<PopulationCommand, PopulationState, Popu
   evolve: (state, event) => {
     switch (event.type) {
       case 'PopulationImported':
-        return { status: 'imported', rowCount: event.data.rowCount, chunks: 0 };
+        return {
+          status: 'imported',
+          programmeId: event.data.programmeId,
+          month: event.data.month,
+          rowCount: event.data.rowCount,
+          chunks: 0,
+          referencesDestroyed: false,
+        };
       case 'PopulationRowsAdded':
         return state.status === 'imported' ? { ...state, chunks: state.chunks + 1 } : state;
+      case 'PopulationReferencesDestroyed':
+        return state.status === 'imported' ? { ...state, referencesDestroyed: true } : state;
       default: {
         const unreachable: never = event;
         return unreachable;
@@ -39,6 +65,24 @@ export const populationDecider: Decider<PopulationCommand, PopulationState, Popu
   },
 
   decide: (command, state) => {
+    if (command.type === 'RecordReferencesDestroyed') {
+      if (state.status !== 'imported')
+        throw new DomainError('NOT_FOUND', 'Grundgesamtheit nicht gefunden / Population not found', {
+          populationId: command.populationId,
+        });
+      if (state.referencesDestroyed) return [];
+      return [
+        {
+          type: 'PopulationReferencesDestroyed',
+          data: {
+            populationId: command.populationId,
+            programmeId: state.programmeId,
+            month: state.month,
+            keptUntil: command.keptUntil,
+          },
+        },
+      ];
+    }
     if (state.status !== 'absent')
       throw new DomainError('ALREADY_EXISTS', 'Grundgesamtheit existiert bereits / Population already exists', {
         populationId: command.populationId,

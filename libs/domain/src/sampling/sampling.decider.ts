@@ -11,6 +11,7 @@ import {
   type RankedCase,
   type RankFunction,
 } from './draw.js';
+import { drawMonthVerdict } from './draw-calendar.js';
 import type { DrawnCase, SampleDrawn, SamplingEvent } from './sampling.events.js';
 
 /**
@@ -46,6 +47,10 @@ export type SamplingCommand =
       readonly deadline: string;
       readonly teams: readonly TeamDrawRequest[];
       readonly rank: RankFunction;
+      /** Days before a month starts from which it may be drawn (configuration). */
+      readonly leadDays: number;
+      /** Required for a month already past (sealed under the programme's key); null otherwise. */
+      readonly backdatedReason: Sealed | null;
     }
   | {
       readonly type: 'DrawSupplementaryCases';
@@ -57,6 +62,7 @@ export type SamplingCommand =
       readonly rows: readonly DrawRow[];
       readonly reviewIds: readonly string[];
       readonly rank: RankFunction;
+      readonly population: PopulationReferences;
     }
   | {
       readonly type: 'ReplaceCase';
@@ -67,20 +73,37 @@ export type SamplingCommand =
       readonly rows: readonly DrawRow[];
       readonly replacementReviewId: string;
       readonly rank: RankFunction;
+      readonly population: PopulationReferences;
+    }
+  | {
+      readonly type: 'VoidSample';
+      readonly sampleId: string;
+      /** Sealed under the programme's key; null when the caller gave a blank reason. */
+      readonly reason: Sealed | null;
+      /** Reviews of the sample that have any record beyond their opening (read from their streams). */
+      readonly startedReviewIds: readonly string[];
     };
+
+/** Whether the sample's population can still open a case (its clear references are kept for a window). */
+export interface PopulationReferences {
+  /** Last local date on which they may be used. */
+  readonly keptUntil: string;
+  readonly destroyed: boolean;
+}
 
 export interface SampleState {
   readonly sampleId: string;
   readonly teamId: string;
   readonly drawn: SampleDrawn['data'];
-  /** Every pseudonym the sample has taken (replaced ones included: they never come back). */
+  /** Every token the sample has taken (replaced ones included: they never come back). */
   readonly taken: readonly string[];
   readonly cases: Readonly<Record<string, { readonly customerGroup: string; readonly replaced: boolean }>>;
+  readonly voided: boolean;
 }
 
 export interface SamplingState {
   readonly samples: Readonly<Record<string, SampleState>>;
-  /** Team id → sample id: a second draw for a team and month is refused. */
+  /** Team id → sample id: a second draw for a team and month is refused (unless the first was voided). */
   readonly teams: Readonly<Record<string, string>>;
 }
 
@@ -89,7 +112,7 @@ const notFound = (sampleId: string): DomainError =>
 
 const toDrawn = (c: RankedCase, reviewId: string): DrawnCase => ({
   reviewId,
-  pseudonym: c.pseudonym,
+  token: c.token,
   customerGroup: c.customerGroup,
   rank: c.rank,
 });
@@ -103,6 +126,20 @@ function takeIds(ids: readonly string[], count: number): readonly string[] {
 function requireReason(reason: Sealed | null): Sealed {
   if (reason === null) throw ruleViolation('Eine Begründung ist erforderlich.', 'A reason is required.');
   return reason;
+}
+
+/** A voided sample takes no follow-up, and no case is opened from a population whose references are gone. */
+function assertUsable(sample: SampleState, population: PopulationReferences, today: string): void {
+  if (sample.voided)
+    throw ruleViolation('Diese Stichprobe wurde aufgehoben.', 'This sample was voided.', { sampleId: sample.sampleId });
+  if (population.destroyed || today > population.keptUntil)
+    throw ruleViolation(
+      `Die Fallnummern der Grundgesamtheit wurden nach Fristablauf (${population.keptUntil}) gelöscht; ` +
+        'Ergänzungsstichproben und Ersatzfälle sind nicht mehr möglich.',
+      `The population's case references were destroyed when their window ended (${population.keptUntil}); ` +
+        'no supplementary draw or replacement is possible any more.',
+      { keptUntil: population.keptUntil },
+    );
 }
 
 function rankingOf(sample: SampleState, rows: readonly DrawRow[], rank: RankFunction) {
@@ -121,7 +158,7 @@ function addCases(sample: SampleState, cases: readonly DrawnCase[]): SampleState
   const added = Object.fromEntries(cases.map((c) => [c.reviewId, { customerGroup: c.customerGroup, replaced: false }]));
   return {
     ...sample,
-    taken: [...sample.taken, ...cases.map((c) => c.pseudonym)],
+    taken: [...sample.taken, ...cases.map((c) => c.token)],
     cases: { ...sample.cases, ...added },
   };
 }
@@ -133,7 +170,14 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
     switch (event.type) {
       case 'SampleDrawn': {
         const sample: SampleState = addCases(
-          { sampleId: event.data.sampleId, teamId: event.data.teamId, drawn: event.data, taken: [], cases: {} },
+          {
+            sampleId: event.data.sampleId,
+            teamId: event.data.teamId,
+            drawn: event.data,
+            taken: [],
+            cases: {},
+            voided: false,
+          },
           event.data.cases,
         );
         return {
@@ -156,6 +200,12 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
         );
         return { ...state, samples: { ...state.samples, [sample.sampleId]: next } };
       }
+      case 'SampleVoided': {
+        const sample = state.samples[event.data.sampleId];
+        if (!sample) return state;
+        const { [sample.teamId]: _voided, ...teams } = state.teams;
+        return { samples: { ...state.samples, [sample.sampleId]: { ...sample, voided: true } }, teams };
+      }
       default: {
         const unreachable: never = event;
         return unreachable;
@@ -170,17 +220,35 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
         if (again.length > 0)
           throw new DomainError(
             'ALREADY_EXISTS',
-            'Für dieses Team und diesen Monat wurde bereits gezogen; weitere Fälle nur als Nachziehung. / ' +
+            'Für dieses Team und diesen Monat wurde bereits gezogen; weitere Fälle nur als Ergänzungsstichprobe. / ' +
               'A sample was already drawn for this team and month; more cases only by a supplementary draw.',
             { teams: again },
           );
         if (command.teams.length === 0)
           throw ruleViolation('Kein Team zum Ziehen.', 'No team to draw for.', { month: command.month });
+        const verdict = drawMonthVerdict(command.month, context.today, command.leadDays);
+        if (verdict.kind === 'future')
+          throw ruleViolation(
+            `Für ${command.month} kann frühestens am ${verdict.earliest} gezogen werden.`,
+            `${command.month} can be drawn on ${verdict.earliest} at the earliest.`,
+            { month: command.month, earliest: verdict.earliest },
+          );
+        if (verdict.kind === 'backdated' && command.backdatedReason === null)
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            `${command.month} ist vergangen: eine nachträgliche Ziehung braucht eine Begründung (backdatedReason). / ` +
+              `${command.month} is past: a back-dated draw needs a reason (backdatedReason).`,
+            { fields: { backdatedReason: 'Begründung erforderlich / reason required' } },
+          );
+        const backdated =
+          verdict.kind === 'backdated' && command.backdatedReason !== null
+            ? { drawnOn: context.today, reason: command.backdatedReason }
+            : null;
         return command.teams.map((team): SamplingEvent => {
-          const pseudonyms = new Set(team.rows.map((row) => row.pseudonym));
+          const tokens = new Set(team.rows.map((row) => row.token));
           const groups = new Set(team.rows.map((row) => row.customerGroup));
           const inputs = {
-            recentlyDrawn: [...new Set(team.recentlyDrawn.filter((p) => pseudonyms.has(p)))].sort(),
+            recentlyDrawn: [...new Set(team.recentlyDrawn.filter((p) => tokens.has(p)))].sort(),
             lastCovered: Object.fromEntries(
               Object.entries(team.lastCovered)
                 .filter(([group]) => groups.has(group))
@@ -212,6 +280,7 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
               questionnaireVersion: command.questionnaireVersion,
               deadline: command.deadline,
               drawnByRole: context.actor.role,
+              backdated,
             },
           };
         });
@@ -219,6 +288,7 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
       case 'DrawSupplementaryCases': {
         const sample = state.samples[command.sampleId];
         if (!sample) throw notFound(command.sampleId);
+        assertUsable(sample, command.population, context.today);
         const reason = requireReason(command.reason);
         if (!Number.isInteger(command.count) || command.count < 1)
           throw new DomainError('VALIDATION_FAILED', 'Ungültige Anzahl / Invalid count', {
@@ -251,6 +321,7 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
       case 'ReplaceCase': {
         const sample = state.samples[command.sampleId];
         if (!sample) throw notFound(command.sampleId);
+        assertUsable(sample, command.population, context.today);
         const reason = requireReason(command.reason);
         const replaced = sample.cases[command.reviewId];
         if (!replaced)
@@ -277,6 +348,38 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
               replacedReviewId: command.reviewId,
               reason,
               replacement: toDrawn(next, command.replacementReviewId),
+            },
+          },
+        ];
+      }
+      case 'VoidSample': {
+        const sample = state.samples[command.sampleId];
+        if (!sample) throw notFound(command.sampleId);
+        if (sample.voided)
+          throw new DomainError(
+            'ALREADY_EXISTS',
+            'Diese Stichprobe wurde bereits aufgehoben. / This sample was already voided.',
+            {
+              sampleId: command.sampleId,
+            },
+          );
+        const reason = requireReason(command.reason);
+        if (command.startedReviewIds.length > 0)
+          throw ruleViolation(
+            `Die Stichprobe kann nicht mehr aufgehoben werden: ${command.startedReviewIds.length} ihrer Prüfungen ` +
+              'wurden bereits begonnen; ungeeignete Fälle werden einzeln ersetzt.',
+            `The sample can no longer be voided: ${command.startedReviewIds.length} of its reviews were already ` +
+              'started; replace unsuitable cases one by one instead.',
+            { startedReviewIds: command.startedReviewIds },
+          );
+        return [
+          {
+            type: 'SampleVoided',
+            data: {
+              sampleId: sample.sampleId,
+              teamId: sample.teamId,
+              reason,
+              reviewIds: Object.keys(sample.cases).sort(),
             },
           },
         ];

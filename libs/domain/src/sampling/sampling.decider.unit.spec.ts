@@ -13,9 +13,9 @@ const sealedReason = (label: string) => ({
   tag: 't',
 });
 
-const rank: RankFunction = (seed, pseudonym) => {
+const rank: RankFunction = (seed, token) => {
   let hash = 0x811c9dc5;
-  for (const char of `${seed}|${pseudonym}`) {
+  for (const char of `${seed}|${token}`) {
     hash ^= char.codePointAt(0)!;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
@@ -31,7 +31,7 @@ const context: DecisionContext = {
 
 const teamRows = (team: string, count: number): DrawRow[] =>
   Array.from({ length: count }, (_, i) => ({
-    pseudonym: `${team}-p${i}`,
+    token: `${team}-p${i}`,
     customerGroup: i % 4 === 0 ? 'u25' : 'ue25',
     needs16a: false,
   }));
@@ -61,8 +61,12 @@ const draw = (teams: string[], overrides: Partial<Extract<SamplingCommand, { typ
       reviewIds: ids(`review-${teamId}`, 5),
     })),
     rank,
+    leadDays: 5,
+    backdatedReason: null,
     ...overrides,
   }) satisfies SamplingCommand;
+
+const usable = { keptUntil: '2026-04-30', destroyed: false };
 
 function apply(state: SamplingState, events: readonly SamplingEvent[]): SamplingState {
   return events.reduce(samplingDecider.evolve, state);
@@ -108,11 +112,12 @@ describe('sampling decider', () => {
       rows: teamRows('t1', 30),
       reviewIds: ids('extra', 3),
       rank,
+      population: usable,
     };
     const [event] = samplingDecider.decide(command, state, context) as [SupplementaryCasesDrawn];
     const drawn = state.samples['sample-t1']!.taken;
     expect(event.data.cases).toHaveLength(3);
-    for (const c of event.data.cases) expect(drawn).not.toContain(c.pseudonym);
+    for (const c of event.data.cases) expect(drawn).not.toContain(c.token);
     state = apply(state, [event]);
     // 30 rows − 1 recently drawn − 5 drawn − 3 supplementary = 21 left.
     expect(() => samplingDecider.decide({ ...command, count: 22, reviewIds: ids('x', 22) }, state, context)).toThrow(
@@ -136,6 +141,7 @@ describe('sampling decider', () => {
       rows: teamRows('t1', 30),
       replacementReviewId: 'replacement-1',
       rank,
+      population: usable,
     };
     const [event] = samplingDecider.decide(command, state, context) as [CaseReplaced];
     const [again] = samplingDecider.decide(command, state, context) as [CaseReplaced];
@@ -151,9 +157,108 @@ describe('sampling decider', () => {
   });
 });
 
+describe('sampling decider: which month, voiding, the population window', () => {
+  const empty = samplingDecider.initialState();
+  const on = (today: string): DecisionContext => ({ ...context, today, now: `${today}T08:00:00.000Z` });
+
+  it('draws the current month, the next one only within the lead days, never a later one', () => {
+    expect(samplingDecider.decide(draw(['t1']), empty, on('2026-03-01'))).toHaveLength(1);
+    expect(samplingDecider.decide(draw(['t1'], { month: '2026-04' }), empty, on('2026-03-27'))).toHaveLength(1);
+    expect(() => samplingDecider.decide(draw(['t1'], { month: '2026-04' }), empty, on('2026-03-26'))).toThrow(
+      expect.objectContaining({
+        code: 'RULE_VIOLATION',
+        details: { month: '2026-04', earliest: '2026-03-27' },
+      }) as Error,
+    );
+    expect(() => samplingDecider.decide(draw(['t1'], { month: '2031-05' }), empty, on('2026-12-06'))).toThrow(
+      expect.objectContaining({ code: 'RULE_VIOLATION' }) as Error,
+    );
+  });
+
+  it('draws a past month only with a reason, and records that it was back-dated', () => {
+    expect(() => samplingDecider.decide(draw(['t1'], { month: '2026-01' }), empty, on('2026-03-02'))).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }) as Error,
+    );
+    const reason = sealedReason('Import verspätet');
+    const [event] = samplingDecider.decide(
+      draw(['t1'], { month: '2026-01', backdatedReason: reason }),
+      empty,
+      on('2026-03-02'),
+    ) as [SampleDrawn];
+    expect(event.data.backdated).toEqual({ drawnOn: '2026-03-02', reason });
+    expect((samplingDecider.decide(draw(['t1']), empty, context)[0] as SampleDrawn).data.backdated).toBeNull();
+  });
+
+  it('voids a sample none of whose reviews started, after which the team can be drawn again', () => {
+    let state = apply(empty, samplingDecider.decide(draw(['t1']), empty, context));
+    const command = {
+      type: 'VoidSample' as const,
+      sampleId: 'sample-t1',
+      reason: sealedReason('falscher Monat'),
+      startedReviewIds: [],
+    };
+    expect(() => samplingDecider.decide(draw(['t1']), state, context)).toThrow(
+      expect.objectContaining({ code: 'ALREADY_EXISTS' }) as Error,
+    );
+    expect(() => samplingDecider.decide({ ...command, startedReviewIds: ['review-t1-0'] }, state, context)).toThrow(
+      expect.objectContaining({ code: 'RULE_VIOLATION' }) as Error,
+    );
+    expect(() => samplingDecider.decide({ ...command, reason: null }, state, context)).toThrow(DomainError);
+    const voided = samplingDecider.decide(command, state, context);
+    expect(voided).toEqual([
+      {
+        type: 'SampleVoided',
+        data: { sampleId: 'sample-t1', teamId: 't1', reason: command.reason, reviewIds: ids('review-t1', 5) },
+      },
+    ]);
+    state = apply(state, voided);
+    expect(() => samplingDecider.decide(command, state, context)).toThrow(
+      expect.objectContaining({ code: 'ALREADY_EXISTS' }) as Error,
+    );
+    const supplement = {
+      type: 'DrawSupplementaryCases' as const,
+      sampleId: 'sample-t1',
+      count: 1,
+      reason: sealedReason('mehr'),
+      rows: teamRows('t1', 30),
+      reviewIds: ids('extra', 1),
+      rank,
+      population: usable,
+    };
+    expect(() => samplingDecider.decide(supplement, state, context)).toThrow(
+      expect.objectContaining({ code: 'RULE_VIOLATION' }) as Error,
+    );
+    const redraw = draw(['t1'], {
+      teams: draw(['t1']).teams.map((team) => ({ ...team, sampleId: 'sample-t1-again', seed: 'other-seed' })),
+    });
+    expect(samplingDecider.decide(redraw, state, context)).toHaveLength(1);
+  });
+
+  it('opens no case from a population whose references are destroyed or whose window ended', () => {
+    const state = apply(empty, samplingDecider.decide(draw(['t1']), empty, context));
+    const supplement = {
+      type: 'DrawSupplementaryCases' as const,
+      sampleId: 'sample-t1',
+      count: 1,
+      reason: sealedReason('mehr'),
+      rows: teamRows('t1', 30),
+      reviewIds: ids('extra', 1),
+      rank,
+      population: usable,
+    };
+    expect(samplingDecider.decide(supplement, state, on('2026-04-30'))).toHaveLength(1);
+    expect(() => samplingDecider.decide(supplement, state, on('2026-05-01'))).toThrow(
+      expect.objectContaining({ code: 'RULE_VIOLATION', details: { keptUntil: '2026-04-30' } }) as Error,
+    );
+    expect(() =>
+      samplingDecider.decide({ ...supplement, population: { ...usable, destroyed: true } }, state, context),
+    ).toThrow(expect.objectContaining({ code: 'RULE_VIOLATION' }) as Error);
+  });
+});
+
 describe('population decider', () => {
   const row = (i: number) => ({
-    pseudonym: `p${i}`,
+    token: `p${i}`,
     caseRef: { $sealed: 1 as const, kid: 'population:pop-1', iv: 'i', ct: 'c', tag: 't' },
     customerGroup: 'u25',
     teamId: 't1',
@@ -182,9 +287,33 @@ describe('population decider', () => {
     expect(events[0]!.data).toMatchObject({ rowCount: 1201, fingerprint: 'f'.repeat(64) });
     expect(events.slice(1).map((e) => (e.data as unknown as { rows: unknown[] }).rows.length)).toEqual([500, 500, 201]);
     const state = fold(populationDecider, events);
-    expect(state).toEqual({ status: 'imported', rowCount: 1201, chunks: 3 });
+    expect(state).toEqual({
+      status: 'imported',
+      programmeId: 'prog-1',
+      month: '2026-03',
+      rowCount: 1201,
+      chunks: 3,
+      referencesDestroyed: false,
+    });
     expect(() => populationDecider.decide(command, state, context)).toThrow(
       expect.objectContaining({ code: 'ALREADY_EXISTS' }) as Error,
+    );
+  });
+
+  it('records the destruction of its references once', () => {
+    const imported = populationDecider.decide(command, populationDecider.initialState(), context);
+    const state = fold(populationDecider, imported);
+    const record = { type: 'RecordReferencesDestroyed' as const, populationId: 'pop-1', keptUntil: '2026-04-30' };
+    const events = populationDecider.decide(record, state, context);
+    expect(events).toEqual([
+      {
+        type: 'PopulationReferencesDestroyed',
+        data: { populationId: 'pop-1', programmeId: 'prog-1', month: '2026-03', keptUntil: '2026-04-30' },
+      },
+    ]);
+    expect(populationDecider.decide(record, fold(populationDecider, [...imported, ...events]), context)).toEqual([]);
+    expect(() => populationDecider.decide(record, populationDecider.initialState(), context)).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' }) as Error,
     );
   });
 

@@ -25,13 +25,13 @@ export interface SampleRecomputation {
   readonly mismatches: readonly string[];
 }
 
-const key = (c: Pick<DrawnCase, 'pseudonym' | 'customerGroup' | 'rank'>): string =>
-  `${c.pseudonym}|${c.customerGroup}|${c.rank}`;
+const key = (c: Pick<DrawnCase, 'token' | 'customerGroup' | 'rank'>): string =>
+  `${c.token}|${c.customerGroup}|${c.rank}`;
 
 function compareCases(
   label: string,
-  recorded: readonly Pick<DrawnCase, 'pseudonym' | 'customerGroup' | 'rank'>[],
-  expected: readonly Pick<DrawnCase, 'pseudonym' | 'customerGroup' | 'rank'>[],
+  recorded: readonly Pick<DrawnCase, 'token' | 'customerGroup' | 'rank'>[],
+  expected: readonly Pick<DrawnCase, 'token' | 'customerGroup' | 'rank'>[],
   mismatches: string[],
 ): void {
   const a = recorded.map(key).sort();
@@ -72,21 +72,21 @@ export function recomputeSample(
   if (!coverageMatches) mismatches.push('coverage: the recorded coverage differs from the recomputed one');
 
   const ranking = rankEligible(inputs, rank);
-  const taken = new Set(drawn.cases.map((c) => c.pseudonym));
+  const taken = new Set(drawn.cases.map((c) => c.token));
   const groupOfReview = new Map(drawn.cases.map((c) => [c.reviewId, c.customerGroup]));
   sample.followUps.forEach((followUp, index) => {
     if (followUp.type === 'SupplementaryCasesDrawn') {
       const expected = supplementaryCases(ranking, taken, followUp.data.cases.length);
       compareCases(`supplementary #${index + 1}`, followUp.data.cases, expected, mismatches);
       for (const c of followUp.data.cases) {
-        taken.add(c.pseudonym);
+        taken.add(c.token);
         groupOfReview.set(c.reviewId, c.customerGroup);
       }
     } else {
       const group = groupOfReview.get(followUp.data.replacedReviewId);
       const expected = group === undefined ? null : replacementCase(ranking, taken, group);
       compareCases(`replacement #${index + 1}`, [followUp.data.replacement], expected ? [expected] : [], mismatches);
-      taken.add(followUp.data.replacement.pseudonym);
+      taken.add(followUp.data.replacement.token);
       groupOfReview.set(followUp.data.replacement.reviewId, followUp.data.replacement.customerGroup);
     }
   });

@@ -66,5 +66,5 @@ export interface ReviewDoc extends Record<string, unknown> {
   /** Corrections after completion, each with its reason (the locked record is never edited in place). */
   readonly corrections: readonly { readonly at: string; readonly reason: Sealed; readonly asDeputy: boolean }[];
   /** Set when the case was unsuitable and replaced by another review. */
-  readonly withdrawal: { readonly reason: Sealed; readonly replacedBy: string; readonly at: string } | null;
+  readonly withdrawal: { readonly reason: Sealed; readonly replacedBy: string | null; readonly at: string } | null;
 }

@@ -13,13 +13,17 @@ function addCounts(counts: readonly (readonly [string, number])[], values: reado
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** A summary per population: counts per team and customer group, never a case reference or pseudonym. */
+/** A summary per population: counts per team and customer group, never a case reference, pseudonym or token. */
 export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
   name: POPULATIONS,
-  version: 1,
-  eventTypes: ['PopulationImported', 'PopulationRowsAdded', 'PopulationPurged'] satisfies (
-    PopulationEvent | PopulationPurged
-  )['type'][],
+  // 2: the destruction of the clear references at the end of their window.
+  version: 2,
+  eventTypes: [
+    'PopulationImported',
+    'PopulationRowsAdded',
+    'PopulationReferencesDestroyed',
+    'PopulationPurged',
+  ] satisfies (PopulationEvent | PopulationPurged)['type'][],
   documentIds: (event) => [(event.data as PopulationEvent['data'] | PopulationPurged['data']).populationId],
   evolve: (doc, recorded) => {
     // Retention: the population went with the last review drawn from it.
@@ -41,6 +45,7 @@ export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
           teams: [],
           customerGroups: [],
           section16a: 0,
+          referencesDestroyed: null,
         };
       case 'PopulationRowsAdded': {
         if (doc === null) return null;
@@ -59,6 +64,9 @@ export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
           section16a: doc.section16a + rows.filter((row) => row.needs16a).length,
         };
       }
+      case 'PopulationReferencesDestroyed':
+        if (doc === null) return null;
+        return { ...doc, referencesDestroyed: { keptUntil: event.data.keptUntil, at: event.metadata.occurredAt } };
       default: {
         const unreachable: never = event;
         return unreachable;

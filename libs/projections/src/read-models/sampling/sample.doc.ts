@@ -2,14 +2,15 @@ import type { CoverageRecord } from '../../../../domain/src/sampling/sampling.ev
 import type { Sealed } from '../../../../domain/src/shared/sealed.js';
 
 /**
- * Read model `samples`: one document per team draw, `_id` = sampleId. Pseudonyms only, never clear case
- * references (those live sealed in the reviews). Coverage history of later draws is read from here.
+ * Read model `samples`: one document per team draw, `_id` = sampleId. Draw tokens only (anonymous once the
+ * population's references are destroyed), never pseudonyms or clear case references (those live in the
+ * reviews). Coverage history of later draws is read from here.
  */
 export const SAMPLES = 'samples';
 
 export interface SampleCaseDoc {
   readonly reviewId: string;
-  readonly pseudonym: string;
+  readonly token: string;
   readonly customerGroup: string;
   readonly rank: number;
   readonly origin: 'draw' | 'supplementary' | 'replacement';
@@ -23,7 +24,7 @@ export interface SampleFollowUpDoc {
   readonly kind: 'supplementary' | 'replacement';
   readonly at: string;
   readonly byRole: string;
-  /** Sealed (supplementary: population key; replacement: the replaced review's key). */
+  /** Sealed (supplementary: the programme's key; replacement: the replaced review's key). */
   readonly reason: Sealed;
   readonly reviewIds: readonly string[];
 }
@@ -54,6 +55,10 @@ export interface SampleDoc extends Record<string, unknown> {
   readonly cases: readonly SampleCaseDoc[];
   readonly activeCases: number;
   readonly followUps: readonly SampleFollowUpDoc[];
+  /** A draw for a month already past: when it was made, and its reason (sealed, the programme's key). */
+  readonly backdated: { readonly drawnOn: string; readonly reason: Sealed } | null;
+  /** Voided by mistake before any review started (its reviews withdrawn; the team could be drawn again). */
+  readonly voided: { readonly at: string; readonly byRole: string; readonly reason: Sealed } | null;
   readonly streamRevision: number;
 }
 
@@ -76,4 +81,6 @@ export interface PopulationDoc extends Record<string, unknown> {
   readonly teams: readonly { readonly teamId: string; readonly rows: number }[];
   readonly customerGroups: readonly { readonly customerGroup: string; readonly rows: number }[];
   readonly section16a: number;
+  /** Set once the population's clear case references were destroyed (no more supplementary draws or replacements). */
+  readonly referencesDestroyed: { readonly keptUntil: string; readonly at: string } | null;
 }

@@ -10,8 +10,9 @@ const countActive = (cases: readonly SampleCaseDoc[]): number => cases.filter((c
 
 export const samplesProjection: ProjectionDefinition<SampleDoc> = {
   name: SAMPLES,
-  version: 1,
-  eventTypes: ['SampleDrawn', 'SupplementaryCasesDrawn', 'CaseReplaced', 'PopulationPurged'] satisfies (
+  // 2: draw tokens instead of pseudonyms; back-dated and voided draws.
+  version: 2,
+  eventTypes: ['SampleDrawn', 'SupplementaryCasesDrawn', 'CaseReplaced', 'SampleVoided', 'PopulationPurged'] satisfies (
     SamplingEvent | PopulationPurged
   )['type'][],
   documentIds: (event) =>
@@ -19,7 +20,7 @@ export const samplesProjection: ProjectionDefinition<SampleDoc> = {
       ? (event.data as PopulationPurged['data']).sampleIds
       : [(event.data as SamplingEvent['data']).sampleId],
   evolve: (doc, recorded) => {
-    // Retention: the drawn cases' pseudonyms go with the population they were drawn from.
+    // Retention: the sample goes with the population it was drawn from.
     if (recorded.type === 'PopulationPurged') return null;
     const event = recorded as SamplingRecorded;
     switch (event.type) {
@@ -56,6 +57,8 @@ export const samplesProjection: ProjectionDefinition<SampleDoc> = {
           cases,
           activeCases: countActive(cases),
           followUps: [],
+          backdated: data.backdated,
+          voided: null,
           streamRevision: event.revision,
         };
       }
@@ -119,6 +122,15 @@ export const samplesProjection: ProjectionDefinition<SampleDoc> = {
               reviewIds: [replacement.reviewId],
             },
           ],
+          streamRevision: event.revision,
+        };
+      }
+      case 'SampleVoided': {
+        if (doc === null) return null;
+        return {
+          ...doc,
+          voided: { at: event.metadata.occurredAt, byRole: event.metadata.actor.role, reason: event.data.reason },
+          activeCases: 0,
           streamRevision: event.revision,
         };
       }

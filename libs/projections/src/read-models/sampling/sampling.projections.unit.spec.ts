@@ -26,7 +26,7 @@ function recorded(type: string, data: Record<string, unknown>, streamId: string,
 }
 
 const row = (i: number, teamId: string, group: string, needs16a = false) => ({
-  pseudonym: `p${i}`,
+  token: `p${i}`,
   caseRef: sealed,
   customerGroup: group,
   teamId,
@@ -62,9 +62,9 @@ const populationEvents = (): RecordedEvent[] => [
   ),
 ];
 
-const drawnCase = (reviewId: string, pseudonym: string, customerGroup: string, rank: number) => ({
+const drawnCase = (reviewId: string, token: string, customerGroup: string, rank: number) => ({
   reviewId,
-  pseudonym,
+  token,
   customerGroup,
   rank,
 });
@@ -169,5 +169,38 @@ describe('sampling read models', () => {
       ['r-4', 'replacement', 'active', 'r-1', null],
     ]);
     expect(doc.followUps.map((f) => f.kind)).toEqual(['supplementary', 'replacement']);
+  });
+
+  it('marks the references destroyed and a voided sample, the same when replayed twice', async () => {
+    const imported = populationEvents();
+    const destroyed = recorded(
+      'PopulationReferencesDestroyed',
+      { populationId: 'pop-1', programmeId: 'prog-1', month: '2026-03', keptUntil: '2026-05-01' },
+      'population-pop-1',
+      3,
+    );
+    const populations = [...imported, destroyed];
+    const once = await project(populationsProjection, [populations]);
+    expect(await project(populationsProjection, [populations, populations])).toEqual(once);
+    expect((once.get('pop-1') as PopulationDoc).referencesDestroyed).toEqual({
+      keptUntil: '2026-05-01',
+      at: destroyed.metadata.occurredAt,
+    });
+
+    const drawn = samplingEvents();
+    const voided = recorded(
+      'SampleVoided',
+      { sampleId: 's-1', teamId: 't1', reason: sealed, reviewIds: ['r-1', 'r-2', 'r-3', 'r-4'] },
+      'sampling-prog-1-2026-03',
+      3,
+    );
+    const sampling = [...drawn, voided];
+    const samples = await project(samplesProjection, [sampling]);
+    expect(await project(samplesProjection, [sampling, sampling])).toEqual(samples);
+    expect(samples.get('s-1')).toMatchObject({
+      activeCases: 0,
+      streamRevision: 3,
+      voided: { at: voided.metadata.occurredAt, byRole: 'area_head', reason: sealed },
+    });
   });
 });

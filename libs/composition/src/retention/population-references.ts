@@ -1,0 +1,119 @@
+import { readStreamState } from '../../../application/src/stream-state.js';
+import type { AggregateType } from '../../../application/src/command-pipeline.js';
+import type { Clock, IdGenerator } from '../../../application/src/clock.js';
+import { populationReferencesKeptUntil } from '../../../domain/src/sampling/draw-calendar.js';
+import {
+  populationDecider,
+  type PopulationCommand,
+  type PopulationState,
+} from '../../../domain/src/sampling/population.decider.js';
+import {
+  SAMPLING_EVENT_SCHEMAS,
+  populationStreamId,
+  type PopulationEvent,
+} from '../../../domain/src/sampling/sampling.events.js';
+import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
+import type { EventStore } from '../../../event-store/src/event-store.port.js';
+import { populationKeyId } from '../../../privacy/src/key-ids.js';
+import type { KeyStore } from '../../../privacy/src/key-store.port.js';
+import type { DocumentStore } from '../../../read-store/src/read-store.port.js';
+import { POPULATIONS, type PopulationDoc } from '../../../projections/src/read-models/sampling/sample.doc.js';
+import { RETENTION_ACTOR } from './purge-reactor.js';
+
+/** A population whose clear references are past their window (listed by a dry run, destroyed otherwise). */
+export interface PopulationReferencesEntry {
+  readonly tenant: string;
+  readonly populationId: string;
+  readonly programmeId: string;
+  readonly month: string;
+  readonly keptUntil: string;
+}
+
+export interface PopulationReferencesDependencies {
+  readonly eventStore: EventStore;
+  readonly documents: DocumentStore;
+  readonly keyStore: KeyStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly rulesVersion: string;
+  /** Days after the end of a population's month that its references are kept (configuration). */
+  readonly referenceDays: number;
+}
+
+const populationAggregate: AggregateType<PopulationCommand, PopulationState, PopulationEvent> = {
+  name: 'population',
+  decider: populationDecider,
+  schemas: SAMPLING_EVENT_SCHEMAS,
+  streamId: populationStreamId,
+};
+
+/**
+ * Populations whose reference window ended before `today` and whose references still exist. A draw,
+ * supplementary draw or replacement is refused from the day after `keptUntil` on, so nothing still needs
+ * them; a review already opened keeps its own copy under its own key.
+ */
+export async function planPopulationReferences(
+  documents: DocumentStore,
+  today: string,
+  referenceDays: number,
+): Promise<PopulationReferencesEntry[]> {
+  const docs = (await documents.find(POPULATIONS, { referencesDestroyed: null })) as PopulationDoc[];
+  return docs
+    .map((doc) => ({
+      tenant: doc.tenant,
+      populationId: doc._id,
+      programmeId: doc.programmeId,
+      month: doc.month,
+      keptUntil: populationReferencesKeptUntil(doc.month, referenceDays),
+    }))
+    .filter((entry) => entry.keptUntil < today)
+    .sort((a, b) => a.month.localeCompare(b.month) || a.populationId.localeCompare(b.populationId));
+}
+
+/**
+ * Destroys the population's data key (its sealed case references and its token key go with it, backups of
+ * the event store included), then records `PopulationReferencesDestroyed` on its stream. Key first: a
+ * crash in between leaves the record missing, and the next run records it (destroying is idempotent);
+ * the other order could leave a record claiming a key gone that still exists. True when this call
+ * recorded it, false when the stream already had the record (or no longer exists).
+ */
+export async function destroyPopulationReferences(
+  deps: PopulationReferencesDependencies,
+  entry: PopulationReferencesEntry,
+): Promise<boolean> {
+  await deps.keyStore.destroy(populationKeyId(entry.populationId));
+  for (;;) {
+    const loaded = await readStreamState(deps.eventStore, populationAggregate, entry.populationId);
+    if (loaded === null || loaded.tenant !== entry.tenant) return false;
+    const events = populationDecider.decide(
+      { type: 'RecordReferencesDestroyed', populationId: entry.populationId, keptUntil: entry.keptUntil },
+      loaded.state,
+      { now: deps.clock.now().toISOString(), today: entry.keptUntil, actor: RETENTION_ACTOR, tenant: entry.tenant },
+    );
+    if (events.length === 0) return false;
+    try {
+      await deps.eventStore.append(
+        populationStreamId(entry.populationId),
+        events.map((event) => ({
+          id: deps.ids.next(),
+          type: event.type,
+          schemaVersion: SAMPLING_EVENT_SCHEMAS[event.type],
+          data: event.data,
+          metadata: {
+            occurredAt: deps.clock.now().toISOString(),
+            actor: RETENTION_ACTOR,
+            tenant: entry.tenant,
+            correlationId: deps.ids.next(),
+            causationId: null,
+            rulesVersion: deps.rulesVersion,
+          },
+        })),
+        { expectedRevision: loaded.revision },
+      );
+      return true;
+    } catch (error) {
+      // Another run recorded it meanwhile: read again (the decider then finds nothing to do).
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+}
