@@ -23,6 +23,7 @@ import {
 } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig } from './support/test-app.js';
 import { TEAM_FIGURES_CODE_VERSION } from '../libs/projections/src/read-models/dashboards/team-figures.projection.js';
+import { DEFAULT_READ_MODEL_RULES } from '../libs/application/src/rules-config.js';
 
 /**
  * The operator endpoints over HTTP on the embedded stores: list and status of every read model,
@@ -132,7 +133,7 @@ describe('operator endpoints for projections (embedded)', () => {
       expect(['live', 'catching-up']).toContain(view.state);
     }
     expect(views.find((view) => view.name === 'team-figures')!.rules).toEqual({
-      version: '2026.1',
+      version: DEFAULT_READ_MODEL_RULES.version,
       codeVersion: TEAM_FIGURES_CODE_VERSION,
     });
     expect(views.find((view) => view.name === 'reviews')!.rules).toBeNull();
