@@ -399,6 +399,14 @@ describe('read your writes: decisions from streams, X-Min-Position on every rout
       expect(unreached.status).toBe(503);
       expect(unreached.body.code).toBe('PROJECTION_LAGGING');
     }
+    // Documented once for the whole API, and so on every operation (commands and queries), never twice.
+    const docs = await http().get('/api/docs-json');
+    expect(docs.status).toBe(200);
+    const paths = (docs.body as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }).paths;
+    const operations = Object.values(paths).flatMap((methods) => Object.values(methods));
+    expect(operations.length).toBeGreaterThan(50);
+    for (const operation of operations)
+      expect((operation.parameters ?? []).filter((parameter) => parameter.name === 'X-Min-Position')).toHaveLength(1);
     for (const path of ['/health', '/ready']) {
       const started = Date.now();
       const probe = await http().get(path).set('X-Min-Position', '900000000');
