@@ -26,8 +26,7 @@ export class ReadModelFreshness {
     if (lagging.length > 0) throw new ProjectionLaggingError(lagging.join(', '), position);
   }
 
-  async awaitPosition(names: readonly string[], position: number | undefined): Promise<void> {
-    if (position === undefined) return;
+  private async awaitPosition(names: readonly string[], position: number): Promise<void> {
     const reached = await Promise.all(
       names.map((name) => this.projections.waitForPosition(name, position, this.config.maxWaitMs)),
     );

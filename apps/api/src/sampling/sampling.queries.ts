@@ -119,10 +119,6 @@ export class SamplingQueries {
     };
   }
 
-  awaitPosition(projection: string, position: number | undefined): Promise<void> {
-    return this.freshness.awaitPosition([projection], position);
-  }
-
   /** Waits until the read models reflect every event stored so far: decisions read them fresh. */
   awaitReadModels(names: readonly string[]): Promise<void> {
     return this.freshness.awaitCurrent(names);
