@@ -45,6 +45,9 @@ export interface StreamFold<State, Event extends DomainEvent> {
  * Not for streams a retention purge deletes: a deleted stream would read as "nothing new" here; fold
  * those with `readStreamState`.
  */
+/** What a decision needs to read a long-lived stream's folded state (a `StreamStates`, or a test's fake). */
+export type StreamReader = Pick<StreamStates, 'read'>;
+
 export class StreamStates {
   private readonly cache = new Map<string, StreamState<unknown>>();
 

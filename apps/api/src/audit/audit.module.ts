@@ -1,16 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import { ExecuteCommand } from '../commands/execute-command.js';
-import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { OrganisationModule } from '../organisation/organisation.module.js';
-import { SamplingQueries } from '../sampling/sampling.queries.js';
-import { SamplingService } from '../sampling/sampling.service.js';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR, KEY_STORE } from '../runtime/tokens.js';
+import { SamplingModule } from '../sampling/sampling.module.js';
 import { AuditExportsService } from './audit-exports.service.js';
 import { AuditPrivacy } from './audit-privacy.js';
 import { AuditSamplesService } from './audit-samples.service.js';
@@ -23,45 +13,13 @@ import { registerChainVerification } from './chain-verification.module.js';
 /**
  * HTTP endpoints of the audit context: review histories, time travel, sample verification by month and
  * audit exports (the history owner's), plus tamper evidence (registered below by its owner).
- *
- * The sampling context's `SamplingService` is built here the same way the sampling module builds it (its
- * module exports nothing): the audit only calls its `verify`, which reads the event store.
+ * Sample verification uses the sampling context's own services (`SamplingService.verify`, and
+ * `SamplingQueries` for a sample's procedure reasons).
  */
 @Module({
-  imports: [OrganisationModule],
+  imports: [OrganisationModule, SamplingModule],
   controllers: [ReviewAuditController, AuditController],
-  providers: [
-    AuditPrivacy,
-    ReviewHistoryService,
-    TimeTravelService,
-    AuditSamplesService,
-    AuditExportsService,
-    SamplingQueries,
-    {
-      provide: SamplingService,
-      inject: [CommandBus, EVENT_STORE, DOCUMENT_STORE, KEY_STORE, ID_GENERATOR, CLOCK, ReadModelFreshness, APP_CONFIG],
-      useFactory: (
-        bus: CommandBus,
-        eventStore: EventStore,
-        documents: DocumentStore,
-        keyStore: KeyStore,
-        ids: IdGenerator,
-        clock: Clock,
-        freshness: ReadModelFreshness,
-        config: AppConfig,
-      ) =>
-        new SamplingService({
-          eventStore,
-          documents,
-          keyStore,
-          sampling: config.sampling,
-          ids,
-          clock,
-          execute: (aggregate, request) => bus.execute(new ExecuteCommand(aggregate, request)),
-          awaitReadModels: (names) => freshness.awaitCurrent(names),
-        }),
-    },
-  ],
+  providers: [AuditPrivacy, ReviewHistoryService, TimeTravelService, AuditSamplesService, AuditExportsService],
 })
 export class AuditModule {}
 registerChainVerification(AuditModule);

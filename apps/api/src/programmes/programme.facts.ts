@@ -1,7 +1,6 @@
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { readStreamState } from '../../../../libs/application/src/stream-state.js';
+import type { StreamReader } from '../../../../libs/application/src/stream-state.js';
 import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import { programmeAggregate } from './programme.aggregate.js';
 
 /** A programme as a decision reads it: from its stream, never from the `programmes` read model. */
@@ -18,11 +17,11 @@ export interface ProgrammeFacts {
  * or an import right after a revision decides on the revised settings, whatever the read model shows.
  */
 export async function programmeFacts(
-  eventStore: EventStore,
+  streams: StreamReader,
   tenant: string,
   programmeId: string,
 ): Promise<ProgrammeFacts> {
-  const loaded = await readStreamState(eventStore, programmeAggregate, programmeId);
+  const loaded = await streams.read(programmeAggregate, programmeId);
   if (loaded === null || loaded.tenant !== tenant || loaded.state.status !== 'defined')
     throw new NotFoundError(`programme ${programmeId}`);
   const { settings } = loaded.state;

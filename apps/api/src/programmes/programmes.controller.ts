@@ -6,7 +6,6 @@ import type { Principal } from '../../../../libs/domain/src/authorization/author
 import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
 import type { IdGenerator } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
 import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
@@ -18,6 +17,7 @@ import { assertCanAccess } from '../security/assert-can-access.js';
 import { ENVELOPE, ID_GENERATOR, STREAM_STATES } from '../runtime/tokens.js';
 import { DefineProgrammeDto, ReviseProgrammeDto } from './programme.dto.js';
 import { programmeAggregate, programmeKeyId } from './programme.aggregate.js';
+import { programmeFacts } from './programme.facts.js';
 import { ProgrammesQueries, type ProgrammeView } from './programmes.queries.js';
 
 @ApiTags('Prüfpläne / programmes')
@@ -95,10 +95,8 @@ export class ProgrammesController {
     const expectedRevision = parseIfMatch(headers['if-match']);
     // From the stream: a revision right after the definition (or after a move to another area) is
     // authorised on what was written, not on what the read model has caught up with.
-    const current = await this.streams.read(programmeAggregate, programmeId);
-    if (current?.tenant !== principal.tenant || current.state.status !== 'defined')
-      throw new NotFoundError(`programme ${programmeId}`);
-    assertCanAccess(principal, 'programme.revise', { tenant: current.tenant, unit: current.state.settings.areaId });
+    const current = await programmeFacts(this.streams, principal.tenant, programmeId);
+    assertCanAccess(principal, 'programme.revise', { tenant: current.tenant, unit: current.areaId });
     const changes = { ...body.changes } as Partial<ProgrammeSettings>;
     const note = body.note === undefined ? null : await this.envelope.seal(programmeKeyId(programmeId), body.note);
     const result = await this.commands.execute(

@@ -3,6 +3,7 @@ import type { IdGenerator } from '../../../../libs/application/src/clock.js';
 import { isMonth } from '../../../../libs/domain/src/calendar/local-date.js';
 import { ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
 import { samplingStreamId, type PopulationRow } from '../../../../libs/domain/src/sampling/sampling.events.js';
+import type { StreamReader } from '../../../../libs/application/src/stream-state.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
@@ -62,6 +63,8 @@ export interface PopulationImportResult extends CommandResult {
 
 export interface PopulationImportDependencies {
   readonly eventStore: EventStore;
+  /** The organisation's stream, folded and caught up on every read. */
+  readonly streams: StreamReader;
   readonly keyStore: KeyStore;
   readonly envelope: Envelope;
   readonly ids: IdGenerator;
@@ -151,7 +154,7 @@ export class PopulationImportService {
    * case twice: checked on refused rows too, so a row reports these errors together with its field errors.
    */
   private async semanticErrors(programme: ProgrammeFacts, parsed: ParseResult): Promise<FieldError[]> {
-    const teamIds = new Set(await teamsOfArea(this.deps.eventStore, programme.tenant, programme.areaId));
+    const teamIds = new Set(await teamsOfArea(this.deps.streams, programme.tenant, programme.areaId));
     return checkAgainstProgramme(parsed, {
       areaId: programme.areaId,
       teamIds,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
 import type { AppConfig } from '../../../../libs/application/src/config.js';
+import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
@@ -16,6 +17,7 @@ import {
   EVENT_STORE,
   ID_GENERATOR,
   KEY_STORE,
+  STREAM_STATES,
 } from '../runtime/tokens.js';
 import { PopulationImportService } from './population-import.service.js';
 import { PopulationsController } from './populations.controller.js';
@@ -38,15 +40,22 @@ const viaBus =
     SamplingQueries,
     {
       provide: PopulationImportService,
-      inject: [CommandBus, EVENT_STORE, KEY_STORE, ENVELOPE, ID_GENERATOR],
-      useFactory: (bus: CommandBus, eventStore: EventStore, keyStore: KeyStore, envelope: Envelope, ids: IdGenerator) =>
-        new PopulationImportService({ eventStore, keyStore, envelope, ids, execute: viaBus(bus) }),
+      inject: [CommandBus, EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, ID_GENERATOR],
+      useFactory: (
+        bus: CommandBus,
+        eventStore: EventStore,
+        streams: StreamStates,
+        keyStore: KeyStore,
+        envelope: Envelope,
+        ids: IdGenerator,
+      ) => new PopulationImportService({ eventStore, streams, keyStore, envelope, ids, execute: viaBus(bus) }),
     },
     {
       provide: SamplingService,
       inject: [
         CommandBus,
         EVENT_STORE,
+        STREAM_STATES,
         DOCUMENT_STORE,
         KEY_STORE,
         ID_GENERATOR,
@@ -58,6 +67,7 @@ const viaBus =
       useFactory: (
         bus: CommandBus,
         eventStore: EventStore,
+        streams: StreamStates,
         documents: DocumentStore,
         keyStore: KeyStore,
         ids: IdGenerator,
@@ -68,6 +78,7 @@ const viaBus =
       ) =>
         new SamplingService({
           eventStore,
+          streams,
           documents,
           keyStore,
           sampling: config.sampling,
@@ -79,5 +90,7 @@ const viaBus =
         }),
     },
   ],
+  // The audit context verifies samples and shows their procedure reasons with the same services.
+  exports: [SamplingService, SamplingQueries],
 })
 export class SamplingModule {}

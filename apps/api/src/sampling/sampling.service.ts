@@ -3,7 +3,7 @@ import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.
 import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { readStreamState } from '../../../../libs/application/src/stream-state.js';
+import { readStreamState, type StreamReader } from '../../../../libs/application/src/stream-state.js';
 import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { addMonths, isMonth, monthOf, reviewDeadline } from '../../../../libs/domain/src/calendar/local-date.js';
 import { DomainError, ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
@@ -34,6 +34,8 @@ import { hmacRank, newSeed, populationFingerprint } from './sampling-crypto.js';
 
 export interface SamplingServiceDependencies {
   readonly eventStore: EventStore;
+  /** Long-lived streams (programme, organisation, questionnaire), folded and caught up on every read. */
+  readonly streams: StreamReader;
   readonly documents: DocumentStore;
   readonly keyStore: KeyStore;
   readonly ids: IdGenerator;
@@ -117,7 +119,7 @@ export class SamplingService {
 
   /** The programme as its stream has it (every sampling command decides on it), or 404. */
   programme(principal: Principal, programmeId: string): Promise<ProgrammeFacts> {
-    return programmeFacts(this.deps.eventStore, principal.tenant, programmeId);
+    return programmeFacts(this.deps.streams, principal.tenant, programmeId);
   }
 
   /** Who draws is a programme setting (management 000:71, area head 002:88). */
@@ -161,7 +163,7 @@ export class SamplingService {
       samplingAggregateId(programme._id, month),
     );
     const alreadyDrawn = new Set(Object.keys(sampling?.state.teams ?? {}));
-    const areaTeams = await teamsOfArea(this.deps.eventStore, tenant, programme.areaId);
+    const areaTeams = await teamsOfArea(this.deps.streams, tenant, programme.areaId);
     let teamIds: string[];
     if (request.teamId !== undefined) {
       if (!areaTeams.includes(request.teamId)) throw new NotFoundError(`team ${request.teamId}`);
@@ -394,9 +396,7 @@ export class SamplingService {
   ): Promise<{ readonly questionnaireId: string; readonly version: number }> {
     const questionnaireId = programme.settings.questionnaireId;
     const loaded =
-      questionnaireId === null
-        ? null
-        : await readStreamState(this.deps.eventStore, questionnaireAggregate, questionnaireId);
+      questionnaireId === null ? null : await this.deps.streams.read(questionnaireAggregate, questionnaireId);
     const versions =
       loaded?.tenant === programme.tenant && loaded.state.status === 'published' ? loaded.state.versions : [];
     const inForce = versions.filter((version) => version.validFrom <= today).sort((a, b) => b.version - a.version)[0];

@@ -3,7 +3,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
 import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
@@ -12,7 +11,7 @@ import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
-import { programmeAggregate } from '../programmes/programme.aggregate.js';
+import { programmeFacts } from '../programmes/programme.facts.js';
 import { STREAM_STATES } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { ResumeRoutineDto, SuspendRoutineDto } from './routine.dto.js';
@@ -147,10 +146,8 @@ export class RoutinesController {
    * rates and in which area is decided on what was written, also right after a revision.
    */
   private async programme(principal: Principal, programmeId: string): Promise<RoutineProgramme> {
-    const loaded = await this.streams.read(programmeAggregate, programmeId);
-    if (loaded?.tenant !== principal.tenant || loaded.state.status !== 'defined')
-      throw new NotFoundError(`programme ${programmeId}`);
-    return { _id: programmeId, areaId: loaded.state.settings.areaId, settings: loaded.state.settings };
+    const { areaId, settings } = await programmeFacts(this.streams, principal.tenant, programmeId);
+    return { _id: programmeId, areaId, settings };
   }
 
   private async decide(

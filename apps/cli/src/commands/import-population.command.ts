@@ -6,7 +6,7 @@ import type { AppConfig } from '../../../../libs/application/src/config.js';
 import { CommandPipeline } from '../../../../libs/application/src/command-pipeline.js';
 import { systemClock, uuidV7Ids } from '../../../../libs/application/src/clock.js';
 import { openInfrastructure } from '../../../../libs/composition/src/infrastructure.js';
-import { readStreamState } from '../../../../libs/application/src/stream-state.js';
+import { StreamStates } from '../../../../libs/application/src/stream-state.js';
 import { programmeAggregate } from '../../../api/src/programmes/programme.aggregate.js';
 import { programmeFacts } from '../../../api/src/programmes/programme.facts.js';
 import { PopulationImportService } from '../../../api/src/sampling/population-import.service.js';
@@ -47,12 +47,14 @@ export async function importPopulationCommand(args: string[], config: AppConfig,
   const infrastructure = await openInfrastructure(config);
   try {
     // The programme as its stream has it (the operator names it; its tenant comes with it).
-    const stream = await readStreamState(infrastructure.eventStore, programmeAggregate, values.programme);
+    const streams = new StreamStates(infrastructure.eventStore);
+    const stream = await streams.read(programmeAggregate, values.programme);
     if (!stream) throw new UsageError(`Prüfplan ${values.programme} nicht gefunden. / Programme not found.`);
-    const programme = await programmeFacts(infrastructure.eventStore, stream.tenant, values.programme);
+    const programme = await programmeFacts(streams, stream.tenant, values.programme);
     const pipeline = new CommandPipeline(infrastructure.eventStore, systemClock, uuidV7Ids, config.rulesVersion);
     const importer = new PopulationImportService({
       eventStore: infrastructure.eventStore,
+      streams,
       keyStore: infrastructure.keyStore,
       envelope: infrastructure.envelope,
       ids: uuidV7Ids,
