@@ -7,7 +7,8 @@ import type { SampleDrawn } from '../libs/domain/src/sampling/sampling.events.js
 import type { EventStore } from '../libs/event-store/src/event-store.port.js';
 import type { KeyStore } from '../libs/privacy/src/key-store.port.js';
 import { pseudonymise, tenantPseudonymKey } from '../libs/privacy/src/pseudonym.js';
-import { EVENT_STORE, KEY_STORE } from '../apps/api/src/runtime/tokens.js';
+import type { DocumentStore } from '../libs/read-store/src/read-store.port.js';
+import { DOCUMENT_STORE, EVENT_STORE, KEY_STORE } from '../apps/api/src/runtime/tokens.js';
 import {
   expectNoClearTextInStores,
   mintTokens,
@@ -48,12 +49,22 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
   let tokens: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
   const as = (who: string) => `Bearer ${tokens[who]}`;
+  let commitLatencyMs = 0;
 
   beforeAll(async () => {
     config = testConfig(dirs, { PRUEFPFAD_DRAW_LEAD_DAYS: '5', PRUEFPFAD_POPULATION_REFERENCE_DAYS: '10' });
     app = await startTestAppWithClock(config, clock);
     eventStore = app.get(EVENT_STORE);
     keyStore = app.get(KEY_STORE);
+    // Read models trail writes as they do with the worker thread or MongoDB: every projection commit takes
+    // a little while (during the races). In process and without it they would catch up before the next
+    // request arrives, and a race would pass by luck on code that decides on them.
+    const documents = app.get<DocumentStore>(DOCUMENT_STORE, { strict: false });
+    const commit = documents.commit.bind(documents);
+    documents.commit = async (writes, checkpoint) => {
+      if (commitLatencyMs > 0) await new Promise((resolve) => setTimeout(resolve, commitLatencyMs));
+      return commit(writes, checkpoint);
+    };
     tokens = await mintTokens(config, {
       areaHead: { roles: ['area_head'], tenant: 'jc-a', units: ['mi'], subject: 'bl-mi' },
       management: { roles: ['management'], tenant: 'jc-a' },
@@ -144,6 +155,7 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
 
   it(`imports right after the programme is defined, and draws right after a revision with its new settings (${RACES} races)`, async () => {
     clock.set('2026-03-02T08:00:00.000Z');
+    commitLatencyMs = 25;
     for (let race = 0; race < RACES; race += 1) {
       const programmeId = await define({ minimumCasesPerTeamLead: 10, excludeDrawnWithinMonths: 0 });
       // Item 3: no X-Min-Position, nothing waited for: the import finds the programme and its area's teams.
@@ -170,16 +182,22 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
         [3, 3, true],
       ]);
     }
+    commitLatencyMs = 0;
   });
 
-  it('draws right after the organisation gained a team, and honours the exclusion window as revised', async () => {
-    const programmeId = await define({ minimumCasesPerTeamLead: 5, excludeDrawnWithinMonths: 0 });
-    await seed(app, organisationFacts, 'jc-a', [unitDefined('team-3', 'team', 'mi', { name: 'team-3' })]);
-    const imported = await importCsv(programmeId, '2026-03', populationCsv('org', ['team-1', 'team-3']));
-    expect(imported.status).toBe(201);
-    const drawn = await draw(programmeId, { month: '2026-03', teamId: 'team-3' });
-    expect(drawn.status).toBe(201);
-    expect(drawn.body.samples).toEqual([expect.objectContaining({ teamId: 'team-3', cases: 5 })]);
+  it('imports and draws right after the organisation gained a team (10 races)', async () => {
+    commitLatencyMs = 25;
+    for (let race = 3; race < 13; race += 1) {
+      const teamId = `team-${race}`;
+      const programmeId = await define({ minimumCasesPerTeamLead: 5, excludeDrawnWithinMonths: 0 });
+      await seed(app, organisationFacts, 'jc-a', [unitDefined(teamId, 'team', 'mi', { name: teamId })]);
+      const imported = await importCsv(programmeId, '2026-03', populationCsv(`org${race}`, ['team-1', teamId]));
+      expect({ race, status: imported.status }).toEqual({ race, status: 201 });
+      const drawn = await draw(programmeId, { month: '2026-03', teamId });
+      expect({ race, status: drawn.status }).toEqual({ race, status: 201 });
+      expect(drawn.body.samples).toEqual([expect.objectContaining({ teamId, cases: 5 })]);
+    }
+    commitLatencyMs = 0;
   });
 
   it('draws the current month, the next only within the lead days, a past one only with a reason, a later one never', async () => {
