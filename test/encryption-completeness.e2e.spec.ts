@@ -50,6 +50,8 @@ const MARKERS = {
   legalAssessment: marker('LEGALASSESSMENT'),
   supplementaryReason: marker('SUPPLEMENTARY'),
   replacementReason: marker('REPLACEMENT'),
+  backdatedReason: marker('BACKDATED'),
+  voidReason: marker('VOID'),
 } as const;
 /**
  * Sealed reasons no endpoint shows in clear (the legal hold's, the delegation's: they stay in the record).
@@ -260,6 +262,29 @@ describe('encryption completeness: no personal field in clear in any store file 
     );
     readBack.set('replacementReason', (await get(`/api/v1/reviews/${replacedId}`, 'lead')).body);
     readBack.set('samplingReasons', (await get(`/api/v1/programmes/${programmeId}/samples/${sampleId}`, 'lead')).body);
+
+    // December drawn late (a reason), then voided as a mistake (a reason): both sealed, both read back.
+    const december = [
+      'caseReference;customerGroup;team;process;needs16a',
+      ...[1, 2, 3, 4].map((n) => `DEZ-${TAG}-${n};u25;${TEAM};${PROCESS};nein`),
+    ].join('\n');
+    await call(
+      'post',
+      `/api/v1/programmes/${programmeId}/populations?month=2025-12`,
+      'areaHead',
+      201,
+      `${december}\n`,
+      'text/csv',
+    );
+    const late = await call('post', `/api/v1/programmes/${programmeId}/samples`, 'areaHead', 201, {
+      month: '2025-12',
+      backdatedReason: MARKERS.backdatedReason,
+    });
+    const lateSample = (late.body.samples as { sampleId: string }[])[0]!.sampleId;
+    await call('post', `/api/v1/programmes/${programmeId}/samples/${lateSample}/void`, 'areaHead', 201, {
+      reason: MARKERS.voidReason,
+    });
+    readBack.set('lateSample', (await get(`/api/v1/programmes/${programmeId}/samples/${lateSample}`, 'lead')).body);
 
     // One review worked through: answers, look-back, defects, withdrawal, completion, correction.
     clock.set(`${MONTH}-12T09:00:00.000Z`);

@@ -108,14 +108,12 @@ export class SamplingQueries {
       return typeof value === 'string' ? value : null;
     };
     return {
-      backdated:
-        doc.backdated === null
-          ? null
-          : { drawnOn: doc.backdated.drawnOn, reason: await open(doc.backdated.reason, 'backdated.reason') },
-      voided:
-        doc.voided === null
-          ? null
-          : { at: doc.voided.at, byRole: doc.voided.byRole, reason: await open(doc.voided.reason, 'voided.reason') },
+      backdated: !doc.backdated
+        ? null
+        : { drawnOn: doc.backdated.drawnOn, reason: await open(doc.backdated.reason, 'backdated.reason') },
+      voided: !doc.voided
+        ? null
+        : { at: doc.voided.at, byRole: doc.voided.byRole, reason: await open(doc.voided.reason, 'voided.reason') },
     };
   }
 

@@ -459,7 +459,7 @@ export class SamplingService {
     })) as SampleDoc[];
     const last: Record<string, string> = {};
     for (const sample of earlier)
-      if (sample.voided === null)
+      if (!sample.voided)
         for (const c of sample.cases)
           if (c.status === 'active' && (last[c.customerGroup] ?? '') < sample.month)
             last[c.customerGroup] = sample.month;
