@@ -200,10 +200,10 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
     commitLatencyMs = 0;
   });
 
-  it('draws the current month, the next only within the lead days, a past one only with a reason, a later one never', async () => {
+  it('draws the current month, the next only within the lead days, a past one only with a reason and within its window, a later one never', async () => {
     clock.set('2026-12-06T10:00:00.000Z');
     const programmeId = await define({ minimumCasesPerTeamLead: 2 });
-    for (const month of ['2026-01', '2026-12', '2027-01', '2031-05'])
+    for (const month of ['2026-11', '2026-12', '2027-01', '2031-05'])
       expect((await importCsv(programmeId, month, populationCsv(`m${month}`))).status).toBe(201);
 
     const future = await draw(programmeId, { month: '2031-05' });
@@ -213,14 +213,19 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
     expect(early.status).toBe(422);
     expect(early.body.detail).toContain('2026-12-27');
 
-    const backdated = await draw(programmeId, { month: '2026-01' });
+    // A month whose population references' window (10 days here) has passed takes no population any more.
+    const expired = await importCsv(programmeId, '2026-01', populationCsv('m2026-01'));
+    expect(expired.status).toBe(422);
+    expect(expired.body.detail).toContain('2026-02-10');
+
+    const backdated = await draw(programmeId, { month: '2026-11' });
     expect(backdated.status).toBe(400);
     expect(backdated.body.errors).toEqual([expect.objectContaining({ field: 'backdatedReason' })]);
-    expect(await drawnEvents(programmeId, '2026-01')).toEqual([]);
-    const withReason = await draw(programmeId, { month: '2026-01', backdatedReason: 'Import aus opDs verspätet' });
+    expect(await drawnEvents(programmeId, '2026-11')).toEqual([]);
+    const withReason = await draw(programmeId, { month: '2026-11', backdatedReason: 'Import aus opDs verspätet' });
     expect(withReason.status).toBe(201);
-    const [recorded] = await drawnEvents(programmeId, '2026-01');
-    // The reviews get the time of a draw made now, not a deadline that passed in January.
+    const [recorded] = await drawnEvents(programmeId, '2026-11');
+    // The reviews get the time of a draw made now, not a deadline that passed in November.
     expect(recorded).toMatchObject({ deadline: '2026-12-31', backdated: { drawnOn: '2026-12-06' } });
     const sample = await http()
       .get(`/api/v1/programmes/${programmeId}/samples/${recorded!.sampleId}`)

@@ -431,12 +431,14 @@ describe('populations and sampling over HTTP (embedded stores)', () => {
 
   it('imports a large file through the CLI with progress, into the same stores', async () => {
     await app.close();
-    const file = path.join(dirs.root, 'opds-2026-05.csv');
+    // The CLI runs on today's date: today's month is always within its population references' window.
+    const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date()).slice(0, 7);
+    const file = path.join(dirs.root, `opds-${month}.csv`);
     fs.writeFileSync(file, populationCsv({ extraTeam1: 1500 }));
     const out: string[] = [];
     const progress: string[] = [];
     const code = await runCli(
-      ['import-population', '--programme', programmeId, '--month', '2026-05', '--file', file],
+      ['import-population', '--programme', programmeId, '--month', month, '--file', file],
       { out: (line) => out.push(line), err: () => undefined, progress: (line) => progress.push(line) },
       { PRUEFPFAD_ENV: 'test', PRUEFPFAD_DATA_DIR: dirs.dataDir, PRUEFPFAD_KEY_DIR: dirs.keyDir },
     );
@@ -453,6 +455,6 @@ describe('populations and sampling over HTTP (embedded stores)', () => {
       .get(`/api/v1/programmes/${programmeId}/populations`)
       .set('Authorization', as('management'))
       .set('X-Min-Position', String(head));
-    expect((list.body.items as { month: string }[]).map((p) => p.month)).toEqual(['2026-05', '2026-04', '2026-03']);
+    expect((list.body.items as { month: string }[]).map((p) => p.month)).toEqual([month, '2026-04', '2026-03']);
   });
 });

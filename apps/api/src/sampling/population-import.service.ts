@@ -1,5 +1,7 @@
 import type { CommandContext, CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { IdGenerator } from '../../../../libs/application/src/clock.js';
+import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
+import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
+import { populationReferencesKeptUntil } from '../../../../libs/domain/src/sampling/draw-calendar.js';
 import { isMonth } from '../../../../libs/domain/src/calendar/local-date.js';
 import { ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
 import { samplingStreamId, type PopulationRow } from '../../../../libs/domain/src/sampling/sampling.events.js';
@@ -68,6 +70,9 @@ export interface PopulationImportDependencies {
   readonly keyStore: KeyStore;
   readonly envelope: Envelope;
   readonly ids: IdGenerator;
+  readonly clock: Clock;
+  /** Days after a population's month that its clear references are kept (configuration). */
+  readonly populationReferenceDays: number;
   readonly execute: ExecuteFn;
 }
 
@@ -105,6 +110,15 @@ export class PopulationImportService {
     const total = parsed.rows.length;
     request.onProgress?.({ phase: 'parsed', rows: total, total });
 
+    const keptUntil = populationReferencesKeptUntil(month, this.deps.populationReferenceDays);
+    if (berlinDate(this.deps.clock.now()) > keptUntil)
+      throw ruleViolation(
+        `Die Frist für Fallnummern aus ${month} endete am ${keptUntil}; eine Grundgesamtheit dieses Monats würde ` +
+          'sofort gelöscht und kann nicht mehr gezogen werden.',
+        `The window for case references of ${month} ended on ${keptUntil}; a population of that month would be ` +
+          'destroyed at once and can no longer be drawn.',
+        { month, keptUntil },
+      );
     if ((await this.deps.eventStore.streamInfo(samplingStreamId(programme._id, month))).revision !== null)
       throw ruleViolation(
         'Für diesen Monat wurde bereits gezogen; die Grundgesamtheit ist festgeschrieben.',

@@ -40,7 +40,7 @@ const viaBus =
     SamplingQueries,
     {
       provide: PopulationImportService,
-      inject: [CommandBus, EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, ID_GENERATOR],
+      inject: [CommandBus, EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, ID_GENERATOR, CLOCK, APP_CONFIG],
       useFactory: (
         bus: CommandBus,
         eventStore: EventStore,
@@ -48,7 +48,19 @@ const viaBus =
         keyStore: KeyStore,
         envelope: Envelope,
         ids: IdGenerator,
-      ) => new PopulationImportService({ eventStore, streams, keyStore, envelope, ids, execute: viaBus(bus) }),
+        clock: Clock,
+        config: AppConfig,
+      ) =>
+        new PopulationImportService({
+          eventStore,
+          streams,
+          keyStore,
+          envelope,
+          ids,
+          clock,
+          populationReferenceDays: config.sampling.populationReferenceDays,
+          execute: viaBus(bus),
+        }),
     },
     {
       provide: SamplingService,

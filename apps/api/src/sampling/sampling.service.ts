@@ -221,6 +221,7 @@ export class SamplingService {
         teams,
         rank: hmacRank,
         leadDays: this.deps.sampling.drawLeadDays,
+        referencesKeptUntil: populationReferencesKeptUntil(month, this.deps.sampling.populationReferenceDays),
         backdatedReason: backdated
           ? await this.sealReason(programmeKeyId(programme._id), request.backdatedReason ?? '')
           : null,

@@ -58,6 +58,8 @@ export async function importPopulationCommand(args: string[], config: AppConfig,
       keyStore: infrastructure.keyStore,
       envelope: infrastructure.envelope,
       ids: uuidV7Ids,
+      clock: systemClock,
+      populationReferenceDays: config.sampling.populationReferenceDays,
       execute: (aggregate, request) => pipeline.execute(aggregate, request),
     });
     const result = await importer.import({

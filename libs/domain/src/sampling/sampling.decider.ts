@@ -51,6 +51,8 @@ export type SamplingCommand =
       readonly leadDays: number;
       /** Required for a month already past (sealed under the programme's key); null otherwise. */
       readonly backdatedReason: Sealed | null;
+      /** Last day the month's population references may be used (`populationReferencesKeptUntil`). */
+      readonly referencesKeptUntil: string;
     }
   | {
       readonly type: 'DrawSupplementaryCases';
@@ -232,6 +234,14 @@ export const samplingDecider: Decider<SamplingCommand, SamplingState, SamplingEv
             `Für ${command.month} kann frühestens am ${verdict.earliest} gezogen werden.`,
             `${command.month} can be drawn on ${verdict.earliest} at the earliest.`,
             { month: command.month, earliest: verdict.earliest },
+          );
+        if (context.today > command.referencesKeptUntil)
+          throw ruleViolation(
+            `Für ${command.month} ist die Frist der Fallnummern am ${command.referencesKeptUntil} abgelaufen; ` +
+              'aus diesem Monat kann nicht mehr gezogen werden.',
+            `The window for ${command.month}'s case references ended on ${command.referencesKeptUntil}; ` +
+              'that month can no longer be drawn.',
+            { month: command.month, keptUntil: command.referencesKeptUntil },
           );
         if (verdict.kind === 'backdated' && command.backdatedReason === null)
           throw new DomainError(

@@ -63,6 +63,7 @@ const draw = (teams: string[], overrides: Partial<Extract<SamplingCommand, { typ
     rank,
     leadDays: 5,
     backdatedReason: null,
+    referencesKeptUntil: '2026-04-30',
     ...overrides,
   }) satisfies SamplingCommand;
 
@@ -187,6 +188,21 @@ describe('sampling decider: which month, voiding, the population window', () => 
     ) as [SampleDrawn];
     expect(event.data.backdated).toEqual({ drawnOn: '2026-03-02', reason });
     expect((samplingDecider.decide(draw(['t1']), empty, context)[0] as SampleDrawn).data.backdated).toBeNull();
+  });
+
+  it('draws no month whose population references have passed their window, reason or not', () => {
+    const late = draw(['t1'], {
+      month: '2026-01',
+      backdatedReason: sealedReason('spät'),
+      referencesKeptUntil: '2026-03-03',
+    });
+    expect(samplingDecider.decide(late, empty, on('2026-03-03'))).toHaveLength(1);
+    expect(() => samplingDecider.decide(late, empty, on('2026-03-04'))).toThrow(
+      expect.objectContaining({
+        code: 'RULE_VIOLATION',
+        details: { month: '2026-01', keptUntil: '2026-03-03' },
+      }) as Error,
+    );
   });
 
   it('voids a sample none of whose reviews started, after which the team can be drawn again', () => {
