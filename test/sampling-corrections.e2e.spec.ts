@@ -321,6 +321,68 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
     });
   });
 
+  it('replaces a wrongly drawn population: every sample voided, the right one imported and drawn', async () => {
+    clock.set('2026-03-02T08:00:00.000Z');
+    const programmeId = await define({ minimumCasesPerTeamLead: 2, excludeDrawnWithinMonths: 0 });
+    const wrong = await importCsv(programmeId, '2026-03', populationCsv('falsch'));
+    expect(wrong.status).toBe(201);
+    const drawn = await draw(programmeId, { month: '2026-03' });
+    expect(drawn.status).toBe(201);
+    const samples = drawn.body.samples as { sampleId: string }[];
+    // While a sample stands, the month's population is fixed.
+    expect((await importCsv(programmeId, '2026-03', populationCsv('richtig'))).status).toBe(422);
+    for (const { sampleId } of samples) {
+      const voided = await http()
+        .post(`/api/v1/programmes/${programmeId}/samples/${sampleId}/void`)
+        .set('Authorization', as('areaHead'))
+        .set('X-Min-Position', String(drawn.body.position))
+        .send({ reason: 'Grundgesamtheit des falschen Monats gezogen' });
+      expect(voided.status).toBe(201);
+    }
+    const right = await importCsv(programmeId, '2026-03', populationCsv('richtig'));
+    expect(right.status).toBe(201);
+    const again = await http()
+      .post(`/api/v1/programmes/${programmeId}/samples`)
+      .set('Authorization', as('areaHead'))
+      .set('X-Min-Position', String(right.body.position))
+      .send({ month: '2026-03' });
+    expect(again.status).toBe(201);
+    const events = await drawnEvents(programmeId, '2026-03');
+    expect(events.map((event) => event.populationId)).toEqual([
+      wrong.body.populationId,
+      wrong.body.populationId,
+      right.body.populationId,
+      right.body.populationId,
+    ]);
+  });
+
+  it('answers a draw with a position from which its reviews are readable, even when opening them is slow (10 races)', async () => {
+    clock.set('2026-03-02T08:00:00.000Z');
+    // Opening a review stream takes a moment (as a KurrentDB round trip does).
+    const streamInfo = eventStore.streamInfo.bind(eventStore);
+    eventStore.streamInfo = async (streamId) => {
+      if (streamId.startsWith('review-')) await new Promise((resolve) => setTimeout(resolve, 5));
+      return streamInfo(streamId);
+    };
+    try {
+      for (let race = 0; race < 10; race += 1) {
+        const programmeId = await define({ minimumCasesPerTeamLead: 2, excludeDrawnWithinMonths: 0 });
+        expect((await importCsv(programmeId, '2026-03', populationCsv(`lesbar${race}`, ['team-1']))).status).toBe(201);
+        const drawn = await draw(programmeId, { month: '2026-03' }, 'areaHead');
+        expect(drawn.status).toBe(201);
+        const [recorded] = await drawnEvents(programmeId, '2026-03');
+        const last = recorded!.cases.at(-1)!.reviewId;
+        const review = await http()
+          .get(`/api/v1/reviews/${last}`)
+          .set('Authorization', as('teamLead1'))
+          .set('X-Min-Position', String(drawn.body.position));
+        expect({ race, status: review.status }).toEqual({ race, status: 200 });
+      }
+    } finally {
+      eventStore.streamInfo = streamInfo;
+    }
+  });
+
   it('keeps a population’s clear references only for their window, then destroys them; draws stay verifiable', async () => {
     clock.set('2026-05-04T08:00:00.000Z');
     const programmeId = await define({ minimumCasesPerTeamLead: 3, excludeDrawnWithinMonths: 0 });

@@ -12,6 +12,7 @@ export {
   MAX_KEY_ID_LENGTH,
   populationKeyId,
   pseudonymKeyId,
+  samplingKeyId,
   SYSTEM_KEY_PREFIX,
 } from './key-ids.js';
 export { drawToken, newPopulationTokenKey, populationTokenKey } from './draw-token.js';

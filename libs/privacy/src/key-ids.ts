@@ -23,6 +23,14 @@ export function pseudonymKeyId(tenant: string): string {
  */
 export const populationKeyId = (populationId: string): string => assertValidKeyId(`population:${populationId}`);
 
+/**
+ * A programme's sampling of one month: seals the procedure's reasons (supplementary draw, back-dated draw,
+ * void), which must outlive the population's references for auditors, and go with the month's sampling
+ * stream when the retention purge deletes it.
+ */
+export const samplingKeyId = (programmeId: string, month: string): string =>
+  assertValidKeyId(`sampling:${programmeId}-${month}`);
+
 export const MAX_KEY_ID_LENGTH = 512;
 
 /** Ids are stored and compared as exact strings; control characters would make logs and AAD ambiguous. */

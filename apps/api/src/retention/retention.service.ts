@@ -3,10 +3,18 @@ import type { AppConfig } from '../../../../libs/application/src/config.js';
 import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
 import type { PurgeTrigger } from '../../../../libs/domain/src/retention/retention.events.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import type { CheckpointStore, DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import { runRetentionPurge, type PurgeRun } from '../../../../libs/composition/src/retention/retention-purge.js';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
-import { APP_CONFIG, CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR, KEY_STORE } from '../runtime/tokens.js';
+import {
+  APP_CONFIG,
+  CHECKPOINT_STORE,
+  CLOCK,
+  DOCUMENT_STORE,
+  EVENT_STORE,
+  ID_GENERATOR,
+  KEY_STORE,
+} from '../runtime/tokens.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 
 /** The retention purge with the app's stores: the daily job and the operator endpoint run it. */
@@ -19,6 +27,7 @@ export class RetentionService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(KEY_STORE) private readonly keyStore: KeyStore,
+    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     private readonly freshness: ReadModelFreshness,
   ) {}
 
@@ -37,6 +46,7 @@ export class RetentionService {
         readModelsCurrent: () => this.freshness.awaitCurrentAll(),
         keyStore: this.keyStore,
         populationReferenceDays: this.config.sampling.populationReferenceDays,
+        checkpoints: this.checkpoints,
       },
       options,
     );

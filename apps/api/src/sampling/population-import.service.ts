@@ -4,8 +4,8 @@ import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.
 import { populationReferencesKeptUntil } from '../../../../libs/domain/src/sampling/draw-calendar.js';
 import { isMonth } from '../../../../libs/domain/src/calendar/local-date.js';
 import { ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
-import { samplingStreamId, type PopulationRow } from '../../../../libs/domain/src/sampling/sampling.events.js';
-import type { StreamReader } from '../../../../libs/application/src/stream-state.js';
+import type { PopulationRow } from '../../../../libs/domain/src/sampling/sampling.events.js';
+import { readStreamState, type StreamReader } from '../../../../libs/application/src/stream-state.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
@@ -21,7 +21,7 @@ import {
   type FieldError,
   type ParseResult,
 } from './population-parser.js';
-import { populationAggregate, type ExecuteFn } from './sampling.aggregates.js';
+import { populationAggregate, samplingAggregate, samplingAggregateId, type ExecuteFn } from './sampling.aggregates.js';
 import { CASE_REF_PURPOSE, populationFingerprint } from './sampling-crypto.js';
 import { SAMPLING_DEFAULTS } from './sampling.defaults.js';
 
@@ -119,10 +119,18 @@ export class PopulationImportService {
           'destroyed at once and can no longer be drawn.',
         { month, keptUntil },
       );
-    if ((await this.deps.eventStore.streamInfo(samplingStreamId(programme._id, month))).revision !== null)
+    // A drawn month's population is fixed while any of its samples stands; once every one was voided (a
+    // wrong population drawn by mistake), the right one may be imported and drawn.
+    const sampling = await readStreamState(
+      this.deps.eventStore,
+      samplingAggregate,
+      samplingAggregateId(programme._id, month),
+    );
+    if (Object.keys(sampling?.state.teams ?? {}).length > 0)
       throw ruleViolation(
-        'Für diesen Monat wurde bereits gezogen; die Grundgesamtheit ist festgeschrieben.',
-        'A sample was already drawn for this month; its population is fixed.',
+        'Für diesen Monat wurde bereits gezogen; die Grundgesamtheit ist festgeschrieben. ' +
+          'Eine irrtümliche Ziehung vorher aufheben.',
+        'A sample was already drawn for this month; its population is fixed. Void a mistaken draw first.',
         { month },
       );
 

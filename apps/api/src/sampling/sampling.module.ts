@@ -3,6 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
 import type { AppConfig } from '../../../../libs/application/src/config.js';
 import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
+import { OPEN_REVIEWS_REACTOR } from '../../../../libs/composition/src/reactors/open-reviews.reactor.js';
+import { reactorReached } from '../../../../libs/composition/src/reactors/reactor-progress.js';
+import type { CheckpointStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
@@ -11,6 +14,7 @@ import { ExecuteCommand } from '../commands/execute-command.js';
 import { OrganisationModule } from '../organisation/organisation.module.js';
 import {
   APP_CONFIG,
+  CHECKPOINT_STORE,
   CLOCK,
   DOCUMENT_STORE,
   ENVELOPE,
@@ -75,6 +79,7 @@ const viaBus =
         SamplingQueries,
         ENVELOPE,
         APP_CONFIG,
+        CHECKPOINT_STORE,
       ],
       useFactory: (
         bus: CommandBus,
@@ -87,6 +92,7 @@ const viaBus =
         queries: SamplingQueries,
         envelope: Envelope,
         config: AppConfig,
+        checkpoints: CheckpointStore,
       ) =>
         new SamplingService({
           eventStore,
@@ -98,6 +104,7 @@ const viaBus =
           clock,
           execute: viaBus(bus),
           awaitReadModels: (names) => queries.awaitReadModels(names),
+          reviewsOpened: (position) => reactorReached(checkpoints, OPEN_REVIEWS_REACTOR, position, config.maxWaitMs),
           seal: (keyId, value) => envelope.seal(keyId, value),
         }),
     },

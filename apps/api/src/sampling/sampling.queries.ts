@@ -23,7 +23,7 @@ import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 
 /**
  * A sample as the API shows it: follow-up reasons opened for its team's lead and management, else null;
- * the reasons of a back-dated or voided draw (about the procedure, under the programme's key) opened for
+ * the reasons of a back-dated or voided draw (about the procedure, under the month's sampling key) opened for
  * everyone who may read the sample, like a programme's note.
  */
 export type SampleView = Omit<
@@ -94,7 +94,7 @@ export class SamplingQueries {
 
   /**
    * The reasons of a back-dated draw and of a void: free text about the procedure, sealed under the
-   * programme's key, shown to everyone who may read the sample (auditors included); each read that
+   * month's sampling key, shown to everyone who may read the sample (auditors included); each read that
    * shows one is in the access log, since free text may still name someone.
    */
   async procedureReasons(doc: SampleDoc): Promise<Pick<SampleView, 'backdated' | 'voided'>> {

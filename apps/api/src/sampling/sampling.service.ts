@@ -18,6 +18,7 @@ import type { EventStore } from '../../../../libs/event-store/src/event-store.po
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import { drawToken, populationTokenKey } from '../../../../libs/privacy/src/draw-token.js';
+import { samplingKeyId } from '../../../../libs/privacy/src/key-ids.js';
 import { readPopulation, type StoredPopulation } from '../../../../libs/composition/src/reactors/population-stream.js';
 import {
   POPULATIONS,
@@ -26,8 +27,8 @@ import {
   type SampleDoc,
 } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
 import { teamsOfArea } from '../organisation/organisation.facts.js';
-import { programmeKeyId } from '../programmes/programme.aggregate.js';
 import { programmeFacts, type ProgrammeFacts } from '../programmes/programme.facts.js';
+import { ProjectionLaggingError } from '../commands/min-position.js';
 import { questionnaireAggregate } from '../questionnaires/questionnaire.aggregate.js';
 import { populationAggregate, samplingAggregate, samplingAggregateId, type ExecuteFn } from './sampling.aggregates.js';
 import { hmacRank, newSeed, populationFingerprint } from './sampling-crypto.js';
@@ -45,6 +46,11 @@ export interface SamplingServiceDependencies {
   readonly sampling: AppConfig['sampling'];
   /** Waits (bounded) until these read models reflect every event stored so far. */
   readonly awaitReadModels: (names: readonly string[]) => Promise<void>;
+  /**
+   * Waits (bounded) until the open-reviews reactor has handled the sampling events up to `position`
+   * (reviews opened, withdrawn); false when it has not in time.
+   */
+  readonly reviewsOpened: (position: number) => Promise<boolean>;
   /**
    * Seals a free-text reason under a data key (the envelope's `seal`). Only follow-ups (back-dated draw,
    * supplementary draw, replacement, void) need it; instances that only draw or verify may leave it out.
@@ -223,7 +229,7 @@ export class SamplingService {
         leadDays: this.deps.sampling.drawLeadDays,
         referencesKeptUntil: populationReferencesKeptUntil(month, this.deps.sampling.populationReferenceDays),
         backdatedReason: backdated
-          ? await this.sealReason(programmeKeyId(programme._id), request.backdatedReason ?? '')
+          ? await this.sealReason(samplingKeyId(programme._id, month), request.backdatedReason ?? '')
           : null,
       },
       context: { ...request.context, actor: { ...request.context.actor, role: settings.drawnBy } },
@@ -234,7 +240,7 @@ export class SamplingService {
       samplingAggregateId(programme._id, month),
     );
     return {
-      ...result,
+      ...(await this.withReviews(result)),
       samples: teams.map((team) => ({
         sampleId: team.sampleId,
         teamId: team.teamId,
@@ -242,6 +248,17 @@ export class SamplingService {
       })),
       teamsWithoutCases,
     };
+  }
+
+  /**
+   * A sampling command's effects on reviews are the open-reviews reactor's work: the answer waits (bounded)
+   * for it and then names the store's head, so a client sending it as `X-Min-Position` finds the opened
+   * (or withdrawn) reviews too. If the reactor is slower than the wait, the answer keeps the command's own
+   * position and the reviews appear a moment later.
+   */
+  private async withReviews<R extends CommandResult>(result: R): Promise<R> {
+    if (result.position === null || !(await this.deps.reviewsOpened(result.position))) return result;
+    return { ...result, position: await this.deps.eventStore.headPosition() };
   }
 
   /** Blank reasons are not sealed: the decider refuses them (null) with its rule violation. */
@@ -260,14 +277,15 @@ export class SamplingService {
   }): Promise<CommandResult> {
     const { sample } = request;
     const population = await this.populationOf(sample);
-    return this.deps.execute(samplingAggregate, {
+    const result = await this.deps.execute(samplingAggregate, {
       aggregateId: samplingAggregateId(sample.programmeId, sample.month),
       command: {
         type: 'DrawSupplementaryCases',
         sampleId: sample._id,
         count: request.count,
-        // Under the programme's key: it concerns the procedure and must outlive the population's references.
-        reason: await this.sealReason(programmeKeyId(sample.programmeId), request.reason),
+        // Under the month's sampling key: it concerns the procedure and must outlive the population's
+        // references; it goes with the month's sampling stream.
+        reason: await this.sealReason(samplingKeyId(sample.programmeId, sample.month), request.reason),
         rows: toDrawRows(population, sample.teamId),
         reviewIds: Array.from({ length: request.count }, () => this.deps.ids.next()),
         rank: hmacRank,
@@ -275,6 +293,7 @@ export class SamplingService {
       },
       context: request.context,
     });
+    return this.withReviews(result);
   }
 
   async replace(request: {
@@ -308,7 +327,7 @@ export class SamplingService {
       },
       context: request.context,
     });
-    return { ...result, replacementReviewId };
+    return { ...(await this.withReviews(result)), replacementReviewId };
   }
 
   /**
@@ -332,17 +351,18 @@ export class SamplingService {
       const events = await this.deps.eventStore.readStream(reviewStreamId(reviewId));
       if (events.some((event) => !NOT_STARTED.has(event.type))) started.push(reviewId);
     });
-    return this.deps.execute(samplingAggregate, {
+    const result = await this.deps.execute(samplingAggregate, {
       aggregateId: samplingAggregateId(sample.programmeId, sample.month),
       ...(sampling === null ? {} : { expectedRevision: sampling.revision }),
       command: {
         type: 'VoidSample',
         sampleId: sample._id,
-        reason: await this.sealReason(programmeKeyId(sample.programmeId), request.reason),
+        reason: await this.sealReason(samplingKeyId(sample.programmeId, sample.month), request.reason),
         startedReviewIds: started.sort(),
       },
       context: request.context,
     });
+    return this.withReviews(result);
   }
 
   /** Recomputes the sample from the stored population, the seed and the recorded inputs (no clear data). */
@@ -432,15 +452,21 @@ export class SamplingService {
    */
   private async recentlyDrawn(programme: ProgrammeFacts, month: string, tokenKey: Uint8Array): Promise<string[]> {
     const reviewIds: string[] = [];
+    let lastSampling = 0;
     for (let back = 1; back <= programme.settings.excludeDrawnWithinMonths; back += 1) {
-      const earlier = await readStreamState(
-        this.deps.eventStore,
-        samplingAggregate,
-        samplingAggregateId(programme._id, addMonths(month, -back)),
-      );
-      for (const sample of Object.values(earlier?.state.samples ?? {}))
+      const events = await this.deps.eventStore.readStream(samplingStreamId(programme._id, addMonths(month, -back)));
+      let state = samplingAggregate.decider.initialState();
+      for (const event of events) {
+        state = samplingAggregate.decider.evolve(state, { type: event.type, data: event.data } as SamplingEvent);
+        lastSampling = Math.max(lastSampling, event.position);
+      }
+      for (const sample of Object.values(state.samples))
         if (!sample.voided) reviewIds.push(...Object.keys(sample.cases));
     }
+    // Every earlier case's review must exist before its pseudonym can be excluded: a review the reactor has
+    // not opened yet would silently let its case be drawn again, in a sample that can never be changed.
+    if (lastSampling > 0 && !(await this.deps.reviewsOpened(lastSampling)))
+      throw new ProjectionLaggingError('open-reviews', lastSampling);
     const tokens = new Set<string>();
     await inBatches(reviewIds, async (reviewId) => {
       const [opened] = await this.deps.eventStore.readStream(reviewStreamId(reviewId));

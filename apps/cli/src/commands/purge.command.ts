@@ -68,6 +68,7 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
         },
         keyStore: infrastructure.keyStore,
         populationReferenceDays: config.sampling.populationReferenceDays,
+        checkpoints: infrastructure.checkpoints,
       },
       { dryRun, trigger: 'cli', ...(values.tenant === undefined ? {} : { tenant: values.tenant }) },
     );

@@ -240,9 +240,16 @@ describe('open-reviews reactor (embedded stores)', () => {
   it('withdraws every review of a voided sample once, each with the reason under its own key', async () => {
     const reason = await infrastructure.envelope.seal(`programme:${programmeId}`, 'falscher Monat gezogen');
     const voidedIds = [cases[1]!.reviewId, cases[2]!.reviewId];
+    // The team starts a third review between the void's check and the reactor: that one is left alone.
+    const started = cases[3]!.reviewId;
+    await infrastructure.eventStore.append(
+      `review-${started}`,
+      [event('AnswersRecorded', { reviewId: started, answers: [] })],
+      { expectedRevision: 0 },
+    );
     await infrastructure.eventStore.append(
       samplingStream,
-      [event('SampleVoided', { sampleId, teamId: 'team-1', reason, reviewIds: voidedIds })],
+      [event('SampleVoided', { sampleId, teamId: 'team-1', reason, reviewIds: [...voidedIds, started] })],
       { expectedRevision: 2 },
     );
     const head = await infrastructure.eventStore.headPosition();
@@ -256,5 +263,21 @@ describe('open-reviews reactor (embedded stores)', () => {
       expect(withdrawn).toMatchObject({ reviewId, replacedBy: null, reason: { kid: `review:${reviewId}` } });
       expect(await infrastructure.envelope.open(withdrawn.reason as never)).toBe('falscher Monat gezogen');
     }
+    expect((await infrastructure.eventStore.readStream(`review-${started}`)).map((e) => e.type)).toEqual([
+      'CaseSampled',
+      'AnswersRecorded',
+    ]);
+  });
+
+  it('skips a case whose population key is gone instead of stopping on it, and goes on with later draws', async () => {
+    await infrastructure.keyStore.destroy(`population:${populationId}`);
+    const lost: DrawnCase = { reviewId: uuidv7(), token: 'token-42', customerGroup: 'u25', rank: 42 };
+    await infrastructure.eventStore.append(
+      samplingStream,
+      [event('SupplementaryCasesDrawn', { sampleId, teamId: 'team-1', reason: 'Schwerpunkt', cases: [lost] })],
+      { expectedRevision: 3 },
+    );
+    await runUntilCaughtUp(await infrastructure.eventStore.headPosition());
+    expect(await infrastructure.eventStore.streamInfo(`review-${lost.reviewId}`)).toMatchObject({ revision: null });
   });
 });

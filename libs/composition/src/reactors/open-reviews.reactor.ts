@@ -16,7 +16,7 @@ import type {
 import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { Envelope, Sealed } from '../../../privacy/src/envelope.js';
-import type { KeyStore } from '../../../privacy/src/key-store.port.js';
+import { KeyDestroyedError, type KeyStore } from '../../../privacy/src/key-store.port.js';
 import { pseudonymise, tenantPseudonymKey } from '../../../privacy/src/pseudonym.js';
 import { appendOnce, PermanentReactorError, type ReactorDefinition } from '../../../projections/src/reactor.js';
 import { readPopulation } from './population-stream.js';
@@ -29,6 +29,9 @@ export interface OpenReviewsDependencies {
   readonly ids: IdGenerator;
   readonly rulesVersion: string;
 }
+
+/** Marks a case whose population key was destroyed before it could be opened. */
+const KEY_GONE = Symbol('population key destroyed');
 
 /** The pseudonym purpose of case references (the same as the import's and the lookup's). */
 const CASE_REF_PURPOSE = 'case-ref';
@@ -100,7 +103,12 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
       const sealedRef = population.get(drawnCase.token);
       if (!sealedRef)
         throw new PermanentReactorError(`population ${sample.populationId} has no row for a sampled token`);
-      const clearRef = await envelope.open(sealedRef);
+      // The population's references are destroyed only after this reactor has handled every sampling event
+      // of their month (and no draw is accepted after their window), so the key is there. Should it be gone
+      // anyway (a key store restored wrongly, a manual destroy), the case cannot be opened: it is skipped,
+      // and the reactor goes on with every other draw instead of stopping on a poison event.
+      const clearRef = await openOrSkip(sealedRef);
+      if (clearRef === KEY_GONE) continue;
       if (typeof clearRef !== 'string')
         throw new PermanentReactorError(`population ${sample.populationId}: a sealed case reference is not text`);
       const caseRef = await envelope.seal(reviewKeyId(drawnCase.reviewId), clearRef);
@@ -136,6 +144,15 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
     }
   }
 
+  async function openOrSkip(sealed: Sealed): Promise<unknown> {
+    try {
+      return await envelope.open(sealed);
+    } catch (error) {
+      if (error instanceof KeyDestroyedError) return KEY_GONE;
+      throw error;
+    }
+  }
+
   async function populationRefs(event: RecordedEvent, populationId: string): Promise<Map<string, Sealed>> {
     if (lastPopulation?.id === populationId) return lastPopulation.refs;
     const population = await readPopulation(eventStore, populationId);
@@ -146,17 +163,25 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
     return refs;
   }
 
-  /** Appends `ReviewWithdrawn` unless the review already has one (a redo after a crash). */
+  /**
+   * Appends `ReviewWithdrawn` unless the review already has one (a redo after a crash). With `keepStarted`
+   * (a voided sample), a review the team has started meanwhile is left as it is: the void was decided on
+   * reviews not yet started, and withdrawing the team's work behind its back is worse than one review of a
+   * voided sample going on. The decision is in the stream: `ReviewWithdrawn` is appended against the
+   * revision that showed the review unstarted.
+   */
   async function withdraw(
     event: RecordedEvent,
     reviewId: string,
     reason: () => Promise<Sealed>,
     replacedBy: string | null,
+    keepStarted: boolean,
   ): Promise<void> {
     const streamId = reviewStreamId(reviewId);
     for (let attempt = 1; ; attempt += 1) {
       const history = await eventStore.readStream(streamId);
       if (history.length === 0 || history.some((recorded) => recorded.type === 'ReviewWithdrawn')) return;
+      if (keepStarted && history.some((recorded) => recorded.type !== 'CaseSampled')) return;
       const withdrawn: ReviewWithdrawn['data'] = { reviewId, reason: await reason(), replacedBy };
       const next: NewEvent = {
         id: ids.next(),
@@ -201,7 +226,13 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
             context.signal,
           );
           // The same sealed value: it is under the replaced review's key, so a purge blinds both copies.
-          await withdraw(event, data.replacedReviewId, () => Promise.resolve(data.reason), data.replacement.reviewId);
+          await withdraw(
+            event,
+            data.replacedReviewId,
+            () => Promise.resolve(data.reason),
+            data.replacement.reviewId,
+            false,
+          );
           return;
         }
         case 'SampleVoided': {
@@ -214,6 +245,7 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
               reviewId,
               async () => envelope.seal(reviewKeyId(reviewId), await envelope.open(data.reason)),
               null,
+              true,
             );
           }
           return;

@@ -12,7 +12,7 @@ import {
 } from '../../../domain/src/sampling/sampling.events.js';
 import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventStore, RecordedEvent } from '../../../event-store/src/event-store.port.js';
-import { populationKeyId } from '../../../privacy/src/key-ids.js';
+import { populationKeyId, samplingKeyId } from '../../../privacy/src/key-ids.js';
 import type { KeyStore } from '../../../privacy/src/key-store.port.js';
 import type { ReactorDefinition } from '../../../projections/src/reactor.js';
 import { RETENTION_ACTOR } from './purge-reactor.js';
@@ -29,7 +29,8 @@ export interface PopulationPurgeReactorDependencies {
 
 /**
  * Carries out a started population purge: destroys the population's key (already gone, as a rule: the
- * references' window ended long before), deletes its stream (every row's token and sealed case reference) and the sampling stream of its month when every draw in it came from
+ * references' window ended long before) and, with the month's sampling stream, the month's sampling key
+ * (the procedure's reasons), deletes its stream (every row's token and sealed case reference) and the sampling stream of its month when every draw in it came from
  * this population (seed, fingerprint and drawn tokens: nothing is left to verify once the population is
  * gone), then records `PopulationPurged`. Every step is idempotent; a crash half-way redoes the rest.
  */
@@ -43,9 +44,23 @@ export function populationPurgeReactor(deps: PopulationPurgeReactorDependencies)
       const streams = [populationStreamId(started.populationId)];
       const sampling = samplingStreamId(started.programmeId, started.month);
       const draws = (await eventStore.readStream(sampling)).filter((candidate) => candidate.type === 'SampleDrawn');
-      if (draws.every((draw) => (draw.data as SampleDrawn['data']).populationId === started.populationId))
+      // A month drawn again after a void can hold draws from two populations: its sampling stream goes with
+      // the last of them, once no other one it drew from still exists.
+      const others = new Set(
+        draws
+          .map((draw) => (draw.data as SampleDrawn['data']).populationId)
+          .filter((populationId) => populationId !== started.populationId),
+      );
+      let othersGone = true;
+      for (const populationId of others)
+        if ((await eventStore.streamInfo(populationStreamId(populationId))).revision !== null) othersGone = false;
+      const keys = [populationKeyId(started.populationId)];
+      if (othersGone) {
         streams.push(sampling);
-      await keyStore.destroy(populationKeyId(started.populationId));
+        // The procedure's reasons (supplementary draws, back-dated draw, void) go with their stream.
+        keys.push(samplingKeyId(started.programmeId, started.month));
+      }
+      for (const keyId of keys) await keyStore.destroy(keyId);
       for (const streamId of streams) await eventStore.deleteStream(streamId);
       const purged: PopulationPurged = {
         type: 'PopulationPurged',
@@ -54,7 +69,7 @@ export function populationPurgeReactor(deps: PopulationPurgeReactorDependencies)
           tenant: started.tenant,
           sampleIds: started.sampleIds,
           streamsDeleted: streams,
-          keysDestroyed: 1,
+          keysDestroyed: keys.length,
           purgedAt: clock.now().toISOString(),
         },
       };

@@ -10,13 +10,16 @@ import {
 import {
   SAMPLING_EVENT_SCHEMAS,
   populationStreamId,
+  samplingStreamId,
   type PopulationEvent,
 } from '../../../domain/src/sampling/sampling.events.js';
 import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventStore } from '../../../event-store/src/event-store.port.js';
 import { populationKeyId } from '../../../privacy/src/key-ids.js';
 import type { KeyStore } from '../../../privacy/src/key-store.port.js';
-import type { DocumentStore } from '../../../read-store/src/read-store.port.js';
+import type { CheckpointStore, DocumentStore } from '../../../read-store/src/read-store.port.js';
+import { reactorCheckpointName } from '../../../projections/src/reactor.js';
+import { OPEN_REVIEWS_REACTOR } from '../reactors/open-reviews.reactor.js';
 import { POPULATIONS, type PopulationDoc } from '../../../projections/src/read-models/sampling/sample.doc.js';
 import { RETENTION_ACTOR } from './purge-reactor.js';
 
@@ -38,6 +41,8 @@ export interface PopulationReferencesDependencies {
   readonly rulesVersion: string;
   /** Days after the end of a population's month that its references are kept (configuration). */
   readonly referenceDays: number;
+  /** Where the open-reviews reactor keeps its checkpoint: no key goes while it still needs it. */
+  readonly checkpoints: CheckpointStore;
 }
 
 const populationAggregate: AggregateType<PopulationCommand, PopulationState, PopulationEvent> = {
@@ -74,23 +79,31 @@ export async function planPopulationReferences(
  * Destroys the population's data key (its sealed case references and its token key go with it, backups of
  * the event store included), then records `PopulationReferencesDestroyed` on its stream. Key first: a
  * crash in between leaves the record missing, and the next run records it (destroying is idempotent);
- * the other order could leave a record claiming a key gone that still exists. True when this call
- * recorded it, false when the stream already had the record (or no longer exists).
+ * the other order could leave a record claiming a key gone that still exists.
+ *
+ * Not while the open-reviews reactor still has a sampling event of the month to handle (a draw accepted
+ * on the window's last day, the reactor behind): it needs the key to open those cases. Such a population
+ * is `deferred` to the next run. `recorded` when this call recorded the destruction, `already` when the
+ * stream had the record (or no longer exists).
  */
 export async function destroyPopulationReferences(
   deps: PopulationReferencesDependencies,
   entry: PopulationReferencesEntry,
-): Promise<boolean> {
+): Promise<'recorded' | 'already' | 'deferred'> {
+  const sampling = await deps.eventStore.readStream(samplingStreamId(entry.programmeId, entry.month));
+  const lastSampling = sampling.at(-1)?.position ?? 0;
+  const handled = (await deps.checkpoints.load(reactorCheckpointName(OPEN_REVIEWS_REACTOR)))?.position ?? 0;
+  if (handled < lastSampling) return 'deferred';
   await deps.keyStore.destroy(populationKeyId(entry.populationId));
   for (;;) {
     const loaded = await readStreamState(deps.eventStore, populationAggregate, entry.populationId);
-    if (loaded === null || loaded.tenant !== entry.tenant) return false;
+    if (loaded === null || loaded.tenant !== entry.tenant) return 'already';
     const events = populationDecider.decide(
       { type: 'RecordReferencesDestroyed', populationId: entry.populationId, keptUntil: entry.keptUntil },
       loaded.state,
       { now: deps.clock.now().toISOString(), today: entry.keptUntil, actor: RETENTION_ACTOR, tenant: entry.tenant },
     );
-    if (events.length === 0) return false;
+    if (events.length === 0) return 'already';
     try {
       await deps.eventStore.append(
         populationStreamId(entry.populationId),
@@ -110,7 +123,7 @@ export async function destroyPopulationReferences(
         })),
         { expectedRevision: loaded.revision },
       );
-      return true;
+      return 'recorded';
     } catch (error) {
       // Another run recorded it meanwhile: read again (the decider then finds nothing to do).
       if (!(error instanceof WrongExpectedRevisionError)) throw error;

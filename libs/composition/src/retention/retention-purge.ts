@@ -11,7 +11,7 @@ import {
 } from '../../../domain/src/retention/retention.events.js';
 import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventStore } from '../../../event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../read-store/src/read-store.port.js';
+import type { CheckpointStore, DocumentStore } from '../../../read-store/src/read-store.port.js';
 import type { KeyStore } from '../../../privacy/src/key-store.port.js';
 import {
   planPopulationPurges,
@@ -42,6 +42,8 @@ export interface RetentionPurgeDependencies {
   readonly keyStore: KeyStore;
   /** Days after a population's month that its clear references are kept (configuration). */
   readonly populationReferenceDays: number;
+  /** The open-reviews reactor's checkpoint: a population key goes only once it has opened every case. */
+  readonly checkpoints: CheckpointStore;
 }
 
 export interface PurgeRun {

@@ -49,7 +49,7 @@ export type SamplingCommand =
       readonly rank: RankFunction;
       /** Days before a month starts from which it may be drawn (configuration). */
       readonly leadDays: number;
-      /** Required for a month already past (sealed under the programme's key); null otherwise. */
+      /** Required for a month already past (sealed under the month's sampling key); null otherwise. */
       readonly backdatedReason: Sealed | null;
       /** Last day the month's population references may be used (`populationReferencesKeptUntil`). */
       readonly referencesKeptUntil: string;
@@ -80,7 +80,7 @@ export type SamplingCommand =
   | {
       readonly type: 'VoidSample';
       readonly sampleId: string;
-      /** Sealed under the programme's key; null when the caller gave a blank reason. */
+      /** Sealed under the month's sampling key; null when the caller gave a blank reason. */
       readonly reason: Sealed | null;
       /** Reviews of the sample that have any record beyond their opening (read from their streams). */
       readonly startedReviewIds: readonly string[];

@@ -128,8 +128,8 @@ export type SampleDrawn = DomainEvent<
     readonly deadline: string;
     readonly drawnByRole: string;
     /**
-     * A draw for a month already past, allowed only with a reason (sealed under the programme's key,
-     * `programme:<id>`, so auditors can read it as long as the programme's record exists); null for a
+     * A draw for a month already past, allowed only with a reason (sealed under the month's sampling key,
+     * `sampling:<programmeId>-<month>`, which lives as long as this stream); null for a
      * draw of the current month or, near its end, the next one.
      */
     readonly backdated: { readonly drawnOn: string; readonly reason: Sealed } | null;
@@ -137,7 +137,7 @@ export type SampleDrawn = DomainEvent<
 >;
 
 /**
- * The reason is sealed under the programme's data key (`programme:<id>`): it concerns the sampling
+ * The reason is sealed under the month's sampling key (`sampling:<programmeId>-<month>`): it concerns the sampling
  * procedure, not a case, and must outlive the population's clear references for auditors.
  */
 export type SupplementaryCasesDrawn = DomainEvent<
@@ -164,7 +164,7 @@ export type CaseReplaced = DomainEvent<
  * A draw made by mistake (wrong month, wrong population), voided before any of its reviews was started.
  * Its reviews are withdrawn (by the open-reviews reactor), the team may be drawn again for the month, and
  * the event stays in the record: auditors see the voided draw, its reason and who voided it. The reason is
- * sealed under the programme's key like a back-dated draw's.
+ * sealed under the month's sampling key like a back-dated draw's.
  */
 export type SampleVoided = DomainEvent<
   'SampleVoided',

@@ -24,7 +24,7 @@ export interface SampleFollowUpDoc {
   readonly kind: 'supplementary' | 'replacement';
   readonly at: string;
   readonly byRole: string;
-  /** Sealed (supplementary: the programme's key; replacement: the replaced review's key). */
+  /** Sealed (supplementary: the month's sampling key; replacement: the replaced review's key). */
   readonly reason: Sealed;
   readonly reviewIds: readonly string[];
 }
@@ -55,7 +55,7 @@ export interface SampleDoc extends Record<string, unknown> {
   readonly cases: readonly SampleCaseDoc[];
   readonly activeCases: number;
   readonly followUps: readonly SampleFollowUpDoc[];
-  /** A draw for a month already past: when it was made, and its reason (sealed, the programme's key). */
+  /** A draw for a month already past: when it was made, and its reason (sealed, the month's sampling key). */
   readonly backdated: { readonly drawnOn: string; readonly reason: Sealed } | null;
   /** Voided by mistake before any review started (its reviews withdrawn; the team could be drawn again). */
   readonly voided: { readonly at: string; readonly byRole: string; readonly reason: Sealed } | null;
