@@ -80,7 +80,7 @@ describe('access log over HTTP (embedded stores)', () => {
       areaId: AREA,
       teamId: 'team-1',
       month: MONTH,
-      casePseudonym: pseudonymise(key, caseRef, CASE_REF_PURPOSE),
+      casePseudonym: await envelope.seal(reviewKeyId(reviewId), pseudonymise(key, caseRef, CASE_REF_PURPOSE)),
       caseRef: await envelope.seal(reviewKeyId(reviewId), caseRef),
       customerGroup: 'u25',
       questionnaireId: 'vkb-federal',
@@ -258,10 +258,12 @@ describe('access log over HTTP (embedded stores)', () => {
     const events = await logEvents();
     expect(events.length).toBeGreaterThan(0);
     const serialised = JSON.stringify(events);
-    const pseudonym = ((await eventStore.readStream(`review-${REVIEW_1}`))[0]?.data as { casePseudonym: string })
+    const sealedPseudonym = ((await eventStore.readStream(`review-${REVIEW_1}`))[0]?.data as CaseSampled['data'])
       .casePseudonym;
+    const pseudonym = await app.get<Envelope>(ENVELOPE, { strict: false }).open(sealedPseudonym);
     expect(pseudonym).toEqual(expect.any(String));
-    for (const marker of [...Object.values(MARKERS), pseudonym, 'BG-OTHER']) expect(serialised).not.toContain(marker);
+    for (const marker of [...Object.values(MARKERS), pseudonym as string, sealedPseudonym.ct, 'BG-OTHER'])
+      expect(serialised).not.toContain(marker);
     // And the raw store files hold none of the clear markers (the log included).
     expectNoClearTextInStores(config, Object.values(MARKERS));
     // The scan covered the log itself: its events are in the event store's files (main file or WAL).

@@ -326,9 +326,10 @@ describe('audit trail over HTTP (embedded stores)', () => {
       expect(sampled!.data['caseRef']).toBe(`«verschlüsselt: review:${reviewId}#1»`);
       expect(answers!.data['answers']).toContainEqual({
         questionId: 'q3',
-        answer: { kind: 'sealed', value: `«verschlüsselt: review:${reviewId}#2»` },
+        answer: { kind: 'sealed', value: `«verschlüsselt: review:${reviewId}#3»` },
       });
-      expect(defect!.data['description']).toBe(`«verschlüsselt: review:${reviewId}#3»`);
+      expect(sampled!.data['casePseudonym']).toBe(`«verschlüsselt: review:${reviewId}#2»`);
+      expect(defect!.data['description']).toBe(`«verschlüsselt: review:${reviewId}#4»`);
       expect(history.events[5]!.data['owner']).toBe(`«verschlüsselt: measure:${measureId}#1»`);
       // The same person acted on each of the team lead's events: one stable pseudonym.
       const actors = new Set(history.events.slice(1, 5).map((e) => e.actor.user));
@@ -379,7 +380,7 @@ describe('audit trail over HTTP (embedded stores)', () => {
 
     const auditor = await asOf('auditor', `revision=${defectRevision}`);
     expect(auditor.body.disclosure).toBe('pseudonymised');
-    expect(auditor.body.state.answers.q3.value).toBe(`«verschlüsselt: review:${reviewId}#2»`);
+    expect(auditor.body.state.answers.q3.value).toBe(`«verschlüsselt: review:${reviewId}#3»`);
     expect(leaked(JSON.stringify(auditor.body))).toEqual([]);
 
     for (const bad of ['', 'revision=1&at=2026-03-10T09:00:00Z', 'revision=-1', 'at=2026-03-10', 'revision=99'])

@@ -94,7 +94,7 @@ describe('cross-level views and reviews over HTTP (embedded stores)', () => {
           areaId: 'mi',
           teamId: 'team-1',
           month,
-          casePseudonym: `ps-${id}`,
+          casePseudonym: await seal(`ps-${id}`),
           caseRef: await seal(`${MARKERS[0]}-${id}`),
           customerGroup: 'u25',
           questionnaireId: 'q-vb',

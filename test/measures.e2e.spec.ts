@@ -81,7 +81,7 @@ describe('measures over HTTP (embedded stores, controllable clock)', () => {
       areaId: AREA,
       teamId,
       month: '2026-03',
-      casePseudonym: `ps-${reviewId}`,
+      casePseudonym: await envelope.seal(reviewKeyId(reviewId), `ps-${reviewId}`),
       caseRef: await envelope.seal(reviewKeyId(reviewId), `BG-${reviewId}`),
       customerGroup: 'u25',
       questionnaireId: 'q-1',

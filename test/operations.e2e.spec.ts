@@ -97,7 +97,7 @@ describe('operator endpoints for projections (embedded)', () => {
             areaId: 'mi',
             teamId: 'team-1',
             month: '2026-01',
-            casePseudonym: `pseudo-${index}`,
+            casePseudonym: await envelope.seal(`review:${reviewId}`, `pseudo-${index}`),
             caseRef: await envelope.seal(`review:${reviewId}`, `${CASE_REFERENCE}-${index}`),
             customerGroup: 'u25',
             questionnaireId: 'q-1',

@@ -97,7 +97,7 @@ describe('read your writes: decisions from streams, X-Min-Position on every rout
       areaId: AREA,
       teamId,
       month: '2026-03',
-      casePseudonym: `ps-${reviewId}`,
+      casePseudonym: await envelope.seal(reviewKeyId(reviewId), `ps-${reviewId}`),
       caseRef: await envelope.seal(reviewKeyId(reviewId), `BG-${reviewId}`),
       customerGroup: 'u25',
       questionnaireId: QUESTIONNAIRE,

@@ -180,7 +180,7 @@ describe('reviews over HTTP (embedded stores, controllable clock)', () => {
       areaId: teamId === 'team-3' ? OTHER_AREA : AREA,
       teamId,
       month,
-      casePseudonym: `ps-${reviewId.slice(-2)}`,
+      casePseudonym: await envelope.seal(reviewKeyId(reviewId), `ps-${reviewId.slice(-2)}`),
       caseRef: await envelope.seal(
         reviewKeyId(reviewId),
         reviewId === ids.r1 ? SECRETS.caseRef : `BG-${reviewId.slice(-2)}`,

@@ -107,7 +107,7 @@ describe('role tests: regional, central and auditor see no personal data (embedd
           areaId: 'mi',
           teamId: 'team-1',
           month: '2026-02',
-          casePseudonym: `ps-${id}`,
+          casePseudonym: await seal(`ps-${id}`),
           caseRef: await seal(MARKERS.caseRef),
           customerGroup: 'u25',
           questionnaireId: 'q-vb',

@@ -8,7 +8,8 @@ import type { EventStore } from '../libs/event-store/src/event-store.port.js';
 import type { KeyStore } from '../libs/privacy/src/key-store.port.js';
 import { pseudonymise, tenantPseudonymKey } from '../libs/privacy/src/pseudonym.js';
 import type { DocumentStore } from '../libs/read-store/src/read-store.port.js';
-import { DOCUMENT_STORE, EVENT_STORE, KEY_STORE } from '../apps/api/src/runtime/tokens.js';
+import { DOCUMENT_STORE, ENVELOPE, EVENT_STORE, KEY_STORE } from '../apps/api/src/runtime/tokens.js';
+import type { Envelope } from '../libs/privacy/src/envelope.js';
 import {
   expectNoClearTextInStores,
   mintTokens,
@@ -46,6 +47,7 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
   let app: INestApplication;
   let eventStore: EventStore;
   let keyStore: KeyStore;
+  let envelope: Envelope;
   let tokens: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
   const as = (who: string) => `Bearer ${tokens[who]}`;
@@ -56,6 +58,7 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
     app = await startTestAppWithClock(config, clock);
     eventStore = app.get(EVENT_STORE);
     keyStore = app.get(KEY_STORE);
+    envelope = app.get(ENVELOPE);
     // Read models trail writes as they do with the worker thread or MongoDB: every projection commit takes
     // a little while (during the races). In process and without it they would catch up before the next
     // request arrives, and a race would pass by luck on code that decides on them.
@@ -399,22 +402,23 @@ describe('sampling corrections over HTTP (embedded stores)', () => {
       () => Promise.all(reviewIds.map((id) => eventStore.readStream(`review-${id}`))),
       (streams) => streams.every((stream) => stream.length > 0),
     );
-    // The population stores draw tokens, never the tenant-wide pseudonym (the blind index of the reviews).
+    // No store holds a tenant-wide pseudonym in clear: the population keeps draw tokens, and each drawn
+    // review its blind index sealed under its own key (opened here only to check that it is the right one).
     const tenantKey = await tenantPseudonymKey(keyStore, 'jc-a');
     const references = csv
       .trim()
       .split('\n')
       .slice(1)
       .map((line) => line.split(';')[0]!);
-    const drawnPseudonyms = reviews.map((stream) => (stream[0]!.data as CaseSampled['data']).casePseudonym);
+    const drawnPseudonyms = (await Promise.all(
+      reviews.map((stream) => envelope.open((stream[0]!.data as CaseSampled['data']).casePseudonym)),
+    )) as string[];
     expect(drawnPseudonyms.every((p) => references.some((r) => pseudonymise(tenantKey, r, 'case-ref') === p))).toBe(
       true,
     );
-    const undrawn = references
-      .map((reference) => pseudonymise(tenantKey, reference, 'case-ref'))
-      .filter((pseudonym) => !drawnPseudonyms.includes(pseudonym));
-    expect(undrawn.length).toBe(references.length - 3);
-    expectNoClearTextInStores(config, undrawn);
+    const pseudonyms = references.map((reference) => pseudonymise(tenantKey, reference, 'case-ref'));
+    expect(pseudonyms.filter((pseudonym) => !drawnPseudonyms.includes(pseudonym))).toHaveLength(references.length - 3);
+    expectNoClearTextInStores(config, pseudonyms);
 
     const supplementary = `/api/v1/programmes/${programmeId}/samples/${sampleId}/supplementary`;
     clock.set('2026-06-10T08:00:00.000Z');

@@ -374,7 +374,7 @@ describe('trends over HTTP (embedded stores)', () => {
           areaId: AREA_OF[review.team],
           teamId: review.team,
           month: review.month,
-          casePseudonym: `ps-${review.id}`,
+          casePseudonym: await seal(`ps-${review.id}`),
           caseRef: await seal(`BG-${review.id}`),
           customerGroup: 'u25',
           questionnaireId: `q-${review.programme}`,

@@ -23,7 +23,9 @@ export type PlainReviewCommand =
   | {
       readonly type: 'OpenReview';
       readonly caseReference: string;
-      readonly sampled: Omit<CaseSampled['data'], 'caseRef'>;
+      readonly sampled: Omit<CaseSampled['data'], 'caseRef' | 'casePseudonym'>;
+      /** The case's blind index, sealed with the reference when the command is sealed. */
+      readonly casePseudonym: string;
     }
   | { readonly type: 'RecordAnswers'; readonly answers: readonly { questionId: string; value: string }[] }
   | {
@@ -168,6 +170,7 @@ export function reviewScript(setting: ReviewSetting, count = eventsPerReview(set
     {
       type: 'OpenReview',
       caseReference,
+      casePseudonym: pseudonymise(setting.pseudonymKey, caseReference, CASE_REF_PURPOSE),
       sampled: {
         reviewId: setting.reviewId,
         sampleId: setting.sampleId,
@@ -175,7 +178,6 @@ export function reviewScript(setting: ReviewSetting, count = eventsPerReview(set
         areaId: setting.areaId,
         teamId: setting.teamId,
         month: setting.month,
-        casePseudonym: pseudonymise(setting.pseudonymKey, caseReference, CASE_REF_PURPOSE),
         customerGroup: random.pick(CUSTOMER_GROUPS),
         questionnaireId: setting.questionnaireId,
         questionnaireVersion: setting.questionnaireVersion,
@@ -253,7 +255,14 @@ export async function sealReviewCommand(
   const seal = (value: string) => envelope.seal(reviewKeyId(reviewId), value);
   switch (plain.type) {
     case 'OpenReview':
-      return { type: 'OpenReview', sampled: { ...plain.sampled, caseRef: await seal(plain.caseReference) } };
+      return {
+        type: 'OpenReview',
+        sampled: {
+          ...plain.sampled,
+          caseRef: await seal(plain.caseReference),
+          casePseudonym: await seal(plain.casePseudonym),
+        },
+      };
     case 'RecordAnswers':
       return {
         type: 'RecordAnswers',

@@ -1,5 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessDeniedError, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import {
+  AccessDeniedError,
+  visibility,
+  type Principal,
+} from '../../../../libs/domain/src/authorization/authorization.policy.js';
 import { questionsForReview, type ReviewQuestionDetail } from '../../../../libs/domain/src/review/review.questions.js';
 import type { AnswerValue } from '../../../../libs/domain/src/review/review.events.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
@@ -22,6 +26,9 @@ import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { CLOCK, DOCUMENT_STORE, ENVELOPE, KEY_STORE } from '../runtime/tokens.js';
 import { CASE_REF_PURPOSE } from '../sampling/sampling-crypto.js';
+
+/** Sealed pseudonyms compared at once in a lookup (each needs its review's key). */
+const LOOKUP_BATCH = 64;
 
 export interface CaseLookupItem {
   readonly id: string;
@@ -150,16 +157,34 @@ export class ReviewsQueries {
 
   /**
    * The reviews of one case the caller may read, found through the blind index: the keyed pseudonym of the
-   * customer number (tenant key, the normalisation of the import) matched against `casePseudonym`; no clear
-   * column, nothing decrypted to search. The lookup is recorded in the access log (no number in it).
+   * customer number (tenant key, the normalisation of the import) compared with each candidate review's
+   * `casePseudonym`, which is sealed under that review's own key (so a purged review's stays unlinkable, in
+   * backups too). Candidates are the reviews of the caller's scope; comparing decrypts no clear value.
+   * The lookup is recorded in the access log (no number in it) when it shows a case reference.
    */
   async lookup(principal: Principal, caseRef: string): Promise<CaseLookupItem[]> {
-    const key = await tenantPseudonymKey(this.keyStore, principal.tenant);
-    const docs = (await this.documents.find(
+    const wanted = pseudonymise(await tenantPseudonymKey(this.keyStore, principal.tenant), caseRef, CASE_REF_PURPOSE);
+    const seen = visibility(principal, 'review.read');
+    if (seen.kind === 'nothing' || seen.kind === 'technical') return [];
+    const scope =
+      seen.kind === 'units'
+        ? seen.includeParents
+          ? { $or: [{ teamId: { $in: seen.units } }, { areaId: { $in: seen.units } }] }
+          : { teamId: { $in: seen.units } }
+        : {};
+    const candidates = (await this.documents.find(
       REVIEWS,
-      { tenant: principal.tenant, casePseudonym: pseudonymise(key, caseRef, CASE_REF_PURPOSE) },
+      { tenant: principal.tenant, ...scope },
       { sort: { month: 1, _id: 1 } },
     )) as ReviewDoc[];
+    const docs: ReviewDoc[] = [];
+    for (let start = 0; start < candidates.length; start += LOOKUP_BATCH) {
+      const batch = candidates.slice(start, start + LOOKUP_BATCH);
+      const pseudonyms = await Promise.all(batch.map((doc) => this.envelope.openOrNull(doc.casePseudonym)));
+      batch.forEach((doc, index) => {
+        if (pseudonyms[index] === wanted) docs.push(doc);
+      });
+    }
     const items: CaseLookupItem[] = [];
     for (const doc of docs) {
       try {
@@ -248,7 +273,7 @@ export class ReviewsQueries {
       status: doc.status,
       origin: doc.origin,
       customerGroup: doc.customerGroup,
-      casePseudonym: disclosure === 'full' ? doc.casePseudonym : null,
+      casePseudonym: await open(doc.casePseudonym, 'casePseudonym'),
       caseRef: await open(doc.caseRef, 'caseRef'),
       questionnaire: { id: doc.questionnaireId, version: doc.questionnaireVersion },
       questions: await this.questions(doc).catch(() => []),

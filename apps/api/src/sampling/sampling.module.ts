@@ -106,6 +106,7 @@ const viaBus =
           awaitReadModels: (names) => queries.awaitReadModels(names),
           reviewsOpened: (position) => reactorReached(checkpoints, OPEN_REVIEWS_REACTOR, position, config.maxWaitMs),
           seal: (keyId, value) => envelope.seal(keyId, value),
+          open: (sealed) => envelope.openOrNull(sealed),
         }),
     },
   ],

@@ -56,6 +56,8 @@ export interface SamplingServiceDependencies {
    * supplementary draw, replacement, void) need it; instances that only draw or verify may leave it out.
    */
   readonly seal?: (keyId: string, value: string) => Promise<Sealed>;
+  /** Opens a sealed value (null once its key was destroyed): earlier reviews' pseudonyms, for the exclusion window. */
+  readonly open: (sealed: Sealed) => Promise<unknown>;
 }
 
 /** The role that draws under a programme (000:71 management, 002:88 area head), as users know it. */
@@ -470,8 +472,9 @@ export class SamplingService {
     const tokens = new Set<string>();
     await inBatches(reviewIds, async (reviewId) => {
       const [opened] = await this.deps.eventStore.readStream(reviewStreamId(reviewId));
-      if (opened?.type === 'CaseSampled')
-        tokens.add(drawToken(tokenKey, (opened.data as CaseSampled['data']).casePseudonym));
+      if (opened?.type !== 'CaseSampled') return;
+      const pseudonym = await this.deps.open((opened.data as CaseSampled['data']).casePseudonym);
+      if (typeof pseudonym === 'string') tokens.add(drawToken(tokenKey, pseudonym));
     });
     return [...tokens].sort();
   }

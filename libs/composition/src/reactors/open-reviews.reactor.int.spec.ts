@@ -180,8 +180,7 @@ describe('open-reviews reactor (embedded stores)', () => {
         reviewId: drawnCase.reviewId,
         sampleId,
         teamId: 'team-1',
-        // The tenant's blind index, made from the clear reference (the population keeps only the token).
-        casePseudonym: pseudonymise(tenantKey, clearRef, 'case-ref'),
+        casePseudonym: { kid: `review:${drawnCase.reviewId}` },
         questionnaireVersion: 3,
         deadline: '2026-03-31',
         origin: { kind: 'draw', replaces: null },
@@ -189,6 +188,11 @@ describe('open-reviews reactor (embedded stores)', () => {
       // Re-sealed under the review's own key, and still the clear reference of the population row.
       expect(data.caseRef.kid).toBe(`review:${drawnCase.reviewId}`);
       expect(await infrastructure.envelope.open(data.caseRef as never)).toBe(clearRef);
+      // The tenant's blind index, made from the clear reference (the population keeps only the token) and
+      // sealed under the review's key like it.
+      expect(await infrastructure.envelope.open(data.casePseudonym as never)).toBe(
+        pseudonymise(tenantKey, clearRef, 'case-ref'),
+      );
       expect(stream[0]!.metadata.causationId).not.toBeNull();
     }
     const all = await caseSampledEvents();

@@ -112,10 +112,9 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
       if (typeof clearRef !== 'string')
         throw new PermanentReactorError(`population ${sample.populationId}: a sealed case reference is not text`);
       const caseRef = await envelope.seal(reviewKeyId(drawnCase.reviewId), clearRef);
-      const casePseudonym = pseudonymise(
-        await tenantPseudonymKey(keyStore, event.metadata.tenant),
-        clearRef,
-        CASE_REF_PURPOSE,
+      const casePseudonym = await envelope.seal(
+        reviewKeyId(drawnCase.reviewId),
+        pseudonymise(await tenantPseudonymKey(keyStore, event.metadata.tenant), clearRef, CASE_REF_PURPOSE),
       );
       const data: CaseSampled['data'] = {
         reviewId: drawnCase.reviewId,
@@ -124,8 +123,8 @@ export function openReviewsReactor(deps: OpenReviewsDependencies): ReactorDefini
         areaId: sample.areaId,
         teamId: sample.teamId,
         month: sample.month,
-        casePseudonym,
         caseRef,
+        casePseudonym,
         customerGroup: drawnCase.customerGroup,
         questionnaireId: sample.questionnaireId,
         questionnaireVersion: sample.questionnaireVersion,

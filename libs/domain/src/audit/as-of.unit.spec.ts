@@ -35,8 +35,8 @@ const reviewStream = entries<ReviewEvent>([
         areaId: 'mi',
         teamId: 'team-1',
         month: '2026-03',
-        casePseudonym: 'ps-1',
         caseRef: sealed('review:r-1', 1),
+        casePseudonym: sealed('review:r-1', 0),
         customerGroup: 'u25',
         questionnaireId: 'vkb',
         questionnaireVersion: 1,
@@ -196,9 +196,9 @@ describe('sealed fields for callers who may not see them', () => {
 
   it('numbers sealed values per key in the order they first appear', () => {
     const numbers = numberSealedValues([...data, { again: sealed('review:r-1', 2), other: sealed('measure:m-1', 9) }]);
-    expect(collectSealed(data).map((s) => numbers.get(`${s.kid}|${s.iv}|${s.tag}`))).toEqual([1, 2, 3, 4]);
+    expect(collectSealed(data).map((s) => numbers.get(`${s.kid}|${s.iv}|${s.tag}`))).toEqual([1, 2, 3, 4, 5]);
     expect(numbers.get('measure:m-1|iv-9|tag-9')).toBe(1);
-    expect(numbers.size).toBe(5);
+    expect(numbers.size).toBe(6);
   });
 
   it('replaces every sealed value in events and in folded state by the same stable placeholder', () => {
@@ -211,7 +211,8 @@ describe('sealed fields for callers who may not see them', () => {
 
     const state = foldAsOf(reviewDecider, reviewStream, { kind: 'revision', revision: 3 }).state;
     const stateShown = pseudonymiseSealed(state, numbers) as { answers: Record<string, { value: unknown }> };
-    expect(stateShown.answers['q3']?.value).toBe(sealedPlaceholder('review:r-1', 2));
+    // caseRef is #1 and the case's sealed pseudonym #2: the answer is the key's third sealed value.
+    expect(stateShown.answers['q3']?.value).toBe(sealedPlaceholder('review:r-1', 3));
     expect(stateShown.answers['q1']?.value).toBe('no');
     // A value the numbering never saw still leaves nothing clear.
     expect(pseudonymiseSealed({ x: sealed('review:r-1', 77) }, numbers)).toEqual({

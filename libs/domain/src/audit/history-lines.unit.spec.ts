@@ -86,7 +86,7 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     areaId: 'mi',
     teamId: 'team-1',
     month: '2026-03',
-    casePseudonym: 'ps-1',
+    casePseudonym: { $sealed: 1, kid: 'review:r-1', iv: 'iv', ct: 'ps', tag: 'tag' },
     caseRef: sealed(1),
     customerGroup: 'u25',
     questionnaireId: 'vkb',

@@ -60,7 +60,7 @@ const sampled: CaseSampled['data'] = {
   areaId: 'area-mi',
   teamId: 'team-1',
   month: '2026-03',
-  casePseudonym: 'ps-1',
+  casePseudonym: { $sealed: 1, kid: 'review:r-1', iv: 'iv', ct: 'ps', tag: 'tag' },
   caseRef: sealed('case'),
   customerGroup: 'u25',
   questionnaireId: 'vkb',

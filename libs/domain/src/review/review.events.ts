@@ -15,7 +15,12 @@ export type CaseSampled = DomainEvent<
     readonly areaId: string;
     readonly teamId: string;
     readonly month: string;
-    readonly casePseudonym: string;
+    /**
+     * The case's blind index (its pseudonym under the tenant's key, what a lookup by customer number
+     * matches), sealed under the review's own key like the case reference: once the review is purged, no
+     * copy of this event, backups included, links it to a customer number.
+     */
+    readonly casePseudonym: Sealed;
     readonly caseRef: Sealed;
     readonly customerGroup: string;
     readonly questionnaireId: string;

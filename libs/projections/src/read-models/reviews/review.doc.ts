@@ -17,7 +17,8 @@ export interface ReviewDoc extends Record<string, unknown> {
   readonly teamId: string;
   /** Sample month, yyyy-mm. */
   readonly month: string;
-  readonly casePseudonym: string;
+  /** Sealed under the review's key (see `CaseSampled`): a lookup by customer number opens and compares it. */
+  readonly casePseudonym: Sealed;
   readonly caseRef: Sealed;
   readonly customerGroup: string;
   readonly questionnaireId: string;

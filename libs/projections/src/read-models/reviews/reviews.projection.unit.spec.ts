@@ -16,7 +16,7 @@ const sampled = (reviewId: string, teamId: string): CaseSampled => ({
     areaId: 'area-mi',
     teamId,
     month: '2026-03',
-    casePseudonym: `ps-${reviewId}`,
+    casePseudonym: { $sealed: 1, kid: `review:${reviewId}`, iv: 'iv', ct: `ps-${reviewId}`, tag: 'tag' },
     caseRef: sealed(`case-${reviewId}`),
     customerGroup: 'u25',
     questionnaireId: 'vkb',
