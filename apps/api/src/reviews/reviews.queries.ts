@@ -12,7 +12,7 @@ import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
 import type { Clock } from '../../../../libs/application/src/clock.js';
 import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import { RetentionRecords } from '../retention/retention-records.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import { isSealed, type Envelope } from '../../../../libs/privacy/src/envelope.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
@@ -180,7 +180,12 @@ export class ReviewsQueries {
     const docs: ReviewDoc[] = [];
     for (let start = 0; start < candidates.length; start += LOOKUP_BATCH) {
       const batch = candidates.slice(start, start + LOOKUP_BATCH);
-      const pseudonyms = await Promise.all(batch.map((doc) => this.envelope.openOrNull(doc.casePseudonym)));
+      // A review whose key was destroyed (or a document of an older shape) simply does not match.
+      const pseudonyms = await Promise.all(
+        batch.map((doc) =>
+          isSealed(doc.casePseudonym) ? this.envelope.openOrNull(doc.casePseudonym) : Promise.resolve(null),
+        ),
+      );
       batch.forEach((doc, index) => {
         if (pseudonyms[index] === wanted) docs.push(doc);
       });
@@ -273,7 +278,7 @@ export class ReviewsQueries {
       status: doc.status,
       origin: doc.origin,
       customerGroup: doc.customerGroup,
-      casePseudonym: await open(doc.casePseudonym, 'casePseudonym'),
+      casePseudonym: isSealed(doc.casePseudonym) ? await open(doc.casePseudonym, 'casePseudonym') : null,
       caseRef: await open(doc.caseRef, 'caseRef'),
       questionnaire: { id: doc.questionnaireId, version: doc.questionnaireVersion },
       questions: await this.questions(doc).catch(() => []),
