@@ -12,7 +12,7 @@ import type { ProjectionDefinition } from '../../libs/projections/src/projection
 import { rebuildProjection, type RebuildResult } from '../../libs/projections/src/rebuild.js';
 import type { CheckpointStore, DocumentStore } from '../../libs/read-store/src/read-store.port.js';
 import type { Progress } from './bench-report.js';
-import type { RebuildReply, RebuildRequest } from './rebuild-child-process.js';
+import type { RebuildReply, RebuildRequest } from './rebuild-protocol.js';
 import { type BenchReviews, decideReviewStream, reviewAggregate } from './review-events.js';
 
 export interface Generated {

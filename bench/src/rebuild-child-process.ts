@@ -1,8 +1,9 @@
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
 import { EmbeddedReadStore } from '../../libs/read-store/src/embedded/embedded-read-store.js';
 import { Progress } from './bench-report.js';
-import { BENCH_PROJECTIONS, type BenchProjectionName } from './bench-projections.js';
+import { BENCH_PROJECTIONS } from './bench-projections.js';
 import { runOperatorRebuild, runRebuild } from './projection-rebuild.bench.js';
+import type { RebuildReply, RebuildRequest } from './rebuild-protocol.js';
 
 /**
  * The rebuild runs in a process of its own so that its peak RSS is the rebuild's, not the leftovers of
@@ -10,33 +11,6 @@ import { runOperatorRebuild, runRebuild } from './projection-rebuild.bench.js';
  * stores as projection work does (the projection worker, the CLI's local rebuild): a read-only event-store
  * connection and the embedded read store with its writer thread.
  */
-export interface RebuildRequest {
-  readonly projection: BenchProjectionName;
-  /** `rebuildProjection` directly, or through `ProjectionOperations` (the operator path). */
-  readonly via: 'rebuildProjection' | 'ProjectionOperations';
-  readonly eventsFile: string;
-  readonly readModelsFile: string;
-  readonly chainKey: string;
-  /** Absent: the rebuild's own default. */
-  readonly batchSize?: number;
-  readonly total: number;
-}
-
-export type RebuildReply =
-  | {
-      readonly type: 'done';
-      readonly eventsDone: number;
-      /** Store position reached: every event up to it was examined (delivered or filtered out). */
-      readonly position: number;
-      readonly ms: number;
-      readonly target: string;
-      readonly rssBeforeBytes: number;
-      readonly peakRssBytes: number;
-      readonly maxRssBytes: number;
-      readonly rssSamples: number;
-    }
-  | { readonly type: 'failed'; readonly message: string };
-
 async function rebuild(request: RebuildRequest): Promise<RebuildReply> {
   const eventStore = await SqliteEventStore.open({
     file: request.eventsFile,

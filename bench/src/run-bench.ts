@@ -36,7 +36,7 @@ import {
 } from './projection-rebuild.bench.js';
 import { openRawDatabase, rawAppends, rawPagedRead, rawRows, rawTemplates } from './raw-sqlite.bench.js';
 import { BENCH_PROJECTIONS, type BenchProjectionName } from './bench-projections.js';
-import type { RebuildRequest } from './rebuild-child-process.js';
+import type { RebuildRequest } from './rebuild-protocol.js';
 import { BENCH_RULES_VERSION, BENCH_TENANT, BenchReviews, decideReviewStream } from './review-events.js';
 import { BENCH_CATALOGUE, loadBenchQuestionnaire } from './review-questionnaire.js';
 import { eventsPerReview } from './review-script.js';

@@ -1,6 +1,5 @@
 import type { DomainEvent } from '../../domain/src/shared/decider.js';
 import type { EventStore } from '../../event-store/src/event-store.port.js';
-import type { AggregateType } from './command-pipeline.js';
 
 /** An aggregate's state folded from its stream: the facts a decision reads, never a read model's copy. */
 export interface StreamState<State> {
@@ -16,9 +15,9 @@ export interface StreamState<State> {
  * facts from here (or wait for the read model's position): a read model may not have seen the write
  * the caller made a moment ago.
  */
-export async function readStreamState<Command, State, Event extends DomainEvent>(
+export async function readStreamState<State, Event extends DomainEvent>(
   store: EventStore,
-  aggregate: AggregateType<Command, State, Event>,
+  aggregate: Pick<StreamFold<State, Event>, 'streamId' | 'decider'>,
   aggregateId: string,
 ): Promise<StreamState<State> | null> {
   const history = await store.readStream(aggregate.streamId(aggregateId));

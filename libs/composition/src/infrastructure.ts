@@ -1,44 +1,15 @@
 import path from 'node:path';
 import type { AppConfig } from '../../application/src/config.js';
-import type { EventStore } from '../../event-store/src/event-store.port.js';
-import { UpcasterRegistry } from '../../event-store/src/upcasting.js';
 import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
-import type { CheckpointStore, DocumentStore } from '../../read-store/src/read-store.port.js';
 import { EmbeddedReadStore } from '../../read-store/src/embedded/embedded-read-store.js';
-import type { KeyStore } from '../../privacy/src/key-store.port.js';
 import { SqliteKeyStore } from '../../privacy/src/embedded/sqlite-key-store.js';
-import { loadOrCreateMasterKey, type LoadedMasterKey } from '../../privacy/src/master-key.js';
+import { loadOrCreateMasterKey } from '../../privacy/src/master-key.js';
 import { CHAIN_KEY_ID } from '../../privacy/src/key-ids.js';
 import { Envelope } from '../../privacy/src/envelope.js';
 import { securePrivateDirectory, tightenPermissions, type PermissionWarning } from '../../runtime/src/private-files.js';
 
-/**
- * The composition root's one place that picks adapters: embedded (`node:sqlite` files) when no servers
- * are configured, KurrentDB + MongoDB otherwise. Everything else sees only the ports.
- */
-export interface Infrastructure {
-  readonly mode: 'embedded' | 'server';
-  readonly eventStore: EventStore;
-  readonly documents: DocumentStore;
-  readonly checkpoints: CheckpointStore;
-  readonly keyStore: KeyStore;
-  readonly envelope: Envelope;
-  readonly masterKey: Pick<LoadedMasterKey, 'source' | 'file'>;
-  close(): Promise<void>;
-}
-
-export interface OpenOptions {
-  /** Worker threads read events only: the writer connection belongs to the thread serving commands. */
-  readonly readOnlyEvents?: boolean;
-  /**
-   * Embedded read store writes on a writer thread (`EmbeddedReadStore` `writerThread`): for projection
-   * work (the projection worker, local rebuilds), where the SQLite write of a batch then overlaps with
-   * folding the next. Ignored in server mode.
-   */
-  readonly readStoreWriterThread?: boolean;
-  /** Where permissions tightened at start-up are reported (default: a process warning). */
-  readonly warn?: PermissionWarning;
-}
+export { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';
+import { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';
 
 export const embeddedFiles = (config: Pick<AppConfig, 'dataDir' | 'keyDir'>) => ({
   events: path.join(config.dataDir, 'events.sqlite'),
@@ -60,11 +31,6 @@ function securePrivateDirectories(config: AppConfig, warn: PermissionWarning | u
   const files = embeddedFiles(config);
   securePrivateDirectory(config.dataDir, [path.basename(files.events), path.basename(files.readModels)], warn);
   securePrivateDirectory(config.keyDir, [path.basename(files.keys)], warn);
-}
-
-/** Upcasters of every event type whose schema changed; empty while every type is at version 1. */
-export function applicationUpcasters(): UpcasterRegistry {
-  return new UpcasterRegistry();
 }
 
 export async function openInfrastructure(config: AppConfig, options: OpenOptions = {}): Promise<Infrastructure> {

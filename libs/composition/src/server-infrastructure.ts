@@ -5,7 +5,7 @@ import { MongoKeyStore } from '../../privacy/src/mongodb/mongo-key-store.js';
 import { CHAIN_KEY_ID } from '../../privacy/src/key-ids.js';
 import { Envelope } from '../../privacy/src/envelope.js';
 import type { LoadedMasterKey } from '../../privacy/src/master-key.js';
-import { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.js';
+import { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';
 
 /**
  * Server mode: KurrentDB for events, MongoDB for read models, and the key store in its own MongoDB

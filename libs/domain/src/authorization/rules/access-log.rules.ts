@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * The access log (Zugriffsprotokoll): who read decrypted personal data, when, of which review, through

@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * Cross-level views (Regionaldirektion, Zentrale) and cross-level reviews (2021 directive): case data

@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * Dashboards show team-level figures only, never per employee (000:73, 004:100). Area heads see per-team

@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * Actions of the measure context. The role check here is the outer gate; which kinds a role may agree

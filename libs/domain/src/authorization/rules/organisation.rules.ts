@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 import { EVERY_EMPLOYEE_OF_THE_TENANT } from './shared.rules.js';
 
 /** Actions of the organisation context. */

@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * Quarterly reports (000:91, 000:103). Team reports are anonymised: the team lead writes and submits the

@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * Retention (Aufbewahrung, 000:92): stored checklists are destroyed 12 months after completion. Purge

@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * Actions of the review context. Reviews belong to the team: its lead reviews (supervision is a

@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * Populations and sampling. Who draws is also a programme setting (`drawnBy`: management in Heinsberg,

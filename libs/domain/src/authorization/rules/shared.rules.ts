@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /** Transparency (000:77): what every employee of the Jobcenter may read. Operators see no tenant data. */
 export const EVERY_EMPLOYEE_OF_THE_TENANT = {

@@ -1,4 +1,4 @@
-import type { Rule } from '../authorization.policy.js';
+import type { Rule } from '../roles.js';
 
 /**
  * Trends are anonymous aggregates (never per employee, 000:73). Management sees the whole Jobcenter,
