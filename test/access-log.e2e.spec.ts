@@ -10,13 +10,12 @@ import { reviewKeyId, type CaseSampled } from '../libs/domain/src/review/review.
 import type { EventStore, RecordedEvent } from '../libs/event-store/src/event-store.port.js';
 import type { Envelope } from '../libs/privacy/src/envelope.js';
 import type { KeyStore } from '../libs/privacy/src/key-store.port.js';
-import { pseudonymise, tenantPseudonymKey } from '../libs/privacy/src/pseudonym.js';
+import { CASE_REF_PURPOSE, pseudonymise, tenantPseudonymKey } from '../libs/privacy/src/pseudonym.js';
 import { ACCESS_LOG } from '../libs/projections/src/read-models/access-log/access-log.doc.js';
 import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
 import { REVIEWS } from '../libs/projections/src/read-models/reviews/review.doc.js';
 import { collectRouteActions } from '../apps/api/src/security/route-actions.js';
 import { ENVELOPE, EVENT_STORE, KEY_STORE } from '../apps/api/src/runtime/tokens.js';
-import { CASE_REF_PURPOSE } from '../apps/api/src/sampling/sampling-crypto.js';
 import {
   areaCast,
   defineProgramme,

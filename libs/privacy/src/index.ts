@@ -39,4 +39,10 @@ export {
 } from './master-key.js';
 export { SqliteKeyStore, type SqliteKeyStoreOptions } from './embedded/sqlite-key-store.js';
 export { Envelope, isSealed, SEALED_FORMAT_VERSION, type Sealed } from './envelope.js';
-export { normalisePseudonymInput, pseudonymise, PSEUDONYM_MIN_KEY_BYTES, tenantPseudonymKey } from './pseudonym.js';
+export {
+  CASE_REF_PURPOSE,
+  normalisePseudonymInput,
+  pseudonymise,
+  PSEUDONYM_MIN_KEY_BYTES,
+  tenantPseudonymKey,
+} from './pseudonym.js';

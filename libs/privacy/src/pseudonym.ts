@@ -44,6 +44,12 @@ export function pseudonymise(key: Uint8Array, value: string, purpose: string): s
   return base32(digest.subarray(0, PSEUDONYM_BYTES));
 }
 
+/**
+ * The purpose of case references (customer numbers): the blind index the population import, the reviews
+ * opened from a draw and the lookup by customer number all compute alike.
+ */
+export const CASE_REF_PURPOSE = 'case-ref';
+
 /** The tenant's pseudonym key from its key store (created on first use). */
 export async function tenantPseudonymKey(keyStore: KeyStore, tenant: string): Promise<Uint8Array> {
   return (await keyStore.getOrCreate(pseudonymKeyId(tenant))).key;

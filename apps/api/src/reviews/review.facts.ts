@@ -9,11 +9,10 @@ import {
 } from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
 import { reviewStreamId, type CaseSampled } from '../../../../libs/domain/src/review/review.events.js';
 import {
-  questionsForReview,
+  requireQuestionsForReview,
   type QuestionnaireSource,
   type ReviewQuestionDetail,
 } from '../../../../libs/domain/src/review/review.questions.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { programmeAggregate } from '../programmes/programme.aggregate.js';
@@ -109,17 +108,11 @@ export class ReviewFacts {
   /** The review's questions: its pinned questionnaire version plus the regional additions of its month. */
   private async questions(origin: ReviewOrigin): Promise<readonly ReviewQuestionDetail[]> {
     const questionnaire = await this.streams.read(questionnaireContent, origin.questionnaireId);
-    const questions =
-      questionnaire?.tenant === origin.tenant
-        ? questionsForReview(questionnaire.state, origin.questionnaireVersion, origin.month)
-        : null;
-    if (questions === null)
-      throw new DomainError(
-        'RULE_VIOLATION',
-        'Die Fragebogenversion dieser Prüfung ist nicht verfügbar. / ' +
-          'The questionnaire version of this review is not available.',
-        { questionnaireId: origin.questionnaireId, version: origin.questionnaireVersion },
-      );
-    return questions;
+    return requireQuestionsForReview(
+      questionnaire?.tenant === origin.tenant ? questionnaire.state : null,
+      origin.questionnaireId,
+      origin.questionnaireVersion,
+      origin.month,
+    );
   }
 }

@@ -4,7 +4,10 @@ import {
   visibility,
   type Principal,
 } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { questionsForReview, type ReviewQuestionDetail } from '../../../../libs/domain/src/review/review.questions.js';
+import {
+  requireQuestionsForReview,
+  type ReviewQuestionDetail,
+} from '../../../../libs/domain/src/review/review.questions.js';
 import type { AnswerValue } from '../../../../libs/domain/src/review/review.events.js';
 import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
 import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
@@ -14,7 +17,7 @@ import { NotFoundError } from '../../../../libs/application/src/errors.js';
 import { RetentionRecords } from '../retention/retention-records.js';
 import { isSealed, type Envelope } from '../../../../libs/privacy/src/envelope.js';
 import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
+import { CASE_REF_PURPOSE, pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
 import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
 import {
   QUESTIONNAIRES,
@@ -25,7 +28,6 @@ import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-m
 import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { CLOCK, DOCUMENT_STORE, ENVELOPE, KEY_STORE } from '../runtime/tokens.js';
-import { CASE_REF_PURPOSE } from '../sampling/sampling-crypto.js';
 
 /** Sealed pseudonyms compared at once in a lookup (each needs its review's key). */
 const LOOKUP_BATCH = 64;
@@ -241,15 +243,7 @@ export class ReviewsQueries {
       QUESTIONNAIRES,
       questionnaireDocId(doc.tenant, doc.questionnaireId),
     )) as QuestionnaireDoc | null;
-    const questions = questionnaire ? questionsForReview(questionnaire, doc.questionnaireVersion, doc.month) : null;
-    if (questions === null)
-      throw new DomainError(
-        'RULE_VIOLATION',
-        'Die Fragebogenversion dieser Prüfung ist nicht verfügbar. / ' +
-          'The questionnaire version of this review is not available.',
-        { questionnaireId: doc.questionnaireId, version: doc.questionnaireVersion },
-      );
-    return questions;
+    return requireQuestionsForReview(questionnaire, doc.questionnaireId, doc.questionnaireVersion, doc.month);
   }
 
   async detail(principal: Principal, reviewId: string): Promise<ReviewView> {

@@ -11,7 +11,7 @@ import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
 import { drawToken, newPopulationTokenKey } from '../../../../libs/privacy/src/draw-token.js';
 import { populationKeyId } from '../../../../libs/privacy/src/key-ids.js';
-import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
+import { CASE_REF_PURPOSE, pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
 import { teamsOfArea } from '../organisation/organisation.facts.js';
 import type { ProgrammeFacts } from '../programmes/programme.facts.js';
 import {
@@ -22,7 +22,7 @@ import {
   type ParseResult,
 } from './population-parser.js';
 import { populationAggregate, samplingAggregate, samplingAggregateId, type ExecuteFn } from './sampling.aggregates.js';
-import { CASE_REF_PURPOSE, populationFingerprint } from './sampling-crypto.js';
+import { populationFingerprint } from './sampling-crypto.js';
 import { SAMPLING_DEFAULTS } from './sampling.defaults.js';
 
 /** The file was refused: every malformed row with its line, nothing imported (400). */

@@ -33,6 +33,3 @@ export function populationFingerprint(rows: readonly FingerprintRow[]): string {
     .sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
   return createHash('sha256').update(canonicalJson(canonical), 'utf8').digest('hex');
 }
-
-/** The pseudonym purpose of case references (see `libs/privacy/src/pseudonym.ts`). */
-export const CASE_REF_PURPOSE = 'case-ref';

@@ -24,6 +24,27 @@ export class ReadModelsBehindError extends Error {
   }
 }
 
+/** A population's line: what goes of it (the whole population, or its clear references) and when. */
+function populationLine(
+  population: {
+    readonly tenant: string;
+    readonly populationId: string;
+    readonly programmeId: string;
+    readonly month: string;
+  },
+  detail: string,
+  verdict: string,
+): string {
+  return [
+    population.tenant,
+    `population ${population.populationId}`,
+    population.programmeId,
+    population.month,
+    detail,
+    verdict,
+  ].join('\t');
+}
+
 function line(entry: PurgePlanEntry): string {
   return [
     entry.tenant,
@@ -74,26 +95,14 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
     );
     for (const entry of [...run.due, ...run.kept]) io.out(line(entry));
     for (const population of run.populations)
-      io.out(
-        [
-          population.tenant,
-          `population ${population.populationId}`,
-          population.programmeId,
-          population.month,
-          `${population.reviewsPurged} reviews purged`,
-          'due',
-        ].join('\t'),
-      );
+      io.out(populationLine(population, `${population.reviewsPurged} reviews purged`, 'due'));
     for (const entry of run.populationReferences)
       io.out(
-        [
-          entry.tenant,
-          `population ${entry.populationId}`,
-          entry.programmeId,
-          entry.month,
+        populationLine(
+          entry,
           `references kept until ${entry.keptUntil}`,
           dryRun ? 'references due' : 'references destroyed',
-        ].join('\t'),
+        ),
       );
     const kept = `${run.kept.length} behalten / kept (Frist läuft, Sperre oder in Arbeit / not yet due, legal hold or under way)`;
     if (dryRun) {

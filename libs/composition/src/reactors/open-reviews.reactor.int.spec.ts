@@ -1,30 +1,25 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { loadConfig } from '../../../application/src/config.js';
 import { uuidV7Ids } from '../../../application/src/clock.js';
 import type { CaseSampled, ReviewWithdrawn } from '../../../domain/src/review/review.events.js';
 import type { DrawnCase, PopulationRow, SampleDrawn } from '../../../domain/src/sampling/sampling.events.js';
-import type { EventMetadata, EventStore, NewEvent } from '../../../event-store/src/event-store.port.js';
+import type { EventStore } from '../../../event-store/src/event-store.port.js';
 import { pseudonymise, tenantPseudonymKey } from '../../../privacy/src/pseudonym.js';
 import { ReactorRunner, reactorCheckpointName } from '../../../projections/src/reactor.js';
 import { until } from '../../../projections/src/testing/projection-fixtures.js';
-import { openInfrastructure, type Infrastructure } from '../infrastructure.js';
+import type { Infrastructure } from '../infrastructure.js';
+import {
+  openTemporaryInfrastructure,
+  testEvent,
+  testMetadata,
+  type TemporaryInfrastructure,
+} from '../testing/embedded-infrastructure.js';
 import { OPEN_REVIEWS_REACTOR, openReviewsReactor } from './open-reviews.reactor.js';
 
-const metadata: EventMetadata = {
-  occurredAt: '2026-03-02T08:00:00.000Z',
-  actor: { userId: 'bl-1', role: 'area_head' },
-  tenant: 'jc-a',
-  correlationId: 'corr-1',
-  causationId: null,
-  rulesVersion: '2026.1',
-};
-const event = (type: string, data: unknown): NewEvent => ({ id: uuidv7(), type, schemaVersion: 1, data, metadata });
+const metadata = testMetadata({ userId: 'bl-1', role: 'area_head' });
+const event = (type: string, data: unknown) => testEvent(type, data, metadata);
 
 describe('open-reviews reactor (embedded stores)', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-'));
+  let temporary: TemporaryInfrastructure;
   let infrastructure: Infrastructure;
   const populationId = uuidv7();
   const programmeId = uuidv7();
@@ -39,13 +34,8 @@ describe('open-reviews reactor (embedded stores)', () => {
   let drawPosition = 0;
 
   beforeAll(async () => {
-    infrastructure = await openInfrastructure(
-      loadConfig({
-        PRUEFPFAD_ENV: 'test',
-        PRUEFPFAD_DATA_DIR: path.join(root, 'data'),
-        PRUEFPFAD_KEY_DIR: path.join(root, 'keys'),
-      }),
-    );
+    temporary = await openTemporaryInfrastructure();
+    infrastructure = temporary.infrastructure;
     const rows: PopulationRow[] = [];
     for (let i = 0; i < 45; i += 1)
       rows.push({
@@ -101,8 +91,7 @@ describe('open-reviews reactor (embedded stores)', () => {
   });
 
   afterAll(async () => {
-    await infrastructure?.close();
-    fs.rmSync(root, { recursive: true, force: true });
+    await temporary?.remove();
   });
 
   const reactorOn = (eventStore: EventStore) =>

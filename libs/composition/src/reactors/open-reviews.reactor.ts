@@ -17,7 +17,7 @@ import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { Envelope, Sealed } from '../../../privacy/src/envelope.js';
 import { KeyDestroyedError, type KeyStore } from '../../../privacy/src/key-store.port.js';
-import { pseudonymise, tenantPseudonymKey } from '../../../privacy/src/pseudonym.js';
+import { CASE_REF_PURPOSE, pseudonymise, tenantPseudonymKey } from '../../../privacy/src/pseudonym.js';
 import { appendOnce, PermanentReactorError, type ReactorDefinition } from '../../../projections/src/reactor.js';
 import { readPopulation } from './population-stream.js';
 
@@ -32,9 +32,6 @@ export interface OpenReviewsDependencies {
 
 /** Marks a case whose population key was destroyed before it could be opened. */
 const KEY_GONE = Symbol('population key destroyed');
-
-/** The pseudonym purpose of case references (the same as the import's and the lookup's). */
-const CASE_REF_PURPOSE = 'case-ref';
 
 export const OPEN_REVIEWS_REACTOR = 'open-reviews';
 

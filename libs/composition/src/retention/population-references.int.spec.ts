@@ -1,27 +1,21 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { loadConfig } from '../../../application/src/config.js';
 import { uuidV7Ids } from '../../../application/src/clock.js';
-import type { EventMetadata, NewEvent } from '../../../event-store/src/event-store.port.js';
 import { reactorCheckpointName } from '../../../projections/src/reactor.js';
-import { openInfrastructure, type Infrastructure } from '../infrastructure.js';
+import type { Infrastructure } from '../infrastructure.js';
+import {
+  openTemporaryInfrastructure,
+  testEvent,
+  testMetadata,
+  type TemporaryInfrastructure,
+} from '../testing/embedded-infrastructure.js';
 import { OPEN_REVIEWS_REACTOR } from '../reactors/open-reviews.reactor.js';
 import { destroyPopulationReferences, type PopulationReferencesEntry } from './population-references.js';
 
-const metadata: EventMetadata = {
-  occurredAt: '2026-03-02T08:00:00.000Z',
-  actor: { userId: 'bl-1', role: 'area_head' },
-  tenant: 'jc-a',
-  correlationId: 'corr-1',
-  causationId: null,
-  rulesVersion: '2026.1',
-};
-const event = (type: string, data: unknown): NewEvent => ({ id: uuidv7(), type, schemaVersion: 1, data, metadata });
+const metadata = testMetadata({ userId: 'bl-1', role: 'area_head' });
+const event = (type: string, data: unknown) => testEvent(type, data, metadata);
 
 describe('destroying a population’s references (embedded stores)', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-'));
+  let temporary: TemporaryInfrastructure;
   let infrastructure: Infrastructure;
   const populationId = uuidv7();
   const programmeId = uuidv7();
@@ -44,13 +38,8 @@ describe('destroying a population’s references (embedded stores)', () => {
   });
 
   beforeAll(async () => {
-    infrastructure = await openInfrastructure(
-      loadConfig({
-        PRUEFPFAD_ENV: 'test',
-        PRUEFPFAD_DATA_DIR: path.join(root, 'data'),
-        PRUEFPFAD_KEY_DIR: path.join(root, 'keys'),
-      }),
-    );
+    temporary = await openTemporaryInfrastructure();
+    infrastructure = temporary.infrastructure;
     const caseRef = await infrastructure.envelope.seal(`population:${populationId}`, '123D000001');
     await infrastructure.eventStore.append(
       `population-${populationId}`,
@@ -74,8 +63,7 @@ describe('destroying a population’s references (embedded stores)', () => {
   });
 
   afterAll(async () => {
-    await infrastructure?.close();
-    fs.rmSync(root, { recursive: true, force: true });
+    await temporary?.remove();
   });
 
   it('waits while the open-reviews reactor has a draw of the month to handle, then destroys the key once', async () => {

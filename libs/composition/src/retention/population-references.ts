@@ -1,17 +1,11 @@
 import { readStreamState } from '../../../application/src/stream-state.js';
-import type { AggregateType } from '../../../application/src/command-pipeline.js';
 import type { Clock, IdGenerator } from '../../../application/src/clock.js';
 import { populationReferencesKeptUntil } from '../../../domain/src/sampling/draw-calendar.js';
-import {
-  populationDecider,
-  type PopulationCommand,
-  type PopulationState,
-} from '../../../domain/src/sampling/population.decider.js';
+import { populationDecider } from '../../../domain/src/sampling/population.decider.js';
 import {
   SAMPLING_EVENT_SCHEMAS,
   populationStreamId,
   samplingStreamId,
-  type PopulationEvent,
 } from '../../../domain/src/sampling/sampling.events.js';
 import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
 import type { EventStore } from '../../../event-store/src/event-store.port.js';
@@ -22,6 +16,7 @@ import { reactorCheckpointName } from '../../../projections/src/reactor.js';
 import { OPEN_REVIEWS_REACTOR } from '../reactors/open-reviews.reactor.js';
 import { POPULATIONS, type PopulationDoc } from '../../../projections/src/read-models/sampling/sample.doc.js';
 import { RETENTION_ACTOR } from './purge-reactor.js';
+import { populationAggregate } from '../sampling-aggregates.js';
 
 /** A population whose clear references are past their window (listed by a dry run, destroyed otherwise). */
 export interface PopulationReferencesEntry {
@@ -44,13 +39,6 @@ export interface PopulationReferencesDependencies {
   /** Where the open-reviews reactor keeps its checkpoint: no key goes while it still needs it. */
   readonly checkpoints: CheckpointStore;
 }
-
-const populationAggregate: AggregateType<PopulationCommand, PopulationState, PopulationEvent> = {
-  name: 'population',
-  decider: populationDecider,
-  schemas: SAMPLING_EVENT_SCHEMAS,
-  streamId: populationStreamId,
-};
 
 /**
  * Populations whose reference window ended before `today` and whose references still exist. A draw,

@@ -1,23 +1,18 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { loadConfig } from '../../../application/src/config.js';
 import { uuidV7Ids, type Clock } from '../../../application/src/clock.js';
-import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { KeyStore } from '../../../privacy/src/key-store.port.js';
-import { openInfrastructure, type Infrastructure } from '../infrastructure.js';
+import type { Infrastructure } from '../infrastructure.js';
+import {
+  openTemporaryInfrastructure,
+  testEvent,
+  testMetadata,
+  type TemporaryInfrastructure,
+} from '../testing/embedded-infrastructure.js';
 import { purgeReactor } from './purge-reactor.js';
 
-const metadata: EventMetadata = {
-  occurredAt: '2026-03-02T08:00:00.000Z',
-  actor: { userId: 'tl-1', role: 'team_lead' },
-  tenant: 'jc-a',
-  correlationId: 'corr-1',
-  causationId: null,
-  rulesVersion: '2026.1',
-};
-const event = (type: string, data: unknown): NewEvent => ({ id: uuidv7(), type, schemaVersion: 1, data, metadata });
+const metadata = testMetadata({ userId: 'tl-1', role: 'team_lead' });
+const event = (type: string, data: unknown) => testEvent(type, data, metadata);
 const clock: Clock = { now: () => new Date('2027-06-01T00:00:00.000Z') };
 const context = { reactor: 'retention-purge', attempt: 1, signal: new AbortController().signal };
 
@@ -27,22 +22,16 @@ const context = { reactor: 'retention-purge', attempt: 1, signal: new AbortContr
  * and without a second purge record. A legal hold stops it before anything changes.
  */
 describe('retention purge reactor (embedded stores)', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-'));
+  let temporary: TemporaryInfrastructure;
   let infrastructure: Infrastructure;
 
   beforeAll(async () => {
-    infrastructure = await openInfrastructure(
-      loadConfig({
-        PRUEFPFAD_ENV: 'test',
-        PRUEFPFAD_DATA_DIR: path.join(root, 'data'),
-        PRUEFPFAD_KEY_DIR: path.join(root, 'keys'),
-      }),
-    );
+    temporary = await openTemporaryInfrastructure();
+    infrastructure = temporary.infrastructure;
   });
 
   afterAll(async () => {
-    await infrastructure?.close();
-    fs.rmSync(root, { recursive: true, force: true });
+    await temporary?.remove();
   });
 
   /** A completed review with a defect, a talk and one measure; personal fields sealed as in production. */

@@ -1,5 +1,6 @@
 import { firstDayOfMonth, lastDayOfMonth } from '../calendar/local-date.js';
 import type { AnswerType, Question, Section } from '../questionnaire/questionnaire.events.js';
+import { DomainError } from '../shared/domain-error.js';
 
 /** What the review decider needs to know of a question: the pinned version's or a regional addition's. */
 export interface ReviewQuestion {
@@ -69,5 +70,26 @@ export function questionsForReview(
       questions.push(toReviewQuestion(question, null));
     }
   }
+  return questions;
+}
+
+/**
+ * `questionsForReview`, refused when the questionnaire (absent: null) does not hold the review's pinned
+ * version: commands and reads of a review say so in the same words.
+ */
+export function requireQuestionsForReview(
+  questionnaire: QuestionnaireSource | null,
+  questionnaireId: string,
+  version: number,
+  month: string,
+): readonly ReviewQuestionDetail[] {
+  const questions = questionnaire === null ? null : questionsForReview(questionnaire, version, month);
+  if (questions === null)
+    throw new DomainError(
+      'RULE_VIOLATION',
+      'Die Fragebogenversion dieser Prüfung ist nicht verfügbar. / ' +
+        'The questionnaire version of this review is not available.',
+      { questionnaireId, version },
+    );
   return questions;
 }

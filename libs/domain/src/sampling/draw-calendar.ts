@@ -16,10 +16,10 @@ export function drawMonthVerdict(month: string, today: string, leadDays: number)
   const current = monthOf(today);
   if (month === current) return { kind: 'current' };
   if (month < current) return { kind: 'backdated' };
-  const earliest = addDays(firstDayOfMonth(month), -leadDays);
   if (month === addMonths(current, 1) && daysBetween(today, firstDayOfMonth(month)) <= leadDays)
     return { kind: 'next' };
-  return { kind: 'future', earliest: earliest < today ? today : earliest };
+  // Later than `today` by construction: the month lies beyond the lead days.
+  return { kind: 'future', earliest: addDays(firstDayOfMonth(month), -leadDays) };
 }
 
 /**

@@ -69,6 +69,18 @@ const draw = (teams: string[], overrides: Partial<Extract<SamplingCommand, { typ
 
 const usable = { keptUntil: '2026-04-30', destroyed: false };
 
+/** One supplementary case for team t1's sample, from a population still usable. */
+const oneMore = () => ({
+  type: 'DrawSupplementaryCases' as const,
+  sampleId: 'sample-t1',
+  count: 1,
+  reason: sealedReason('mehr'),
+  rows: teamRows('t1', 30),
+  reviewIds: ids('extra', 1),
+  rank,
+  population: usable,
+});
+
 function apply(state: SamplingState, events: readonly SamplingEvent[]): SamplingState {
   return events.reduce(samplingDecider.evolve, state);
 }
@@ -231,16 +243,7 @@ describe('sampling decider: which month, voiding, the population window', () => 
     expect(() => samplingDecider.decide(command, state, context)).toThrow(
       expect.objectContaining({ code: 'ALREADY_EXISTS' }) as Error,
     );
-    const supplement = {
-      type: 'DrawSupplementaryCases' as const,
-      sampleId: 'sample-t1',
-      count: 1,
-      reason: sealedReason('mehr'),
-      rows: teamRows('t1', 30),
-      reviewIds: ids('extra', 1),
-      rank,
-      population: usable,
-    };
+    const supplement = oneMore();
     expect(() => samplingDecider.decide(supplement, state, context)).toThrow(
       expect.objectContaining({ code: 'RULE_VIOLATION' }) as Error,
     );
@@ -252,16 +255,7 @@ describe('sampling decider: which month, voiding, the population window', () => 
 
   it('opens no case from a population whose references are destroyed or whose window ended', () => {
     const state = apply(empty, samplingDecider.decide(draw(['t1']), empty, context));
-    const supplement = {
-      type: 'DrawSupplementaryCases' as const,
-      sampleId: 'sample-t1',
-      count: 1,
-      reason: sealedReason('mehr'),
-      rows: teamRows('t1', 30),
-      reviewIds: ids('extra', 1),
-      rank,
-      population: usable,
-    };
+    const supplement = oneMore();
     expect(samplingDecider.decide(supplement, state, on('2026-04-30'))).toHaveLength(1);
     expect(() => samplingDecider.decide(supplement, state, on('2026-05-01'))).toThrow(
       expect.objectContaining({ code: 'RULE_VIOLATION', details: { keptUntil: '2026-04-30' } }) as Error,
