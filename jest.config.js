@@ -7,11 +7,15 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
+  // The workspace packages (`@pruefpfad/*`) resolve to their TypeScript sources under this condition.
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'pruefpfad-source'] },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
+  // The compiled tree holds copies of the packages' manifests (see scripts/link-built-packages.mjs).
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.js',
   testTimeout: 60000,

@@ -1,19 +1,18 @@
 import fs from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
-import { accessLogStreamId } from '../libs/domain/src/access-log/access-log.events.js';
-import { organisationKeyId } from '../libs/domain/src/organisation/organisation.events.js';
-import { reviewAggregate } from '../libs/domain/src/review/review.aggregate.js';
-import { reviewKeyId, type CaseSampled } from '../libs/domain/src/review/review.events.js';
-import type { EventStore, RecordedEvent } from '../libs/event-store/src/event-store.port.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
-import type { KeyStore } from '../libs/privacy/src/key-store.port.js';
-import { CASE_REF_PURPOSE, pseudonymise, tenantPseudonymKey } from '../libs/privacy/src/pseudonym.js';
-import { ACCESS_LOG } from '../libs/projections/src/read-models/access-log/access-log.doc.js';
-import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { REVIEWS } from '../libs/projections/src/read-models/reviews/review.doc.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { embeddedFiles } from '@pruefpfad/composition';
+import {
+  accessLogStreamId,
+  type CaseSampled,
+  organisationKeyId,
+  reviewAggregate,
+  reviewKeyId,
+} from '@pruefpfad/domain';
+import type { EventStore, RecordedEvent } from '@pruefpfad/event-store';
+import { CASE_REF_PURPOSE, type Envelope, type KeyStore, pseudonymise, tenantPseudonymKey } from '@pruefpfad/privacy';
+import { ACCESS_LOG, ORGANISATION_UNITS, REVIEWS } from '@pruefpfad/projections';
 import { collectRouteActions } from '../apps/api/src/security/route-actions.js';
 import { ENVELOPE, EVENT_STORE, KEY_STORE } from '../apps/api/src/runtime/tokens.js';
 import {

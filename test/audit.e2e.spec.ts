@@ -1,12 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import type { Question } from '../libs/domain/src/questionnaire/questionnaire.events.js';
-import type { EventStore } from '../libs/event-store/src/event-store.port.js';
-import { MEASURES } from '../libs/projections/src/read-models/measures/measure.doc.js';
-import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { QUESTIONNAIRES } from '../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
-import { REVIEWS } from '../libs/projections/src/read-models/reviews/review.doc.js';
+import type { AppConfig } from '@pruefpfad/application';
+import type { Question } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import { MEASURES, ORGANISATION_UNITS, QUESTIONNAIRES, REVIEWS } from '@pruefpfad/projections';
 import { EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
 import {
   defineProgramme,

@@ -1,12 +1,15 @@
 import { DatabaseSync } from 'node:sqlite';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
-import { CHAIN_SEALS_STREAM, type ChainHeadsSealedData } from '../libs/composition/src/chain-sealing/chain-seal.js';
-import type { ChainFinding } from '../libs/composition/src/chain-sealing/chain-finding.js';
-import { programmeStreamId } from '../libs/domain/src/programme/programme.events.js';
-import type { EventStore, RecordedEvent } from '../libs/event-store/src/event-store.port.js';
+import type { AppConfig } from '@pruefpfad/application';
+import {
+  CHAIN_SEALS_STREAM,
+  type ChainFinding,
+  type ChainHeadsSealedData,
+  embeddedFiles,
+} from '@pruefpfad/composition';
+import { programmeStreamId } from '@pruefpfad/domain';
+import type { EventStore, RecordedEvent } from '@pruefpfad/event-store';
 import { ChainSealingService } from '../apps/api/src/audit/chain-sealing.service.js';
 import { EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
 import { runCli } from '../apps/cli/src/run-cli.js';

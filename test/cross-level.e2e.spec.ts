@@ -1,10 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AggregateType, CommandPipeline } from '../libs/application/src/command-pipeline.js';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { reviewKeyId, type ReviewEvent } from '../libs/domain/src/review/review.events.js';
-import type { DomainEvent } from '../libs/domain/src/shared/decider.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
+import type { AggregateType, AppConfig, CommandPipeline } from '@pruefpfad/application';
+import { type DomainEvent, type ReviewEvent, reviewKeyId } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
 import { COMMAND_PIPELINE, ENVELOPE } from '../apps/api/src/runtime/tokens.js';
 import {
   defineProgramme,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import request, { type Response } from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
+import type { AppConfig } from '@pruefpfad/application';
 import { createApp } from '../apps/api/src/bootstrap.js';
 import { testClock, mintTokens } from './support/scenario-setup.js';
 import { temporaryDirectories, testConfig } from './support/test-app.js';

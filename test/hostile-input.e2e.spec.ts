@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import type { EventStore } from '../libs/event-store/src/event-store.port.js';
-import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+import type { AppConfig } from '@pruefpfad/application';
+import type { EventStore } from '@pruefpfad/event-store';
+import { ORGANISATION_UNITS } from '@pruefpfad/projections';
 import { EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
 import {
   defineProgramme,

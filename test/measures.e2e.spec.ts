@@ -1,11 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import type { OrganisationEvent } from '../libs/domain/src/organisation/organisation.events.js';
-import { reviewKeyId, type CaseSampled } from '../libs/domain/src/review/review.events.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
-import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { REVIEWS } from '../libs/projections/src/read-models/reviews/review.doc.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { type CaseSampled, type OrganisationEvent, reviewKeyId } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
+import { ORGANISATION_UNITS, REVIEWS } from '@pruefpfad/projections';
 import { ENVELOPE } from '../apps/api/src/runtime/tokens.js';
 import {
   absenceRecorded,

@@ -2,13 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { OperatorProjectionView } from '../libs/composition/src/projection-operations.js';
-import type { RunningProjections } from '../libs/composition/src/projections.js';
-import type { ReviewEvent } from '../libs/domain/src/review/review.events.js';
-import { LEASE_COLLECTION } from '../libs/projections/src/lease.js';
-import type { ProjectionStatus } from '../libs/projections/src/projection-status.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
-import type { DocumentStore } from '../libs/read-store/src/read-store.port.js';
+import { DEFAULT_READ_MODEL_RULES } from '@pruefpfad/application';
+import type { OperatorProjectionView, RunningProjections } from '@pruefpfad/composition';
+import type { ReviewEvent } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
+import { LEASE_COLLECTION, type ProjectionStatus, TEAM_FIGURES_CODE_VERSION } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import type { Runtime } from '../apps/api/src/runtime/runtime.js';
 import { DOCUMENT_STORE, ENVELOPE, RUNTIME } from '../apps/api/src/runtime/tokens.js';
 import { runCli } from '../apps/cli/src/run-cli.js';
@@ -22,8 +21,6 @@ import {
   unitDefined,
 } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig } from './support/test-app.js';
-import { TEAM_FIGURES_CODE_VERSION } from '../libs/projections/src/read-models/dashboards/team-figures.projection.js';
-import { DEFAULT_READ_MODEL_RULES } from '../libs/application/src/rules-config.js';
 
 /**
  * The operator endpoints over HTTP on the embedded stores: list and status of every read model,

@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { berlinDate } from '../libs/application/src/berlin-time.js';
-import { addDays } from '../libs/domain/src/calendar/local-date.js';
+import { type AppConfig, berlinDate } from '@pruefpfad/application';
+import { addDays } from '@pruefpfad/domain';
 import { ActingRights } from '../apps/api/src/organisation/acting-rights.js';
 import { expectAuthorizationMatrix, expectNoClearTextInStores, mintTokens } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig } from './support/test-app.js';

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
+import type { AppConfig } from '@pruefpfad/application';
 import { defineProgramme, mintTokens, organisationFacts, seed, unitDefined } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig } from './support/test-app.js';
 

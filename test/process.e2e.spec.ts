@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Role } from '../libs/domain/src/authorization/authorization.policy.js';
+import type { Role } from '@pruefpfad/domain';
 import { temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 
 /**
@@ -58,11 +58,14 @@ describe('the built service (npm start)', () => {
   }
 
   beforeAll(async () => {
-    const build = spawnSync(node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+    // `npm run build`, step by step: compile, then link the workspace packages into the compiled tree.
+    for (const step of [
+      ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
+      ['scripts/link-built-packages.mjs'],
+    ]) {
+      const build = spawnSync(node, step, { cwd: root, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+    }
     port = await freePort();
     env = {
       PATH: process.env.PATH,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
+import type { AppConfig } from '@pruefpfad/application';
 import { expectAuthorizationMatrix, expectNoClearTextInStores } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 

@@ -2,10 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { KurrentDbContainer, type StartedKurrentDbContainer } from '@testcontainers/kurrentdb';
 import { MongoDBContainer, type StartedMongoDBContainer } from '@testcontainers/mongodb';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { openInfrastructure, type Infrastructure } from '../libs/composition/src/infrastructure.js';
-import { projections } from '../libs/composition/src/projection-catalogue.js';
-import { ProjectionRunner } from '../libs/projections/src/projection-runner.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { type Infrastructure, openInfrastructure, projections } from '@pruefpfad/composition';
+import { ProjectionRunner } from '@pruefpfad/projections';
 import { describeWithContainers } from './support/container-runtime.js';
 import { startTestApp, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 

@@ -1,13 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { KurrentDbContainer, type StartedKurrentDbContainer } from '@testcontainers/kurrentdb';
 import { MongoDBContainer, type StartedMongoDBContainer } from '@testcontainers/mongodb';
-import { uuidV7Ids } from '../libs/application/src/clock.js';
-import { CommandPipeline } from '../libs/application/src/command-pipeline.js';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { openInfrastructure, type Infrastructure } from '../libs/composition/src/infrastructure.js';
-import { projections } from '../libs/composition/src/projection-catalogue.js';
-import { startReactors, type RunningReactors } from '../libs/composition/src/reactor-catalogue.js';
-import { ProjectionRunner } from '../libs/projections/src/projection-runner.js';
+import { type AppConfig, CommandPipeline, uuidV7Ids } from '@pruefpfad/application';
+import {
+  type Infrastructure,
+  openInfrastructure,
+  projections,
+  type RunningReactors,
+  startReactors,
+} from '@pruefpfad/composition';
+import { ProjectionRunner } from '@pruefpfad/projections';
 import { createApp } from '../apps/api/src/bootstrap.js';
 import { describeWithContainers } from './support/container-runtime.js';
 import { runQuarterScenario, scenarioClock, type QuarterHarness } from './support/quarter-scenario.js';

@@ -1,11 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import type { Question } from '../libs/domain/src/questionnaire/questionnaire.events.js';
-import { reviewAggregate } from '../libs/domain/src/review/review.aggregate.js';
-import { reviewKeyId, type CaseSampled } from '../libs/domain/src/review/review.events.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
-import type { DocumentStore } from '../libs/read-store/src/read-store.port.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { type CaseSampled, type Question, reviewAggregate, reviewKeyId } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { DOCUMENT_STORE, ENVELOPE } from '../apps/api/src/runtime/tokens.js';
 import {
   absenceRecorded,

@@ -5,14 +5,17 @@ import request from 'supertest';
 import { createApp } from '../apps/api/src/bootstrap.js';
 import type { Runtime } from '../apps/api/src/runtime/runtime.js';
 import { RUNTIME } from '../apps/api/src/runtime/tokens.js';
-import type { OperatorProjectionView } from '../libs/composition/src/projection-operations.js';
-import type { RunningProjections } from '../libs/composition/src/projections.js';
-import type { ReviewFactDoc } from '../libs/projections/src/read-models/dashboards/team-figures.doc.js';
-import { readRebuildRecord, rebuildProjection, RebuildInterruptedError } from '../libs/projections/src/rebuild.js';
-import type { Doc, DocumentStore } from '../libs/read-store/src/read-store.port.js';
+import type { OperatorProjectionView, RunningProjections } from '@pruefpfad/composition';
+import {
+  readRebuildRecord,
+  RebuildInterruptedError,
+  rebuildProjection,
+  type ReviewFactDoc,
+  TEAM_FIGURES_CODE_VERSION,
+} from '@pruefpfad/projections';
+import type { Doc, DocumentStore } from '@pruefpfad/read-store';
 import { runQuarterScenario, scenarioClock, type QuarterHarness } from './support/quarter-scenario.js';
 import { temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
-import { TEAM_FIGURES_CODE_VERSION } from '../libs/projections/src/read-models/dashboards/team-figures.projection.js';
 
 /**
  * Rebuilds after the quarter of the core issue (test/support/quarter-scenario.ts) on the embedded stores,

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { ORGANISATION_UNITS } from '@pruefpfad/projections';
 import {
   defineProgramme,
   mintTokens,

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { uuidV7Ids } from '../libs/application/src/clock.js';
-import type { AppConfig } from '../libs/application/src/config.js';
-import type { EventStore, NewEvent } from '../libs/event-store/src/event-store.port.js';
+import { type AppConfig, uuidV7Ids } from '@pruefpfad/application';
+import type { EventStore, NewEvent } from '@pruefpfad/event-store';
 import { EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
 import {
   expectAuthorizationMatrix,

@@ -7,10 +7,9 @@ import { createApp } from '../apps/api/src/bootstrap.js';
 import { runCli } from '../apps/cli/src/run-cli.js';
 import type { Runtime } from '../apps/api/src/runtime/runtime.js';
 import { RUNTIME } from '../apps/api/src/runtime/tokens.js';
-import { embeddedFiles } from '../libs/composition/src/infrastructure.js';
-import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { CHAIN_KEY_ID } from '../libs/privacy/src/key-ids.js';
-import { pseudonymise, tenantPseudonymKey } from '../libs/privacy/src/pseudonym.js';
+import { embeddedFiles } from '@pruefpfad/composition';
+import { SqliteEventStore } from '@pruefpfad/event-store';
+import { CHAIN_KEY_ID, pseudonymise, tenantPseudonymKey } from '@pruefpfad/privacy';
 import {
   runQuarterScenario,
   scenarioClock,

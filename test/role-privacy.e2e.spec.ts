@@ -1,15 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { POLICY, type Role } from '../libs/domain/src/authorization/authorization.policy.js';
+import type { AppConfig } from '@pruefpfad/application';
 import {
   MEASURE_EVENT_SCHEMAS,
+  type MeasureEvent,
   measureKeyId,
   measureStreamId,
-  type MeasureEvent,
-} from '../libs/domain/src/measure/measure.events.js';
-import { reviewKeyId, type ReviewEvent } from '../libs/domain/src/review/review.events.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
+  POLICY,
+  type ReviewEvent,
+  reviewKeyId,
+  type Role,
+} from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
 import { ENVELOPE } from '../apps/api/src/runtime/tokens.js';
 import { concretePath } from '../apps/api/src/security/authorization-matrix.js';
 import { collectRouteActions, type RouteDeclaration } from '../apps/api/src/security/route-actions.js';

@@ -1,15 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import type { QuestionnaireEvent } from '../libs/domain/src/questionnaire/questionnaire.events.js';
-import type { CaseSampled } from '../libs/domain/src/review/review.events.js';
-import type { SampleDrawn } from '../libs/domain/src/sampling/sampling.events.js';
-import type { EventStore } from '../libs/event-store/src/event-store.port.js';
-import type { KeyStore } from '../libs/privacy/src/key-store.port.js';
-import { pseudonymise, tenantPseudonymKey } from '../libs/privacy/src/pseudonym.js';
-import type { DocumentStore } from '../libs/read-store/src/read-store.port.js';
+import type { AppConfig } from '@pruefpfad/application';
+import type { CaseSampled, QuestionnaireEvent, SampleDrawn } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import { type Envelope, type KeyStore, pseudonymise, tenantPseudonymKey } from '@pruefpfad/privacy';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { DOCUMENT_STORE, ENVELOPE, EVENT_STORE, KEY_STORE } from '../apps/api/src/runtime/tokens.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
 import {
   expectNoClearTextInStores,
   mintTokens,

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
-import type { QuestionnaireEvent } from '../libs/domain/src/questionnaire/questionnaire.events.js';
-import type { CaseSampled } from '../libs/domain/src/review/review.events.js';
-import type { EventStore } from '../libs/event-store/src/event-store.port.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
+import type { AppConfig } from '@pruefpfad/application';
+import type { CaseSampled, QuestionnaireEvent } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import type { Envelope } from '@pruefpfad/privacy';
 import { runCli } from '../apps/cli/src/run-cli.js';
 import { ENVELOPE, EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
 import {

@@ -1,23 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { AppConfig } from '../libs/application/src/config.js';
+import type { AppConfig } from '@pruefpfad/application';
 import {
   MEASURE_EVENT_SCHEMAS,
+  type MeasureEvent,
   measureKeyId,
   measureStreamId,
-  type MeasureEvent,
-} from '../libs/domain/src/measure/measure.events.js';
-import {
   REPORT_EVENT_SCHEMAS,
+  type ReportEvent,
+  type ReportFigures,
   reportId,
   reportKeyId,
   reportStreamId,
-  type ReportEvent,
-  type ReportFigures,
-} from '../libs/domain/src/report/report.events.js';
-import { reviewKeyId, type ReviewEvent } from '../libs/domain/src/review/review.events.js';
-import type { Envelope } from '../libs/privacy/src/envelope.js';
-import { ORGANISATION_UNITS } from '../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+  type ReviewEvent,
+  reviewKeyId,
+} from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
+import { ORGANISATION_UNITS } from '@pruefpfad/projections';
 import { ENVELOPE } from '../apps/api/src/runtime/tokens.js';
 import {
   defineProgramme,

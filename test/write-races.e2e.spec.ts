@@ -1,10 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { uuidV7Ids } from '../libs/application/src/clock.js';
-import type { AppConfig } from '../libs/application/src/config.js';
-import { DEFAULT_RULES } from '../libs/application/src/rules.js';
-import { programmeStreamId } from '../libs/domain/src/programme/programme.events.js';
-import type { EventStore } from '../libs/event-store/src/event-store.port.js';
+import { type AppConfig, DEFAULT_RULES, uuidV7Ids } from '@pruefpfad/application';
+import { programmeStreamId } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
 import { IF_MATCH_DESCRIPTION } from '../apps/api/src/commands/concurrency.openapi.js';
 import { EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
 import { defineProgramme, mintTokens, projected } from './support/scenario-setup.js';

@@ -1,6 +1,4 @@
-import type { ProjectionDefinition } from '../../libs/projections/src/projection.js';
-import { teamFiguresProjection } from '../../libs/projections/src/read-models/dashboards/team-figures.projection.js';
-import { reviewsProjection } from '../../libs/projections/src/read-models/reviews/reviews.projection.js';
+import { type ProjectionDefinition, reviewsProjection, teamFiguresProjection } from '@pruefpfad/projections';
 
 /**
  * The real read models the bench rebuilds: `reviews` folds every review event into one document per

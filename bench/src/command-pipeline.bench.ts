@@ -1,8 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { berlinDate } from '../../libs/application/src/berlin-time.js';
-import { type IdGenerator, systemClock } from '../../libs/application/src/clock.js';
-import type { CommandPipeline } from '../../libs/application/src/command-pipeline.js';
-import type { Envelope } from '../../libs/privacy/src/envelope.js';
+import { berlinDate, type CommandPipeline, type IdGenerator, systemClock } from '@pruefpfad/application';
+import type { Envelope } from '@pruefpfad/privacy';
 import type { Progress } from './bench-report.js';
 import { type BenchReview, type BenchReviews, commandContextFor, reviewAggregate } from './review-events.js';
 import { type PlainReviewCommand, sealReviewCommand } from './review-script.js';

@@ -1,4 +1,4 @@
-import { requireSupportedNode } from '../../libs/runtime/src/require-node.js';
+import { requireSupportedNode } from '@pruefpfad/runtime';
 
 // Checked before anything that needs Node 24 is loaded (static imports would fail first).
 requireSupportedNode();

@@ -1,11 +1,15 @@
 import { createSecretKey } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
-import type { IdGenerator } from '../../libs/application/src/clock.js';
-import type { NewEvent } from '../../libs/event-store/src/event-store.port.js';
-import { CHAIN_GENESIS, chainLink } from '../../libs/event-store/src/hmac-chain.js';
-import { EVENT_COLUMNS, SCHEMA_SQL } from '../../libs/event-store/src/sqlite/schema.js';
-import type { EventRow } from '../../libs/event-store/src/sqlite/schema.js';
+import type { IdGenerator } from '@pruefpfad/application';
+import {
+  CHAIN_GENESIS,
+  chainLink,
+  EVENT_COLUMNS,
+  type EventRow,
+  type NewEvent,
+  SCHEMA_SQL,
+} from '@pruefpfad/event-store';
 import type { Progress } from './bench-report.js';
 
 /**

@@ -1,5 +1,5 @@
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { EmbeddedReadStore } from '../../libs/read-store/src/embedded/embedded-read-store.js';
+import { SqliteEventStore } from '@pruefpfad/event-store';
+import { EmbeddedReadStore } from '@pruefpfad/read-store';
 import { Progress } from './bench-report.js';
 import { BENCH_PROJECTIONS } from './bench-projections.js';
 import { runOperatorRebuild, runRebuild } from './projection-rebuild.bench.js';

@@ -1,9 +1,7 @@
-import { berlinDate } from '../../libs/application/src/berlin-time.js';
-import type { IdGenerator } from '../../libs/application/src/clock.js';
-import type { CommandContext } from '../../libs/application/src/command-pipeline.js';
-import { reviewAggregate } from '../../libs/domain/src/review/review.aggregate.js';
-import type { EventMetadata, NewEvent } from '../../libs/event-store/src/event-store.port.js';
-import type { Envelope } from '../../libs/privacy/src/envelope.js';
+import { berlinDate, type CommandContext, type IdGenerator } from '@pruefpfad/application';
+import { reviewAggregate } from '@pruefpfad/domain';
+import type { EventMetadata, NewEvent } from '@pruefpfad/event-store';
+import type { Envelope } from '@pruefpfad/privacy';
 import type { BenchQuestionnaire } from './review-questionnaire.js';
 import {
   eventsPerReview,

@@ -5,7 +5,7 @@ import {
   parseCatalogue,
   type QuestionnaireCatalogue,
 } from '../../apps/api/src/questionnaires/questionnaire-catalogues.js';
-import { questionsForReview, type ReviewQuestionDetail } from '../../libs/domain/src/review/review.questions.js';
+import { questionsForReview, type ReviewQuestionDetail } from '@pruefpfad/domain';
 
 /**
  * The questionnaire the bench's reviews answer: the shipped catalogue of the course-of-case review

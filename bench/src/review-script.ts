@@ -1,10 +1,16 @@
 import { toAnswerEntries } from '../../apps/api/src/reviews/answer-input.js';
-import { addMonths, firstDayOfMonth, lastDayOfMonth } from '../../libs/domain/src/calendar/local-date.js';
-import type { Outcome, ReviewCommand } from '../../libs/domain/src/review/review.decider.js';
-import { type CaseSampled, reviewKeyId, type Severity } from '../../libs/domain/src/review/review.events.js';
-import type { ReviewQuestionDetail } from '../../libs/domain/src/review/review.questions.js';
-import type { Envelope } from '../../libs/privacy/src/envelope.js';
-import { CASE_REF_PURPOSE, pseudonymise } from '../../libs/privacy/src/pseudonym.js';
+import {
+  addMonths,
+  type CaseSampled,
+  firstDayOfMonth,
+  lastDayOfMonth,
+  type Outcome,
+  type ReviewCommand,
+  reviewKeyId,
+  type ReviewQuestionDetail,
+  type Severity,
+} from '@pruefpfad/domain';
+import { CASE_REF_PURPOSE, type Envelope, pseudonymise } from '@pruefpfad/privacy';
 
 /**
  * The commands of one review of the real review aggregate, in plain text, as the API receives them:

@@ -4,16 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
-import { berlinDate } from '../../libs/application/src/berlin-time.js';
-import { systemClock, uuidV7Ids } from '../../libs/application/src/clock.js';
-import { CommandPipeline } from '../../libs/application/src/command-pipeline.js';
-import { SqliteEventStore } from '../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { SqliteKeyStore } from '../../libs/privacy/src/embedded/sqlite-key-store.js';
-import { Envelope } from '../../libs/privacy/src/envelope.js';
-import { CHAIN_KEY_ID } from '../../libs/privacy/src/key-ids.js';
-import { tenantPseudonymKey } from '../../libs/privacy/src/pseudonym.js';
-import { DEFAULT_REBUILD_BATCH_SIZE } from '../../libs/projections/src/rebuild.js';
-import { EmbeddedReadStore } from '../../libs/read-store/src/embedded/embedded-read-store.js';
+import { berlinDate, CommandPipeline, systemClock, uuidV7Ids } from '@pruefpfad/application';
+import { SqliteEventStore } from '@pruefpfad/event-store';
+import { CHAIN_KEY_ID, Envelope, SqliteKeyStore, tenantPseudonymKey } from '@pruefpfad/privacy';
+import { DEFAULT_REBUILD_BATCH_SIZE } from '@pruefpfad/projections';
+import { EmbeddedReadStore } from '@pruefpfad/read-store';
 import {
   figure,
   formatCount,

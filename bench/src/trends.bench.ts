@@ -1,16 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { addDays, lastDayOfMonth, reportDueDate, type Quarter } from '../../libs/domain/src/calendar/local-date.js';
-import { DEFAULT_TREND_RULES } from '../../libs/domain/src/trends/trend-rules.js';
-import type { RecordedEvent } from '../../libs/event-store/src/event-store.port.js';
-import { foldBatch } from '../../libs/projections/src/fold-batch.js';
-import { physicalCollection, type ProjectionDefinition } from '../../libs/projections/src/projection.js';
-import type { OrganisationUnitDoc } from '../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { monthsBetween } from '../../libs/projections/src/read-models/trends/trend-periods.js';
-import { TRENDS_READ_MODELS } from '../../libs/projections/src/read-models/trends/index.js';
-import type { Doc, DocumentStore } from '../../libs/read-store/src/read-store.port.js';
-import { EmbeddedReadStore } from '../../libs/read-store/src/embedded/embedded-read-store.js';
+import { addDays, DEFAULT_TREND_RULES, lastDayOfMonth, type Quarter, reportDueDate } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
+import {
+  foldBatch,
+  monthsBetween,
+  type OrganisationUnitDoc,
+  physicalCollection,
+  type ProjectionDefinition,
+  TRENDS_READ_MODELS,
+} from '@pruefpfad/projections';
+import { type Doc, type DocumentStore, EmbeddedReadStore } from '@pruefpfad/read-store';
 import { TrendReader, type TrendRequest } from '../../apps/api/src/trends/trend-reader.js';
 import { figure, formatCount, formatMs, formatRate, heading, line, Progress } from './bench-report.js';
 

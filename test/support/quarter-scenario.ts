@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import request, { type Response } from 'supertest';
-import type { Clock } from '../../libs/application/src/clock.js';
-import type { AppConfig } from '../../libs/application/src/config.js';
-import type { Role } from '../../libs/domain/src/authorization/authorization.policy.js';
-import type { CaseSampled } from '../../libs/domain/src/review/review.events.js';
-import type { EventStore } from '../../libs/event-store/src/event-store.port.js';
+import type { AppConfig, Clock } from '@pruefpfad/application';
+import type { CaseSampled, Role } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
 import type { Runtime } from '../../apps/api/src/runtime/runtime.js';
 import { EVENT_STORE, RUNTIME } from '../../apps/api/src/runtime/tokens.js';
 import { tokenFor } from './test-app.js';

@@ -3,26 +3,26 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type {
   AggregateType,
+  AppConfig,
+  Clock,
   CommandContext,
   CommandPipeline,
   CommandResult,
-} from '../../libs/application/src/command-pipeline.js';
-import type { Clock } from '../../libs/application/src/clock.js';
-import type { AppConfig } from '../../libs/application/src/config.js';
-import { embeddedFiles } from '../../libs/composition/src/infrastructure.js';
+} from '@pruefpfad/application';
+import { embeddedFiles } from '@pruefpfad/composition';
 import {
+  type DomainEvent,
   ORGANISATION_EVENT_SCHEMAS,
-  organisationStreamId,
   type OrganisationEvent,
-} from '../../libs/domain/src/organisation/organisation.events.js';
-import {
+  organisationStreamId,
   QUESTIONNAIRE_EVENT_SCHEMAS,
-  questionnaireStreamId,
   type QuestionnaireEvent,
-} from '../../libs/domain/src/questionnaire/questionnaire.events.js';
-import { REVIEW_EVENT_SCHEMAS, reviewStreamId, type ReviewEvent } from '../../libs/domain/src/review/review.events.js';
-import type { DomainEvent } from '../../libs/domain/src/shared/decider.js';
-import type { Sealed } from '../../libs/domain/src/shared/sealed.js';
+  questionnaireStreamId,
+  REVIEW_EVENT_SCHEMAS,
+  type ReviewEvent,
+  reviewStreamId,
+  type Sealed,
+} from '@pruefpfad/domain';
 import type { ProjectionsPort } from '../../apps/api/src/runtime/projections.port.js';
 import { COMMAND_PIPELINE, PROJECTIONS } from '../../apps/api/src/runtime/tokens.js';
 import {

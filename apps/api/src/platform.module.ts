@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ExecuteCommandHandler } from './commands/execute-command.js';
 import { IdempotencyService } from './commands/idempotency.service.js';
-import { StreamStates } from '../../../libs/application/src/stream-state.js';
+import { StreamStates } from '@pruefpfad/application';
 import { ReadModelFreshness } from './commands/read-model-freshness.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import type { Runtime } from './runtime/runtime.js';

@@ -1,4 +1,4 @@
-import { ConfigurationError, loadConfig } from '../../../libs/application/src/config.js';
+import { ConfigurationError, loadConfig } from '@pruefpfad/application';
 import { createApp } from './bootstrap.js';
 import { createJsonLogger } from './logging/json-logger.js';
 

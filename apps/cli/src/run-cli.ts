@@ -1,4 +1,4 @@
-import { ConfigurationError, loadConfig } from '../../../libs/application/src/config.js';
+import { ConfigurationError, loadConfig } from '@pruefpfad/application';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { IMPORT_POPULATION_USAGE, importPopulationCommand } from './commands/import-population.command.js';
 import { PROJECTIONS_USAGE, projectionsCommand } from './commands/projections.command.js';

@@ -1,16 +1,20 @@
 import { ConsoleLogger } from '@nestjs/common';
-import { ConfigurationError, loadConfig } from '../../../libs/application/src/config.js';
-import { openInfrastructure } from '../../../libs/composition/src/infrastructure.js';
-import { projections } from '../../../libs/composition/src/projection-catalogue.js';
-import { ProjectionRunner } from '../../../libs/projections/src/projection-runner.js';
-import { projectionsUnderRules } from '../../../libs/composition/src/projections.js';
-import { loadRulesConfig } from '../../../libs/application/src/rules-config.js';
-import { startReactors } from '../../../libs/composition/src/reactor-catalogue.js';
-import { ChainSealer } from '../../../libs/composition/src/chain-sealing/chain-sealer.js';
-import { CommandPipeline } from '../../../libs/application/src/command-pipeline.js';
-import { systemClock, uuidV7Ids } from '../../../libs/application/src/clock.js';
-import { DocumentLease, leaseOwner } from '../../../libs/projections/src/lease.js';
-import { LeasedWork } from '../../../libs/projections/src/leased-work.js';
+import {
+  CommandPipeline,
+  ConfigurationError,
+  loadConfig,
+  loadRulesConfig,
+  systemClock,
+  uuidV7Ids,
+} from '@pruefpfad/application';
+import {
+  ChainSealer,
+  openInfrastructure,
+  projections,
+  projectionsUnderRules,
+  startReactors,
+} from '@pruefpfad/composition';
+import { DocumentLease, LeasedWork, leaseOwner, ProjectionRunner } from '@pruefpfad/projections';
 
 /**
  * Server mode's projection worker: follows KurrentDB and writes MongoDB read models. Several projector

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
-import { programmeDecider } from '../../domain/src/programme/programme.decider.js';
 import {
   PROGRAMME_EVENT_SCHEMAS,
-  programmeStreamId,
+  programmeDecider,
   type ProgrammeEvent,
   type ProgrammeSettings,
-} from '../../domain/src/programme/programme.events.js';
+  programmeStreamId,
+} from '@pruefpfad/domain';
+import { type EventStore, SqliteEventStore, WrongExpectedRevisionError } from '@pruefpfad/event-store';
 import { DEFAULT_RULES } from './rules.js';
-import type { EventStore } from '../../event-store/src/event-store.port.js';
-import { WrongExpectedRevisionError } from '../../event-store/src/errors.js';
 import { CommandPipeline, FRESH_READ_ATTEMPTS, type AggregateType, type CommandContext } from './command-pipeline.js';
 import { uuidV7Ids } from './clock.js';
 import { NotFoundError, PreconditionFailedError } from './errors.js';

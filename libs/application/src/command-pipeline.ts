@@ -1,7 +1,6 @@
-import type { Decider, DomainEvent } from '../../domain/src/shared/decider.js';
-import type { EventStore, NewEvent } from '../../event-store/src/event-store.port.js';
+import type { Decider, DomainEvent } from '@pruefpfad/domain';
+import { type EventStore, type NewEvent, WrongExpectedRevisionError } from '@pruefpfad/event-store';
 import type { Clock, IdGenerator } from './clock.js';
-import { WrongExpectedRevisionError } from '../../event-store/src/errors.js';
 import { NotFoundError, PreconditionFailedError } from './errors.js';
 import { berlinDate } from './berlin-time.js';
 import { readStreamState } from './stream-state.js';

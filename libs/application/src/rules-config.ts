@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from '../../event-store/src/canonical-json.js';
+import { canonicalJson } from '@pruefpfad/event-store';
 import { ConfigurationError } from './config.js';
 
 /**

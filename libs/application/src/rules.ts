@@ -1,4 +1,4 @@
-import type { ProgrammeSettings } from '../../domain/src/programme/programme.events.js';
+import type { ProgrammeSettings } from '@pruefpfad/domain';
 
 /**
  * Defaults for the numbers of the domain brief. They are configuration, not code: a programme states

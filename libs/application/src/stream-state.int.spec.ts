@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
-import { programmeDecider } from '../../domain/src/programme/programme.decider.js';
-import { PROGRAMME_EVENT_SCHEMAS, programmeStreamId } from '../../domain/src/programme/programme.events.js';
-import type { ProgrammeEvent } from '../../domain/src/programme/programme.events.js';
+import { PROGRAMME_EVENT_SCHEMAS, programmeDecider, type ProgrammeEvent, programmeStreamId } from '@pruefpfad/domain';
+import { SqliteEventStore } from '@pruefpfad/event-store';
 import { uuidV7Ids } from './clock.js';
 import { CommandPipeline, type AggregateType } from './command-pipeline.js';
 import { DEFAULT_RULES } from './rules.js';

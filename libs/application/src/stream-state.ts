@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../../domain/src/shared/decider.js';
-import type { EventStore } from '../../event-store/src/event-store.port.js';
+import type { DomainEvent } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
 
 /** An aggregate's state folded from its stream: the facts a decision reads, never a read model's copy. */
 export interface StreamState<State> {

@@ -1,12 +1,9 @@
 import path from 'node:path';
-import type { AppConfig } from '../../application/src/config.js';
-import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
-import { EmbeddedReadStore } from '../../read-store/src/embedded/embedded-read-store.js';
-import { SqliteKeyStore } from '../../privacy/src/embedded/sqlite-key-store.js';
-import { loadOrCreateMasterKey } from '../../privacy/src/master-key.js';
-import { CHAIN_KEY_ID } from '../../privacy/src/key-ids.js';
-import { Envelope } from '../../privacy/src/envelope.js';
-import { securePrivateDirectory, tightenPermissions, type PermissionWarning } from '../../runtime/src/private-files.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { SqliteEventStore } from '@pruefpfad/event-store';
+import { CHAIN_KEY_ID, Envelope, loadOrCreateMasterKey, SqliteKeyStore } from '@pruefpfad/privacy';
+import { EmbeddedReadStore } from '@pruefpfad/read-store';
+import { type PermissionWarning, securePrivateDirectory, tightenPermissions } from '@pruefpfad/runtime';
 
 export { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';
 import { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';

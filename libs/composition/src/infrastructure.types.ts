@@ -1,10 +1,7 @@
-import type { EventStore } from '../../event-store/src/event-store.port.js';
-import { UpcasterRegistry } from '../../event-store/src/upcasting.js';
-import type { CheckpointStore, DocumentStore } from '../../read-store/src/read-store.port.js';
-import type { KeyStore } from '../../privacy/src/key-store.port.js';
-import type { Envelope } from '../../privacy/src/envelope.js';
-import type { LoadedMasterKey } from '../../privacy/src/master-key.js';
-import type { PermissionWarning } from '../../runtime/src/private-files.js';
+import { type EventStore, UpcasterRegistry } from '@pruefpfad/event-store';
+import type { Envelope, KeyStore, LoadedMasterKey } from '@pruefpfad/privacy';
+import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
+import type { PermissionWarning } from '@pruefpfad/runtime';
 
 /*
  * What both compositions (embedded in `infrastructure.ts`, server in `server-infrastructure.ts`) share:

@@ -1,18 +1,21 @@
-import type { AppConfig } from '../../application/src/config.js';
-import type { ProjectionDefinition } from '../../projections/src/projection.js';
-import type { ProjectionStores, ProjectionWorkerContext } from '../../projections/src/projection-worker-protocol.js';
-import { programmesProjection } from '../../projections/src/read-models/programmes.projection.js';
-import { ACCESS_LOG_READ_MODELS } from '../../projections/src/read-models/access-log/index.js';
-import { CROSS_LEVEL_READ_MODELS } from '../../projections/src/read-models/cross-level/index.js';
-import { DASHBOARDS_READ_MODELS } from '../../projections/src/read-models/dashboards/index.js';
-import { MEASURES_READ_MODELS } from '../../projections/src/read-models/measures/index.js';
-import { ORGANISATION_READ_MODELS } from '../../projections/src/read-models/organisation/index.js';
-import { QUESTIONNAIRES_READ_MODELS } from '../../projections/src/read-models/questionnaires/index.js';
-import { REPORTS_READ_MODELS } from '../../projections/src/read-models/reports/index.js';
-import { RETENTION_READ_MODELS } from '../../projections/src/read-models/retention/index.js';
-import { REVIEWS_READ_MODELS } from '../../projections/src/read-models/reviews/index.js';
-import { SAMPLING_READ_MODELS } from '../../projections/src/read-models/sampling/index.js';
-import { TRENDS_READ_MODELS } from '../../projections/src/read-models/trends/index.js';
+import type { AppConfig } from '@pruefpfad/application';
+import {
+  ACCESS_LOG_READ_MODELS,
+  CROSS_LEVEL_READ_MODELS,
+  DASHBOARDS_READ_MODELS,
+  MEASURES_READ_MODELS,
+  ORGANISATION_READ_MODELS,
+  programmesProjection,
+  type ProjectionDefinition,
+  type ProjectionStores,
+  type ProjectionWorkerContext,
+  QUESTIONNAIRES_READ_MODELS,
+  REPORTS_READ_MODELS,
+  RETENTION_READ_MODELS,
+  REVIEWS_READ_MODELS,
+  SAMPLING_READ_MODELS,
+  TRENDS_READ_MODELS,
+} from '@pruefpfad/projections';
 import { openInfrastructure } from './infrastructure.js';
 
 /**

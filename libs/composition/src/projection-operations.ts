@@ -1,24 +1,22 @@
-import type { ReadModelRules } from '../../application/src/rules-config.js';
-import { codeVersionOf, RULES_VERSION_SPAN } from '../../application/src/rules-config.js';
-import type { EventStore } from '../../event-store/src/event-store.port.js';
-import type { CheckpointStore, DocumentStore } from '../../read-store/src/read-store.port.js';
-import { errorMessage } from '../../projections/src/backoff.js';
-import { LEASE_COLLECTION, type LeaseRecord } from '../../projections/src/lease.js';
-import type { ProjectionDefinition } from '../../projections/src/projection.js';
-import type { ProjectionHost } from '../../projections/src/projection-host.js';
-import {
-  RebuildInProgressError,
-  type RebuildProgress,
-  UnknownProjectionError,
-} from '../../projections/src/projection-status.js';
+import { codeVersionOf, type ReadModelRules, RULES_VERSION_SPAN } from '@pruefpfad/application';
+import type { EventStore } from '@pruefpfad/event-store';
 import {
   confirmRebuild,
+  errorMessage,
+  LEASE_COLLECTION,
+  type LeaseRecord,
+  type ProjectionDefinition,
+  type ProjectionHost,
   readRebuildRecord,
+  RebuildInProgressError,
+  type RebuildProgress,
   rebuildProjection,
   type RebuildRecord,
   type RebuildResult,
   type RebuildState,
-} from '../../projections/src/rebuild.js';
+  UnknownProjectionError,
+} from '@pruefpfad/projections';
+import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 
 /**
  * What operators see of and do with the projections: list, status, rebuild, confirm. Everything runs on

@@ -1,6 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import type { ProjectionDefinition } from '../../projections/src/projection.js';
-import type { ProjectionWorkerData } from '../../projections/src/projection-worker-protocol.js';
+import type { ProjectionDefinition, ProjectionWorkerData } from '@pruefpfad/projections';
 import { projectionsUnderRules, rulesCarriedBy } from './projections.js';
 
 /**

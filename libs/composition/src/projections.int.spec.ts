@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { loadConfig, type AppConfig } from '../../application/src/config.js';
-import { ProjectionRunner } from '../../projections/src/projection-runner.js';
-import { until } from '../../projections/src/testing/projection-fixtures.js';
+import { type AppConfig, loadConfig } from '@pruefpfad/application';
+import { ProjectionRunner } from '@pruefpfad/projections';
+import { until } from '@pruefpfad/projections/testing';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { startProjections, waitForAllWith, type RunningProjections } from './projections.js';
 

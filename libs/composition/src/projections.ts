@@ -1,22 +1,22 @@
 import type { LoggerService } from '@nestjs/common';
-import type { AppConfig } from '../../application/src/config.js';
 import {
+  type AppConfig,
   DEFAULT_READ_MODEL_RULES,
   loadRulesConfig,
   parseRulesConfig,
   type ReadModelRules,
-} from '../../application/src/rules-config.js';
-import type { ProjectionDefinition } from '../../projections/src/projection.js';
+} from '@pruefpfad/application';
 import {
+  CheckpointPositionSource,
   InProcessProjectionHost,
-  WorkerProjectionHost,
+  type ProjectionDefinition,
   type ProjectionHost,
-} from '../../projections/src/projection-host.js';
-import { ProjectionRunner } from '../../projections/src/projection-runner.js';
-import { CheckpointPositionSource } from '../../projections/src/wait-for-position.js';
-import type { ProjectionStatus } from '../../projections/src/projection-status.js';
-import { TEAM_FIGURES } from '../../projections/src/read-models/dashboards/team-figures.doc.js';
-import { teamFiguresProjectionFor } from '../../projections/src/read-models/dashboards/team-figures.projection.js';
+  ProjectionRunner,
+  type ProjectionStatus,
+  TEAM_FIGURES,
+  teamFiguresProjectionFor,
+  WorkerProjectionHost,
+} from '@pruefpfad/projections';
 import type { Infrastructure } from './infrastructure.js';
 import { projections } from './projection-catalogue.js';
 import { ProjectionOperations, type ProjectionOperationsPort } from './projection-operations.js';

@@ -1,8 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import type { AppConfig } from '../../application/src/config.js';
-import type { Clock, IdGenerator } from '../../application/src/clock.js';
-import type { CommandPipeline } from '../../application/src/command-pipeline.js';
-import { ReactorRunner, type ReactorDefinition, type ReactorStatus } from '../../projections/src/reactor.js';
+import type { AppConfig, Clock, CommandPipeline, IdGenerator } from '@pruefpfad/application';
+import { type ReactorDefinition, ReactorRunner, type ReactorStatus } from '@pruefpfad/projections';
 import type { Infrastructure } from './infrastructure.js';
 import { openReviewsReactor } from './reactors/open-reviews.reactor.js';
 import { populationPurgeReactor } from './retention/population-purge-reactor.js';

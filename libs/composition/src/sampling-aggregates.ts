@@ -1,20 +1,16 @@
-import type { AggregateType } from '../../application/src/command-pipeline.js';
+import type { AggregateType } from '@pruefpfad/application';
 import {
-  populationDecider,
   type PopulationCommand,
-  type PopulationState,
-} from '../../domain/src/sampling/population.decider.js';
-import {
-  samplingDecider,
-  type SamplingCommand,
-  type SamplingState,
-} from '../../domain/src/sampling/sampling.decider.js';
-import {
-  SAMPLING_EVENT_SCHEMAS,
-  populationStreamId,
+  populationDecider,
   type PopulationEvent,
+  type PopulationState,
+  populationStreamId,
+  SAMPLING_EVENT_SCHEMAS,
+  type SamplingCommand,
+  samplingDecider,
   type SamplingEvent,
-} from '../../domain/src/sampling/sampling.events.js';
+  type SamplingState,
+} from '@pruefpfad/domain';
 
 /**
  * The sampling context's aggregates (populations, a programme's month of draws) for the command pipeline,

@@ -1,10 +1,7 @@
-import type { AppConfig } from '../../application/src/config.js';
-import { KurrentDbEventStore } from '../../event-store/src/kurrentdb/kurrentdb-event-store.js';
-import { MongoReadStore } from '../../read-store/src/mongodb/mongo-read-store.js';
-import { MongoKeyStore } from '../../privacy/src/mongodb/mongo-key-store.js';
-import { CHAIN_KEY_ID } from '../../privacy/src/key-ids.js';
-import { Envelope } from '../../privacy/src/envelope.js';
-import type { LoadedMasterKey } from '../../privacy/src/master-key.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { KurrentDbEventStore } from '@pruefpfad/event-store';
+import { CHAIN_KEY_ID, Envelope, type LoadedMasterKey, MongoKeyStore } from '@pruefpfad/privacy';
+import { MongoReadStore } from '@pruefpfad/read-store';
 import { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';
 
 /**

@@ -1,48 +1,21 @@
-export { KeyDestroyedError, type DataKey, type KeyStore } from './key-store.port.js';
-export {
-  DecryptionFailedError,
-  InvalidKeyIdError,
-  KeyStoreClosedError,
-  MasterKeyError,
-  type MasterKeyErrorCode,
-} from './errors.js';
-export {
-  assertValidKeyId,
-  CHAIN_KEY_ID,
-  MAX_KEY_ID_LENGTH,
-  populationKeyId,
-  pseudonymKeyId,
-  samplingKeyId,
-  SYSTEM_KEY_PREFIX,
-} from './key-ids.js';
+/**
+ * @pruefpfad/privacy: personal data sealed under keys that can be destroyed.
+ *
+ * For: the `KeyStore` port with its embedded (SQLite) and MongoDB adapters, the master key that wraps the
+ * data keys, the AES-256-GCM envelope (`Sealed` values), key ids per aggregate, population and sampling
+ * month, pseudonyms (HMAC blind index) and the draw tokens of populations.
+ *
+ * Exports: the names below. The key-store contract suite stays inside the package.
+ *
+ * Must not depend on: the domain, the stores of events and read models, projections or the application;
+ * only on `@pruefpfad/runtime`.
+ */
+
 export { drawToken, newPopulationTokenKey, populationTokenKey } from './draw-token.js';
-export {
-  createMasterKeyCheck,
-  DATA_KEY_BYTES,
-  newDataKey,
-  unwrapDataKey,
-  verifyMasterKeyCheck,
-  WRAPPED_KEY_BYTES,
-  wrapDataKey,
-} from './key-wrap.js';
-export {
-  generateMasterKeyText,
-  loadOrCreateMasterKey,
-  MASTER_KEY_BYTES,
-  MASTER_KEY_ENV,
-  MASTER_KEY_FILE_NAME,
-  parseMasterKey,
-  weakKeyReason,
-  type LoadedMasterKey,
-  type LoadMasterKeyOptions,
-  type RuntimeEnvironment,
-} from './master-key.js';
-export { SqliteKeyStore, type SqliteKeyStoreOptions } from './embedded/sqlite-key-store.js';
-export { Envelope, isSealed, SEALED_FORMAT_VERSION, type Sealed } from './envelope.js';
-export {
-  CASE_REF_PURPOSE,
-  normalisePseudonymInput,
-  pseudonymise,
-  PSEUDONYM_MIN_KEY_BYTES,
-  tenantPseudonymKey,
-} from './pseudonym.js';
+export { SqliteKeyStore } from './embedded/sqlite-key-store.js';
+export { Envelope, isSealed, type Sealed } from './envelope.js';
+export { CHAIN_KEY_ID, populationKeyId, samplingKeyId } from './key-ids.js';
+export { KeyDestroyedError, type KeyStore } from './key-store.port.js';
+export { type LoadedMasterKey, loadOrCreateMasterKey, MASTER_KEY_FILE_NAME } from './master-key.js';
+export { MongoKeyStore } from './mongodb/mongo-key-store.js';
+export { CASE_REF_PURPOSE, normalisePseudonymInput, pseudonymise, tenantPseudonymKey } from './pseudonym.js';

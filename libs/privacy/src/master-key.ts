@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createPrivateDirectory } from '../../runtime/src/private-files.js';
+import { createPrivateDirectory } from '@pruefpfad/runtime';
 import { MasterKeyError } from './errors.js';
 
 /**

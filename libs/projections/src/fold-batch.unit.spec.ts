@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../../event-store/src/event-store.port.js';
-import type { Doc, DocumentWrite } from '../../read-store/src/read-store.port.js';
+import type { RecordedEvent } from '@pruefpfad/event-store';
+import type { Doc, DocumentWrite } from '@pruefpfad/read-store';
 import { foldBatch } from './fold-batch.js';
 import { reviewsProjection, unitsProjection } from './testing/projection-fixtures.js';
 

@@ -1,4 +1,4 @@
-import type { Doc, DocumentWrite } from '../../read-store/src/read-store.port.js';
+import type { Doc, DocumentWrite } from '@pruefpfad/read-store';
 import type { DocumentLoader } from './fold-batch.js';
 
 /**

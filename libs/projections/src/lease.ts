@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Doc, DocumentStore } from '../../read-store/src/read-store.port.js';
+import type { Doc, DocumentStore } from '@pruefpfad/read-store';
 import { sleep } from './backoff.js';
 import { LeaseLostError } from './projection-status.js';
 

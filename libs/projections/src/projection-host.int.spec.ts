@@ -18,11 +18,27 @@ import {
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 
+/** The workspace libraries `lib` depends on, directly or not, from their package.json files. */
+function dependenciesOf(lib: string, seen = new Set<string>()): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'libs', lib, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  for (const name of Object.keys(manifest.dependencies ?? {})) {
+    const dependency = name.replace('@pruefpfad/', '');
+    if (!seen.has(dependency)) {
+      seen.add(dependency);
+      dependenciesOf(dependency, seen);
+    }
+  }
+  return [...seen];
+}
+
 /**
  * A worker thread runs plain Node, outside Jest's TypeScript transform, so it needs JavaScript. Rather
  * than trust a `dist/` that may be stale, this compiles exactly the worker's import graph (and the test
  * definitions) with tsc, transpile-only (`--noCheck`: type checking is `npm run typecheck`'s job), into a
- * temp dir that sees the project's node_modules through a symlink. About 3 s on two cores.
+ * temp dir that sees the project's node_modules through a symlink and the workspace packages it compiled
+ * through `scripts/link-built-packages.mjs`. About 3 s on two cores.
  */
 function compileWorker(outDir: string): URL {
   const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -39,6 +55,8 @@ function compileWorker(outDir: string): URL {
       'nodenext',
       '--moduleResolution',
       'nodenext',
+      '--customConditions',
+      'pruefpfad-source',
       '--target',
       'es2023',
       '--skipLibCheck',
@@ -47,11 +65,21 @@ function compileWorker(outDir: string): URL {
       'node',
       path.join(repo, 'libs/projections/src/projection-worker.ts'),
       path.join(repo, 'libs/projections/src/testing/projection-fixtures.ts'),
+      // tsc emits a package reached by name only when it is a root file of the compilation.
+      ...dependenciesOf('projections').map((lib) => path.join(repo, 'libs', lib, 'src', 'index.ts')),
     ],
     { cwd: repo, stdio: 'pipe' },
   );
   fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(outDir, 'node_modules'), 'dir');
+  // The workspace packages resolve to their compiled copies, found before the repository's links.
+  execFileSync(process.execPath, [
+    path.join(repo, 'scripts', 'link-built-packages.mjs'),
+    outDir,
+    '--partial',
+    '--links',
+    path.join(outDir, 'libs', 'node_modules'),
+  ]);
   return pathToFileURL(path.join(outDir, 'libs/projections/src/projection-worker.js'));
 }
 

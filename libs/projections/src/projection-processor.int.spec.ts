@@ -1,15 +1,15 @@
 import path from 'node:path';
-import type { RecordedEvent } from '../../event-store/src/event-store.port.js';
-import { EmbeddedReadStore } from '../../read-store/src/embedded/embedded-read-store.js';
-import type {
-  CheckpointStore,
-  Doc,
-  DocumentStore,
-  DocumentWrite,
-  Filter,
-  FindOptions,
-  Pipeline,
-} from '../../read-store/src/read-store.port.js';
+import type { RecordedEvent } from '@pruefpfad/event-store';
+import {
+  type CheckpointStore,
+  type Doc,
+  type DocumentStore,
+  type DocumentWrite,
+  EmbeddedReadStore,
+  type Filter,
+  type FindOptions,
+  type Pipeline,
+} from '@pruefpfad/read-store';
 import type { ProjectionDefinition } from './projection.js';
 import { type BatchDocumentReader, type ProcessorOutcome, ProjectionProcessor } from './projection-processor.js';
 import { foldInMemory } from './testing/fold-in-memory.js';

@@ -1,5 +1,5 @@
-import type { EventStore, Subscription, SubscriptionBatch } from '../../event-store/src/event-store.port.js';
-import type { CheckpointStore, Doc, DocumentStore } from '../../read-store/src/read-store.port.js';
+import type { EventStore, Subscription, SubscriptionBatch } from '@pruefpfad/event-store';
+import type { CheckpointStore, Doc, DocumentStore } from '@pruefpfad/read-store';
 import { Backoff, type BackoffOptions, errorMessage, sleep } from './backoff.js';
 import { type DocumentLoader, type FoldedBatch, foldBatch } from './fold-batch.js';
 import { InFlightDocuments } from './in-flight-documents.js';

@@ -1,5 +1,5 @@
-import type { EventStore } from '../../event-store/src/event-store.port.js';
-import type { CheckpointStore, DocumentStore } from '../../read-store/src/read-store.port.js';
+import type { EventStore } from '@pruefpfad/event-store';
+import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import { Backoff, type BackoffOptions, errorMessage, sleep } from './backoff.js';
 import { DocumentLease, leaseOwner } from './lease.js';
 import { buildNumberOf, type ProjectionDefinition } from './projection.js';

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../../event-store/src/event-store.port.js';
-import type { Doc } from '../../read-store/src/read-store.port.js';
+import type { RecordedEvent } from '@pruefpfad/event-store';
+import type { Doc } from '@pruefpfad/read-store';
 
 /**
  * A read model: pure functions only. The runner feeds it events of `eventTypes` in global order, folds

@@ -1,5 +1,5 @@
-import type { EventStore } from '../../event-store/src/event-store.port.js';
-import type { Doc } from '../../read-store/src/read-store.port.js';
+import type { EventStore } from '@pruefpfad/event-store';
+import type { Doc } from '@pruefpfad/read-store';
 import type { ProjectionDefinition } from './projection.js';
 
 /** The purge records' events: they list the streams a retention purge deleted (ids only). */

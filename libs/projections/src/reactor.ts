@@ -1,13 +1,13 @@
-import { WrongExpectedRevisionError } from '../../event-store/src/errors.js';
-import type {
-  AppendResult,
-  EventFilter,
-  EventStore,
-  NewEvent,
-  RecordedEvent,
-  Subscription,
-} from '../../event-store/src/event-store.port.js';
-import type { CheckpointStore } from '../../read-store/src/read-store.port.js';
+import {
+  type AppendResult,
+  type EventFilter,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  type Subscription,
+  WrongExpectedRevisionError,
+} from '@pruefpfad/event-store';
+import type { CheckpointStore } from '@pruefpfad/read-store';
 import { Backoff, type BackoffOptions, errorMessage, sleep } from './backoff.js';
 import type { PoisonEventReport, ProjectionError } from './projection-status.js';
 

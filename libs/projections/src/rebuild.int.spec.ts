@@ -1,4 +1,4 @@
-import type { EventStore } from '../../event-store/src/event-store.port.js';
+import type { EventStore } from '@pruefpfad/event-store';
 import { DocumentLease, LEASE_COLLECTION } from './lease.js';
 import { physicalCollection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';

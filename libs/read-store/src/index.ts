@@ -1,4 +1,24 @@
-export * from './read-store.port.js';
-export { EmbeddedReadStore, type EmbeddedReadStoreOptions } from './embedded/embedded-read-store.js';
-export { EmbeddedDocumentStore } from './embedded/embedded-document-store.js';
-export { EmbeddedCheckpointStore } from './embedded/embedded-checkpoint-store.js';
+/**
+ * @pruefpfad/read-store: where read models are kept.
+ *
+ * For: the `DocumentStore` and `CheckpointStore` ports (documents and a projection's checkpoint committed
+ * together, aliases for blue/green rebuilds, writes applied in call order), the embedded adapter on
+ * `node:sqlite` (optionally with a writer thread) and the MongoDB adapter.
+ *
+ * Exports: the ports, `EmbeddedReadStore` and `MongoReadStore`. The contract suites stay inside the package.
+ *
+ * Must not depend on: the domain, the event store, projections or the application; only on
+ * `@pruefpfad/runtime`.
+ */
+
+export { EmbeddedReadStore } from './embedded/embedded-read-store.js';
+export { MongoReadStore } from './mongodb/mongo-read-store.js';
+export type {
+  CheckpointStore,
+  Doc,
+  DocumentStore,
+  DocumentWrite,
+  Filter,
+  FindOptions,
+  Pipeline,
+} from './read-store.port.js';

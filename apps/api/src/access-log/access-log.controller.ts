@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { Principal } from '@pruefpfad/domain';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { AccessLogPageDto, AccessLogQueryDto } from './access-log.dto.js';
 import { AccessLogQueries, type AccessLogPage } from './access-log.queries.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { ACCESS_PURPOSES, ACCESS_RESOURCE_KINDS } from '../../../../libs/domain/src/access-log/access-log.events.js';
+import { ACCESS_PURPOSES, ACCESS_RESOURCE_KINDS } from '@pruefpfad/domain';
 
 const LOCAL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const ACCESS_LOG_DEFAULT_LIMIT = 50;

@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { Filter } from '../../../../libs/read-store/src/read-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  ACCESS_LOG,
-  type AccessLogDoc,
-} from '../../../../libs/projections/src/read-models/access-log/access-log.doc.js';
+import type { Principal } from '@pruefpfad/domain';
+import { ACCESS_LOG, type AccessLogDoc } from '@pruefpfad/projections';
+import type { DocumentStore, Filter } from '@pruefpfad/read-store';
 import { RequestValidationError } from '../errors/validation.js';
 import { DOCUMENT_STORE } from '../runtime/tokens.js';
 import { ACCESS_LOG_DEFAULT_LIMIT, type AccessLogEntryDto, type AccessLogQueryDto } from './access-log.dto.js';

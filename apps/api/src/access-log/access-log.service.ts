@@ -1,16 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
+import { type AppConfig, berlinDate, type Clock, type IdGenerator } from '@pruefpfad/application';
 import {
   ACCESS_LOG_EVENT_SCHEMAS,
   accessLogStreamId,
-  mergeAccessNotes,
   type AccessNote,
-} from '../../../../libs/domain/src/access-log/access-log.events.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { EventStore, NewEvent } from '../../../../libs/event-store/src/event-store.port.js';
+  mergeAccessNotes,
+  type Principal,
+} from '@pruefpfad/domain';
+import type { EventStore, NewEvent } from '@pruefpfad/event-store';
 import { commandContext } from '../commands/command-context.js';
 import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR } from '../runtime/tokens.js';
 import { AccessLogUnavailableError } from './access-log.errors.js';

@@ -1,5 +1,5 @@
 import { StreamableFile } from '@nestjs/common';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { Principal } from '@pruefpfad/domain';
 import type { ReviewHistory } from './review-history.service.js';
 
 /**

@@ -1,20 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type Clock, NotFoundError, ReviewPurgedError } from '@pruefpfad/application';
 import {
   AccessDeniedError,
   assertCanAccess,
+  monthsOfQuarter,
   type Principal,
+  type Quarter,
   type Resource,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { monthsOfQuarter, type Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import { NotFoundError, ReviewPurgedError } from '../../../../libs/application/src/errors.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+} from '@pruefpfad/domain';
 import {
   ORGANISATION_UNITS,
-  organisationUnitDocId,
   type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
+  organisationUnitDocId,
+  type ReviewDoc,
+  REVIEWS,
+} from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import { auditExport, type AuditExport } from './audit-export.js';
 import { ReviewHistoryService, type ReviewHistory } from './review-history.service.js';

@@ -1,20 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  sealedFieldNames,
   type AccessedResource,
   type AccessPurpose,
-} from '../../../../libs/domain/src/access-log/access-log.events.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import {
   collectSealed,
+  DomainError,
   mapSealed,
+  type Principal,
   pseudonymiseSealed,
+  sealedFieldNames,
   sealedIdentity,
-} from '../../../../libs/domain/src/audit/sealed-fields.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
+} from '@pruefpfad/domain';
+import { type Envelope, type KeyStore, pseudonymise, tenantPseudonymKey } from '@pruefpfad/privacy';
 import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { ENVELOPE, KEY_STORE } from '../runtime/tokens.js';

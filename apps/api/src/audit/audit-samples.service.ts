@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { visibility, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { DocumentStore, Filter } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  SAMPLES,
-  type SampleCaseDoc,
-  type SampleDoc,
-} from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+import { type Principal, visibility } from '@pruefpfad/domain';
+import { type SampleCaseDoc, type SampleDoc, SAMPLES } from '@pruefpfad/projections';
+import type { DocumentStore, Filter } from '@pruefpfad/read-store';
 import { SamplingQueries, type SampleView } from '../sampling/sampling.queries.js';
 import { SamplingService, type Verification } from '../sampling/sampling.service.js';
 import { DOCUMENT_STORE } from '../runtime/tokens.js';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import type { AsOfCut } from '../../../../libs/domain/src/audit/as-of.js';
+import type { AsOfCut } from '@pruefpfad/domain';
 import { RequestValidationError } from '../errors/validation.js';
 
 /** A full instant with its offset: without one, the same text would mean different instants on different machines. */

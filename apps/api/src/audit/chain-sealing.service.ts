@@ -5,8 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ChainSealer } from '../../../../libs/composition/src/chain-sealing/chain-sealer.js';
-import type { ChainHeadsSealedData } from '../../../../libs/composition/src/chain-sealing/chain-seal.js';
+import { type ChainHeadsSealedData, ChainSealer } from '@pruefpfad/composition';
 import type { Runtime } from '../runtime/runtime.js';
 import { RUNTIME } from '../runtime/tokens.js';
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import { verifyChains } from '../../../../libs/composition/src/chain-sealing/chain-verification.js';
+import { verifyChains } from '@pruefpfad/composition';
+import type { Principal } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
 import { AccessDeniedError, visibility } from '../security/assert-can-access.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { EVENT_STORE } from '../runtime/tokens.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import type { ChainFindingKind } from '../../../../libs/composition/src/chain-sealing/chain-finding.js';
+import type { ChainFindingKind } from '@pruefpfad/composition';
 
 /** Events listed per request when no `limit` is given: bounds one answer on a large store. */
 export const DEFAULT_CHAIN_CHECK_LIMIT = 20_000;

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { Principal } from '@pruefpfad/domain';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { csvDownload, jsonDownload } from './audit-export.js';
 import { AuditExportsService } from './audit-exports.service.js';

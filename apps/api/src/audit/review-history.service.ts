@@ -1,14 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Action, Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { renderHistoryLine, type HistoryLine } from '../../../../libs/domain/src/audit/history-lines.js';
-import { numberSealedValues } from '../../../../libs/domain/src/audit/sealed-fields.js';
-import { measureStreamId } from '../../../../libs/domain/src/measure/measure.events.js';
-import { reviewStreamId, type CaseSampled } from '../../../../libs/domain/src/review/review.events.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
+import { NotFoundError } from '@pruefpfad/application';
+import {
+  type Action,
+  type CaseSampled,
+  type HistoryLine,
+  measureStreamId,
+  numberSealedValues,
+  type Principal,
+  renderHistoryLine,
+  reviewStreamId,
+} from '@pruefpfad/domain';
+import type { EventStore, RecordedEvent } from '@pruefpfad/event-store';
+import { type MeasureDoc, MEASURES } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { RetentionRecords } from '../retention/retention-records.js';
-import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import { MEASURES, type MeasureDoc } from '../../../../libs/projections/src/read-models/measures/measure.doc.js';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { DOCUMENT_STORE, EVENT_STORE } from '../runtime/tokens.js';

@@ -1,15 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { foldAsOf, type AsOfCut, type StreamEntry } from '../../../../libs/domain/src/audit/as-of.js';
-import { numberSealedValues } from '../../../../libs/domain/src/audit/sealed-fields.js';
-import { programmeDecider } from '../../../../libs/domain/src/programme/programme.decider.js';
-import { programmeStreamId } from '../../../../libs/domain/src/programme/programme.events.js';
-import { questionnaireDecider } from '../../../../libs/domain/src/questionnaire/questionnaire.decider.js';
-import { questionnaireStreamId } from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
-import { reviewDecider } from '../../../../libs/domain/src/review/review.decider.js';
-import type { Decider, DomainEvent } from '../../../../libs/domain/src/shared/decider.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/event-store.port.js';
+import { NotFoundError } from '@pruefpfad/application';
+import {
+  type AsOfCut,
+  type Decider,
+  type DomainEvent,
+  foldAsOf,
+  numberSealedValues,
+  type Principal,
+  programmeDecider,
+  programmeStreamId,
+  questionnaireDecider,
+  questionnaireStreamId,
+  reviewDecider,
+  type StreamEntry,
+} from '@pruefpfad/domain';
+import type { EventStore, RecordedEvent } from '@pruefpfad/event-store';
 import { RequestValidationError } from '../errors/validation.js';
 import { EVENT_STORE } from '../runtime/tokens.js';
 import { AuditPrivacy, type AuditDisclosure } from './audit-privacy.js';

@@ -1,6 +1,5 @@
-import type { CommandContext } from '../../../../libs/application/src/command-pipeline.js';
-import { uuidV7Ids } from '../../../../libs/application/src/clock.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { type CommandContext, uuidV7Ids } from '@pruefpfad/application';
+import type { Principal } from '@pruefpfad/domain';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 

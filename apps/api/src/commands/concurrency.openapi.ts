@@ -1,5 +1,5 @@
 import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject } from '@nestjs/swagger';
-import { FRESH_READ_ATTEMPTS } from '../../../../libs/application/src/command-pipeline.js';
+import { FRESH_READ_ATTEMPTS } from '@pruefpfad/application';
 
 /**
  * What two writes to the same stream at the same moment get, said once for the whole OpenAPI document (the

@@ -1,14 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { DomainEvent } from '../../../../libs/domain/src/shared/decider.js';
-import type {
-  AggregateType,
-  CommandPipeline,
-  CommandRequest,
-  CommandResult,
-} from '../../../../libs/application/src/command-pipeline.js';
-import { PreconditionFailedError } from '../../../../libs/application/src/errors.js';
-import { WrongExpectedRevisionError } from '../../../../libs/event-store/src/errors.js';
+import {
+  type AggregateType,
+  type CommandPipeline,
+  type CommandRequest,
+  type CommandResult,
+  PreconditionFailedError,
+} from '@pruefpfad/application';
+import type { DomainEvent } from '@pruefpfad/domain';
+import { WrongExpectedRevisionError } from '@pruefpfad/event-store';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { COMMAND_PIPELINE } from '../runtime/tokens.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EmbeddedReadStore } from '../../../../libs/read-store/src/embedded/embedded-read-store.js';
+import { EmbeddedReadStore } from '@pruefpfad/read-store';
 import { IDEMPOTENCY_COLLECTION, IdempotencyKeyReusedError, IdempotencyService } from './idempotency.service.js';
 
 describe('IdempotencyService (embedded read store)', () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import { canonicalJson } from '../../../../libs/event-store/src/canonical-json.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
+import type { Clock } from '@pruefpfad/application';
+import { canonicalJson } from '@pruefpfad/event-store';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 
 export const IDEMPOTENCY_COLLECTION = '_idempotency';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import type { AppConfig } from '@pruefpfad/application';
+import type { EventStore } from '@pruefpfad/event-store';
 import type { ProjectionsPort } from '../runtime/projections.port.js';
 import { APP_CONFIG, EVENT_STORE, PROJECTIONS } from '../runtime/tokens.js';
 import { ProjectionLaggingError } from './min-position.js';

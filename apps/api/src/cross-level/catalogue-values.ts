@@ -1,9 +1,6 @@
-import type { Question } from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  QUESTIONNAIRES,
-  type QuestionnaireDoc,
-} from '../../../../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
+import type { Question } from '@pruefpfad/domain';
+import { type QuestionnaireDoc, QUESTIONNAIRES } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 
 /**
  * A defect's category and legal norm are typed by the team lead: usually the question's catalogue values,

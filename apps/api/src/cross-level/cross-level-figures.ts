@@ -1,10 +1,5 @@
-import { isSmallCell } from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
-import {
-  percentOfMinimum,
-  ratio,
-  type CategoryFigure,
-  type PeriodFigures,
-} from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import { isSmallCell } from '@pruefpfad/domain';
+import { type CategoryFigure, percentOfMinimum, type PeriodFigures, ratio } from '@pruefpfad/projections';
 import type { FigureRows } from '../trends/trend-csv.js';
 import { suppressedCells } from '../trends/trend-suppression.js';
 import { OTHER_CATEGORY } from './catalogue-values.js';

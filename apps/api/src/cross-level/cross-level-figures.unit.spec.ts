@@ -1,4 +1,4 @@
-import type { PeriodFigures } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import type { PeriodFigures } from '@pruefpfad/projections';
 import { crossLevelFigures, crossLevelPeriod, sumFigures } from './cross-level-figures.js';
 
 const period = (done: number, sampled = done, serious = 0): PeriodFigures => ({

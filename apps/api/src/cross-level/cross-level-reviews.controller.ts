@@ -2,12 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe,
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { CrossLevelReviewScope } from '../../../../libs/domain/src/cross-level/cross-level.events.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
+import { type CommandResult, type IdGenerator, NotFoundError } from '@pruefpfad/application';
+import { type CrossLevelReviewScope, DomainError, type Principal } from '@pruefpfad/domain';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';

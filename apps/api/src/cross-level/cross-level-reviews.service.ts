@@ -1,27 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { catalogueDefect, catalogueQuestions } from './catalogue-values.js';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { berlinDate, type Clock, NotFoundError } from '@pruefpfad/application';
+import { crossLevelReviewEndsOn, crossLevelReviewStatus, type Principal } from '@pruefpfad/domain';
+import { type KeyStore, pseudonymise, tenantPseudonymKey } from '@pruefpfad/privacy';
 import {
-  crossLevelReviewEndsOn,
-  crossLevelReviewStatus,
-} from '../../../../libs/domain/src/cross-level/cross-level.decider.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import { pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
+  type CaseCopyDoc,
   CROSS_LEVEL_CASE_COPIES,
   CROSS_LEVEL_REVIEWS,
-  type CaseCopyDoc,
   type CrossLevelReviewDoc,
-} from '../../../../libs/projections/src/read-models/cross-level/cross-level.docs.js';
-import {
   TREND_CONTEXT,
-  trendProgrammeId,
   type TrendProgrammeDoc,
-} from '../../../../libs/projections/src/read-models/trends/trend.docs.js';
+  trendProgrammeId,
+} from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { CLOCK, DOCUMENT_STORE, KEY_STORE } from '../runtime/tokens.js';
 import { CrossLevelScope } from './cross-level-scope.js';
 

@@ -1,12 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  CROSS_LEVEL_TENANT_REGIONS,
-  type TenantRegionDoc,
-} from '../../../../libs/projections/src/read-models/cross-level/cross-level.docs.js';
+import { NotFoundError } from '@pruefpfad/application';
+import { DomainError, type Principal } from '@pruefpfad/domain';
+import { CROSS_LEVEL_TENANT_REGIONS, type TenantRegionDoc } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { DOCUMENT_STORE } from '../runtime/tokens.js';
 
 /**

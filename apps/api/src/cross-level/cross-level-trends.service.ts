@@ -1,12 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import type { PeriodFigures, TrendFilter } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
-import { periodsOf } from '../../../../libs/projections/src/read-models/trends/trend-periods.js';
+import { type AppConfig, berlinDate, type Clock } from '@pruefpfad/application';
+import type { Principal, TrendRules } from '@pruefpfad/domain';
+import { type PeriodFigures, periodsOf, type TrendFilter } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { APP_CONFIG, CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import { assertTrendRange, TrendReader } from '../trends/trend-reader.js';
 import { TREND_RULES } from '../trends/trend-rules.provider.js';

@@ -1,20 +1,18 @@
-import type { AggregateType } from '../../../../libs/application/src/command-pipeline.js';
-import {
-  crossLevelReviewDecider,
-  tenantRegionDecider,
-  type CrossLevelReviewCommand,
-  type CrossLevelReviewState,
-  type TenantRegionCommand,
-  type TenantRegionState,
-} from '../../../../libs/domain/src/cross-level/cross-level.decider.js';
+import type { AggregateType } from '@pruefpfad/application';
 import {
   CROSS_LEVEL_REVIEW_EVENT_SCHEMAS,
+  type CrossLevelReviewCommand,
+  crossLevelReviewDecider,
+  type CrossLevelReviewEvent,
+  type CrossLevelReviewState,
   crossLevelReviewStreamId,
   TENANT_REGION_EVENT_SCHEMAS,
-  tenantRegionStreamId,
-  type CrossLevelReviewEvent,
+  type TenantRegionCommand,
+  tenantRegionDecider,
   type TenantRegionEvent,
-} from '../../../../libs/domain/src/cross-level/cross-level.events.js';
+  type TenantRegionState,
+  tenantRegionStreamId,
+} from '@pruefpfad/domain';
 
 export const tenantRegionAggregate: AggregateType<TenantRegionCommand, TenantRegionState, TenantRegionEvent> = {
   name: 'tenant-region',

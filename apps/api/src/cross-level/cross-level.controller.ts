@@ -2,9 +2,8 @@ import { Body, Controller, Get, Headers, Param, Put, Query, Res, StreamableFile 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { type CommandResult, NotFoundError } from '@pruefpfad/application';
+import { assertCanAccess, type Principal } from '@pruefpfad/domain';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { NotFoundError } from '@pruefpfad/application';
+import { assertCanAccess, type Principal } from '@pruefpfad/domain';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { TeamFiguresQueries } from '../reports/team-figures.queries.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';

@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { firstDayOfMonth } from '../../../../libs/domain/src/calendar/local-date.js';
-import type { ProgrammeFactDoc } from '../../../../libs/projections/src/read-models/dashboards/team-figures.doc.js';
+import { firstDayOfMonth, reportStatus } from '@pruefpfad/domain';
 import {
   addDefects,
   addReviewFigures,
-  emptyReviewFigures,
-  sumCells,
   type DefectMatrix,
+  emptyReviewFigures,
   type MeasureFigures,
+  type OrganisationUnitDoc,
+  type ProgrammeFactDoc,
   type ReviewFigures,
+  sumCells,
   type TeamMonthCell,
-} from '../../../../libs/projections/src/read-models/dashboards/team-figures.js';
-import type { OrganisationUnitDoc } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+} from '@pruefpfad/projections';
 import { lastEndedQuarter, type QuarterPeriod } from '../reports/period.params.js';
-import { reportStatus } from '../../../../libs/domain/src/report/report-obligation.js';
 import { ReportsQueries, shownDueDate, type ReportStatus } from '../reports/reports.queries.js';
 import { TeamFiguresQueries, teamInfo } from '../reports/team-figures.queries.js';
 import { TrendsQueries } from '../trends/trends.queries.js';

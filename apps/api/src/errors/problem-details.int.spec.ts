@@ -12,8 +12,8 @@ import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import request from 'supertest';
-import { WrongExpectedRevisionError } from '../../../../libs/event-store/src/errors.js';
-import { ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
+import { ruleViolation } from '@pruefpfad/domain';
+import { WrongExpectedRevisionError } from '@pruefpfad/event-store';
 import { ErrorsModule } from './errors.module.js';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details.js';
 

@@ -5,17 +5,12 @@ import {
   InternalServerErrorException,
   NotFoundException,
 } from '@nestjs/common';
-import {
-  WrongExpectedRevisionError,
-  StreamDeletedError,
-  InvalidAppendError,
-} from '../../../../libs/event-store/src/errors.js';
-import { KeyDestroyedError } from '../../../../libs/privacy/src/key-store.port.js';
-import { AccessDeniedError } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { PreconditionFailedError } from '@pruefpfad/application';
+import { AccessDeniedError, DomainError, ruleViolation } from '@pruefpfad/domain';
+import { InvalidAppendError, StreamDeletedError, WrongExpectedRevisionError } from '@pruefpfad/event-store';
+import { KeyDestroyedError } from '@pruefpfad/privacy';
 import { PROBLEM_CODES, problemType, toProblem, type ProblemTable } from './problem-details.js';
 import { RequestValidationError } from './validation.js';
-import { DomainError, ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
-import { PreconditionFailedError } from '../../../../libs/application/src/errors.js';
 
 class CodedError extends Error {
   constructor(

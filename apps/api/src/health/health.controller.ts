@@ -1,8 +1,8 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import type { EventStore } from '@pruefpfad/event-store';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { Public } from '../security/security.decorators.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { ProjectionsPort, ProjectionStatusView } from '../runtime/projections.port.js';

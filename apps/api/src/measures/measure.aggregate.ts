@@ -1,14 +1,12 @@
-import type { AggregateType } from '../../../../libs/application/src/command-pipeline.js';
-import {
-  measureDecider,
-  type MeasureCommand,
-  type MeasureState,
-} from '../../../../libs/domain/src/measure/measure.decider.js';
+import type { AggregateType } from '@pruefpfad/application';
 import {
   MEASURE_EVENT_SCHEMAS,
-  measureStreamId,
+  type MeasureCommand,
+  measureDecider,
   type MeasureEvent,
-} from '../../../../libs/domain/src/measure/measure.events.js';
+  type MeasureState,
+  measureStreamId,
+} from '@pruefpfad/domain';
 
 export const measureAggregate: AggregateType<MeasureCommand, MeasureState, MeasureEvent> = {
   name: 'measure',

@@ -1,11 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import {
-  MEASURE_KINDS,
-  MEASURE_SCOPES,
-  type MeasureKind,
-  type MeasureScope,
-} from '../../../../libs/domain/src/measure/measure.events.js';
+import { MEASURE_KINDS, MEASURE_SCOPES, type MeasureKind, type MeasureScope } from '@pruefpfad/domain';
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,6 +1,6 @@
-import { readStreamState } from '../../../../libs/application/src/stream-state.js';
-import type { MeasureKind } from '../../../../libs/domain/src/measure/measure.events.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+import { readStreamState } from '@pruefpfad/application';
+import type { MeasureKind } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
 import { measureAggregate } from './measure.aggregate.js';
 
 /** What a command on a measure decides on before the pipeline runs: whose team it is, and its kind. */

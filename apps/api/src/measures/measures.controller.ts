@@ -14,22 +14,18 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type {
-  Action as PolicyAction,
-  Principal,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { type CommandResult, type IdGenerator, NotFoundError } from '@pruefpfad/application';
 import {
   actingRoleFor,
+  type Action as PolicyAction,
+  DomainError,
   type MeasureCommand,
+  measureKeyId,
   type MeasureOperation,
-} from '../../../../libs/domain/src/measure/measure.decider.js';
-import { measureKeyId } from '../../../../libs/domain/src/measure/measure.events.js';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { IdGenerator } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+  type Principal,
+} from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import type { Envelope } from '@pruefpfad/privacy';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';

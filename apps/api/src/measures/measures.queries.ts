@@ -1,19 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { AREA_HEAD_MEASURES } from '../../../../libs/domain/src/measure/measure.events.js';
-import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { RetentionRecords } from '../retention/retention-records.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import { MEASURES, type MeasureDoc } from '../../../../libs/projections/src/read-models/measures/measure.doc.js';
+import { berlinDate, type Clock, NotFoundError } from '@pruefpfad/application';
+import { AREA_HEAD_MEASURES, type Principal, type Sealed } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
 import {
+  type MeasureDoc,
+  MEASURES,
   ORGANISATION_UNITS,
-  organisationUnitDocId,
   type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+  organisationUnitDocId,
+} from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
+import { RetentionRecords } from '../retention/retention-records.js';
 import { AccessLog } from '../access-log/access-log.service.js';
 import { CLOCK, DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 

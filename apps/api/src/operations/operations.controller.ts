@@ -10,7 +10,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { OperatorProjectionView, RebuildStarted } from '../../../../libs/composition/src/projection-operations.js';
+import type { OperatorProjectionView, RebuildStarted } from '@pruefpfad/composition';
 import { Action } from '../security/security.decorators.js';
 import type { ProjectionsPort } from '../runtime/projections.port.js';
 import { PROJECTIONS } from '../runtime/tokens.js';

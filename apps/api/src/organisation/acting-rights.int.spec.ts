@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StreamStates } from '../../../../libs/application/src/stream-state.js';
-import type { Principal, Role } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { StreamStates } from '@pruefpfad/application';
 import {
   ORGANISATION_EVENT_SCHEMAS,
-  organisationStreamId,
   type OrganisationEvent,
-} from '../../../../libs/domain/src/organisation/organisation.events.js';
-import { SqliteEventStore } from '../../../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { EmbeddedReadStore } from '../../../../libs/read-store/src/embedded/embedded-read-store.js';
+  organisationStreamId,
+  type Principal,
+  type Role,
+} from '@pruefpfad/domain';
+import { SqliteEventStore } from '@pruefpfad/event-store';
+import { EmbeddedReadStore } from '@pruefpfad/read-store';
 import { ActingRights } from './acting-rights.js';
 
 /**

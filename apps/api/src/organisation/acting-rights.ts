@@ -1,23 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { berlinDate, type Clock, NotFoundError, type StreamStates } from '@pruefpfad/application';
 import {
+  type Action,
   assertCanAccess,
   decide,
-  type Action,
+  DomainError,
+  type OrganisationState,
   type Principal,
   type Resource,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
-import type { OrganisationState, UnitState } from '../../../../libs/domain/src/organisation/organisation.state.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  ORGANISATION_UNITS,
-  organisationUnitDocId,
-  type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+  type UnitState,
+} from '@pruefpfad/domain';
+import { ORGANISATION_UNITS, type OrganisationUnitDoc, organisationUnitDocId } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { CLOCK, DOCUMENT_STORE, STREAM_STATES } from '../runtime/tokens.js';
 import { organisationAggregate } from './organisation.aggregate.js';
 

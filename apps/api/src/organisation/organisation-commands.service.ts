@@ -1,18 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type {
-  AreaInput,
-  OrganisationCommand,
-  PersonInput,
-} from '../../../../libs/domain/src/organisation/organisation.commands.js';
-import { organisationKeyId } from '../../../../libs/domain/src/organisation/organisation.events.js';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import { tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
+import type { CommandResult, IdGenerator } from '@pruefpfad/application';
+import {
+  type AreaInput,
+  type OrganisationCommand,
+  organisationKeyId,
+  type PersonInput,
+  type Principal,
+} from '@pruefpfad/domain';
+import { type Envelope, type KeyStore, tenantPseudonymKey } from '@pruefpfad/privacy';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { commandContext } from '../commands/command-context.js';
 import { ENVELOPE, ID_GENERATOR, KEY_STORE } from '../runtime/tokens.js';

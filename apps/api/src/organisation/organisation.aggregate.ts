@@ -1,14 +1,12 @@
-import type { AggregateType } from '../../../../libs/application/src/command-pipeline.js';
-import {
-  organisationDecider,
-  type OrganisationCommand,
-  type OrganisationState,
-} from '../../../../libs/domain/src/organisation/organisation.decider.js';
+import type { AggregateType } from '@pruefpfad/application';
 import {
   ORGANISATION_EVENT_SCHEMAS,
-  organisationStreamId,
+  type OrganisationCommand,
+  organisationDecider,
   type OrganisationEvent,
-} from '../../../../libs/domain/src/organisation/organisation.events.js';
+  type OrganisationState,
+  organisationStreamId,
+} from '@pruefpfad/domain';
 
 /** One organisation per tenant: the aggregate id is the tenant, the stream `organisation-<tenant>`. */
 export const organisationAggregate: AggregateType<OrganisationCommand, OrganisationState, OrganisationEvent> = {

@@ -14,9 +14,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { UNIT_ID_PATTERN } from '../../../../libs/domain/src/organisation/organisation-load.js';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
+import type { CommandResult } from '@pruefpfad/application';
+import { type Principal, UNIT_ID_PATTERN } from '@pruefpfad/domain';
 import { RequestValidationError } from '../errors/validation.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';

@@ -1,4 +1,4 @@
-import type { StreamReader } from '../../../../libs/application/src/stream-state.js';
+import type { StreamReader } from '@pruefpfad/application';
 import { organisationAggregate } from './organisation.aggregate.js';
 
 /**

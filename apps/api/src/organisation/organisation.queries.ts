@@ -1,13 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decide, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import {
-  ORGANISATION_UNITS,
-  type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
+import { decide, DomainError, type Principal, type Sealed } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
+import { ORGANISATION_UNITS, type OrganisationUnitDoc } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights, type TeamContext } from './acting-rights.js';

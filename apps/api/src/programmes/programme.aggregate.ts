@@ -1,14 +1,12 @@
-import type { AggregateType } from '../../../../libs/application/src/command-pipeline.js';
-import {
-  programmeDecider,
-  type ProgrammeCommand,
-  type ProgrammeState,
-} from '../../../../libs/domain/src/programme/programme.decider.js';
+import type { AggregateType } from '@pruefpfad/application';
 import {
   PROGRAMME_EVENT_SCHEMAS,
-  programmeStreamId,
+  type ProgrammeCommand,
+  programmeDecider,
   type ProgrammeEvent,
-} from '../../../../libs/domain/src/programme/programme.events.js';
+  type ProgrammeState,
+  programmeStreamId,
+} from '@pruefpfad/domain';
 
 export const programmeAggregate: AggregateType<ProgrammeCommand, ProgrammeState, ProgrammeEvent> = {
   name: 'programme',

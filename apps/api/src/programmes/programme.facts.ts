@@ -1,6 +1,5 @@
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { StreamReader } from '../../../../libs/application/src/stream-state.js';
-import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
+import { NotFoundError, type StreamReader } from '@pruefpfad/application';
+import type { ProgrammeSettings } from '@pruefpfad/domain';
 import { programmeAggregate } from './programme.aggregate.js';
 
 /** A programme as a decision reads it: from its stream, never from the `programmes` read model. */

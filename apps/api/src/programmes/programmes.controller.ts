@@ -2,13 +2,9 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe,
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { IdGenerator } from '../../../../libs/application/src/clock.js';
-import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
-import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import { type CommandResult, DEFAULT_RULES, type IdGenerator, type StreamStates } from '@pruefpfad/application';
+import type { Principal, ProgrammeSettings } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { commandContext } from '../commands/command-context.js';

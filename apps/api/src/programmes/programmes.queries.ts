@@ -1,14 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessLog } from '../access-log/access-log.service.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import {
-  programmesProjection,
-  type ProgrammeDoc,
-} from '../../../../libs/projections/src/read-models/programmes.projection.js';
+import { NotFoundError } from '@pruefpfad/application';
+import type { Principal, ProgrammeSettings } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
+import { type ProgrammeDoc, programmesProjection } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 
 export interface ProgrammeView {

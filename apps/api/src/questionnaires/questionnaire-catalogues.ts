@@ -2,12 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Injectable } from '@nestjs/common';
-import type { Section } from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
-import {
-  QUESTIONNAIRE_ID_PATTERN,
-  validateSections,
-  type Problems,
-} from '../../../../libs/domain/src/questionnaire/questionnaire.validation.js';
+import { type Problems, QUESTIONNAIRE_ID_PATTERN, type Section, validateSections } from '@pruefpfad/domain';
 
 /**
  * The questionnaires shipped as data in the top-level `catalogues/` folder (one JSON file per catalogue,

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DecisionContext } from '../../../../libs/domain/src/shared/decider.js';
-import { questionnaireDecider } from '../../../../libs/domain/src/questionnaire/questionnaire.decider.js';
+import { type DecisionContext, questionnaireDecider } from '@pruefpfad/domain';
 import {
   InvalidCatalogueError,
   findCataloguesDirectory,

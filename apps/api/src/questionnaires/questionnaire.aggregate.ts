@@ -1,14 +1,12 @@
-import type { AggregateType } from '../../../../libs/application/src/command-pipeline.js';
-import {
-  questionnaireDecider,
-  type QuestionnaireCommand,
-  type QuestionnaireState,
-} from '../../../../libs/domain/src/questionnaire/questionnaire.decider.js';
+import type { AggregateType } from '@pruefpfad/application';
 import {
   QUESTIONNAIRE_EVENT_SCHEMAS,
-  questionnaireStreamId,
+  type QuestionnaireCommand,
+  questionnaireDecider,
   type QuestionnaireEvent,
-} from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
+  type QuestionnaireState,
+  questionnaireStreamId,
+} from '@pruefpfad/domain';
 
 export const questionnaireAggregate: AggregateType<QuestionnaireCommand, QuestionnaireState, QuestionnaireEvent> = {
   name: 'questionnaire',

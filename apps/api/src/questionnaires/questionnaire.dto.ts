@@ -18,12 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { AnswerType } from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
-import {
-  ANSWER_TYPES,
-  QUESTION_LIMITS,
-  QUESTIONNAIRE_ID_PATTERN,
-} from '../../../../libs/domain/src/questionnaire/questionnaire.validation.js';
+import { ANSWER_TYPES, type AnswerType, QUESTION_LIMITS, QUESTIONNAIRE_ID_PATTERN } from '@pruefpfad/domain';
 
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -14,11 +14,8 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { VersionContent } from '../../../../libs/domain/src/questionnaire/questionnaire.decider.js';
-import type { Question, Section } from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { IdGenerator } from '../../../../libs/application/src/clock.js';
+import type { CommandResult, IdGenerator } from '@pruefpfad/application';
+import type { Principal, Question, Section, VersionContent } from '@pruefpfad/domain';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { commandContext } from '../commands/command-context.js';

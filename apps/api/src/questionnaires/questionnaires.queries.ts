@@ -1,20 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { Section } from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
-import {
-  questionsFor,
-  versionInForce,
-  type RegionalQuestion,
-} from '../../../../libs/domain/src/questionnaire/questionnaire.in-force.js';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  QUESTIONNAIRES,
-  questionnaireDocId,
-  type QuestionnaireDoc,
-} from '../../../../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
+import { berlinDate, type Clock, NotFoundError } from '@pruefpfad/application';
+import { type Principal, questionsFor, type RegionalQuestion, type Section, versionInForce } from '@pruefpfad/domain';
+import { type QuestionnaireDoc, questionnaireDocId, QUESTIONNAIRES } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { RequestValidationError } from '../errors/validation.js';
 import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import type { QuestionnaireQueryDto } from './questionnaire.dto.js';

@@ -1,4 +1,4 @@
-import { isMonth, quarterOf, type Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
+import { isMonth, type Quarter, quarterOf } from '@pruefpfad/domain';
 import { RequestValidationError } from '../errors/validation.js';
 
 export interface QuarterPeriod {

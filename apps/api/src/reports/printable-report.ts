@@ -1,4 +1,4 @@
-import type { ReportFigures } from '../../../../libs/domain/src/report/report.events.js';
+import type { ReportFigures } from '@pruefpfad/domain';
 import type { LegalReportView, ReportDraft, TeamReportView } from './reports.queries.js';
 
 /**

@@ -1,12 +1,12 @@
-import type { ReportFigures } from '../../../../libs/domain/src/report/report.events.js';
-import type { ProgrammeFactDoc } from '../../../../libs/projections/src/read-models/dashboards/team-figures.doc.js';
+import type { ReportFigures } from '@pruefpfad/domain';
 import {
   addDefects,
-  sumCells,
   type DefectMatrix,
   type MeasureFigures,
+  type ProgrammeFactDoc,
+  sumCells,
   type TeamMonthCell,
-} from '../../../../libs/projections/src/read-models/dashboards/team-figures.js';
+} from '@pruefpfad/projections';
 
 /** A quarter's report figures from the team's cells (reviews done against the minimum × months). */
 export function reportFiguresOf(

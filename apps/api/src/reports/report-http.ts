@@ -1,8 +1,8 @@
 import { StreamableFile } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import type { CommandContext, CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { ReportCommand } from '../../../../libs/domain/src/report/report.decider.js';
+import type { CommandContext, CommandResult } from '@pruefpfad/application';
+import type { ReportCommand } from '@pruefpfad/domain';
 import { setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import type { PrintableReport } from './printable-report.js';

@@ -1,8 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
+import { NotFoundError } from '@pruefpfad/application';
+import { assertCanAccess, type Principal, type Quarter } from '@pruefpfad/domain';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { lastEndedQuarter, parseQuarter } from './period.params.js';
 import { ReportStatusQueryDto } from './report.dto.js';

@@ -1,14 +1,12 @@
-import type { AggregateType } from '../../../../libs/application/src/command-pipeline.js';
-import {
-  reportDecider,
-  type ReportCommand,
-  type ReportState,
-} from '../../../../libs/domain/src/report/report.decider.js';
+import type { AggregateType } from '@pruefpfad/application';
 import {
   REPORT_EVENT_SCHEMAS,
-  reportStreamId,
+  type ReportCommand,
+  reportDecider,
   type ReportEvent,
-} from '../../../../libs/domain/src/report/report.events.js';
+  type ReportState,
+  reportStreamId,
+} from '@pruefpfad/domain';
 
 /** Aggregate id = report id (`<tenant>-<unitId>-<yyyy>-Q<n>`): one stream per unit and quarter. */
 export const reportAggregate: AggregateType<ReportCommand, ReportState, ReportEvent> = {

@@ -1,28 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
-import { decide, visibility, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { monthsOfQuarter, reportDueDate, type Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
+import { DEFAULT_RULES, NotFoundError } from '@pruefpfad/application';
 import {
-  legalReportObligation,
-  reportStatus,
-  type ReportObligation,
-  type ReportingProgramme,
-  type ReportStatus,
-} from '../../../../libs/domain/src/report/report-obligation.js';
-import {
+  type AccessPurpose,
+  decide,
   LEGAL_UNIT_ID,
-  reportId,
+  legalReportObligation,
   type LegalReportSubmitted,
+  monthsOfQuarter,
+  type Principal,
+  type Quarter,
+  reportDueDate,
   type ReportFigures,
-} from '../../../../libs/domain/src/report/report.events.js';
-import type { AccessPurpose } from '../../../../libs/domain/src/access-log/access-log.events.js';
-import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import { seriousDefectsOf } from '../../../../libs/projections/src/read-models/dashboards/team-figures.js';
-import type { OrganisationUnitDoc } from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { REPORTS, type ReportDoc } from '../../../../libs/projections/src/read-models/reports/report.doc.js';
+  reportId,
+  type ReportingProgramme,
+  type ReportObligation,
+  reportStatus,
+  type ReportStatus,
+  type Sealed,
+  visibility,
+} from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
+import { type OrganisationUnitDoc, type ReportDoc, REPORTS, seriousDefectsOf } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { AccessLog } from '../access-log/access-log.service.js';
 import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 import { reportFiguresOf, sumReportFigures } from './report-figures.js';

@@ -1,28 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
-import { lastDayOfMonth, monthsOfQuarter, type Quarter } from '../../../../libs/domain/src/calendar/local-date.js';
-import { teamReportObligation, type ReportObligation } from '../../../../libs/domain/src/report/report-obligation.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import { berlinDate, type Clock, DEFAULT_RULES } from '@pruefpfad/application';
 import {
-  TEAM_FIGURES,
+  lastDayOfMonth,
+  monthsOfQuarter,
+  type Quarter,
+  type ReportObligation,
+  teamReportObligation,
+} from '@pruefpfad/domain';
+import {
   type MeasureFactDoc,
-  type ProgrammeFactDoc,
-  type ReviewFactDoc,
-} from '../../../../libs/projections/src/read-models/dashboards/team-figures.doc.js';
-import {
   measureFigures,
-  teamMonthCells,
   type MeasureFigures,
-  type TeamInfo,
-  type TeamMonthCell,
-} from '../../../../libs/projections/src/read-models/dashboards/team-figures.js';
-import {
   ORGANISATION_UNITS,
   type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import { REPORTS } from '../../../../libs/projections/src/read-models/reports/report.doc.js';
+  type ProgrammeFactDoc,
+  REPORTS,
+  type ReviewFactDoc,
+  TEAM_FIGURES,
+  type TeamInfo,
+  type TeamMonthCell,
+  teamMonthCells,
+} from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 

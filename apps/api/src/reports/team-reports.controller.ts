@@ -2,12 +2,9 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res, Str
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { decide, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { reportKeyId } from '../../../../libs/domain/src/report/report.events.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import { type Clock, type CommandResult, NotFoundError } from '@pruefpfad/application';
+import { decide, type Principal, reportKeyId } from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
 import { commandContext } from '../commands/command-context.js';
 import { setEtag } from '../commands/etag.js';
 import { ActingRights } from '../organisation/acting-rights.js';

@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ReviewPurgedError } from '../../../../libs/application/src/errors.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  legalHoldId,
-  purgeRecordId,
-  RETENTION,
-  type LegalHoldDoc,
-  type PurgeRecordDoc,
-} from '../../../../libs/projections/src/read-models/retention/retention.doc.js';
+import { ReviewPurgedError } from '@pruefpfad/application';
+import { type LegalHoldDoc, legalHoldId, type PurgeRecordDoc, purgeRecordId, RETENTION } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { DOCUMENT_STORE } from '../runtime/tokens.js';
 
 /** Purge records and legal holds, for every feature that answers for a review. */

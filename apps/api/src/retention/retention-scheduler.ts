@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
+import type { AppConfig, Clock } from '@pruefpfad/application';
 import { APP_CONFIG, CLOCK } from '../runtime/tokens.js';
 import { RetentionService } from './retention.service.js';
 

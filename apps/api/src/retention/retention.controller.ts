@@ -2,19 +2,13 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe,
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { legalHoldAggregate, type LegalHoldCommand } from '../../../../libs/domain/src/retention/legal-hold.decider.js';
-import { reviewKeyId } from '../../../../libs/domain/src/review/review.events.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import {
-  RETENTION,
-  type PurgeRecordDoc,
-} from '../../../../libs/projections/src/read-models/retention/retention.doc.js';
-import type { PurgePlanEntry } from '../../../../libs/composition/src/retention/retention-planner.js';
+import { type CommandResult, NotFoundError } from '@pruefpfad/application';
+import type { PurgePlanEntry } from '@pruefpfad/composition';
+import { legalHoldAggregate, type LegalHoldCommand, type Principal, reviewKeyId } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import type { Envelope } from '@pruefpfad/privacy';
+import { type PurgeRecordDoc, RETENTION } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';

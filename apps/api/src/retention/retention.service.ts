@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { PurgeTrigger } from '../../../../libs/domain/src/retention/retention.events.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { CheckpointStore, DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import { runRetentionPurge, type PurgeRun } from '../../../../libs/composition/src/retention/retention-purge.js';
+import type { AppConfig, Clock, IdGenerator } from '@pruefpfad/application';
+import { type PurgeRun, runRetentionPurge } from '@pruefpfad/composition';
+import type { PurgeTrigger } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import type { KeyStore } from '@pruefpfad/privacy';
+import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import {
   APP_CONFIG,
@@ -15,7 +15,6 @@ import {
   ID_GENERATOR,
   KEY_STORE,
 } from '../runtime/tokens.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
 
 /** The retention purge with the app's stores: the daily job and the operator endpoint run it. */
 @Injectable()

@@ -1,9 +1,11 @@
-import { isLocalDate } from '../../../../libs/domain/src/calendar/local-date.js';
-import type { AnswerEntry } from '../../../../libs/domain/src/review/review.decider.js';
-import type { AnswerValue } from '../../../../libs/domain/src/review/review.events.js';
-import type { ReviewQuestion } from '../../../../libs/domain/src/review/review.questions.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
+import {
+  type AnswerEntry,
+  type AnswerValue,
+  DomainError,
+  isLocalDate,
+  type ReviewQuestion,
+  type Sealed,
+} from '@pruefpfad/domain';
 
 const YES_NO_NA = ['yes', 'no', 'na'] as const;
 const GOAL_DIRECTED = ['goal-directed', 'not-goal-directed'] as const;

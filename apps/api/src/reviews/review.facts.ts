@@ -1,19 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { DEFAULT_RULES } from '../../../../libs/application/src/rules.js';
-import type { StreamFold, StreamStates } from '../../../../libs/application/src/stream-state.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { DEFAULT_RULES, NotFoundError, type StreamFold, type StreamStates } from '@pruefpfad/application';
 import {
-  questionnaireStreamId,
+  type CaseSampled,
+  type Principal,
   type QuestionnaireEvent,
-} from '../../../../libs/domain/src/questionnaire/questionnaire.events.js';
-import { reviewStreamId, type CaseSampled } from '../../../../libs/domain/src/review/review.events.js';
-import {
-  requireQuestionsForReview,
   type QuestionnaireSource,
+  questionnaireStreamId,
+  requireQuestionsForReview,
   type ReviewQuestionDetail,
-} from '../../../../libs/domain/src/review/review.questions.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
+  reviewStreamId,
+} from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { programmeAggregate } from '../programmes/programme.aggregate.js';
 import { RetentionRecords } from '../retention/retention-records.js';

@@ -2,16 +2,17 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe,
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { ReviewCommand } from '../../../../libs/domain/src/review/review.decider.js';
-import { reviewAggregate } from '../../../../libs/domain/src/review/review.aggregate.js';
-import { REVIEW_DEFAULTS } from '../../../../libs/domain/src/review/review.defaults.js';
-import type { ReviewQuestionDetail } from '../../../../libs/domain/src/review/review.questions.js';
-import { reviewKeyId } from '../../../../libs/domain/src/review/review.events.js';
-import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { CommandResult, IdGenerator } from '@pruefpfad/application';
+import {
+  type Principal,
+  REVIEW_DEFAULTS,
+  reviewAggregate,
+  type ReviewCommand,
+  reviewKeyId,
+  type ReviewQuestionDetail,
+  type Sealed,
+} from '@pruefpfad/domain';
+import type { Envelope } from '@pruefpfad/privacy';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';

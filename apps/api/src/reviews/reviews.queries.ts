@@ -1,30 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { berlinDate, type Clock, NotFoundError } from '@pruefpfad/application';
 import {
   AccessDeniedError,
-  visibility,
+  type AnswerValue,
+  DomainError,
   type Principal,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import {
   requireQuestionsForReview,
   type ReviewQuestionDetail,
-} from '../../../../libs/domain/src/review/review.questions.js';
-import type { AnswerValue } from '../../../../libs/domain/src/review/review.events.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { RetentionRecords } from '../retention/retention-records.js';
-import { isSealed, type Envelope } from '../../../../libs/privacy/src/envelope.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import { CASE_REF_PURPOSE, pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+  type Sealed,
+  visibility,
+} from '@pruefpfad/domain';
 import {
-  QUESTIONNAIRES,
-  questionnaireDocId,
+  CASE_REF_PURPOSE,
+  type Envelope,
+  isSealed,
+  type KeyStore,
+  pseudonymise,
+  tenantPseudonymKey,
+} from '@pruefpfad/privacy';
+import {
   type QuestionnaireDoc,
-} from '../../../../libs/projections/src/read-models/questionnaires/questionnaire.doc.js';
-import { REVIEWS, type ReviewDoc } from '../../../../libs/projections/src/read-models/reviews/review.doc.js';
+  questionnaireDocId,
+  QUESTIONNAIRES,
+  type ReviewDoc,
+  REVIEWS,
+} from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
+import { RetentionRecords } from '../retention/retention-records.js';
 import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { CLOCK, DOCUMENT_STORE, ENVELOPE, KEY_STORE } from '../runtime/tokens.js';

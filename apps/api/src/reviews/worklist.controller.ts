@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { Principal } from '@pruefpfad/domain';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { WorklistQueryDto } from './review.dto.js';
 import { ReviewsQueries, type WorklistView } from './reviews.queries.js';

@@ -1,4 +1,4 @@
-import type { ProjectionOperationsPort } from '../../../../libs/composition/src/projection-operations.js';
+import type { ProjectionOperationsPort } from '@pruefpfad/composition';
 
 /** What the HTTP side needs of the projection machinery (embedded worker host or server-mode reader). */
 export interface ProjectionStatusView {

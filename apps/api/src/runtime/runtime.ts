@@ -1,7 +1,5 @@
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { Infrastructure } from '../../../../libs/composition/src/infrastructure.js';
-import type { CommandPipeline } from '../../../../libs/application/src/command-pipeline.js';
+import type { AppConfig, Clock, CommandPipeline, IdGenerator } from '@pruefpfad/application';
+import type { Infrastructure } from '@pruefpfad/composition';
 import type { ProjectionsPort } from './projections.port.js';
 
 /** What the composition root hands the Nest module: opened stores and the projection machinery. */

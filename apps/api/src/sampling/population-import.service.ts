@@ -1,17 +1,24 @@
-import type { CommandContext, CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
-import { populationReferencesKeptUntil } from '../../../../libs/domain/src/sampling/draw-calendar.js';
-import { isMonth } from '../../../../libs/domain/src/calendar/local-date.js';
-import { ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { PopulationRow } from '../../../../libs/domain/src/sampling/sampling.events.js';
-import { readStreamState, type StreamReader } from '../../../../libs/application/src/stream-state.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
-import { drawToken, newPopulationTokenKey } from '../../../../libs/privacy/src/draw-token.js';
-import { populationKeyId } from '../../../../libs/privacy/src/key-ids.js';
-import { CASE_REF_PURPOSE, pseudonymise, tenantPseudonymKey } from '../../../../libs/privacy/src/pseudonym.js';
+import {
+  berlinDate,
+  type Clock,
+  type CommandContext,
+  type CommandResult,
+  type IdGenerator,
+  readStreamState,
+  type StreamReader,
+} from '@pruefpfad/application';
+import { isMonth, populationReferencesKeptUntil, type PopulationRow, ruleViolation } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import {
+  CASE_REF_PURPOSE,
+  drawToken,
+  type Envelope,
+  type KeyStore,
+  newPopulationTokenKey,
+  populationKeyId,
+  pseudonymise,
+  tenantPseudonymKey,
+} from '@pruefpfad/privacy';
 import { teamsOfArea } from '../organisation/organisation.facts.js';
 import type { ProgrammeFacts } from '../programmes/programme.facts.js';
 import {

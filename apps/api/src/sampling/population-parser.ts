@@ -1,4 +1,4 @@
-import { normalisePseudonymInput } from '../../../../libs/privacy/src/pseudonym.js';
+import { normalisePseudonymInput } from '@pruefpfad/privacy';
 
 /**
  * Parses a month's population (CSV or JSON) into rows, reporting every malformed row with its line (CSV,

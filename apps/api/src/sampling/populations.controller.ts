@@ -14,8 +14,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { PopulationDoc } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+import type { Principal } from '@pruefpfad/domain';
+import type { PopulationDoc } from '@pruefpfad/projections';
 import { commandContext } from '../commands/command-context.js';
 import { setEtag } from '../commands/etag.js';
 import { assertCanAccess } from '../security/assert-can-access.js';

@@ -13,12 +13,9 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type {
-  Action as PolicyAction,
-  Principal,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { SampleDoc } from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+import type { CommandResult } from '@pruefpfad/application';
+import type { Action as PolicyAction, Principal } from '@pruefpfad/domain';
+import type { SampleDoc } from '@pruefpfad/projections';
 import { commandContext } from '../commands/command-context.js';
 import { setEtag } from '../commands/etag.js';
 import { assertCanAccess } from '../security/assert-can-access.js';

@@ -1,15 +1,7 @@
-import type {
-  AggregateType,
-  CommandRequest,
-  CommandResult,
-} from '../../../../libs/application/src/command-pipeline.js';
-import type { DomainEvent } from '../../../../libs/domain/src/shared/decider.js';
+import type { AggregateType, CommandRequest, CommandResult } from '@pruefpfad/application';
+import type { DomainEvent } from '@pruefpfad/domain';
 
-export {
-  populationAggregate,
-  samplingAggregate,
-  samplingAggregateId,
-} from '../../../../libs/composition/src/sampling-aggregates.js';
+export { populationAggregate, samplingAggregate, samplingAggregateId } from '@pruefpfad/composition';
 
 /** How a service runs a command: the HTTP side through the command bus, the CLI on the pipeline. */
 export type ExecuteFn = <C, S, E extends DomainEvent>(

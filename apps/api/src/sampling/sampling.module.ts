@@ -1,15 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
-import { OPEN_REVIEWS_REACTOR } from '../../../../libs/composition/src/reactors/open-reviews.reactor.js';
-import { reactorReached } from '../../../../libs/composition/src/reactors/reactor-progress.js';
-import type { CheckpointStore } from '../../../../libs/read-store/src/read-store.port.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import type { Envelope } from '../../../../libs/privacy/src/envelope.js';
+import type { AppConfig, Clock, IdGenerator, StreamStates } from '@pruefpfad/application';
+import { OPEN_REVIEWS_REACTOR, reactorReached } from '@pruefpfad/composition';
+import type { EventStore } from '@pruefpfad/event-store';
+import type { Envelope, KeyStore } from '@pruefpfad/privacy';
+import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { OrganisationModule } from '../organisation/organisation.module.js';
 import {

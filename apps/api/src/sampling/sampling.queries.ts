@@ -1,20 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import type { Action, Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { AccessedResource } from '../../../../libs/domain/src/access-log/access-log.events.js';
-import type { Envelope, Sealed } from '../../../../libs/privacy/src/envelope.js';
-import type { DocumentStore, Filter } from '../../../../libs/read-store/src/read-store.port.js';
+import { NotFoundError } from '@pruefpfad/application';
+import type { AccessedResource, Action, Principal } from '@pruefpfad/domain';
+import type { Envelope, Sealed } from '@pruefpfad/privacy';
 import {
-  programmesProjection,
-  type ProgrammeDoc,
-} from '../../../../libs/projections/src/read-models/programmes.projection.js';
-import {
-  POPULATIONS,
-  SAMPLES,
   type PopulationDoc,
+  POPULATIONS,
+  type ProgrammeDoc,
+  programmesProjection,
   type SampleDoc,
   type SampleFollowUpDoc,
-} from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+  SAMPLES,
+} from '@pruefpfad/projections';
+import type { DocumentStore, Filter } from '@pruefpfad/read-store';
 import { AccessLog } from '../access-log/access-log.service.js';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { ActingRights } from '../organisation/acting-rights.js';

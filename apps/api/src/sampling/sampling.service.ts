@@ -1,31 +1,40 @@
-import type { CommandContext, CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { Clock, IdGenerator } from '../../../../libs/application/src/clock.js';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { readStreamState, type StreamReader } from '../../../../libs/application/src/stream-state.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { addMonths, isMonth, monthOf, reviewDeadline } from '../../../../libs/domain/src/calendar/local-date.js';
-import { DomainError, ruleViolation } from '../../../../libs/domain/src/shared/domain-error.js';
-import type { DrawRow } from '../../../../libs/domain/src/sampling/draw.js';
-import { populationReferencesKeptUntil } from '../../../../libs/domain/src/sampling/draw-calendar.js';
-import type { PopulationReferences, TeamDrawRequest } from '../../../../libs/domain/src/sampling/sampling.decider.js';
-import { samplingStreamId, type SamplingEvent } from '../../../../libs/domain/src/sampling/sampling.events.js';
-import { recomputeSample, type RecordedSample } from '../../../../libs/domain/src/sampling/verify.js';
-import { reviewKeyId, reviewStreamId, type CaseSampled } from '../../../../libs/domain/src/review/review.events.js';
-import type { Sealed } from '../../../../libs/domain/src/shared/sealed.js';
-import type { EventStore } from '../../../../libs/event-store/src/event-store.port.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
-import type { KeyStore } from '../../../../libs/privacy/src/key-store.port.js';
-import { drawToken, populationTokenKey } from '../../../../libs/privacy/src/draw-token.js';
-import { samplingKeyId } from '../../../../libs/privacy/src/key-ids.js';
-import { readPopulation, type StoredPopulation } from '../../../../libs/composition/src/reactors/population-stream.js';
 import {
-  POPULATIONS,
-  SAMPLES,
-  type PopulationDoc,
-  type SampleDoc,
-} from '../../../../libs/projections/src/read-models/sampling/sample.doc.js';
+  type AppConfig,
+  berlinDate,
+  type Clock,
+  type CommandContext,
+  type CommandResult,
+  type IdGenerator,
+  NotFoundError,
+  readStreamState,
+  type StreamReader,
+} from '@pruefpfad/application';
+import { readPopulation, type StoredPopulation } from '@pruefpfad/composition';
+import {
+  addMonths,
+  type CaseSampled,
+  DomainError,
+  type DrawRow,
+  isMonth,
+  monthOf,
+  type PopulationReferences,
+  populationReferencesKeptUntil,
+  type Principal,
+  recomputeSample,
+  type RecordedSample,
+  reviewDeadline,
+  reviewKeyId,
+  reviewStreamId,
+  ruleViolation,
+  type SamplingEvent,
+  samplingStreamId,
+  type Sealed,
+  type TeamDrawRequest,
+} from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import { drawToken, type KeyStore, populationTokenKey, samplingKeyId } from '@pruefpfad/privacy';
+import { type PopulationDoc, POPULATIONS, type SampleDoc, SAMPLES } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { teamsOfArea } from '../organisation/organisation.facts.js';
 import { programmeFacts, type ProgrammeFacts } from '../programmes/programme.facts.js';
 import { ProjectionLaggingError } from '../commands/min-position.js';

@@ -10,4 +10,4 @@ export {
   visibility,
   type Resource,
   type Visibility,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
+} from '@pruefpfad/domain';

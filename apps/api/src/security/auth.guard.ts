@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { decide, isAction, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { decide, isAction, type Principal } from '@pruefpfad/domain';
 import {
   ACTION_METADATA,
   PRINCIPAL_REQUEST_KEY,

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { POLICY, ROLES, type Role, type Rule } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { POLICY, type Role, ROLES, type Rule } from '@pruefpfad/domain';
 import { mintDevelopmentToken } from './development-token.js';
 import { collectRouteActions, type RouteDeclaration } from './route-actions.js';
 

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { isRole, type Role } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { isRole, type Role } from '@pruefpfad/domain';
 import { DEVELOPMENT_AUDIENCE, DEVELOPMENT_ISSUER } from './token-verifier.js';
 
 export interface DevelopmentTokenRequest {

@@ -1,7 +1,7 @@
 import { RequestMethod, type INestApplicationContext, type Type } from '@nestjs/common';
 import { METHOD_METADATA, MODULE_PATH, PATH_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { isAction, type Action } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { type Action, isAction } from '@pruefpfad/domain';
 import { ACTION_METADATA, PUBLIC_METADATA } from './security.decorators.js';
 
 export interface RouteDeclaration {

@@ -1,9 +1,6 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { UnauthenticatedError } from './security.errors.js';
-import type {
-  Action as PolicyAction,
-  Principal,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { Action as PolicyAction, Principal } from '@pruefpfad/domain';
 
 export const ACTION_METADATA = 'pruefpfad:action';
 export const PUBLIC_METADATA = 'pruefpfad:public';

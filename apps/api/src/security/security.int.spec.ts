@@ -12,12 +12,7 @@ import {
 import { Test } from '@nestjs/testing';
 import { IsString } from 'class-validator';
 import request from 'supertest';
-import {
-  POLICY,
-  ROLES,
-  type Principal,
-  type Role,
-} from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { POLICY, type Principal, type Role, ROLES } from '@pruefpfad/domain';
 import { ErrorsModule } from '../errors/errors.module.js';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details.js';
 import { assertCanAccess } from './assert-can-access.js';

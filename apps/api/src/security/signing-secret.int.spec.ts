@@ -52,11 +52,13 @@ describe('loadOrCreateSigningSecret', () => {
     const dataDir = path.join(root, 'race');
     const moduleUrl = new URL('./signing-secret.ts', import.meta.url).href;
     // Child processes strip the types of the module under test (Node 24) and race for the first start; a
-    // resolve hook maps its imports' `.js` suffixes back to the `.ts` sources.
+    // resolve hook maps its imports' `.js` suffixes back to the `.ts` sources and resolves the workspace
+    // packages to their sources (the `pruefpfad-source` export condition).
     const script = `import { registerHooks } from 'node:module';
       registerHooks({ resolve: (specifier, context, next) =>
-        specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')
-          ? next(specifier.slice(0, -3) + '.ts', context) : next(specifier, context) });
+        !context.parentURL?.endsWith('.ts') ? next(specifier, context)
+          : specifier.startsWith('.') && specifier.endsWith('.js') ? next(specifier.slice(0, -3) + '.ts', context)
+          : next(specifier, { ...context, conditions: [...context.conditions, 'pruefpfad-source'] }) });
       const { loadOrCreateSigningSecret } = await import(${JSON.stringify(moduleUrl)});
       process.stdout.write(Buffer.from(loadOrCreateSigningSecret(${JSON.stringify(dataDir)})).toString('hex'));`;
     const run = () =>

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createPrivateDirectory, PRIVATE_FILE_MODE } from '../../../../libs/runtime/src/private-files.js';
+import { createPrivateDirectory, PRIVATE_FILE_MODE } from '@pruefpfad/runtime';
 
 export const SIGNING_SECRET_FILE = 'jwt-secret';
 const SECRET_BYTES = 64;

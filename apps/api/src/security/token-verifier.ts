@@ -6,7 +6,7 @@ import {
   type JWTVerifyOptions,
   type RemoteJWKSetOptions,
 } from 'jose';
-import { isRole, type Principal, type Role } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import { isRole, type Principal, type Role } from '@pruefpfad/domain';
 import { AuthenticationUnavailableError, UnauthenticatedError } from './security.errors.js';
 
 /** Turns a bearer token into a verified principal, or throws `UnauthenticatedError` (401). */

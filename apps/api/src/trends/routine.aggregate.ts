@@ -1,14 +1,12 @@
-import type { AggregateType } from '../../../../libs/application/src/command-pipeline.js';
-import {
-  routineDecider,
-  type RoutineCommand,
-  type RoutineState,
-} from '../../../../libs/domain/src/trends/routine.decider.js';
+import type { AggregateType } from '@pruefpfad/application';
 import {
   ROUTINE_EVENT_SCHEMAS,
-  routineStreamId,
+  type RoutineCommand,
+  routineDecider,
   type RoutineEvent,
-} from '../../../../libs/domain/src/trends/routine.events.js';
+  type RoutineState,
+  routineStreamId,
+} from '@pruefpfad/domain';
 
 export const routineAggregate: AggregateType<RoutineCommand, RoutineState, RoutineEvent> = {
   name: 'routine',

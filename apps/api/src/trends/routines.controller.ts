@@ -2,12 +2,14 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe,
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { CommandResult } from '../../../../libs/application/src/command-pipeline.js';
-import type { StreamStates } from '../../../../libs/application/src/stream-state.js';
-import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import type { ProgrammeSettings } from '../../../../libs/domain/src/programme/programme.events.js';
-import type { RoutineCommand } from '../../../../libs/domain/src/trends/routine.decider.js';
-import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
+import type { CommandResult, StreamStates } from '@pruefpfad/application';
+import {
+  assertCanAccess,
+  type Principal,
+  type ProgrammeSettings,
+  type RoutineCommand,
+  type TrendRules,
+} from '@pruefpfad/domain';
 import { commandContext } from '../commands/command-context.js';
 import { parseIfMatch, setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';

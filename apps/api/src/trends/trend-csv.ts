@@ -1,5 +1,5 @@
-import { isSmallCell } from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
-import type { PeriodFigures } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import { isSmallCell } from '@pruefpfad/domain';
+import type { PeriodFigures } from '@pruefpfad/projections';
 import { suppressedPeriods } from './trend-suppression.js';
 import type { TrendView } from './trends.queries.js';
 

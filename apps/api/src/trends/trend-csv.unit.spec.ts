@@ -1,7 +1,4 @@
-import type {
-  ErrorRateFigure,
-  PeriodFigures,
-} from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import type { ErrorRateFigure, PeriodFigures } from '@pruefpfad/projections';
 import { renderTrendCsv } from './trend-csv.js';
 import type { TrendView } from './trends.queries.js';
 

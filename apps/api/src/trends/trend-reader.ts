@@ -1,31 +1,25 @@
-import { monthSpan } from '../../../../libs/domain/src/calendar/local-date.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import { firstDayOfMonth, lastDayOfMonth } from '../../../../libs/domain/src/calendar/local-date.js';
-import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
-import type { DocumentStore, Filter } from '../../../../libs/read-store/src/read-store.port.js';
+import { DomainError, firstDayOfMonth, lastDayOfMonth, monthSpan, type TrendRules } from '@pruefpfad/domain';
 import {
+  type Granularity,
   ORGANISATION_UNITS,
   type OrganisationUnitDoc,
-} from '../../../../libs/projections/src/read-models/organisation/organisation-unit.doc.js';
-import {
-  trendFigures,
-  type TeamInfo,
-  type TrendFigures,
-  type TrendFilter,
-} from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
-import { periodsOf, type Granularity } from '../../../../libs/projections/src/read-models/trends/trend-periods.js';
-import {
+  periodsOf,
   TREND_CONTEXT,
   TREND_MEASURES,
   TREND_REVIEWS,
-  trendReviewId,
   type TrendContextDoc,
+  trendFigures,
+  type TrendFigures,
+  type TrendFilter,
   type TrendMeasureDoc,
   type TrendProgrammeDoc,
   type TrendReportDoc,
   type TrendReviewDoc,
+  trendReviewId,
   type TrendRoutineDoc,
-} from '../../../../libs/projections/src/read-models/trends/trend.docs.js';
+} from '@pruefpfad/projections';
+import type { DocumentStore, Filter } from '@pruefpfad/read-store';
+import { teamInfo } from '../reports/team-figures.queries.js';
 
 export type TrendScope =
   | { readonly kind: 'tenant' }
@@ -44,12 +38,6 @@ export interface TrendRequest {
   readonly rules: TrendRules;
   readonly today: string;
 }
-
-export const teamInfo = (unit: OrganisationUnitDoc): TeamInfo => ({
-  teamId: unit.unitId,
-  areaId: unit.parentId ?? unit.unitId,
-  process: unit.process,
-});
 
 /**
  * Loads what one trend query needs from the trends read models (one find per collection, filtered by

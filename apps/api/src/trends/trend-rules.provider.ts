@@ -1,6 +1,5 @@
-import { loadRulesConfig, type ReadModelRules } from '../../../../libs/application/src/rules-config.js';
-import type { JudgingRule } from '../../../../libs/domain/src/trends/error-rate.js';
-import { DEFAULT_TREND_RULES, type TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
+import { loadRulesConfig, type ReadModelRules } from '@pruefpfad/application';
+import { DEFAULT_TREND_RULES, type JudgingRule, type TrendRules } from '@pruefpfad/domain';
 
 /**
  * The trend rules in force: the defaults, with the judging rule and the rules' version label from the

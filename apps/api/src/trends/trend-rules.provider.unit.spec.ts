@@ -1,5 +1,5 @@
-import { DEFAULT_READ_MODEL_RULES } from '../../../../libs/application/src/rules-config.js';
-import { DEFAULT_TREND_RULES } from '../../../../libs/domain/src/trends/trend-rules.js';
+import { DEFAULT_READ_MODEL_RULES } from '@pruefpfad/application';
+import { DEFAULT_TREND_RULES } from '@pruefpfad/domain';
 import { trendRulesFrom } from './trend-rules.provider.js';
 
 describe('trend rules from the versioned rule configuration', () => {

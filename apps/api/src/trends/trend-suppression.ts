@@ -1,8 +1,5 @@
-import {
-  suppressSmallCellsOfEach,
-  type SuppressionResult,
-} from '../../../../libs/domain/src/cross-level/small-cell-suppression.js';
-import type { PeriodFigures } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
+import { type SuppressionResult, suppressSmallCellsOfEach } from '@pruefpfad/domain';
+import type { PeriodFigures } from '@pruefpfad/projections';
 
 /**
  * Which cells of one view or export are suppressed (primary and secondary, libs/domain/src/cross-level).

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import type { Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { AppConfig } from '@pruefpfad/application';
+import type { Principal } from '@pruefpfad/domain';
 import { APP_CONFIG } from '../runtime/tokens.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
 import { renderTrendCsv } from './trend-csv.js';

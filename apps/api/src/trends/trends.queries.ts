@@ -1,27 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { berlinDate } from '../../../../libs/application/src/berlin-time.js';
-import type { Clock } from '../../../../libs/application/src/clock.js';
-import { NotFoundError } from '../../../../libs/application/src/errors.js';
-import { assertCanAccess, type Principal } from '../../../../libs/domain/src/authorization/authorization.policy.js';
-import { addMonths } from '../../../../libs/domain/src/calendar/local-date.js';
-import type { ErrorRatePolicy } from '../../../../libs/domain/src/programme/programme.events.js';
-import { DomainError } from '../../../../libs/domain/src/shared/domain-error.js';
-import { judgeErrorRate, judgingRuleName } from '../../../../libs/domain/src/trends/error-rate.js';
-import type { ToleranceTest } from '../../../../libs/domain/src/trends/routine.events.js';
-import type { TrendRules } from '../../../../libs/domain/src/trends/trend-rules.js';
-import type { DocumentStore } from '../../../../libs/read-store/src/read-store.port.js';
+import { berlinDate, type Clock, NotFoundError } from '@pruefpfad/application';
 import {
-  programmesProjection,
+  addMonths,
+  assertCanAccess,
+  DomainError,
+  type ErrorRatePolicy,
+  judgeErrorRate,
+  judgingRuleName,
+  type Principal,
+  type ToleranceTest,
+  type TrendRules,
+} from '@pruefpfad/domain';
+import {
   type ProgrammeDoc,
-} from '../../../../libs/projections/src/read-models/programmes.projection.js';
-import type { TrendFilter } from '../../../../libs/projections/src/read-models/trends/trend-figures.js';
-import {
+  programmesProjection,
   TREND_CONTEXT,
   TREND_REVIEWS,
-  trendRoutineId,
   type TrendContextDoc,
+  type TrendFilter,
   type TrendRoutineDoc,
-} from '../../../../libs/projections/src/read-models/trends/trend.docs.js';
+  trendRoutineId,
+} from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { CLOCK, DOCUMENT_STORE } from '../runtime/tokens.js';
 import type { TrendQueryDto } from './trend-query.dto.js';

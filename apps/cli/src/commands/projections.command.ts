@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import { loadRulesConfig } from '../../../../libs/application/src/rules-config.js';
-import { openInfrastructure } from '../../../../libs/composition/src/infrastructure.js';
+import { type AppConfig, loadRulesConfig } from '@pruefpfad/application';
 import {
-  ProjectionOperations,
+  openInfrastructure,
   type OperatorProjectionView,
+  ProjectionOperations,
+  projectionsUnderRules,
   type RebuildProgressView,
   type RebuildRunView,
   type RebuildStarted,
-} from '../../../../libs/composition/src/projection-operations.js';
-import { projectionsUnderRules, RULE_DRIVEN_NAMES } from '../../../../libs/composition/src/projections.js';
+  RULE_DRIVEN_NAMES,
+} from '@pruefpfad/composition';
 import { mintDevelopmentToken } from '../../../api/src/security/development-token.js';
 import { loadOrCreateSigningSecret } from '../../../api/src/security/signing-secret.js';
 import { UsageError, type CliIo } from '../cli-io.js';

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type AppConfig } from '../../../../libs/application/src/config.js';
-import { openInfrastructure } from '../../../../libs/composition/src/infrastructure.js';
-import { startProjections } from '../../../../libs/composition/src/projections.js';
+import { type AppConfig, loadConfig } from '@pruefpfad/application';
+import { openInfrastructure, startProjections } from '@pruefpfad/composition';
 import type { CliIo } from '../cli-io.js';
 import { purgeCommand, ReadModelsBehindError } from './purge.command.js';
 

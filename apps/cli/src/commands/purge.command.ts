@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import { systemClock, uuidV7Ids } from '../../../../libs/application/src/clock.js';
-import { openInfrastructure } from '../../../../libs/composition/src/infrastructure.js';
-import { readModelsBehind } from '../../../../libs/composition/src/projections.js';
-import { populationPurgeReactor } from '../../../../libs/composition/src/retention/population-purge-reactor.js';
-import { purgeReactor } from '../../../../libs/composition/src/retention/purge-reactor.js';
-import type { PurgePlanEntry } from '../../../../libs/composition/src/retention/retention-planner.js';
-import { runRetentionPurge } from '../../../../libs/composition/src/retention/retention-purge.js';
-import { ReactorRunner, type ReactorStatus } from '../../../../libs/projections/src/reactor.js';
+import { type AppConfig, systemClock, uuidV7Ids } from '@pruefpfad/application';
+import {
+  openInfrastructure,
+  populationPurgeReactor,
+  type PurgePlanEntry,
+  purgeReactor,
+  readModelsBehind,
+  runRetentionPurge,
+} from '@pruefpfad/composition';
+import { ReactorRunner, type ReactorStatus } from '@pruefpfad/projections';
 import { UsageError, type CliIo } from '../cli-io.js';
 
 export const PURGE_USAGE = 'purge [--dry-run] [--tenant <mandant>]';

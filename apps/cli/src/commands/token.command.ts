@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import { isRole, type Role } from '../../../../libs/domain/src/authorization/authorization.policy.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { isRole, type Role } from '@pruefpfad/domain';
 import { mintDevelopmentToken } from '../../../api/src/security/development-token.js';
 import { loadOrCreateSigningSecret } from '../../../api/src/security/signing-secret.js';
 import { UsageError, type CliIo } from '../cli-io.js';

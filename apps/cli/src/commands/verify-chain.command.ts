@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { AppConfig } from '../../../../libs/application/src/config.js';
-import { embeddedFiles, openInfrastructure } from '../../../../libs/composition/src/infrastructure.js';
-import { verifyChains } from '../../../../libs/composition/src/chain-sealing/chain-verification.js';
+import type { AppConfig } from '@pruefpfad/application';
+import { embeddedFiles, openInfrastructure, verifyChains } from '@pruefpfad/composition';
 import { UsageError, type CliIo } from '../cli-io.js';
 
 export const VERIFY_CHAIN_USAGE = 'verify-chain [--stream <stream-id>] [--tenant <mandant>]';

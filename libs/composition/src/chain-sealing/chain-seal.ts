@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../../event-store/src/canonical-json.js';
-import { CHAIN_GENESIS } from '../../../event-store/src/hmac-chain.js';
-import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import { canonicalJson, CHAIN_GENESIS, type RecordedEvent } from '@pruefpfad/event-store';
 
 /**
  * Sealed chain heads. A per-stream HMAC chain shows a changed, inserted or removed event, but not a

@@ -1,6 +1,5 @@
-import type { Clock, IdGenerator } from '../../../application/src/clock.js';
-import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
-import type { EventStore } from '../../../event-store/src/event-store.port.js';
+import type { Clock, IdGenerator } from '@pruefpfad/application';
+import { type EventStore, WrongExpectedRevisionError } from '@pruefpfad/event-store';
 import {
   buildSeal,
   CHAIN_HEADS_SEALED,

@@ -1,5 +1,5 @@
-import type { EventStore } from '../../../event-store/src/event-store.port.js';
-import { purgedStreams } from '../../../projections/src/purged-streams.js';
+import type { EventStore } from '@pruefpfad/event-store';
+import { purgedStreams } from '@pruefpfad/projections';
 import { CHAIN_SEALS_STREAM, tenantOf } from './chain-seal.js';
 import type { ChainFinding } from './chain-finding.js';
 import { loadSealedHeads, type SealedHeadState, type SealSummary } from './sealed-heads.js';

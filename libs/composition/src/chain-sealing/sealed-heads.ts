@@ -1,5 +1,4 @@
-import type { EventStore } from '../../../event-store/src/event-store.port.js';
-import { CHAIN_GENESIS } from '../../../event-store/src/hmac-chain.js';
+import { CHAIN_GENESIS, type EventStore } from '@pruefpfad/event-store';
 import {
   CHAIN_HEADS_SEALED,
   CHAIN_SEALS_STREAM,

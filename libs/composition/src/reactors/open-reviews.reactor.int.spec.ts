@@ -1,11 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
-import { uuidV7Ids } from '../../../application/src/clock.js';
-import type { CaseSampled, ReviewWithdrawn } from '../../../domain/src/review/review.events.js';
-import type { DrawnCase, PopulationRow, SampleDrawn } from '../../../domain/src/sampling/sampling.events.js';
-import type { EventStore } from '../../../event-store/src/event-store.port.js';
-import { pseudonymise, tenantPseudonymKey } from '../../../privacy/src/pseudonym.js';
-import { ReactorRunner, reactorCheckpointName } from '../../../projections/src/reactor.js';
-import { until } from '../../../projections/src/testing/projection-fixtures.js';
+import { uuidV7Ids } from '@pruefpfad/application';
+import type { CaseSampled, DrawnCase, PopulationRow, ReviewWithdrawn, SampleDrawn } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
+import { pseudonymise, tenantPseudonymKey } from '@pruefpfad/privacy';
+import { reactorCheckpointName, ReactorRunner } from '@pruefpfad/projections';
+import { until } from '@pruefpfad/projections/testing';
 import type { Infrastructure } from '../infrastructure.js';
 import {
   openTemporaryInfrastructure,

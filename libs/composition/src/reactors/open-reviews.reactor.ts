@@ -1,24 +1,33 @@
-import type { IdGenerator } from '../../../application/src/clock.js';
+import type { IdGenerator } from '@pruefpfad/application';
 import {
+  type CaseSampled,
+  type DrawnCase,
   REVIEW_EVENT_SCHEMAS,
   reviewKeyId,
   reviewStreamId,
-  type CaseSampled,
   type ReviewWithdrawn,
-} from '../../../domain/src/review/review.events.js';
-import type {
-  DrawnCase,
-  SampleDrawn,
-  SampleVoided,
-  SamplingEvent,
-  SupplementaryCasesDrawn,
-} from '../../../domain/src/sampling/sampling.events.js';
-import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
-import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
-import type { Envelope, Sealed } from '../../../privacy/src/envelope.js';
-import { KeyDestroyedError, type KeyStore } from '../../../privacy/src/key-store.port.js';
-import { CASE_REF_PURPOSE, pseudonymise, tenantPseudonymKey } from '../../../privacy/src/pseudonym.js';
-import { appendOnce, PermanentReactorError, type ReactorDefinition } from '../../../projections/src/reactor.js';
+  type SampleDrawn,
+  type SampleVoided,
+  type SamplingEvent,
+  type SupplementaryCasesDrawn,
+} from '@pruefpfad/domain';
+import {
+  type EventMetadata,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@pruefpfad/event-store';
+import {
+  CASE_REF_PURPOSE,
+  type Envelope,
+  KeyDestroyedError,
+  type KeyStore,
+  pseudonymise,
+  type Sealed,
+  tenantPseudonymKey,
+} from '@pruefpfad/privacy';
+import { appendOnce, PermanentReactorError, type ReactorDefinition } from '@pruefpfad/projections';
 import { readPopulation } from './population-stream.js';
 
 export interface OpenReviewsDependencies {

@@ -1,10 +1,10 @@
 import {
-  populationStreamId,
   type PopulationImported,
   type PopulationRow,
   type PopulationRowsAdded,
-} from '../../../domain/src/sampling/sampling.events.js';
-import type { EventStore } from '../../../event-store/src/event-store.port.js';
+  populationStreamId,
+} from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
 
 export interface StoredPopulation {
   readonly tenant: string;

@@ -1,5 +1,5 @@
-import type { CheckpointStore } from '../../../read-store/src/read-store.port.js';
-import { reactorCheckpointName } from '../../../projections/src/reactor.js';
+import { reactorCheckpointName } from '@pruefpfad/projections';
+import type { CheckpointStore } from '@pruefpfad/read-store';
 
 /** How often a wait looks at the reactor's checkpoint (it moves after every handled event). */
 const POLL_MS = 10;

@@ -1,20 +1,16 @@
-import type { Clock, IdGenerator } from '../../../application/src/clock.js';
+import type { Clock, IdGenerator } from '@pruefpfad/application';
 import {
   POPULATION_PURGE_EVENT_SCHEMAS,
-  populationPurgeStreamId,
-  type PopulationPurgeStarted,
   type PopulationPurged,
-} from '../../../domain/src/retention/retention.events.js';
-import {
+  type PopulationPurgeStarted,
+  populationPurgeStreamId,
   populationStreamId,
-  samplingStreamId,
   type SampleDrawn,
-} from '../../../domain/src/sampling/sampling.events.js';
-import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
-import type { EventStore, RecordedEvent } from '../../../event-store/src/event-store.port.js';
-import { populationKeyId, samplingKeyId } from '../../../privacy/src/key-ids.js';
-import type { KeyStore } from '../../../privacy/src/key-store.port.js';
-import type { ReactorDefinition } from '../../../projections/src/reactor.js';
+  samplingStreamId,
+} from '@pruefpfad/domain';
+import { type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '@pruefpfad/event-store';
+import { type KeyStore, populationKeyId, samplingKeyId } from '@pruefpfad/privacy';
+import type { ReactorDefinition } from '@pruefpfad/projections';
 import { RETENTION_ACTOR } from './purge-reactor.js';
 
 export const POPULATION_PURGE_REACTOR = 'retention-population-purge';

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import { uuidV7Ids } from '../../../application/src/clock.js';
-import { reactorCheckpointName } from '../../../projections/src/reactor.js';
+import { uuidV7Ids } from '@pruefpfad/application';
+import { reactorCheckpointName } from '@pruefpfad/projections';
 import type { Infrastructure } from '../infrastructure.js';
 import {
   openTemporaryInfrastructure,

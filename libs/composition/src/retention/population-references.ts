@@ -1,20 +1,16 @@
-import { readStreamState } from '../../../application/src/stream-state.js';
-import type { Clock, IdGenerator } from '../../../application/src/clock.js';
-import { populationReferencesKeptUntil } from '../../../domain/src/sampling/draw-calendar.js';
-import { populationDecider } from '../../../domain/src/sampling/population.decider.js';
+import { type Clock, type IdGenerator, readStreamState } from '@pruefpfad/application';
 import {
-  SAMPLING_EVENT_SCHEMAS,
+  populationDecider,
+  populationReferencesKeptUntil,
   populationStreamId,
+  SAMPLING_EVENT_SCHEMAS,
   samplingStreamId,
-} from '../../../domain/src/sampling/sampling.events.js';
-import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
-import type { EventStore } from '../../../event-store/src/event-store.port.js';
-import { populationKeyId } from '../../../privacy/src/key-ids.js';
-import type { KeyStore } from '../../../privacy/src/key-store.port.js';
-import type { CheckpointStore, DocumentStore } from '../../../read-store/src/read-store.port.js';
-import { reactorCheckpointName } from '../../../projections/src/reactor.js';
+} from '@pruefpfad/domain';
+import { type EventStore, WrongExpectedRevisionError } from '@pruefpfad/event-store';
+import { type KeyStore, populationKeyId } from '@pruefpfad/privacy';
+import { type PopulationDoc, POPULATIONS, reactorCheckpointName } from '@pruefpfad/projections';
+import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import { OPEN_REVIEWS_REACTOR } from '../reactors/open-reviews.reactor.js';
-import { POPULATIONS, type PopulationDoc } from '../../../projections/src/read-models/sampling/sample.doc.js';
 import { RETENTION_ACTOR } from './purge-reactor.js';
 import { populationAggregate } from '../sampling-aggregates.js';
 

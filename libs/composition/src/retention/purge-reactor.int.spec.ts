@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import { uuidV7Ids, type Clock } from '../../../application/src/clock.js';
-import type { EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
-import type { KeyStore } from '../../../privacy/src/key-store.port.js';
+import { type Clock, uuidV7Ids } from '@pruefpfad/application';
+import type { EventStore, NewEvent, RecordedEvent } from '@pruefpfad/event-store';
+import type { KeyStore } from '@pruefpfad/privacy';
 import type { Infrastructure } from '../infrastructure.js';
 import {
   openTemporaryInfrastructure,

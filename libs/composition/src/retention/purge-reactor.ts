@@ -1,24 +1,30 @@
-import type { Clock, IdGenerator } from '../../../application/src/clock.js';
-import { measureKeyId, measureStreamId } from '../../../domain/src/measure/measure.events.js';
-import { legalHoldDecider } from '../../../domain/src/retention/legal-hold.decider.js';
+import type { Clock, IdGenerator } from '@pruefpfad/application';
 import {
+  fold,
   LEGAL_HOLD_EVENT_SCHEMAS,
+  legalHoldDecider,
+  type LegalHoldEvent,
   legalHoldStreamId,
+  measureKeyId,
+  measureStreamId,
   PURGE_EVENT_SCHEMAS,
+  type PurgeEvent,
   purgeStreamId,
   RETENTION_SUMMARY_SCHEMA,
   retentionStreamId,
-  type LegalHoldEvent,
-  type PurgeEvent,
+  reviewKeyId,
   type ReviewPurgeStarted,
-} from '../../../domain/src/retention/retention.events.js';
-import { reviewKeyId, reviewStreamId } from '../../../domain/src/review/review.events.js';
-import { fold } from '../../../domain/src/shared/decider.js';
-import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
-import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
-import type { KeyStore } from '../../../privacy/src/key-store.port.js';
-import type { ReactorDefinition } from '../../../projections/src/reactor.js';
-import { summariseReview } from '../../../projections/src/read-models/retention/retention-summary.js';
+  reviewStreamId,
+} from '@pruefpfad/domain';
+import {
+  type EventMetadata,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@pruefpfad/event-store';
+import type { KeyStore } from '@pruefpfad/privacy';
+import { type ReactorDefinition, summariseReview } from '@pruefpfad/projections';
 
 export const RETENTION_PURGE_REACTOR = 'retention-purge';
 

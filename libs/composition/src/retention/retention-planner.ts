@@ -1,16 +1,18 @@
-import { berlinDate } from '../../../application/src/berlin-time.js';
-import { addMonthsToDate } from '../../../domain/src/calendar/local-date.js';
-import { retentionVerdict, type RetentionVerdict } from '../../../domain/src/retention/retention.policy.js';
-import type { DocumentStore } from '../../../read-store/src/read-store.port.js';
-import type { ProgrammeDoc } from '../../../projections/src/read-models/programmes.projection.js';
-import { MEASURES, type MeasureDoc } from '../../../projections/src/read-models/measures/measure.doc.js';
+import { berlinDate } from '@pruefpfad/application';
+import { addMonthsToDate, retentionVerdict, type RetentionVerdict } from '@pruefpfad/domain';
 import {
-  RETENTION,
+  type MeasureDoc,
+  MEASURES,
+  type ProgrammeDoc,
   type PurgeRecordDoc,
+  RETENTION,
   type RetentionDoc,
-} from '../../../projections/src/read-models/retention/retention.doc.js';
-import { SAMPLES, type SampleDoc } from '../../../projections/src/read-models/sampling/sample.doc.js';
-import { REVIEWS, type ReviewDoc } from '../../../projections/src/read-models/reviews/review.doc.js';
+  type ReviewDoc,
+  REVIEWS,
+  type SampleDoc,
+  SAMPLES,
+} from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 
 const PROGRAMMES = 'programmes';
 

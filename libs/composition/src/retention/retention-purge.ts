@@ -1,18 +1,16 @@
-import { berlinDate } from '../../../application/src/berlin-time.js';
-import type { Clock, IdGenerator } from '../../../application/src/clock.js';
+import { berlinDate, type Clock, type IdGenerator } from '@pruefpfad/application';
 import {
   POPULATION_PURGE_EVENT_SCHEMAS,
+  type PopulationPurgeStarted,
   populationPurgeStreamId,
   PURGE_EVENT_SCHEMAS,
   purgeStreamId,
-  type PopulationPurgeStarted,
   type PurgeTrigger,
   type ReviewPurgeStarted,
-} from '../../../domain/src/retention/retention.events.js';
-import { WrongExpectedRevisionError } from '../../../event-store/src/errors.js';
-import type { EventStore } from '../../../event-store/src/event-store.port.js';
-import type { CheckpointStore, DocumentStore } from '../../../read-store/src/read-store.port.js';
-import type { KeyStore } from '../../../privacy/src/key-store.port.js';
+} from '@pruefpfad/domain';
+import { type EventStore, WrongExpectedRevisionError } from '@pruefpfad/event-store';
+import type { KeyStore } from '@pruefpfad/privacy';
+import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import {
   planPopulationPurges,
   planPurges,

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { loadConfig } from '../../../application/src/config.js';
-import type { EventMetadata, NewEvent } from '../../../event-store/src/event-store.port.js';
+import { loadConfig } from '@pruefpfad/application';
+import type { EventMetadata, NewEvent } from '@pruefpfad/event-store';
 import { openInfrastructure, type Infrastructure } from '../infrastructure.js';
 
 /**

@@ -21,7 +21,8 @@ const WAIT_MS = 20_000;
  * Lets a plain Node process or worker load the adapter's TypeScript source as it is (no build step, so
  * the code under test is exactly this file): Node 24 strips/transforms the types
  * (`--experimental-transform-types`, needed for parameter properties), and this hook maps the `.js`
- * suffixes of our relative imports back to the `.ts` files.
+ * suffixes of our relative imports back to the `.ts` files and resolves the workspace packages
+ * (`@pruefpfad/*`) to their sources (the `pruefpfad-source` export condition).
  */
 const TS_LOADER = `
 import { registerHooks } from 'node:module';
@@ -29,11 +30,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
+    if (!context.parentURL?.endsWith('.ts')) return nextResolve(specifier, context);
+    if (specifier.startsWith('.') && specifier.endsWith('.js')) {
       const candidate = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
       if (existsSync(fileURLToPath(candidate))) return nextResolve(candidate.href, context);
     }
-    return nextResolve(specifier, context);
+    return nextResolve(specifier, { ...context, conditions: [...context.conditions, 'pruefpfad-source'] });
   },
 });
 `;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import { BroadcastChannel } from 'node:worker_threads';
-import { createPrivateDirectory, createPrivateFile } from '../../../runtime/src/private-files.js';
+import { createPrivateDirectory, createPrivateFile } from '@pruefpfad/runtime';
 import { validateAppend } from '../append-validation.js';
 import {
   EventStoreClosedError,

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { createPrivateDirectory, createPrivateFile, tightenPermissions } from '../../../runtime/src/private-files.js';
+import { createPrivateDirectory, createPrivateFile, tightenPermissions } from '@pruefpfad/runtime';
 import { KeyStoreClosedError, MasterKeyError } from '../errors.js';
 import { assertValidKeyId } from '../key-ids.js';
 import { KeyDestroyedError, type DataKey, type KeyStore } from '../key-store.port.js';

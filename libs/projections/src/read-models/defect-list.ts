@@ -1,4 +1,4 @@
-import type { ReviewCorrected } from '../../../domain/src/review/review.events.js';
+import type { ReviewCorrected } from '@pruefpfad/domain';
 
 /** What every read model's defect entry has: the id it is replaced by, and whether it was withdrawn. */
 interface DefectEntry {

@@ -3,10 +3,10 @@ import type {
   ProgrammeEvent,
   ProgrammeRevised,
   ProgrammeSettings,
+  Sealed,
   StaffCouncilParticipation,
-} from '../../../domain/src/programme/programme.events.js';
-import type { Sealed } from '../../../domain/src/shared/sealed.js';
-import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+} from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../projection.js';
 
 /** One entry of the change history (Änderungshistorie, 000:113): visible to every employee. */

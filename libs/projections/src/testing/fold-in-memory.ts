@@ -1,5 +1,5 @@
-import type { EventMetadata, RecordedEvent } from '../../../event-store/src/event-store.port.js';
-import type { Doc } from '../../../read-store/src/read-store.port.js';
+import type { EventMetadata, RecordedEvent } from '@pruefpfad/event-store';
+import type { Doc } from '@pruefpfad/read-store';
 import { foldBatch } from '../fold-batch.js';
 import { physicalCollection, type ProjectionDefinition } from '../projection.js';
 

@@ -2,10 +2,20 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EventMetadata, EventStore, NewEvent, RecordedEvent } from '../../../event-store/src/event-store.port.js';
-import { SqliteEventStore } from '../../../event-store/src/sqlite/sqlite-event-store.js';
-import { EmbeddedReadStore } from '../../../read-store/src/embedded/embedded-read-store.js';
-import type { CheckpointStore, Doc, DocumentStore, DocumentWrite } from '../../../read-store/src/read-store.port.js';
+import {
+  type EventMetadata,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+  SqliteEventStore,
+} from '@pruefpfad/event-store';
+import {
+  type CheckpointStore,
+  type Doc,
+  type DocumentStore,
+  type DocumentWrite,
+  EmbeddedReadStore,
+} from '@pruefpfad/read-store';
 import type { ProjectionDefinition } from '../projection.js';
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -328,30 +329,40 @@ function runWriter(moduleUrl: string, job: WriterJob): Promise<void> {
  * imports already end in `.js`) into a scratch directory that resolves `mingo` from the project.
  */
 function transpileForWorkers(outDir: string): string {
-  const srcRoot = path.resolve(here, '..');
-  const sources = [
-    'read-store.port.ts',
-    ...fs
-      .readdirSync(here)
+  const libs = path.resolve(here, '../../..');
+  const repo = path.resolve(libs, '..');
+  // This library's store and the one library it imports (file permissions), laid out as the build lays
+  // out `dist/`, so that `@pruefpfad/runtime` resolves to the transpiled copy as in production.
+  const sourcesOf = (dir: string) =>
+    fs
+      .readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
-      .map((f) => path.join('embedded', f)),
+      .map((f) => path.join(dir, f));
+  const sources = [
+    path.join(libs, 'read-store/src/read-store.port.ts'),
+    ...sourcesOf(here),
+    ...sourcesOf(path.join(libs, 'runtime/src')),
   ];
-  const targets = sources.map((source) => [path.join(srcRoot, source), path.join(outDir, 'src', source)] as const);
-  // The one import from outside the library (file permissions), placed where `src/embedded/` resolves it.
-  const privateFiles = '../../../runtime/src/private-files.ts';
-  targets.push([path.resolve(here, privateFiles), path.resolve(outDir, 'src', 'embedded', privateFiles)]);
-  for (const [source, output] of targets) {
+  for (const source of sources) {
     const { outputText } = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023, useDefineForClassFields: false },
     });
-    const target = output.replace(/\.ts$/, '.js');
+    const target = path.join(outDir, path.relative(repo, source)).replace(/\.ts$/, '.js');
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, outputText);
   }
   fs.writeFileSync(path.join(outDir, 'package.json'), '{"type":"module"}');
-  fs.symlinkSync(path.resolve(srcRoot, '../../../node_modules'), path.join(outDir, 'node_modules'), 'dir');
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(outDir, 'node_modules'), 'dir');
+  execFileSync(process.execPath, [
+    path.join(repo, 'scripts', 'link-built-packages.mjs'),
+    outDir,
+    '--partial',
+    '--links',
+    path.join(outDir, 'libs', 'node_modules'),
+  ]);
+  const embedded = path.join(outDir, 'libs', 'read-store', 'src', 'embedded');
   fs.writeFileSync(
-    path.join(outDir, 'src', 'embedded', 'writer-worker.mjs'),
+    path.join(embedded, 'writer-worker.mjs'),
     `import { workerData } from 'node:worker_threads';
 const { EmbeddedReadStore } = await import(workerData.moduleUrl);
 const store = EmbeddedReadStore.open({ file: workerData.file, compactOnOpen: false });
@@ -368,5 +379,5 @@ try {
 }
 `,
   );
-  return pathToFileURL(path.join(outDir, 'src', 'embedded', 'embedded-read-store.js')).href;
+  return pathToFileURL(path.join(embedded, 'embedded-read-store.js')).href;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { createPrivateDirectory, createPrivateFile } from '../../../runtime/src/private-files.js';
+import { createPrivateDirectory, createPrivateFile } from '@pruefpfad/runtime';
 
 const SCHEMA_VERSION = 1;
 

@@ -52,18 +52,18 @@ if (parentPort === null) throw new Error('read-store-writer-worker runs as a wor
 const port = parentPort;
 
 // Under a TypeScript loader (Jest) this entry runs as `.ts` through Node's own type stripping, which does
-// not map the sources' `.js` specifiers to their `.ts` files; this hook does, for this thread only. The
-// compiled entry (dist) is `.js`, its imports exist, and no hook is installed.
+// not map the sources' `.js` specifiers to their `.ts` files, nor resolve the workspace packages
+// (`@pruefpfad/*`) to their sources (the `pruefpfad-source` export condition); this hook does both, for
+// this thread only. The compiled entry (dist) is `.js`, its imports exist, and no hook is installed.
 if (import.meta.url.endsWith('.ts')) {
   registerHooks({
     resolve(specifier, context, nextResolve) {
       const parent = context.parentURL;
-      if (parent?.endsWith('.ts') === true && /^\.\.?\//.test(specifier) && specifier.endsWith('.js')) {
-        if (!existsSync(new URL(specifier, parent))) {
-          return nextResolve(new URL(`${specifier.slice(0, -3)}.ts`, parent).href, context);
-        }
+      if (parent?.endsWith('.ts') !== true) return nextResolve(specifier, context);
+      if (/^\.\.?\//.test(specifier) && specifier.endsWith('.js') && !existsSync(new URL(specifier, parent))) {
+        return nextResolve(new URL(`${specifier.slice(0, -3)}.ts`, parent).href, context);
       }
-      return nextResolve(specifier, context);
+      return nextResolve(specifier, { ...context, conditions: [...context.conditions, 'pruefpfad-source'] });
     },
   });
 }

@@ -1,4 +1,4 @@
-import type { AccessPurpose, AccessedResource } from '../../../../domain/src/access-log/access-log.events.js';
+import type { AccessedResource, AccessPurpose } from '@pruefpfad/domain';
 
 export const ACCESS_LOG = 'access-log';
 

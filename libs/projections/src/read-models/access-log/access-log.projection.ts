@@ -1,6 +1,6 @@
-import type { AccessLogEvent } from '../../../../domain/src/access-log/access-log.events.js';
-import { berlinDate } from '../../../../application/src/berlin-time.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import { berlinDate } from '@pruefpfad/application';
+import type { AccessLogEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { ACCESS_LOG, type AccessLogDoc } from './access-log.doc.js';
 

@@ -1,6 +1,5 @@
-import type { MeasureAgreed } from '../../../../domain/src/measure/measure.events.js';
-import type { AnswerValue, ReviewEvent } from '../../../../domain/src/review/review.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { AnswerValue, MeasureAgreed, ReviewEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import {
   CROSS_LEVEL_CASE_COPIES,

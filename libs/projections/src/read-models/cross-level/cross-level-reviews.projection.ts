@@ -1,5 +1,5 @@
-import type { CrossLevelReviewEvent } from '../../../../domain/src/cross-level/cross-level.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { CrossLevelReviewEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { CROSS_LEVEL_REVIEWS, type CrossLevelReviewDoc } from './cross-level.docs.js';
 

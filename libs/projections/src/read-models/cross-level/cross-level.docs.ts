@@ -1,5 +1,4 @@
-import type { CrossLevelReviewApproved } from '../../../../domain/src/cross-level/cross-level.events.js';
-import type { Severity } from '../../../../domain/src/review/review.events.js';
+import type { CrossLevelReviewApproved, Severity } from '@pruefpfad/domain';
 
 /**
  * Read models of the cross-level context. None holds a sealed value, a free text, a case reference or a

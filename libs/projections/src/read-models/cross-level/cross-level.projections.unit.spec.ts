@@ -1,6 +1,6 @@
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { RecordedEvent } from '@pruefpfad/event-store';
+import type { Doc } from '@pruefpfad/read-store';
 import type { ProjectionDefinition } from '../../projection.js';
-import type { Doc } from '../../../../read-store/src/read-store.port.js';
 import { expectReplaysChangeNothing } from '../../testing/fold-in-memory.js';
 import { caseCopiesProjection } from './case-copies.projection.js';
 import { crossLevelReviewsProjection } from './cross-level-reviews.projection.js';

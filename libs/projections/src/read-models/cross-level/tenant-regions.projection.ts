@@ -1,4 +1,4 @@
-import type { TenantRegionEvent } from '../../../../domain/src/cross-level/cross-level.events.js';
+import type { TenantRegionEvent } from '@pruefpfad/domain';
 import type { ProjectionDefinition } from '../../projection.js';
 import { CROSS_LEVEL_TENANT_REGIONS, type TenantRegionDoc } from './cross-level.docs.js';
 

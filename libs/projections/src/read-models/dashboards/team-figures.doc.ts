@@ -1,5 +1,4 @@
-import type { MeasureKind } from '../../../../domain/src/measure/measure.events.js';
-import type { Severity } from '../../../../domain/src/review/review.events.js';
+import type { MeasureKind, Severity } from '@pruefpfad/domain';
 
 /**
  * Read model `team-figures`: the anonymous facts behind the per-team-month figures of dashboards and

@@ -1,16 +1,13 @@
-import { berlinDate } from '../../../../application/src/berlin-time.js';
 import {
+  berlinDate,
   countedSeverity,
+  type DashboardRules,
   DEFAULT_READ_MODEL_RULES,
   ruleDrivenVersion,
-  type DashboardRules,
   type SeriousDefectRule,
-} from '../../../../application/src/rules-config.js';
-import type { MeasureEvent } from '../../../../domain/src/measure/measure.events.js';
-import type { ProgrammeEvent } from '../../../../domain/src/programme/programme.events.js';
-import type { RetentionSummaryRecorded } from '../../../../domain/src/retention/retention.events.js';
-import type { ReviewEvent } from '../../../../domain/src/review/review.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+} from '@pruefpfad/application';
+import type { MeasureEvent, ProgrammeEvent, RetentionSummaryRecorded, ReviewEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { correctDefects, withDefect, withdrawDefect } from '../defect-list.js';
 import {

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import { foldInMemory } from '../../testing/fold-in-memory.js';
 import { ReviewHistory, SEALED } from '../../testing/review-history.js';
 import type { MeasureFactDoc, ProgrammeFactDoc, ReviewFactDoc } from './team-figures.doc.js';

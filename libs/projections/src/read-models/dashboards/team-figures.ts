@@ -1,5 +1,4 @@
-import { lastDayOfMonth } from '../../../../domain/src/calendar/local-date.js';
-import { worksUnder } from '../../../../domain/src/report/report-obligation.js';
+import { lastDayOfMonth, worksUnder } from '@pruefpfad/domain';
 import type { MeasureFactDoc, ProgrammeFactDoc, ReviewFactDoc } from './team-figures.doc.js';
 
 /**

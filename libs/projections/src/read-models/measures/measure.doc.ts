@@ -1,5 +1,4 @@
-import type { MeasureKind } from '../../../../domain/src/measure/measure.events.js';
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
+import type { MeasureKind, Sealed } from '@pruefpfad/domain';
 
 /**
  * Read model `measures`: one document per measure, `_id` = measureId. Dashboards and reports count from

@@ -4,9 +4,9 @@ import type {
   MeasureCompleted,
   MeasureEvent,
   MeasureFollowedUp,
-} from '../../../../domain/src/measure/measure.events.js';
-import type { ReviewPurged } from '../../../../domain/src/retention/retention.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+  ReviewPurged,
+} from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { MEASURES, type MeasureDoc } from './measure.doc.js';
 

@@ -1,6 +1,5 @@
-import type { MeasureEvent } from '../../../../domain/src/measure/measure.events.js';
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { MeasureEvent, Sealed } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import { expectReplaysChangeNothing, foldInMemory, interleavedHistory } from '../../testing/fold-in-memory.js';
 import type { MeasureDoc } from './measure.doc.js';
 import { measuresProjection } from './measures.projection.js';

@@ -1,4 +1,4 @@
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
+import type { Sealed } from '@pruefpfad/domain';
 
 /**
  * Read model `organisation-units`: one document per area or team, `_id` = `<tenant>:<unitId>`. Other

@@ -1,5 +1,5 @@
-import type { OrganisationEvent } from '../../../../domain/src/organisation/organisation.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { OrganisationEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { ORGANISATION_UNITS, organisationUnitDocId, type OrganisationUnitDoc } from './organisation-unit.doc.js';
 

@@ -1,6 +1,5 @@
-import type { OrganisationEvent } from '../../../../domain/src/organisation/organisation.events.js';
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { OrganisationEvent, Sealed } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import { expectReplaysChangeNothing, foldInMemory, interleavedHistory } from '../../testing/fold-in-memory.js';
 import type { OrganisationUnitDoc } from './organisation-unit.doc.js';
 import { organisationUnitsProjection } from './organisation-units.projection.js';

@@ -1,4 +1,4 @@
-import type { Question, Section } from '../../../../domain/src/questionnaire/questionnaire.events.js';
+import type { Question, Section } from '@pruefpfad/domain';
 
 /**
  * Read model `questionnaires`: one document per questionnaire, `_id` = `<tenant>:<questionnaireId>`, all

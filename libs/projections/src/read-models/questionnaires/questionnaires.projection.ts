@@ -1,9 +1,5 @@
-import type {
-  QuestionnaireEvent,
-  QuestionnaireVersionPublished,
-  RegionalQuestionsAdded,
-} from '../../../../domain/src/questionnaire/questionnaire.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { QuestionnaireEvent, QuestionnaireVersionPublished, RegionalQuestionsAdded } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { QUESTIONNAIRES, questionnaireDocId, type QuestionnaireDoc } from './questionnaire.doc.js';
 

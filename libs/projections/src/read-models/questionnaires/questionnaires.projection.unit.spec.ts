@@ -1,9 +1,5 @@
-import type {
-  Question,
-  QuestionnaireEvent,
-  Section,
-} from '../../../../domain/src/questionnaire/questionnaire.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { Question, QuestionnaireEvent, Section } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import { expectReplaysChangeNothing, foldInMemory, interleavedHistory } from '../../testing/fold-in-memory.js';
 import type { QuestionnaireDoc } from './questionnaire.doc.js';
 import { questionnairesProjection } from './questionnaires.projection.js';

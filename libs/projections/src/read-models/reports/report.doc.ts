@@ -1,9 +1,4 @@
-import type {
-  LegalReportSubmitted,
-  ReportFigures,
-  ReportSubmitted,
-} from '../../../../domain/src/report/report.events.js';
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
+import type { LegalReportSubmitted, ReportFigures, ReportSubmitted, Sealed } from '@pruefpfad/domain';
 
 /**
  * Read model `reports`: one document per submitted quarterly report (team or legal), `_id` = reportId

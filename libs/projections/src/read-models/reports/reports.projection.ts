@@ -1,6 +1,6 @@
-import { berlinDate } from '../../../../application/src/berlin-time.js';
-import type { ReportEvent } from '../../../../domain/src/report/report.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import { berlinDate } from '@pruefpfad/application';
+import type { ReportEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { REPORTS, type ReportDoc } from './report.doc.js';
 

@@ -1,6 +1,6 @@
-import type { RetentionSummary, SummaryMeasure } from '../../../../domain/src/retention/retention.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { Doc } from '../../../../read-store/src/read-store.port.js';
+import type { RetentionSummary, SummaryMeasure } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
+import type { Doc } from '@pruefpfad/read-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { teamFiguresProjection } from '../dashboards/team-figures.projection.js';
 import {

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { Doc } from '../../../../read-store/src/read-store.port.js';
+import type { RecordedEvent } from '@pruefpfad/event-store';
+import type { Doc } from '@pruefpfad/read-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { expectReplaysChangeNothing, recordedEvent } from '../../testing/fold-in-memory.js';
 import { ReviewHistory, SEALED } from '../../testing/review-history.js';

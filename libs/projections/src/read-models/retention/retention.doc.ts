@@ -1,5 +1,4 @@
-import type { PurgeTrigger } from '../../../../domain/src/retention/retention.events.js';
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
+import type { PurgeTrigger, Sealed } from '@pruefpfad/domain';
 
 /** Read model `retention`: purge records and legal holds, per review. */
 export const RETENTION = 'retention';

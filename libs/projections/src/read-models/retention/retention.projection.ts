@@ -1,9 +1,5 @@
-import type {
-  LegalHoldEvent,
-  PopulationPurgeEvent,
-  PurgeEvent,
-} from '../../../../domain/src/retention/retention.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { LegalHoldEvent, PopulationPurgeEvent, PurgeEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { legalHoldId, populationPurgeId, purgeRecordId, RETENTION, type RetentionDoc } from './retention.doc.js';
 

@@ -1,4 +1,4 @@
-import type { RetentionSummary, SummaryMeasure } from '../../../../domain/src/retention/retention.events.js';
+import type { RetentionSummary, SummaryMeasure } from '@pruefpfad/domain';
 import {
   measureFactId,
   reviewFactId,

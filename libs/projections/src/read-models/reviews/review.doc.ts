@@ -1,5 +1,4 @@
-import type { AnswerValue, Severity } from '../../../../domain/src/review/review.events.js';
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
+import type { AnswerValue, Sealed, Severity } from '@pruefpfad/domain';
 
 /**
  * Read model `reviews`: one document per review, `_id` = reviewId: the worklist (this month, open,

@@ -1,8 +1,6 @@
-import { berlinDate } from '../../../../application/src/berlin-time.js';
-import { REVIEW_DEFAULTS } from '../../../../domain/src/review/review.defaults.js';
-import type { ReviewEvent } from '../../../../domain/src/review/review.events.js';
-import type { ReviewPurged } from '../../../../domain/src/retention/retention.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import { berlinDate } from '@pruefpfad/application';
+import { REVIEW_DEFAULTS, type ReviewEvent, type ReviewPurged } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { REVIEWS, type ReviewDoc } from './review.doc.js';
 

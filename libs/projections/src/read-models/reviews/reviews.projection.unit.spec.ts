@@ -1,6 +1,5 @@
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { CaseSampled, ReviewEvent } from '../../../../domain/src/review/review.events.js';
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
+import type { CaseSampled, ReviewEvent, Sealed } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import { foldInMemory, recordedEvent } from '../../testing/fold-in-memory.js';
 import { reviewsProjection } from './reviews.projection.js';
 import type { ReviewDoc } from './review.doc.js';

@@ -1,6 +1,5 @@
-import type { PopulationPurged } from '../../../../domain/src/retention/retention.events.js';
-import type { PopulationEvent } from '../../../../domain/src/sampling/sampling.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { PopulationEvent, PopulationPurged } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { POPULATIONS, type PopulationDoc } from './sample.doc.js';
 

@@ -1,5 +1,4 @@
-import type { CoverageRecord } from '../../../../domain/src/sampling/sampling.events.js';
-import type { Sealed } from '../../../../domain/src/shared/sealed.js';
+import type { CoverageRecord, Sealed } from '@pruefpfad/domain';
 
 /**
  * Read model `samples`: one document per team draw, `_id` = sampleId. Draw tokens only (anonymous once the

@@ -1,6 +1,5 @@
-import type { PopulationPurged } from '../../../../domain/src/retention/retention.events.js';
-import type { SamplingEvent } from '../../../../domain/src/sampling/sampling.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { PopulationPurged, SamplingEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { SAMPLES, type SampleCaseDoc, type SampleDoc } from './sample.doc.js';
 

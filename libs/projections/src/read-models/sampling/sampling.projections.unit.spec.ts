@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { foldInMemory, recordedEvent } from '../../testing/fold-in-memory.js';
 import { populationsProjection } from './populations.projection.js';

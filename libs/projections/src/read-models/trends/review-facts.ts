@@ -1,4 +1,4 @@
-import type { Severity } from '../../../../domain/src/review/review.events.js';
+import type { Severity } from '@pruefpfad/domain';
 
 /**
  * The anonymous facts one review contributes to the trends, and the pure arithmetic of the aggregate

@@ -1,8 +1,6 @@
-import { berlinDate } from '../../../../application/src/berlin-time.js';
-import type { ProgrammeEvent } from '../../../../domain/src/programme/programme.events.js';
-import type { ReportSubmitted } from '../../../../domain/src/report/report.events.js';
-import type { RoutineEvent, ToleranceTestRecord } from '../../../../domain/src/trends/routine.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
+import { berlinDate } from '@pruefpfad/application';
+import type { ProgrammeEvent, ReportSubmitted, RoutineEvent, ToleranceTestRecord } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import {
   TREND_CONTEXT,

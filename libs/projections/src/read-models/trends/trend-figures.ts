@@ -1,10 +1,16 @@
-import { DEFAULT_RULES } from '../../../../application/src/rules.js';
-import { addMonths, lastDayOfMonth, quarterOf } from '../../../../domain/src/calendar/local-date.js';
-import type { ErrorRatePolicy } from '../../../../domain/src/programme/programme.events.js';
-import { teamReportObligation, worksUnder } from '../../../../domain/src/report/report-obligation.js';
-import type { Severity } from '../../../../domain/src/review/review.events.js';
-import { judgeErrorRate, type JudgingRule } from '../../../../domain/src/trends/error-rate.js';
-import type { TrendRules } from '../../../../domain/src/trends/trend-rules.js';
+import { DEFAULT_RULES } from '@pruefpfad/application';
+import {
+  addMonths,
+  type ErrorRatePolicy,
+  judgeErrorRate,
+  type JudgingRule,
+  lastDayOfMonth,
+  quarterOf,
+  type Severity,
+  teamReportObligation,
+  type TrendRules,
+  worksUnder,
+} from '@pruefpfad/domain';
 import {
   addCounts,
   emptyCounts,
@@ -13,6 +19,7 @@ import {
   type ReviewFacts,
   type ReviewsWith,
 } from './review-facts.js';
+import type { TeamInfo } from '../dashboards/team-figures.js';
 import type { Period } from './trend-periods.js';
 import type { TrendMeasureDoc, TrendProgrammeDoc, TrendReportDoc, TrendRoutineDoc } from './trend.docs.js';
 
@@ -27,13 +34,6 @@ export interface TrendFilter {
   readonly questionnaireVersion?: number;
   readonly category?: string;
   readonly severity?: Severity;
-}
-
-export interface TeamInfo {
-  readonly teamId: string;
-  readonly areaId: string;
-  /** The team's customer process; null: every programme of its area applies. */
-  readonly process: string | null;
 }
 
 export interface TrendInput {

@@ -1,6 +1,5 @@
-import type { MeasureEvent } from '../../../../domain/src/measure/measure.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { RetentionSummaryRecorded } from '../../../../domain/src/retention/retention.events.js';
+import type { MeasureEvent, RetentionSummaryRecorded } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { RETENTION_SUMMARY_TYPE, trendMeasureFromSummary } from '../retention/summary-documents.js';
 import { TREND_MEASURES, trendMeasureId, type TrendMeasureDoc } from './trend.docs.js';

@@ -1,10 +1,4 @@
-import {
-  addMonths,
-  firstDayOfMonth,
-  lastDayOfMonth,
-  monthsOfQuarter,
-  quarterOf,
-} from '../../../../domain/src/calendar/local-date.js';
+import { addMonths, firstDayOfMonth, lastDayOfMonth, monthsOfQuarter, quarterOf } from '@pruefpfad/domain';
 
 export type Granularity = 'month' | 'quarter';
 

@@ -1,7 +1,5 @@
-import type { MeasureAgreed } from '../../../../domain/src/measure/measure.events.js';
-import type { ReviewEvent } from '../../../../domain/src/review/review.events.js';
-import type { RecordedEvent } from '../../../../event-store/src/event-store.port.js';
-import type { RetentionSummaryRecorded } from '../../../../domain/src/retention/retention.events.js';
+import type { MeasureAgreed, RetentionSummaryRecorded, ReviewEvent } from '@pruefpfad/domain';
+import type { RecordedEvent } from '@pruefpfad/event-store';
 import type { ProjectionDefinition } from '../../projection.js';
 import { correctDefects, withDefect, withdrawDefect } from '../defect-list.js';
 import { RETENTION_SUMMARY_TYPE, trendReviewFromSummary } from '../retention/summary-documents.js';

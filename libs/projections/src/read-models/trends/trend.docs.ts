@@ -1,5 +1,4 @@
-import type { ErrorRatePolicy } from '../../../../domain/src/programme/programme.events.js';
-import type { ToleranceTest } from '../../../../domain/src/trends/routine.events.js';
+import type { ErrorRatePolicy, ToleranceTest } from '@pruefpfad/domain';
 import type { ReviewFacts } from './review-facts.js';
 
 /**

@@ -1,0 +1,257 @@
+/**
+ * @pruefpfad/domain: the rules of Fachaufsicht (supervision) as pure functions.
+ *
+ * For: the deciders of every aggregate (review, measure, programme, questionnaire, sampling and population,
+ * report, organisation, legal hold, routine, cross-level review), their events and event schemas, the
+ * authorisation policy (roles, scopes, rules), the calendar of months, quarters and deadlines, the draw and
+ * its verification, small-cell suppression, error-rate judging and the audit helpers (history lines,
+ * time travel by folding, sealed-field bookkeeping).
+ *
+ * Exports: the names below, one module per line; everything else in `src/` is private.
+ *
+ * Must not depend on: any other library, any framework, driver or Node built-in. No clock, no
+ * randomness, no I/O: time, ids and random seeds come in as inputs (ESLint enforces this).
+ */
+
+export {
+  ACCESS_LOG_EVENT_SCHEMAS,
+  ACCESS_PURPOSES,
+  ACCESS_RESOURCE_KINDS,
+  type AccessedResource,
+  type AccessLogEvent,
+  accessLogStreamId,
+  type AccessNote,
+  type AccessPurpose,
+  mergeAccessNotes,
+  sealedFieldNames,
+} from './access-log/access-log.events.js';
+export { type AsOfCut, foldAsOf, type StreamEntry } from './audit/as-of.js';
+export { type HistoryLine, renderHistoryLine } from './audit/history-lines.js';
+export {
+  collectSealed,
+  mapSealed,
+  numberSealedValues,
+  pseudonymiseSealed,
+  sealedIdentity,
+} from './audit/sealed-fields.js';
+export {
+  AccessDeniedError,
+  type Action,
+  assertCanAccess,
+  decide,
+  isAction,
+  POLICY,
+  type Resource,
+  visibility,
+  type Visibility,
+} from './authorization/authorization.policy.js';
+export { isRole, type Principal, type Role, ROLES, type Rule } from './authorization/roles.js';
+export {
+  addDays,
+  addMonths,
+  addMonthsToDate,
+  firstDayOfMonth,
+  isLocalDate,
+  isMonth,
+  lastDayOfMonth,
+  monthOf,
+  monthsOfQuarter,
+  monthSpan,
+  type Quarter,
+  quarterOf,
+  reportDueDate,
+  reviewDeadline,
+} from './calendar/local-date.js';
+export {
+  type CrossLevelReviewCommand,
+  crossLevelReviewDecider,
+  crossLevelReviewEndsOn,
+  type CrossLevelReviewState,
+  crossLevelReviewStatus,
+  type TenantRegionCommand,
+  tenantRegionDecider,
+  type TenantRegionState,
+} from './cross-level/cross-level.decider.js';
+export {
+  CROSS_LEVEL_REVIEW_EVENT_SCHEMAS,
+  type CrossLevelReviewApproved,
+  type CrossLevelReviewEvent,
+  type CrossLevelReviewScope,
+  crossLevelReviewStreamId,
+  TENANT_REGION_EVENT_SCHEMAS,
+  type TenantRegionEvent,
+  tenantRegionStreamId,
+} from './cross-level/cross-level.events.js';
+export { isSmallCell, type SuppressionResult, suppressSmallCellsOfEach } from './cross-level/small-cell-suppression.js';
+export {
+  actingRoleFor,
+  type MeasureCommand,
+  measureDecider,
+  type MeasureOperation,
+  type MeasureState,
+} from './measure/measure.decider.js';
+export {
+  AREA_HEAD_MEASURES,
+  MEASURE_EVENT_SCHEMAS,
+  MEASURE_KINDS,
+  MEASURE_SCOPES,
+  type MeasureAgreed,
+  type MeasureCancelled,
+  type MeasureCompleted,
+  type MeasureEvent,
+  type MeasureFollowedUp,
+  measureKeyId,
+  type MeasureKind,
+  type MeasureScope,
+  measureStreamId,
+} from './measure/measure.events.js';
+export { UNIT_ID_PATTERN } from './organisation/organisation-load.js';
+export type { AreaInput, OrganisationCommand, PersonInput } from './organisation/organisation.commands.js';
+export { organisationDecider } from './organisation/organisation.decider.js';
+export {
+  ORGANISATION_EVENT_SCHEMAS,
+  type OrganisationEvent,
+  organisationKeyId,
+  organisationStreamId,
+} from './organisation/organisation.events.js';
+export type { OrganisationState, UnitState } from './organisation/organisation.state.js';
+export { type ProgrammeCommand, programmeDecider, type ProgrammeState } from './programme/programme.decider.js';
+export {
+  type ErrorRatePolicy,
+  PROGRAMME_EVENT_SCHEMAS,
+  type ProgrammeDefined,
+  type ProgrammeEvent,
+  type ProgrammeRevised,
+  type ProgrammeSettings,
+  programmeStreamId,
+  type StaffCouncilParticipation,
+} from './programme/programme.events.js';
+export {
+  type QuestionnaireCommand,
+  questionnaireDecider,
+  type QuestionnaireState,
+  type VersionContent,
+} from './questionnaire/questionnaire.decider.js';
+export {
+  type AnswerType,
+  type Question,
+  QUESTIONNAIRE_EVENT_SCHEMAS,
+  type QuestionnaireEvent,
+  questionnaireStreamId,
+  type QuestionnaireVersionPublished,
+  type RegionalQuestionsAdded,
+  type Section,
+} from './questionnaire/questionnaire.events.js';
+export { questionsFor, type RegionalQuestion, versionInForce } from './questionnaire/questionnaire.in-force.js';
+export {
+  ANSWER_TYPES,
+  type Problems,
+  QUESTION_LIMITS,
+  QUESTIONNAIRE_ID_PATTERN,
+  validateSections,
+} from './questionnaire/questionnaire.validation.js';
+export {
+  legalReportObligation,
+  type ReportingProgramme,
+  type ReportObligation,
+  reportStatus,
+  type ReportStatus,
+  teamReportObligation,
+  worksUnder,
+} from './report/report-obligation.js';
+export { type ReportCommand, reportDecider, type ReportState } from './report/report.decider.js';
+export {
+  LEGAL_UNIT_ID,
+  type LegalReportSubmitted,
+  REPORT_EVENT_SCHEMAS,
+  type ReportEvent,
+  type ReportFigures,
+  reportId,
+  reportKeyId,
+  reportStreamId,
+  type ReportSubmitted,
+} from './report/report.events.js';
+export { legalHoldAggregate, type LegalHoldCommand, legalHoldDecider } from './retention/legal-hold.decider.js';
+export {
+  LEGAL_HOLD_EVENT_SCHEMAS,
+  type LegalHoldEvent,
+  legalHoldStreamId,
+  POPULATION_PURGE_EVENT_SCHEMAS,
+  type PopulationPurged,
+  type PopulationPurgeEvent,
+  type PopulationPurgeStarted,
+  populationPurgeStreamId,
+  PURGE_EVENT_SCHEMAS,
+  type PurgeEvent,
+  purgeStreamId,
+  type PurgeTrigger,
+  RETENTION_SUMMARY_SCHEMA,
+  retentionStreamId,
+  type RetentionSummary,
+  type RetentionSummaryRecorded,
+  type ReviewPurged,
+  type ReviewPurgeStarted,
+  type SummaryMeasure,
+} from './retention/retention.events.js';
+export { retentionVerdict, type RetentionVerdict } from './retention/retention.policy.js';
+export { reviewAggregate } from './review/review.aggregate.js';
+export { type AnswerEntry, type Outcome, type ReviewCommand, reviewDecider } from './review/review.decider.js';
+export { REVIEW_DEFAULTS } from './review/review.defaults.js';
+export {
+  type AnswersRecorded,
+  type AnswerValue,
+  type CaseSampled,
+  REVIEW_EVENT_SCHEMAS,
+  type ReviewCorrected,
+  type ReviewEvent,
+  reviewKeyId,
+  reviewStreamId,
+  type ReviewWithdrawn,
+  type Severity,
+} from './review/review.events.js';
+export {
+  type QuestionnaireSource,
+  questionsForReview,
+  requireQuestionsForReview,
+  type ReviewQuestion,
+  type ReviewQuestionDetail,
+} from './review/review.questions.js';
+export { populationReferencesKeptUntil } from './sampling/draw-calendar.js';
+export type { DrawRow, RankFunction } from './sampling/draw.js';
+export { type PopulationCommand, populationDecider, type PopulationState } from './sampling/population.decider.js';
+export {
+  type PopulationReferences,
+  type SamplingCommand,
+  samplingDecider,
+  type SamplingState,
+  type TeamDrawRequest,
+} from './sampling/sampling.decider.js';
+export {
+  type CoverageRecord,
+  type DrawnCase,
+  type PopulationEvent,
+  type PopulationImported,
+  type PopulationRow,
+  type PopulationRowsAdded,
+  populationStreamId,
+  type SampleDrawn,
+  type SampleVoided,
+  SAMPLING_EVENT_SCHEMAS,
+  type SamplingEvent,
+  samplingStreamId,
+  type SupplementaryCasesDrawn,
+} from './sampling/sampling.events.js';
+export { recomputeSample, type RecordedSample } from './sampling/verify.js';
+export { type Decider, type DecisionContext, type DomainEvent, fold } from './shared/decider.js';
+export { DomainError, ruleViolation } from './shared/domain-error.js';
+export type { Sealed } from './shared/sealed.js';
+export { judgeErrorRate, type JudgingRule, judgingRuleName } from './trends/error-rate.js';
+export { type RoutineCommand, routineDecider, type RoutineState } from './trends/routine.decider.js';
+export {
+  ROUTINE_EVENT_SCHEMAS,
+  type RoutineEvent,
+  routineStreamId,
+  type ToleranceTest,
+  type ToleranceTestRecord,
+} from './trends/routine.events.js';
+export { DEFAULT_TREND_RULES, type TrendRules } from './trends/trend-rules.js';
