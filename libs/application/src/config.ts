@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -65,6 +66,37 @@ export interface AppConfig {
      */
     readonly populationReferenceDays: number;
   };
+  /** The browser login of the web application (backend-for-frontend: session cookie, OIDC, development login). */
+  readonly web: WebLoginConfig;
+}
+
+/** OpenID Connect login of the web application (authorisation code flow with PKCE). */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Absent: a public client (PKCE only, `token_endpoint_auth_method` none). */
+  readonly clientSecret: string | undefined;
+  readonly scopes: readonly string[];
+  /** JSON file mapping groups or roles of the identity provider to Prüfpfad roles, tenant and units. */
+  readonly claimMappingFile: string;
+}
+
+export interface WebLoginConfig {
+  /**
+   * The service's external origin (`https://pruefpfad.example`): redirect URIs and the `Origin` check of
+   * cookie-authenticated writes. Null only with `PORT=0` and no `PRUEFPFAD_PUBLIC_URL`: then it is the
+   * loopback address the server actually listens on (tests).
+   */
+  readonly publicUrl: string | null;
+  readonly oidc: OidcConfig | null;
+  /** Sign in as any person of the organisation without an identity provider (never in production). */
+  readonly developmentLogin: boolean;
+  /** Keys the session cookie (at least 32 bytes); null: `<dataDir>/session-secret`, created on first start. */
+  readonly sessionSecret: Uint8Array | null;
+  /** Absolute lifetime of a browser session in seconds (default 8 h). */
+  readonly sessionAbsoluteSeconds: number;
+  /** A session unused this long ends (default 30 min); every authenticated request renews it. */
+  readonly sessionIdleSeconds: number;
 }
 
 export class ConfigurationError extends Error {
@@ -115,6 +147,22 @@ export const CONFIG_VARIABLES = {
     'Days before a month starts from which its sample may be drawn (default 5); earlier months only with a reason, later ones never.',
   PRUEFPFAD_POPULATION_REFERENCE_DAYS:
     "Days after a population's month during which its clear case references are kept for supplementary draws and replacements (default 31); then the retention run destroys them.",
+  PRUEFPFAD_PUBLIC_URL:
+    'External origin of the service, e.g. https://pruefpfad.example (redirect URIs of the login, Origin check of browser writes; default http://127.0.0.1:<PORT>; required in production with OIDC, https there).',
+  PRUEFPFAD_OIDC_ISSUER: 'Issuer URL of the OpenID provider for the browser login; without it there is no OIDC login.',
+  PRUEFPFAD_OIDC_CLIENT_ID: 'Client id of this service at the OpenID provider (required with PRUEFPFAD_OIDC_ISSUER).',
+  PRUEFPFAD_OIDC_CLIENT_SECRET: 'Client secret (optional: without it a public client with PKCE).',
+  PRUEFPFAD_OIDC_CLIENT_SECRET_FILE: 'File holding the client secret (instead of PRUEFPFAD_OIDC_CLIENT_SECRET).',
+  PRUEFPFAD_OIDC_SCOPES: 'Scopes requested at login, separated by spaces (default "openid profile email").',
+  PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE:
+    'JSON file mapping groups or roles of the OpenID provider to Prüfpfad roles, tenant, units and region (required with PRUEFPFAD_OIDC_ISSUER; example: deploy/oidc-claim-mapping.example.json).',
+  PRUEFPFAD_DEVELOPMENT_LOGIN:
+    'on | off: sign in as any person of the organisation without an identity provider (default on outside production; refused in production).',
+  PRUEFPFAD_SESSION_SECRET:
+    'Base64 of at least 32 random bytes keying the session cookie (or PRUEFPFAD_SESSION_SECRET_FILE); default <PRUEFPFAD_DATA_DIR>/session-secret, generated; required in production with OIDC.',
+  PRUEFPFAD_SESSION_SECRET_FILE: 'File holding at least 32 random bytes keying the session cookie.',
+  PRUEFPFAD_SESSION_ABSOLUTE_MINUTES: 'Absolute lifetime of a browser session in minutes (default 480, i.e. 8 h).',
+  PRUEFPFAD_SESSION_IDLE_MINUTES: 'A browser session unused this many minutes ends (default 30).',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -201,6 +249,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (environment === 'production' && !env.PRUEFPFAD_MASTER_KEY)
     problems.push('PRUEFPFAD_MASTER_KEY fehlt / is missing: production refuses a generated master key');
 
+  const web = webLoginConfig(env, cwd, environment, port, problems);
+
   const config: AppConfig = {
     environment,
     port,
@@ -231,7 +281,142 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       drawLeadDays: integer(env, 'PRUEFPFAD_DRAW_LEAD_DAYS', 5, 0, 27, problems),
       populationReferenceDays: integer(env, 'PRUEFPFAD_POPULATION_REFERENCE_DAYS', 31, 0, 366, problems),
     },
+    web,
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+const MIN_SESSION_SECRET_BYTES = 32;
+
+/** The value of `NAME` or the trimmed content of the file `NAME_FILE` (both set is a problem). */
+function secretValue(env: Env, name: keyof typeof CONFIG_VARIABLES, cwd: string, problems: string[]): Buffer | null {
+  const fileName = `${name}_FILE` as keyof typeof CONFIG_VARIABLES;
+  const raw = env[name];
+  const file = env[fileName]?.trim();
+  if (raw && file) {
+    problems.push(`${name} und / and ${fileName}: nur eines von beiden / only one of them`);
+    return null;
+  }
+  if (file) {
+    try {
+      return fs.readFileSync(path.resolve(cwd, file));
+    } catch (error) {
+      problems.push(
+        `${fileName}="${file}": nicht lesbar / not readable (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
+      return null;
+    }
+  }
+  return raw ? Buffer.from(raw, 'utf8') : null;
+}
+
+function httpUrl(raw: string, name: string, problems: string[]): URL | null {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch {
+    // reported below
+  }
+  problems.push(`${name}="${raw}": http(s)-URL erwartet / expected an http(s) URL`);
+  return null;
+}
+
+function webLoginConfig(
+  env: Env,
+  cwd: string,
+  environment: Environment,
+  port: number,
+  problems: string[],
+): WebLoginConfig {
+  const production = environment === 'production';
+
+  let publicUrl: string | null = port === 0 ? null : `http://127.0.0.1:${port}`;
+  const rawPublicUrl = env.PRUEFPFAD_PUBLIC_URL?.trim();
+  if (rawPublicUrl) {
+    const url = httpUrl(rawPublicUrl, 'PRUEFPFAD_PUBLIC_URL', problems);
+    if (url) {
+      if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password)
+        problems.push(
+          `PRUEFPFAD_PUBLIC_URL="${rawPublicUrl}": nur Schema, Host und Port (ein Origin) / only scheme, host and port (an origin)`,
+        );
+      else if (production && url.protocol !== 'https:')
+        problems.push(`PRUEFPFAD_PUBLIC_URL="${rawPublicUrl}": in Produktion https / https in production`);
+      publicUrl = url.origin;
+    }
+  }
+
+  let oidc: OidcConfig | null = null;
+  const issuer = env.PRUEFPFAD_OIDC_ISSUER?.trim();
+  if (issuer) {
+    const issuerUrl = httpUrl(issuer, 'PRUEFPFAD_OIDC_ISSUER', problems);
+    if (issuerUrl && production && issuerUrl.protocol !== 'https:')
+      problems.push(`PRUEFPFAD_OIDC_ISSUER="${issuer}": in Produktion https / https in production`);
+    const clientId = env.PRUEFPFAD_OIDC_CLIENT_ID?.trim();
+    if (!clientId) problems.push('PRUEFPFAD_OIDC_CLIENT_ID fehlt / is missing (required with PRUEFPFAD_OIDC_ISSUER)');
+    const clientSecret = secretValue(env, 'PRUEFPFAD_OIDC_CLIENT_SECRET', cwd, problems)?.toString('utf8').trim();
+    const mappingFile = env.PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE?.trim();
+    if (!mappingFile)
+      problems.push(
+        'PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE fehlt / is missing (required with PRUEFPFAD_OIDC_ISSUER: which groups give which role)',
+      );
+    else if (!fs.existsSync(path.resolve(cwd, mappingFile)))
+      problems.push(`PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE="${mappingFile}": Datei fehlt / file not found`);
+    const scopes = (env.PRUEFPFAD_OIDC_SCOPES?.trim() || 'openid profile email').split(/\s+/);
+    if (!scopes.includes('openid'))
+      problems.push(`PRUEFPFAD_OIDC_SCOPES="${scopes.join(' ')}": "openid" fehlt / is missing`);
+    if (production && !rawPublicUrl)
+      problems.push(
+        'PRUEFPFAD_PUBLIC_URL fehlt / is missing: production with OIDC needs the external origin for redirect URIs',
+      );
+    oidc = {
+      issuer,
+      clientId: clientId ?? '',
+      clientSecret: clientSecret || undefined,
+      scopes: [...new Set(scopes)],
+      claimMappingFile: path.resolve(cwd, mappingFile ?? ''),
+    };
+  } else {
+    for (const name of [
+      'PRUEFPFAD_OIDC_CLIENT_ID',
+      'PRUEFPFAD_OIDC_CLIENT_SECRET',
+      'PRUEFPFAD_OIDC_CLIENT_SECRET_FILE',
+      'PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE',
+    ] as const) {
+      if (env[name]?.trim())
+        problems.push(
+          `${name} ohne / without PRUEFPFAD_OIDC_ISSUER: die OIDC-Anmeldung ist nicht eingerichtet / OIDC login is not set up`,
+        );
+    }
+  }
+
+  const developmentLogin =
+    oneOf(env, 'PRUEFPFAD_DEVELOPMENT_LOGIN', ['on', 'off'] as const, production ? 'off' : 'on', problems) === 'on';
+  if (developmentLogin && production)
+    problems.push(
+      'PRUEFPFAD_DEVELOPMENT_LOGIN=on: in Produktion nicht erlaubt (jede Person ohne Identitätsprovider) / refused in production (anyone without an identity provider)',
+    );
+
+  let sessionSecret: Uint8Array | null = null;
+  const secret = secretValue(env, 'PRUEFPFAD_SESSION_SECRET', cwd, problems);
+  if (secret) {
+    // The variable holds base64; a file may hold raw bytes or base64 text.
+    const decoded = env.PRUEFPFAD_SESSION_SECRET ? Buffer.from(secret.toString('utf8').trim(), 'base64') : secret;
+    if (decoded.byteLength < MIN_SESSION_SECRET_BYTES)
+      problems.push(
+        `PRUEFPFAD_SESSION_SECRET: mindestens ${MIN_SESSION_SECRET_BYTES} Bytes / at least ${MIN_SESSION_SECRET_BYTES} bytes`,
+      );
+    else sessionSecret = new Uint8Array(decoded);
+  } else if (production && oidc) {
+    problems.push(
+      'PRUEFPFAD_SESSION_SECRET (oder / or _FILE) fehlt / is missing: production refuses a generated session key (every instance must share it)',
+    );
+  }
+
+  const sessionAbsoluteSeconds = integer(env, 'PRUEFPFAD_SESSION_ABSOLUTE_MINUTES', 480, 5, 7 * 24 * 60, problems) * 60;
+  const sessionIdleSeconds = integer(env, 'PRUEFPFAD_SESSION_IDLE_MINUTES', 30, 1, 24 * 60, problems) * 60;
+  if (sessionIdleSeconds > sessionAbsoluteSeconds)
+    problems.push('PRUEFPFAD_SESSION_IDLE_MINUTES ist größer als / exceeds PRUEFPFAD_SESSION_ABSOLUTE_MINUTES');
+
+  return { publicUrl, oidc, developmentLogin, sessionSecret, sessionAbsoluteSeconds, sessionIdleSeconds };
 }

@@ -1,4 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigurationError, loadConfig } from './config.js';
+
+function problemsOf(env: Record<string, string>, cwd?: string): string {
+  try {
+    loadConfig(env, cwd);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems.join('\n');
+    throw error;
+  }
+  return '';
+}
 
 describe('loadConfig', () => {
   it('defaults to the embedded stores with development settings', () => {
@@ -67,5 +80,126 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PRUEFPFAD_DATA_DIR: '/srv/x', PRUEFPFAD_KEY_DIR: '/srv/x' })).toThrow(
       /PRUEFPFAD_KEY_DIR/,
     );
+  });
+});
+
+describe('loadConfig: the browser login', () => {
+  let dir: string;
+  let mapping: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-config-'));
+    mapping = path.join(dir, 'mapping.json');
+    fs.writeFileSync(mapping, '{}');
+    fs.writeFileSync(path.join(dir, 'client-secret'), 'from-a-file\n');
+    fs.writeFileSync(path.join(dir, 'session-secret'), Buffer.alloc(48, 1));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('defaults: development login on, no OIDC, 8 h / 30 min, public URL from the port', () => {
+    expect(loadConfig({ PORT: '4000' }).web).toEqual({
+      publicUrl: 'http://127.0.0.1:4000',
+      oidc: null,
+      developmentLogin: true,
+      sessionSecret: null,
+      sessionAbsoluteSeconds: 8 * 3600,
+      sessionIdleSeconds: 30 * 60,
+    });
+    // PORT=0 (tests): the origin is the address the server listens on, known only then.
+    expect(loadConfig({ PORT: '0' }).web.publicUrl).toBeNull();
+  });
+
+  it('reads the OIDC settings, the client secret from a file, and the scopes', () => {
+    const web = loadConfig(
+      {
+        PRUEFPFAD_OIDC_ISSUER: 'https://idp.example/realms/jc',
+        PRUEFPFAD_OIDC_CLIENT_ID: 'pruefpfad',
+        PRUEFPFAD_OIDC_CLIENT_SECRET_FILE: 'client-secret',
+        PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE: 'mapping.json',
+        PRUEFPFAD_OIDC_SCOPES: 'openid groups',
+        PRUEFPFAD_PUBLIC_URL: 'https://pruefpfad.example/',
+        PRUEFPFAD_SESSION_SECRET_FILE: 'session-secret',
+        PRUEFPFAD_SESSION_IDLE_MINUTES: '15',
+        PRUEFPFAD_SESSION_ABSOLUTE_MINUTES: '600',
+      },
+      dir,
+    ).web;
+    expect(web).toMatchObject({
+      publicUrl: 'https://pruefpfad.example',
+      oidc: {
+        issuer: 'https://idp.example/realms/jc',
+        clientId: 'pruefpfad',
+        clientSecret: 'from-a-file',
+        scopes: ['openid', 'groups'],
+        claimMappingFile: mapping,
+      },
+      sessionIdleSeconds: 15 * 60,
+      sessionAbsoluteSeconds: 600 * 60,
+    });
+    expect(web.sessionSecret?.byteLength).toBe(48);
+    expect(
+      loadConfig({
+        PRUEFPFAD_OIDC_ISSUER: 'https://idp.example',
+        PRUEFPFAD_OIDC_CLIENT_ID: 'p',
+        PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE: mapping,
+      }).web.oidc?.scopes,
+    ).toEqual(['openid', 'profile', 'email']);
+  });
+
+  it('reports every problem of the login settings at once', () => {
+    const problems = problemsOf(
+      {
+        PRUEFPFAD_OIDC_ISSUER: 'ftp://idp',
+        PRUEFPFAD_OIDC_SCOPES: 'profile',
+        PRUEFPFAD_PUBLIC_URL: 'https://pruefpfad.example/app?x=1',
+        PRUEFPFAD_DEVELOPMENT_LOGIN: 'maybe',
+        PRUEFPFAD_SESSION_SECRET: Buffer.alloc(16).toString('base64'),
+        PRUEFPFAD_SESSION_IDLE_MINUTES: '120',
+        PRUEFPFAD_SESSION_ABSOLUTE_MINUTES: '60',
+      },
+      dir,
+    );
+    for (const name of [
+      'PRUEFPFAD_OIDC_ISSUER="ftp://idp"',
+      'PRUEFPFAD_OIDC_CLIENT_ID',
+      'PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE',
+      'PRUEFPFAD_OIDC_SCOPES',
+      'PRUEFPFAD_PUBLIC_URL',
+      'PRUEFPFAD_DEVELOPMENT_LOGIN',
+      'PRUEFPFAD_SESSION_SECRET',
+      'PRUEFPFAD_SESSION_IDLE_MINUTES',
+    ])
+      expect(problems).toContain(name);
+    expect(problemsOf({ PRUEFPFAD_OIDC_CLIENT_ID: 'orphan' })).toContain('PRUEFPFAD_OIDC_CLIENT_ID ohne');
+    expect(
+      problemsOf({
+        PRUEFPFAD_OIDC_CLIENT_SECRET: 'a',
+        PRUEFPFAD_OIDC_CLIENT_SECRET_FILE: 'b',
+        PRUEFPFAD_OIDC_ISSUER: 'https://i',
+        PRUEFPFAD_OIDC_CLIENT_ID: 'c',
+        PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE: mapping,
+      }),
+    ).toContain('nur eines');
+  });
+
+  it('in production: no development login, https, an explicit public URL and a given session secret', () => {
+    const base = {
+      PRUEFPFAD_ENV: 'production',
+      JWT_JWKS_URL: 'https://idp.example/jwks',
+      JWT_ISSUER: 'https://idp.example',
+      JWT_AUDIENCE: 'pruefpfad',
+      PRUEFPFAD_MASTER_KEY: Buffer.alloc(32).toString('base64'),
+    };
+    expect(loadConfig(base).web.developmentLogin).toBe(false);
+    expect(problemsOf({ ...base, PRUEFPFAD_DEVELOPMENT_LOGIN: 'on' })).toContain('PRUEFPFAD_DEVELOPMENT_LOGIN=on');
+    const problems = problemsOf({
+      ...base,
+      PRUEFPFAD_OIDC_ISSUER: 'http://idp.example',
+      PRUEFPFAD_OIDC_CLIENT_ID: 'pruefpfad',
+      PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE: mapping,
+    });
+    expect(problems).toContain('PRUEFPFAD_OIDC_ISSUER="http://idp.example": in Produktion https');
+    expect(problems).toContain('PRUEFPFAD_PUBLIC_URL fehlt');
+    expect(problems).toContain('PRUEFPFAD_SESSION_SECRET (oder / or _FILE) fehlt');
+    expect(problemsOf({ ...base, PRUEFPFAD_PUBLIC_URL: 'http://pruefpfad.example' })).toContain('https in production');
   });
 });

@@ -21,7 +21,13 @@ export {
   type CommandResult,
   FRESH_READ_ATTEMPTS,
 } from './command-pipeline.js';
-export { type AppConfig, ConfigurationError, loadConfig } from './config.js';
+export {
+  type AppConfig,
+  ConfigurationError,
+  loadConfig,
+  type OidcConfig,
+  type WebLoginConfig,
+} from './config.js';
 export { NotFoundError, PreconditionFailedError, ReviewPurgedError } from './errors.js';
 export {
   codeVersionOf,
