@@ -11,6 +11,7 @@ import { REPORT_RULES } from './rules/report.rules.js';
 import { RETENTION_RULES } from './rules/retention.rules.js';
 import { REVIEW_RULES } from './rules/review.rules.js';
 import { SAMPLING_RULES } from './rules/sampling.rules.js';
+import { SESSION_RULES } from './rules/session.rules.js';
 import { TRENDS_RULES } from './rules/trends.rules.js';
 import { isRole, type Principal, type Rule, type Scope } from './roles.js';
 
@@ -41,6 +42,7 @@ export const POLICY = {
   ...ACCESS_LOG_RULES,
   ...CROSS_LEVEL_RULES,
   ...RETENTION_RULES,
+  ...SESSION_RULES,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

@@ -42,6 +42,10 @@ describe('authorisation policy: the table', () => {
     }
   });
 
+  it('lets every role read its own session (the web application starts with it)', () => {
+    expect(ROLES.filter((role) => scopeOf('session.read', role) !== 'none')).toEqual([...ROLES]);
+  });
+
   it('lets every employee of the tenant read programmes (000:77), but not the IT operator', () => {
     expect(ROLES.filter((role) => scopeOf('programme.read', role) === 'tenant')).toEqual(
       ROLES.filter((role) => role !== 'operator'),
