@@ -10,6 +10,7 @@ import { documentConcurrency } from './commands/concurrency.openapi.js';
 import { inputShapeGuard } from './errors/input-limits.js';
 import { createJsonLogger } from './logging/json-logger.js';
 import type { Runtime } from './runtime/runtime.js';
+import { webApp } from './web-app/web-app.js';
 import { loadSigningSecret } from './security/security.module.js';
 
 export interface CreateAppOptions {
@@ -17,6 +18,8 @@ export interface CreateAppOptions {
   readonly logger?: LoggerService | false;
   /** Tests under ts-jest only: a worker thread cannot load TypeScript sources (see `startProjections`). */
   readonly projectionsInProcess?: boolean;
+  /** The built browser application; default `dist/web` beside the compiled service (see `webApp`). */
+  readonly webDirectory?: string;
 }
 
 /**
@@ -72,6 +75,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     started.push({ stop: () => app.close() });
     app.useBodyParser('json', { limit: config.input.maxBodyBytes });
     app.use(inputShapeGuard(config.input));
+    const web = webApp(options.webDirectory);
+    app.use(web.middleware);
+    if (web.directory === null && logger !== false) {
+      logger.warn(
+        'Keine gebaute Browser-Anwendung gefunden (npm run build); nur die API läuft / no built web application found; the API runs alone',
+        'WebApp',
+      );
+    }
     app.enableShutdownHooks();
     const document = SwaggerModule.createDocument(
       app,

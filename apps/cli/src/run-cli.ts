@@ -1,5 +1,6 @@
 import { ConfigurationError, loadConfig } from '@pruefpfad/application';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { DEMO_USAGE, demoCommand } from './commands/demo.command.js';
 import { IMPORT_POPULATION_USAGE, importPopulationCommand } from './commands/import-population.command.js';
 import { PROJECTIONS_USAGE, projectionsCommand } from './commands/projections.command.js';
 import { PURGE_USAGE, purgeCommand } from './commands/purge.command.js';
@@ -13,6 +14,7 @@ const USAGE = `Prüfpfad – Betriebswerkzeuge / operator commands
   npm run cli -- ${PROJECTIONS_USAGE}
   npm run cli -- ${VERIFY_CHAIN_USAGE}
   npm run cli -- ${PURGE_USAGE}
+  npm run cli -- ${DEMO_USAGE}
 
 Konfiguration wie beim Dienst über Umgebungsvariablen (siehe README). / Configured like the service through environment variables (see README).`;
 
@@ -36,6 +38,8 @@ export async function runCli(argv: string[], io: CliIo = processIo, env = proces
         return await verifyChainCommand(rest, config, io);
       case 'purge':
         return await purgeCommand(rest, config, io);
+      case 'demo':
+        return await demoCommand(rest, config, io);
       default:
         throw new UsageError(`Unbekannter Befehl / unknown command: ${command}`);
     }
