@@ -13,6 +13,7 @@ import { ProgrammesController } from './programmes/programmes.controller.js';
 import { ProgrammesQueries } from './programmes/programmes.queries.js';
 import type { Runtime } from './runtime/runtime.js';
 import { RuntimeLifecycle } from './runtime/runtime-lifecycle.js';
+import { WebSessionModule } from './web-session/web-session.module.js';
 
 /** The API's composition: the platform (ports, errors, security) and the feature modules. */
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         PlatformModule.forRoot(runtime),
         ErrorsModule.forRoot(),
         SecurityModule.forRoot(runtime),
+        WebSessionModule,
         ...FEATURE_MODULES,
       ],
       controllers: [HealthController, ProgrammesController],

@@ -1,26 +1,36 @@
-import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { decide, isAction, type Principal } from '@pruefpfad/domain';
+import { decide, isAction } from '@pruefpfad/domain';
 import {
   ACTION_METADATA,
   PRINCIPAL_REQUEST_KEY,
   PUBLIC_METADATA,
   type RequestWithPrincipal,
 } from './security.decorators.js';
+import { assertCsrf } from './csrf.js';
 import { ActionForbiddenError, RouteWithoutActionError, UnauthenticatedError } from './security.errors.js';
+import {
+  AUTHENTICATION_REQUEST_KEY,
+  type HttpRequestLike as BaseRequest,
+  type HttpResponseLike,
+  type RequestAuthentication,
+  SESSION_AUTHENTICATOR,
+  type SessionAuthenticator,
+  UNSAFE_METHODS,
+} from './session-authenticator.js';
 import { TOKEN_VERIFIER, type TokenVerifier } from './token-verifier.js';
 
-interface HttpRequestLike extends RequestWithPrincipal {
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly method?: string;
-  readonly originalUrl?: string;
+interface HttpRequestLike extends RequestWithPrincipal, BaseRequest {
+  [AUTHENTICATION_REQUEST_KEY]?: RequestAuthentication;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)\s*$/i;
 
 /**
  * The one global guard. Deny by default: a route passes only when it is @Public, or when the caller
- * has a valid bearer token and one of its roles holds the route's @Action. Scope checks against the
+ * has a valid bearer token or browser session and one of its roles holds the route's @Action. A bearer
+ * token wins over a cookie (browsers never add one on their own, so it needs no CSRF token); a
+ * cookie-authenticated write must send the session's CSRF token and, with an `Origin`, come from here. Scope checks against the
  * resource (tenant, unit → 404) need the resource and happen in the handler (`assertCanAccess`).
  */
 @Injectable()
@@ -30,6 +40,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Optional() @Inject(SESSION_AUTHENTICATOR) private readonly sessions: SessionAuthenticator | null = null,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,7 +50,8 @@ export class AuthGuard implements CanActivate {
     if (context.getType() !== 'http') throw new UnauthenticatedError(`Unsupported context ${context.getType()}`);
 
     const request = context.switchToHttp().getRequest<HttpRequestLike>();
-    const principal = await this.authenticate(request);
+    const authentication = await this.authenticate(request, context.switchToHttp().getResponse<HttpResponseLike>());
+    const { principal } = authentication;
 
     const action: unknown = this.reflector.getAllAndOverride<unknown>(ACTION_METADATA, targets);
     if (!isAction(action)) {
@@ -51,16 +63,24 @@ export class AuthGuard implements CanActivate {
     }
     const decision = decide(principal, action);
     if (!decision.allowed) throw new ActionForbiddenError(action);
+    if (authentication.via !== 'bearer' && UNSAFE_METHODS.has((request.method ?? 'GET').toUpperCase())) {
+      assertCsrf(request, authentication.csrfToken, this.sessions?.expectedOrigin(request) ?? '');
+    }
 
     request[PRINCIPAL_REQUEST_KEY] = principal;
+    request[AUTHENTICATION_REQUEST_KEY] = authentication;
     return true;
   }
 
-  private async authenticate(request: HttpRequestLike): Promise<Principal> {
+  private async authenticate(request: HttpRequestLike, response: HttpResponseLike): Promise<RequestAuthentication> {
     const header = request.headers.authorization;
-    if (typeof header !== 'string') throw new UnauthenticatedError('No Authorization header');
-    const match = BEARER.exec(header);
-    if (!match?.[1]) throw new UnauthenticatedError('Authorization header is not a Bearer JWT');
-    return this.verifier.verify(match[1]);
+    if (typeof header === 'string') {
+      const match = BEARER.exec(header);
+      if (!match?.[1]) throw new UnauthenticatedError('Authorization header is not a Bearer JWT');
+      return { via: 'bearer', principal: await this.verifier.verify(match[1]) };
+    }
+    const session = this.sessions ? await this.sessions.authenticate(request, response) : null;
+    if (session) return session;
+    throw new UnauthenticatedError('Neither an Authorization header nor a session cookie');
   }
 }

@@ -14,12 +14,20 @@ const MIN_SECRET_BYTES = 32;
  * only once; whoever loses the race reads the winner's secret.
  */
 export function loadOrCreateSigningSecret(dataDir: string): Uint8Array {
-  const file = path.join(dataDir, SIGNING_SECRET_FILE);
+  return loadOrCreateSecretFile(dataDir, SIGNING_SECRET_FILE);
+}
+
+/** The key of the browser session cookies in development: `<dataDir>/session-secret`, made like the signing secret. */
+export const SESSION_SECRET_FILE = 'session-secret';
+
+/** `loadOrCreateSigningSecret` for any secret file of the data directory (64 random bytes, 0600). */
+export function loadOrCreateSecretFile(dataDir: string, fileName: string): Uint8Array {
+  const file = path.join(dataDir, fileName);
   const existing = readSecret(file);
   if (existing) return existing;
 
   createPrivateDirectory(dataDir);
-  const temporary = path.join(dataDir, `.${SIGNING_SECRET_FILE}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  const temporary = path.join(dataDir, `.${fileName}.${process.pid}.${randomBytes(6).toString('hex')}`);
   const fd = fs.openSync(temporary, 'wx', PRIVATE_FILE_MODE);
   try {
     // Whatever the umask: the secret is linked into place with this file's mode.
