@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { get, request } from '../api';
 import { useTexts } from '../i18n';
 import { useLocation } from '../router';
-import { roleName, type Role, type Session } from '../session';
+import type { Role, Session } from '../session';
 import { ErrorAlert, Loading, Page, Section } from '../ui';
 
 interface AuthConfig {
@@ -90,7 +90,7 @@ function DevelopmentLogin() {
           {people.data.map((person) => (
             <li key={`${person.tenant}/${person.subject}/${person.roles.join('+')}`}>
               <KolButton
-                _label={`${person.label} – ${person.roles.map((role) => roleName(role, t)).join(', ')} (${person.tenant})`}
+                _label={`${person.label} (${person.tenant})`}
                 _ariaDescription={t('Anmelden als diese Person', 'Sign in as this person')}
                 _on={{ onClick: () => void signIn(person) }}
               />

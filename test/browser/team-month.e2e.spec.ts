@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_TENANT, seedDemoMonth } from '../../apps/cli/src/commands/demo.command.js';
+import { loadOrCreateSigningSecret } from '../../apps/api/src/security/signing-secret.js';
+import { axeViolations, describeWithBrowser, launchChromium, type AxeFinding } from '../support/browser.js';
+import { buildService, startService, type RunningService } from '../support/built-service.js';
+
+/**
+ * A team lead's month in the browser, on the built service (embedded default) with the demonstration
+ * Jobcenter: development sign-in, the worklist, a review answered and completed by keyboard alone, the
+ * one-on-one talk. axe (WCAG 2.1 A/AA) runs on every page visited and must find nothing.
+ */
+const MONTH = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit' }).format(
+  new Date(),
+);
+
+interface Focused {
+  readonly tag: string;
+  readonly type: string | null;
+  readonly name: string | null;
+  readonly label: string;
+  readonly text: string;
+  readonly outline: string;
+}
+
+/** The element that has focus, looking into KoliBri's shadow roots. */
+// Runs in the page (a string: this file is compiled without the DOM's types).
+const FOCUSED = `(() => {
+  let element = document.activeElement;
+  while (element && element.shadowRoot && element.shadowRoot.activeElement) element = element.shadowRoot.activeElement;
+  if (!element || element === document.body) return null;
+  const style = getComputedStyle(element);
+  const labels = element.labels;
+  return {
+    tag: element.tagName.toLowerCase(),
+    type: element.getAttribute('type'),
+    name: element.getAttribute('name'),
+    label: ((labels && labels[0] && labels[0].textContent) || element.getAttribute('aria-label') || '').trim(),
+    text: (element.textContent || '').trim().slice(0, 80),
+    outline: style.outlineStyle + ' ' + style.outlineWidth + ' / ' + style.boxShadow,
+  };
+})()`;
+
+async function focused(page: Page): Promise<Focused | null> {
+  return page.evaluate<Focused | null>(FOCUSED);
+}
+
+/**
+ * Presses Tab until `act` says done (bounded), handing it each newly focused element; collects elements
+ * that show no focus indicator (no outline and no box shadow), which WCAG 2.4.7 forbids.
+ */
+async function tabThrough(
+  page: Page,
+  act: (element: Focused) => Promise<boolean>,
+): Promise<{ done: boolean; invisible: string[] }> {
+  const invisible: string[] = [];
+  for (let step = 0; step < 400; step += 1) {
+    await page.keyboard.press('Tab');
+    const element = await focused(page);
+    if (!element) continue;
+    if (/^none 0px \/ none$/.test(element.outline)) invisible.push(`${element.tag} ${element.label || element.text}`);
+    if (await act(element)) return { done: true, invisible };
+  }
+  return { done: false, invisible };
+}
+
+describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (executable) => {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-web-build-'));
+  let service: RunningService;
+  let browser: Browser;
+  let page: Page;
+  const findings: { page: string; violations: AxeFinding[] }[] = [];
+
+  const audit = async (name: string) => {
+    findings.push({ page: name, violations: await axeViolations(page) });
+  };
+
+  beforeAll(async () => {
+    buildService(outDir);
+    service = await startService(outDir, { PRUEFPFAD_ENV: 'development' });
+    await seedDemoMonth({ baseUrl: service.baseUrl, secret: loadOrCreateSigningSecret(service.dataDir), month: MONTH });
+    browser = await launchChromium(executable());
+    // axe needs a page of an explicit context.
+    const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    page = await context.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('signs in on the development page as a team lead', async () => {
+    await page.goto(service.baseUrl);
+    await page.getByRole('heading', { name: 'Anmelden', level: 1 }).waitFor();
+    await audit('Anmelden');
+    await page
+      .getByRole('button', {
+        name: 'Teamleitung Team Markt und Integration 1 (Bereich Markt und Integration) (jc-demo)',
+      })
+      .click();
+    await page.getByRole('heading', { name: 'Übersicht', level: 1 }).waitFor();
+    await page.getByText(`(Teamleitung, ${DEMO_TENANT})`).waitFor();
+    await audit('Übersicht');
+  });
+
+  it('shows the month’s worklist with its drawn cases and deadlines', async () => {
+    await page.getByRole('link', { name: 'Arbeitsliste team-mi-1' }).first().click();
+    await page.getByRole('heading', { level: 1, name: /^Arbeitsliste team-mi-1/ }).waitFor();
+    const rows = page.getByRole('table', { name: 'Gezogene Fälle' }).getByRole('row');
+    await rows.nth(3).waitFor();
+    expect(await rows.count()).toBe(4); // header and the three drawn cases (3 per team lead and month)
+    await page.getByText('3 offen').waitFor();
+    await audit('Arbeitsliste');
+  });
+
+  it('answers and completes a review by keyboard alone, with visible focus', async () => {
+    await page.getByRole('table', { name: 'Gezogene Fälle' }).getByRole('link').first().click();
+    await page.getByRole('heading', { level: 1, name: /^Prüfung / }).waitFor();
+    await audit('Prüfung (offen)');
+
+    // From the page heading, Tab through the questions: a radio group gets its first option ("ja",
+    // Space), a text field or date a value; until the save button, which Enter presses. Tab then leaves
+    // a group (arrow keys would change the choice).
+    await page.getByRole('heading', { level: 1 }).focus();
+    const answers = await tabThrough(page, async (element) => {
+      if (element.tag === 'input' && element.type === 'radio' && element.name?.startsWith('answer-')) {
+        await page.keyboard.press('Space');
+      } else if (element.tag === 'textarea') {
+        await page.keyboard.type('Geprüft, ohne Befund.');
+      } else if (element.tag === 'input' && element.type === 'date') {
+        await page.keyboard.type('01122026');
+      } else if (element.tag === 'button' && element.text.startsWith('Antworten speichern')) {
+        await page.keyboard.press('Enter');
+        return true;
+      }
+      return false;
+    });
+    expect(answers.done).toBe(true);
+    await page.getByText('Antworten gespeichert.').waitFor();
+
+    // On to the completion: the overall assessment (first option, "zielgerichtet"), the summary, submit.
+    const completion = await tabThrough(page, async (element) => {
+      if (element.tag === 'input' && element.type === 'radio' && element.name === 'completion-outcome') {
+        await page.keyboard.press('Space');
+      } else if (element.tag === 'textarea' && element.label.startsWith('Zusammenfassung')) {
+        await page.keyboard.type('Fall zielgerichtet bearbeitet.');
+      } else if (element.tag === 'button' && element.text === 'Prüfung abschließen') {
+        await page.keyboard.press('Enter');
+        return true;
+      }
+      return false;
+    });
+    expect(completion.done).toBe(true);
+    await page.getByRole('heading', { level: 2, name: 'Einzelgespräch' }).waitFor();
+    await expect(page.getByText('abgeschlossen').first().isVisible()).resolves.toBe(true);
+    await audit('Prüfung (abgeschlossen)');
+    expect([...answers.invisible, ...completion.invisible]).toEqual([]);
+  });
+
+  it('finds no accessibility violations (axe, WCAG 2.1 A/AA) on any page visited', () => {
+    expect(findings.map((finding) => finding.page)).toEqual([
+      'Anmelden',
+      'Übersicht',
+      'Arbeitsliste',
+      'Prüfung (offen)',
+      'Prüfung (abgeschlossen)',
+    ]);
+    expect(findings.filter((finding) => finding.violations.length > 0)).toEqual([]);
+  });
+});
