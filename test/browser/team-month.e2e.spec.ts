@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_TENANT, seedDemoMonth } from '../../apps/cli/src/commands/demo.command.js';
 import { loadOrCreateSigningSecret } from '../../apps/api/src/security/signing-secret.js';
 import { axeViolations, describeWithBrowser, launchChromium, type AxeFinding } from '../support/browser.js';
-import { buildService, startService, type RunningService } from '../support/built-service.js';
+import { sharedBuild, startService, type RunningService } from '../support/built-service.js';
 
 /**
  * A team lead's month in the browser, on the built service (embedded default) with the demonstration
@@ -67,7 +64,6 @@ async function tabThrough(
 }
 
 describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (executable) => {
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-web-build-'));
   let service: RunningService;
   let browser: Browser;
   let page: Page;
@@ -78,8 +74,7 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
   };
 
   beforeAll(async () => {
-    buildService(outDir);
-    service = await startService(outDir, { PRUEFPFAD_ENV: 'development' });
+    service = await startService(await sharedBuild(), { PRUEFPFAD_ENV: 'development' });
     await seedDemoMonth({ baseUrl: service.baseUrl, secret: loadOrCreateSigningSecret(service.dataDir), month: MONTH });
     browser = await launchChromium(executable());
     // axe needs a page of an explicit context.
@@ -90,7 +85,6 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
-    fs.rmSync(outDir, { recursive: true, force: true });
   });
 
   it('signs in on the development page as a team lead', async () => {

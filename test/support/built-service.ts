@@ -52,6 +52,44 @@ export function buildService(outDir: string): void {
   }
 }
 
+/**
+ * The run's one build, shared by every suite that needs the built service: the first suite to get here
+ * builds (an exclusive lock directory), the others wait for its completion mark; bounded, never a bare
+ * sleep loop without a condition. Outside `npm test` (no run id) each caller builds its own.
+ */
+export async function sharedBuild(timeoutMs = 300_000): Promise<string> {
+  const run = process.env['PRUEFPFAD_TEST_RUN'];
+  if (!run) {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-build-'));
+    buildService(outDir);
+    return outDir;
+  }
+  const outDir = path.join(os.tmpdir(), `pruefpfad-build-${run}`);
+  const complete = path.join(outDir, '.complete');
+  const failed = path.join(outDir, '.failed');
+  try {
+    fs.mkdirSync(`${outDir}.lock`);
+    try {
+      fs.mkdirSync(outDir, { recursive: true });
+      buildService(outDir);
+      fs.writeFileSync(complete, '');
+    } catch (error) {
+      fs.writeFileSync(failed, String(error));
+      throw error;
+    }
+    return outDir;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(complete)) {
+    if (fs.existsSync(failed)) throw new Error(`the shared build failed:\n${fs.readFileSync(failed, 'utf8')}`);
+    if (Date.now() > deadline) throw new Error(`the shared build did not complete within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return outDir;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -78,7 +78,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     const web = webApp(options.webDirectory);
     app.use(web.middleware);
     if (web.directory === null && logger !== false) {
-      logger.warn(
+      logger.log(
         'Keine gebaute Browser-Anwendung gefunden (npm run build); nur die API läuft / no built web application found; the API runs alone',
         'WebApp',
       );

@@ -1,52 +1,40 @@
 import { KolButton, KolNav, KolSkipNav } from '@public-ui/react-v19';
-import { useLanguage, useTexts } from './i18n';
+import { useLanguage, useTexts, type Texts } from './i18n';
 import { HomePage } from './pages/home';
 import { LoginPage } from './pages/login';
 import { NotFoundPage } from './pages/not-found';
-import { ReviewPage } from './pages/review';
 import { TransparencyPage } from './pages/transparency';
-import { WorklistPage } from './pages/worklist';
 import { match, useLinkInterception, useLocation } from './router';
-import { hasRole, roleName, useSession, type Session } from './session';
+import { SCREEN_GROUPS } from './screens/registry';
+import { roleName, useSession, type Session } from './session';
 import { ErrorAlert, Loading } from './ui';
 
-function currentMonth(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit' }).format(
-    new Date(),
-  );
-}
-
-/** The screens a role may open (the API decides again on every request). */
-function navigationOf(session: Session, t: (de: string, en: string) => string) {
-  const links: { _label: string; _href: string }[] = [{ _label: t('Übersicht', 'Overview'), _href: '/' }];
-  if (hasRole(session, 'team_lead', 'deputy')) {
-    for (const team of session.units) {
-      links.push({
-        _label: t(`Arbeitsliste ${team}`, `Worklist ${team}`),
-        _href: `/teams/${encodeURIComponent(team)}/arbeitsliste?monat=${currentMonth()}`,
-      });
-    }
-  }
-  links.push({ _label: t('Transparenz', 'Transparency'), _href: '/transparenz' });
-  return links;
+function navigationOf(session: Session, texts: Texts) {
+  return [
+    { _label: texts.t('Übersicht', 'Overview'), _href: '/' },
+    ...SCREEN_GROUPS.flatMap((group) => group.nav(session, texts)),
+    { _label: texts.t('Transparenz', 'Transparency'), _href: '/transparenz' },
+  ];
 }
 
 function Routes({ session }: { readonly session: Session }) {
   const { path, query } = useLocation();
-  let params: Record<string, string> | null;
   if (path === '/' || path === '/anmelden') return <HomePage session={session} />;
-  if ((params = match('/teams/:teamId/arbeitsliste', path))) {
-    return <WorklistPage teamId={params['teamId']!} month={query.get('monat') ?? currentMonth()} />;
-  }
-  if ((params = match('/pruefungen/:reviewId', path))) return <ReviewPage reviewId={params['reviewId']!} />;
   if (path === '/transparenz') return <TransparencyPage />;
+  for (const group of SCREEN_GROUPS) {
+    for (const route of group.routes) {
+      const params = match(route.pattern, path);
+      if (params) return <>{route.render(params, { session, query })}</>;
+    }
+  }
   return <NotFoundPage />;
 }
 
 export function App() {
   useLinkInterception();
   const { session, loading, error, signOut } = useSession();
-  const { t } = useTexts();
+  const texts = useTexts();
+  const { t } = texts;
   const { language, setLanguage } = useLanguage();
   const roleNames = session?.roles.map((role) => roleName(role, t)).join(', ');
   return (
@@ -92,7 +80,7 @@ export function App() {
         </main>
       ) : (
         <div className="layout">
-          <KolNav _label={t('Hauptnavigation', 'Main navigation')} _links={navigationOf(session, t)} />
+          <KolNav _label={t('Hauptnavigation', 'Main navigation')} _links={navigationOf(session, texts)} />
           <main id="inhalt" tabIndex={-1}>
             <Routes session={session} />
           </main>

@@ -1,9 +1,9 @@
 import { KolBadge, KolInputDate } from '@public-ui/react-v19';
 import { useQuery } from '@tanstack/react-query';
-import { get } from '../api';
-import { useTexts } from '../i18n';
-import { navigate } from '../router';
-import { DataTable, ErrorAlert, isoValue, Loading, Page } from '../ui';
+import { get } from '../../api';
+import { useTexts } from '../../i18n';
+import { navigate } from '../../router';
+import { DataTable, ErrorAlert, isoValue, Loading, Page } from '../../ui';
 
 interface WorklistItem {
   readonly id: string;

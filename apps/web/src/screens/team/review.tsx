@@ -10,10 +10,10 @@ import {
 } from '@public-ui/react-v19';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { get } from '../api';
-import { useCommand } from '../commands';
-import { useTexts, type Texts } from '../i18n';
-import { ErrorAlert, isoValue, Loading, Page, Section, Success } from '../ui';
+import { get } from '../../api';
+import { useCommand } from '../../commands';
+import { useTexts, type Texts } from '../../i18n';
+import { ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
 
 type AnswerType = 'yes-no-na' | 'goal-directed' | 'text' | 'date';
 

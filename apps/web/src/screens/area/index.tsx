@@ -1,0 +1,7 @@
+import type { ScreenGroup } from '../screen';
+
+/** Area head (Bereichsleitung): programmes, questionnaires, populations and draws, the area dashboard, measure counts, team reports. */
+export const areaScreens: ScreenGroup = {
+  routes: [],
+  nav: () => [],
+};
