@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_TENANT, seedDemoMonth } from '../../apps/cli/src/commands/demo.command.js';
+import { mintDevelopmentToken } from '../../apps/api/src/security/development-token.js';
 import { loadOrCreateSigningSecret } from '../../apps/api/src/security/signing-secret.js';
 import { axeViolations, describeWithBrowser, launchChromium, type AxeFinding } from '../support/browser.js';
 import { sharedBuild, startService, type RunningService } from '../support/built-service.js';
@@ -9,9 +11,13 @@ import { sharedBuild, startService, type RunningService } from '../support/built
  * Jobcenter: development sign-in, the worklist, a review answered and completed by keyboard alone, the
  * one-on-one talk. axe (WCAG 2.1 A/AA) runs on every page visited and must find nothing.
  */
-const MONTH = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit' }).format(
-  new Date(),
-);
+// The service runs on a shifted clock (PRUEFPFAD_TEST_CLOCK_START, test environment only), and so does
+// the browser: the month is worked in March 2026, and its quarter report submitted after the quarter.
+const MONTH = '2026-03';
+const TODAY = '2026-03-10';
+const IN_THE_MONTH = '2026-03-10T08:00:00Z';
+const AFTER_THE_QUARTER = '2026-04-02T08:00:00Z';
+const serviceEnv = (now: string) => ({ PRUEFPFAD_ENV: 'test', PRUEFPFAD_TEST_CLOCK_START: now });
 
 interface Focused {
   readonly tag: string;
@@ -64,6 +70,7 @@ async function tabThrough(
 }
 
 describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (executable) => {
+  let build: string;
   let service: RunningService;
   let browser: Browser;
   let page: Page;
@@ -74,11 +81,13 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
   };
 
   beforeAll(async () => {
-    service = await startService(await sharedBuild(), { PRUEFPFAD_ENV: 'development' });
+    build = await sharedBuild();
+    service = await startService(build, serviceEnv(IN_THE_MONTH));
     await seedDemoMonth({ baseUrl: service.baseUrl, secret: loadOrCreateSigningSecret(service.dataDir), month: MONTH });
     browser = await launchChromium(executable());
     // axe needs a page of an explicit context.
-    const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin', acceptDownloads: true });
+    await context.clock.install({ time: new Date(IN_THE_MONTH) });
     page = await context.newPage();
   }, 180_000);
 
@@ -155,6 +164,104 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
     expect([...answers.invisible, ...completion.invisible]).toEqual([]);
   });
 
+  it('records the one-on-one talk and the team discussion of the completed review', async () => {
+    const talk = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Einzelgespräch' }) });
+    await talk.getByLabel('Datum').fill(TODAY);
+    await talk.getByLabel('Beschäftigte Person').fill('Frau Beispiel');
+    await talk.getByLabel('Ergebnis').fill('Rückmeldung gegeben, Vorgehen besprochen.');
+    await talk.getByRole('button', { name: 'Gespräch festhalten' }).click();
+    await talk.getByText('Frau Beispiel: Rückmeldung gegeben, Vorgehen besprochen.').waitFor();
+    const discussion = page.locator('section', {
+      has: page.getByRole('heading', { level: 2, name: 'Teambesprechung' }),
+    });
+    await discussion.getByLabel('Datum').fill(TODAY);
+    await discussion.getByRole('button', { name: 'Besprechung festhalten' }).click();
+    await discussion.getByText('Noch nicht im Team besprochen.').waitFor({ state: 'detached' });
+    await audit('Prüfung (Gespräch)');
+  });
+
+  it('agrees a measure with an employee', async () => {
+    await page.getByRole('link', { name: 'Maßnahmen team-mi-1' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Maßnahmen team-mi-1' }).waitFor();
+    await page.getByLabel('Verantwortliche Person').fill('Frau Beispiel');
+    await page.getByLabel('Beschreibung').fill('Hospitation bei einer erfahrenen Kollegin.');
+    await page.getByLabel('Fällig am').fill(TODAY);
+    await page.getByRole('button', { name: 'Vereinbaren' }).click();
+    await page.getByText('Maßnahme vereinbart.').waitFor();
+    const table = page.getByRole('table', { name: 'Maßnahmen des Teams' });
+    await table.getByText('Frau Beispiel').waitFor();
+    await audit('Maßnahmen');
+  });
+
+  it('lets the deputy act during the team lead’s absence, with the banner saying so', async () => {
+    const areaHead = await mintDevelopmentToken({
+      secret: loadOrCreateSigningSecret(service.dataDir),
+      subject: 'demo-bl',
+      tenant: DEMO_TENANT,
+      roles: ['area_head'],
+      units: ['markt-integration'],
+    });
+    const absence = await fetch(`${service.baseUrl}/api/v1/organisation/teams/team-mi-1/absences`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${areaHead}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ from: TODAY, to: TODAY }),
+    });
+    expect(absence.status).toBe(201);
+    const deputyContext = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    await deputyContext.clock.install({ time: new Date(IN_THE_MONTH) });
+    const deputy = await deputyContext.newPage();
+    await deputy.goto(service.baseUrl);
+    await deputy
+      .getByRole('button', {
+        name: 'Stellvertretung Team Markt und Integration 1 (Bereich Markt und Integration) (jc-demo)',
+      })
+      .click();
+    await deputy.getByRole('link', { name: 'Arbeitsliste team-mi-1' }).first().click();
+    await deputy.getByText('Sie handeln als Stellvertretung').waitFor();
+    await deputy.getByRole('table', { name: 'Gezogene Fälle' }).getByRole('link').nth(1).click();
+    await deputy.getByRole('heading', { level: 1, name: /^Prüfung / }).waitFor();
+    const defects = deputy.locator('section', { has: deputy.getByRole('heading', { level: 2, name: 'Mängel' }) });
+    await defects.getByLabel('Beschreibung').fill('Eingliederungsvereinbarung nicht fortgeschrieben.');
+    await defects.getByRole('button', { name: 'Mangel erfassen' }).click();
+    await defects.getByText('Mangel erfasst.').waitFor();
+    await defects.getByText('Eingliederungsvereinbarung nicht fortgeschrieben.').waitFor();
+    findings.push({ page: 'Prüfung (Stellvertretung)', violations: await axeViolations(deputy) });
+    await deputy.context().close();
+  });
+
+  it('submits the quarterly report and downloads it as a PDF that opens', async () => {
+    // After the quarter: the service restarts on the same stores with its clock in April, the browser's
+    // clock follows, and the team lead signs in again (the session of March has expired).
+    await service.stop({ keepStores: true });
+    service = await startService(build, serviceEnv(AFTER_THE_QUARTER), service.dirs);
+    await page.context().clock.setSystemTime(new Date(AFTER_THE_QUARTER));
+    await page.goto(service.baseUrl);
+    await page
+      .getByRole('button', {
+        name: 'Teamleitung Team Markt und Integration 1 (Bereich Markt und Integration) (jc-demo)',
+      })
+      .click();
+    await page.getByRole('heading', { name: 'Übersicht', level: 1 }).waitFor();
+    await page.goto(`${service.baseUrl}/teams/team-mi-1/berichte/2026/1`);
+    await page.getByRole('heading', { level: 1, name: /^Quartalsbericht team-mi-1/ }).waitFor();
+    await page.getByRole('table', { name: 'Kennzahlen des Quartals' }).waitFor();
+    await audit('Quartalsbericht (Entwurf)');
+    await page
+      .getByLabel('Bewertung der Teamleitung')
+      .fill('Das Team arbeitet zielgerichtet; keine gravierenden Mängel.');
+    await page.getByRole('button', { name: 'Bericht einreichen' }).click();
+    await page.getByText('Bericht eingereicht.').waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Bericht als PDF' }).click(),
+    ]);
+    const file = await download.path();
+    const pdf = fs.readFileSync(file);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.subarray(-6).toString()).toMatch(/%%EOF/);
+    await audit('Quartalsbericht (eingereicht)');
+  });
+
   it('finds no accessibility violations (axe, WCAG 2.1 A/AA) on any page visited', () => {
     expect(findings.map((finding) => finding.page)).toEqual([
       'Anmelden',
@@ -162,6 +269,11 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
       'Arbeitsliste',
       'Prüfung (offen)',
       'Prüfung (abgeschlossen)',
+      'Prüfung (Gespräch)',
+      'Maßnahmen',
+      'Prüfung (Stellvertretung)',
+      'Quartalsbericht (Entwurf)',
+      'Quartalsbericht (eingereicht)',
     ]);
     expect(findings.filter((finding) => finding.violations.length > 0)).toEqual([]);
   });

@@ -103,14 +103,21 @@ export function freePort(): Promise<number> {
 
 export interface RunningService {
   readonly baseUrl: string;
+  /** Holds `data/` and `keys/`; pass it to `startService` again to restart on the same stores. */
+  readonly dirs: string;
   readonly dataDir: string;
   readonly output: () => string;
-  stop(): Promise<void>;
+  /** Stops the service; its stores are removed unless kept for a restart. */
+  stop(options?: { readonly keepStores?: boolean }): Promise<void>;
 }
 
-export async function startService(outDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
+export async function startService(
+  outDir: string,
+  env: NodeJS.ProcessEnv = {},
+  existingDirs?: string,
+): Promise<RunningService> {
   const port = await freePort();
-  const dirs = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-service-'));
+  const dirs = existingDirs ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-service-'));
   const dataDir = path.join(dirs, 'data');
   let output = '';
   const child: ChildProcess = spawn(node, [path.join(outDir, 'apps/api/src/main.js')], {
@@ -140,15 +147,16 @@ export async function startService(outDir: string, env: NodeJS.ProcessEnv = {}):
   }
   return {
     baseUrl,
+    dirs,
     dataDir,
     output: () => output,
-    stop: async () => {
+    stop: async (options = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dirs, { recursive: true, force: true });
+      if (options.keepStores !== true) fs.rmSync(dirs, { recursive: true, force: true });
     },
   };
 }

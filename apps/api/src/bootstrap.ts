@@ -3,7 +3,7 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type AppConfig, type Clock, CommandPipeline, systemClock, uuidV7Ids } from '@pruefpfad/application';
+import { type AppConfig, type Clock, CommandPipeline, serviceClock, uuidV7Ids } from '@pruefpfad/application';
 import { openInfrastructure, startProjections, startReactors } from '@pruefpfad/composition';
 import { AppModule } from './app.module.js';
 import { documentConcurrency } from './commands/concurrency.openapi.js';
@@ -44,7 +44,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       inProcess: options.projectionsInProcess ?? false,
     });
     started.push(projections);
-    const clock = options.clock ?? systemClock;
+    const clock = options.clock ?? serviceClock(config);
     const pipeline = new CommandPipeline(infrastructure.eventStore, clock, uuidV7Ids, config.rulesVersion);
     // Embedded mode runs the reactors here; in server mode the projector runs them (one per process set).
     const reactors =

@@ -4,7 +4,7 @@ import {
   ConfigurationError,
   loadConfig,
   loadRulesConfig,
-  systemClock,
+  serviceClock,
   uuidV7Ids,
 } from '@pruefpfad/application';
 import {
@@ -54,7 +54,7 @@ export async function runProjector(): Promise<void> {
     },
   });
   runner.start();
-  const pipeline = new CommandPipeline(infrastructure.eventStore, systemClock, uuidV7Ids, config.rulesVersion);
+  const pipeline = new CommandPipeline(infrastructure.eventStore, serviceClock(config), uuidV7Ids, config.rulesVersion);
   // The durable reactors and the chain sealer run in one projector at a time (a lease, like the
   // projections'): both are safe to run twice, but two would only repeat each other's work and race for
   // the seal stream. Another projector takes over when the holder stops renewing.
@@ -65,10 +65,13 @@ export async function runProjector(): Promise<void> {
       owner: leaseOwner('projector'),
     }),
     start: () => {
-      const reactors = startReactors({ config, infrastructure, pipeline, clock: systemClock, ids: uuidV7Ids }, logger);
+      const reactors = startReactors(
+        { config, infrastructure, pipeline, clock: serviceClock(config), ids: uuidV7Ids },
+        logger,
+      );
       const sealer = new ChainSealer({
         eventStore: infrastructure.eventStore,
-        clock: systemClock,
+        clock: serviceClock(config),
         ids: uuidV7Ids,
         rulesVersion: config.rulesVersion,
         onSealed: (seal, position) => {

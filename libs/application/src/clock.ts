@@ -8,6 +8,17 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** A clock that starts at `start` and runs on at the real pace (the test environment's shifted clock). */
+export function clockStartingAt(start: string, real: Clock = systemClock): Clock {
+  const offset = new Date(start).getTime() - real.now().getTime();
+  return { now: () => new Date(real.now().getTime() + offset) };
+}
+
+/** The service's clock: the system clock, or the test environment's shifted one (`PRUEFPFAD_TEST_CLOCK_START`). */
+export function serviceClock(config: { readonly testClockStart: string | null }): Clock {
+  return config.testClockStart === null ? systemClock : clockStartingAt(config.testClockStart);
+}
+
 /** Time-ordered UUIDv7 ids: indexes stay append-mostly and ids sort by creation (to the millisecond). */
 export interface IdGenerator {
   next(): string;

@@ -68,6 +68,8 @@ export interface AppConfig {
   };
   /** The browser login of the web application (backend-for-frontend: session cookie, OIDC, development login). */
   readonly web: WebLoginConfig;
+  /** Test environment only: the instant the service clock starts at (see `CONFIG_VARIABLES`). */
+  readonly testClockStart: string | null;
 }
 
 /** OpenID Connect login of the web application (authorisation code flow with PKCE). */
@@ -143,6 +145,8 @@ export const CONFIG_VARIABLES = {
   PRUEFPFAD_MAX_JSON_KEYS: 'Most fields of one object in a JSON body or query string (default 1000); more get 400.',
   PRUEFPFAD_DAILY_PURGE: 'on | off (default on): the API runs the retention purge once a day.',
   PRUEFPFAD_PURGE_HOUR: 'Europe/Berlin hour (0-23) at which the daily retention purge runs (default 2).',
+  PRUEFPFAD_TEST_CLOCK_START:
+    'Only with PRUEFPFAD_ENV=test: the service clock starts at this instant (ISO 8601) and runs on from there, so browser journeys can work a past month and its quarter report. Refused otherwise.',
   PRUEFPFAD_DRAW_LEAD_DAYS:
     'Days before a month starts from which its sample may be drawn (default 5); earlier months only with a reason, later ones never.',
   PRUEFPFAD_POPULATION_REFERENCE_DAYS:
@@ -250,6 +254,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('PRUEFPFAD_MASTER_KEY fehlt / is missing: production refuses a generated master key');
 
   const web = webLoginConfig(env, cwd, environment, port, problems);
+  const testClockStart = testClock(env, environment, problems);
 
   const config: AppConfig = {
     environment,
@@ -282,9 +287,30 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       populationReferenceDays: integer(env, 'PRUEFPFAD_POPULATION_REFERENCE_DAYS', 31, 0, 366, problems),
     },
     web,
+    testClockStart,
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+/** `PRUEFPFAD_TEST_CLOCK_START`: an instant, accepted only in the test environment (never moves a real clock). */
+function testClock(env: Env, environment: Environment, problems: string[]): string | null {
+  const raw = env.PRUEFPFAD_TEST_CLOCK_START?.trim();
+  if (!raw) return null;
+  if (environment !== 'test') {
+    problems.push('PRUEFPFAD_TEST_CLOCK_START: nur mit / only with PRUEFPFAD_ENV=test');
+    return null;
+  }
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) ||
+    Number.isNaN(Date.parse(raw))
+  ) {
+    problems.push(
+      `PRUEFPFAD_TEST_CLOCK_START="${raw}": expected an ISO 8601 instant with zone, e.g. 2026-03-10T09:00:00Z`,
+    );
+    return null;
+  }
+  return new Date(raw).toISOString();
 }
 
 const MIN_SESSION_SECRET_BYTES = 32;

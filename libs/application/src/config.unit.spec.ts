@@ -83,6 +83,25 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: the shifted clock of the test environment', () => {
+  it('takes an instant with zone in the test environment only', () => {
+    const base = { PRUEFPFAD_DATA_DIR: '/tmp/d', PRUEFPFAD_KEY_DIR: '/tmp/k' };
+    expect(loadConfig(base).testClockStart).toBeNull();
+    expect(
+      loadConfig({ ...base, PRUEFPFAD_ENV: 'test', PRUEFPFAD_TEST_CLOCK_START: '2026-03-10T09:00:00+01:00' })
+        .testClockStart,
+    ).toBe('2026-03-10T08:00:00.000Z');
+    expect(() => loadConfig({ ...base, PRUEFPFAD_TEST_CLOCK_START: '2026-03-10T08:00:00Z' })).toThrow(
+      /PRUEFPFAD_TEST_CLOCK_START: nur mit \/ only with PRUEFPFAD_ENV=test/,
+    );
+    for (const bad of ['2026-03-10', 'gestern', '2026-13-40T08:00:00Z']) {
+      expect(() => loadConfig({ ...base, PRUEFPFAD_ENV: 'test', PRUEFPFAD_TEST_CLOCK_START: bad })).toThrow(
+        /PRUEFPFAD_TEST_CLOCK_START=.*expected an ISO 8601 instant/,
+      );
+    }
+  });
+});
+
 describe('loadConfig: the browser login', () => {
   let dir: string;
   let mapping: string;

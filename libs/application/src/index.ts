@@ -12,7 +12,7 @@
  */
 
 export { berlinDate } from './berlin-time.js';
-export { type Clock, type IdGenerator, systemClock, uuidV7Ids } from './clock.js';
+export { clockStartingAt, type Clock, type IdGenerator, serviceClock, systemClock, uuidV7Ids } from './clock.js';
 export {
   type AggregateType,
   type CommandContext,
@@ -21,13 +21,7 @@ export {
   type CommandResult,
   FRESH_READ_ATTEMPTS,
 } from './command-pipeline.js';
-export {
-  type AppConfig,
-  ConfigurationError,
-  loadConfig,
-  type OidcConfig,
-  type WebLoginConfig,
-} from './config.js';
+export { type AppConfig, ConfigurationError, loadConfig, type OidcConfig, type WebLoginConfig } from './config.js';
 export { NotFoundError, PreconditionFailedError, ReviewPurgedError } from './errors.js';
 export {
   codeVersionOf,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AppConfig, CommandPipeline, StreamStates, systemClock, uuidV7Ids } from '@pruefpfad/application';
+import { type AppConfig, CommandPipeline, StreamStates, serviceClock, uuidV7Ids } from '@pruefpfad/application';
 import { openInfrastructure } from '@pruefpfad/composition';
 import { programmeAggregate } from '../../../api/src/programmes/programme.aggregate.js';
 import { programmeFacts } from '../../../api/src/programmes/programme.facts.js';
@@ -48,14 +48,19 @@ export async function importPopulationCommand(args: string[], config: AppConfig,
     const stream = await streams.read(programmeAggregate, values.programme);
     if (!stream) throw new UsageError(`Prüfplan ${values.programme} nicht gefunden. / Programme not found.`);
     const programme = await programmeFacts(streams, stream.tenant, values.programme);
-    const pipeline = new CommandPipeline(infrastructure.eventStore, systemClock, uuidV7Ids, config.rulesVersion);
+    const pipeline = new CommandPipeline(
+      infrastructure.eventStore,
+      serviceClock(config),
+      uuidV7Ids,
+      config.rulesVersion,
+    );
     const importer = new PopulationImportService({
       eventStore: infrastructure.eventStore,
       streams,
       keyStore: infrastructure.keyStore,
       envelope: infrastructure.envelope,
       ids: uuidV7Ids,
-      clock: systemClock,
+      clock: serviceClock(config),
       populationReferenceDays: config.sampling.populationReferenceDays,
       execute: (aggregate, request) => pipeline.execute(aggregate, request),
     });

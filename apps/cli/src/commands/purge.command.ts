@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type AppConfig, systemClock, uuidV7Ids } from '@pruefpfad/application';
+import { type AppConfig, serviceClock, uuidV7Ids } from '@pruefpfad/application';
 import {
   openInfrastructure,
   populationPurgeReactor,
@@ -80,7 +80,7 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
       {
         eventStore: infrastructure.eventStore,
         documents: infrastructure.documents,
-        clock: systemClock,
+        clock: serviceClock(config),
         ids: uuidV7Ids,
         rulesVersion: config.rulesVersion,
         // The plan is made of read models, which the service's projections keep: they must be current.
@@ -123,7 +123,7 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
     const dependencies = {
       eventStore: infrastructure.eventStore,
       keyStore: infrastructure.keyStore,
-      clock: systemClock,
+      clock: serviceClock(config),
       ids: uuidV7Ids,
       rulesVersion: config.rulesVersion,
     };

@@ -14,6 +14,7 @@ import { get } from '../../api';
 import { useCommand } from '../../commands';
 import { useTexts, type Texts } from '../../i18n';
 import { ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
+import { DeputyBanner } from './deputy-banner';
 
 type AnswerType = 'yes-no-na' | 'goal-directed' | 'text' | 'date';
 
@@ -59,6 +60,7 @@ interface ReviewView {
     readonly employee: string | null;
     readonly outcome: string | null;
   }[];
+  readonly teamDiscussions: readonly { readonly date: string; readonly notes: string | null }[];
   readonly deputyWork: boolean;
 }
 
@@ -81,6 +83,7 @@ export function ReviewPage({ reviewId }: { readonly reviewId: string }) {
   const open = data.status === 'open';
   return (
     <Page title={t(`Prüfung ${data.caseRef ?? data.id.slice(0, 8)}`, `Review ${data.caseRef ?? data.id.slice(0, 8)}`)}>
+      <DeputyBanner teamId={data.teamId} />
       <dl className="facts">
         <dt>{t('Team', 'Team')}</dt>
         <dd>{data.teamId}</dd>
@@ -110,6 +113,7 @@ export function ReviewPage({ reviewId }: { readonly reviewId: string }) {
       <Defects review={data} texts={texts} />
       {open ? <Completion review={data} texts={texts} /> : null}
       {data.status === 'completed' ? <Talks review={data} texts={texts} /> : null}
+      {data.status === 'completed' ? <TeamDiscussion review={data} texts={texts} /> : null}
     </Page>
   );
 }
@@ -522,6 +526,66 @@ function Talks({ review, texts }: { readonly review: ReviewView; readonly texts:
             <ErrorAlert error={record.error} />
           ) : null}
           <KolButton _type="submit" _label={t('Gespräch festhalten', 'Record talk')} _disabled={record.pending} />
+        </div>
+      </KolForm>
+    </Section>
+  );
+}
+
+function TeamDiscussion({ review, texts }: { readonly review: ReviewView; readonly texts: Texts }) {
+  const { t, pick, date } = texts;
+  const client = useQueryClient();
+  const [discussionDate, setDiscussionDate] = useState('');
+  const [notes, setNotes] = useState('');
+  const record = useCommand<{ date: string; notes?: string }>(
+    'POST',
+    `/api/v1/reviews/${encodeURIComponent(review.id)}/team-discussions`,
+  );
+  const submit = async () => {
+    const result = await record.run({ date: discussionDate, ...(notes.trim() !== '' ? { notes } : {}) });
+    if (result) {
+      setDiscussionDate('');
+      setNotes('');
+      await client.invalidateQueries({ queryKey: reviewKey(review.id) });
+    }
+  };
+  const message = record.fieldMessage('date');
+  return (
+    <Section title={t('Teambesprechung', 'Team discussion')}>
+      {review.teamDiscussions.length > 0 ? (
+        <ul>
+          {review.teamDiscussions.map((discussion, index) => (
+            <li key={index}>
+              {date(discussion.date)}
+              {discussion.notes ? `: ${discussion.notes}` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('Noch nicht im Team besprochen.', 'Not yet discussed in the team.')}</p>
+      )}
+      <KolForm _on={{ onSubmit: () => void submit() }}>
+        <div className="stack">
+          <KolInputDate
+            _type="date"
+            _label={t('Datum', 'Date')}
+            _value={isoValue(discussionDate)}
+            _required
+            _on={{ onInput: (_event: Event, next: unknown) => setDiscussionDate(textOf(next)) }}
+            {...(message ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true } : {})}
+          />
+          <KolTextarea
+            _label={t('Anonymisierte Notiz (freiwillig)', 'Anonymised note (optional)')}
+            _value={notes}
+            _rows={2}
+            _on={{ onInput: (_event: Event, next: unknown) => setNotes(textOf(next)) }}
+          />
+          {record.error && !message ? <ErrorAlert error={record.error} /> : null}
+          <KolButton
+            _type="submit"
+            _label={t('Besprechung festhalten', 'Record discussion')}
+            _disabled={record.pending}
+          />
         </div>
       </KolForm>
     </Section>

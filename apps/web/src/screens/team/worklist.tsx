@@ -4,6 +4,7 @@ import { get } from '../../api';
 import { useTexts } from '../../i18n';
 import { navigate } from '../../router';
 import { DataTable, ErrorAlert, isoValue, Loading, Page } from '../../ui';
+import { DeputyBanner } from './deputy-banner';
 
 interface WorklistItem {
   readonly id: string;
@@ -51,6 +52,7 @@ export function WorklistPage({ teamId, month }: { readonly teamId: string; reado
           : t('offen', 'open');
   return (
     <Page title={t(`Arbeitsliste ${teamId}, ${monthName(month)}`, `Worklist ${teamId}, ${monthName(month)}`)}>
+      <DeputyBanner teamId={teamId} />
       <KolInputDate
         _type="month"
         _label={t('Monat', 'Month')}
