@@ -3,7 +3,13 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_TENANT, seedDemoMonth } from '../../apps/cli/src/commands/demo.command.js';
 import { mintDevelopmentToken } from '../../apps/api/src/security/development-token.js';
 import { loadOrCreateSigningSecret } from '../../apps/api/src/security/signing-secret.js';
-import { axeViolations, describeWithBrowser, launchChromium, type AxeFinding } from '../support/browser.js';
+import {
+  axeViolations,
+  describeWithBrowser,
+  launchChromium,
+  screenshotForReadme,
+  type AxeFinding,
+} from '../support/browser.js';
 import { sharedBuild, startService, type RunningService } from '../support/built-service.js';
 
 /**
@@ -76,8 +82,9 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
   let page: Page;
   const findings: { page: string; violations: AxeFinding[] }[] = [];
 
-  const audit = async (name: string) => {
+  const audit = async (name: string, screenshot?: string) => {
     findings.push({ page: name, violations: await axeViolations(page) });
+    if (screenshot) await screenshotForReadme(page, screenshot);
   };
 
   beforeAll(async () => {
@@ -99,7 +106,7 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
   it('signs in on the development page as a team lead', async () => {
     await page.goto(service.baseUrl);
     await page.getByRole('heading', { name: 'Anmelden', level: 1 }).waitFor();
-    await audit('Anmelden');
+    await audit('Anmelden', 'anmelden');
     await page
       .getByRole('button', {
         name: 'Teamleitung Team Markt und Integration 1 (Bereich Markt und Integration) (jc-demo)',
@@ -117,13 +124,13 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
     await rows.nth(3).waitFor();
     expect(await rows.count()).toBe(4); // header and the three drawn cases (3 per team lead and month)
     await page.getByText('3 offen').waitFor();
-    await audit('Arbeitsliste');
+    await audit('Arbeitsliste', 'arbeitsliste');
   });
 
   it('answers and completes a review by keyboard alone, with visible focus', async () => {
     await page.getByRole('table', { name: 'Gezogene Fälle' }).getByRole('link').first().click();
     await page.getByRole('heading', { level: 1, name: /^Prüfung / }).waitFor();
-    await audit('Prüfung (offen)');
+    await audit('Prüfung (offen)', 'pruefung');
 
     // From the page heading, Tab through the questions: a radio group gets its first option ("ja",
     // Space), a text field or date a value; until the save button, which Enter presses. Tab then leaves
@@ -245,7 +252,7 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
     await page.goto(`${service.baseUrl}/teams/team-mi-1/berichte/2026/1`);
     await page.getByRole('heading', { level: 1, name: /^Quartalsbericht team-mi-1/ }).waitFor();
     await page.getByRole('table', { name: 'Kennzahlen des Quartals' }).waitFor();
-    await audit('Quartalsbericht (Entwurf)');
+    await audit('Quartalsbericht (Entwurf)', 'quartalsbericht');
     await page
       .getByLabel('Bewertung der Teamleitung')
       .fill('Das Team arbeitet zielgerichtet; keine gravierenden Mängel.');

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -80,4 +81,17 @@ export async function axeViolations(page: Page): Promise<AxeFinding[]> {
     help: violation.help,
     targets: violation.nodes.map((node) => node.target.join(' ')),
   }));
+}
+
+export const SCREENSHOTS_ENV = 'PRUEFPFAD_SCREENSHOTS';
+
+/**
+ * With PRUEFPFAD_SCREENSHOTS=1, saves the page as `docs/screenshots/<name>.png` for the README (the
+ * committed pictures are made this way); otherwise does nothing, so test runs never rewrite them.
+ */
+export async function screenshotForReadme(page: Page, name: string): Promise<void> {
+  if (process.env[SCREENSHOTS_ENV] !== '1') return;
+  const dir = path.resolve(import.meta.dirname, '../../docs/screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
 }
