@@ -84,8 +84,16 @@ export async function startOidcTestProvider(options: { accessTokenSeconds?: numb
           const details = await provider.interactionDetails(request, response);
           if (request.method === 'GET') {
             response.setHeader('content-type', 'text/html; charset=utf-8');
+            // A page a browser can use too (the browser journey signs in here, as at a Jobcenter's IdP).
+            const login = details.prompt.name === 'login';
             response.end(
-              `<form method="post" action="/interaction/${details.uid}/${details.prompt.name === 'login' ? 'login' : 'confirm'}"></form>`,
+              `<!doctype html><html lang="de"><head><title>Test-Anmeldedienst</title></head><body><main>` +
+                `<h1>${login ? 'Anmelden beim Test-Anmeldedienst' : 'Zustimmung'}</h1>` +
+                `<form method="post" action="/interaction/${details.uid}/${login ? 'login' : 'confirm'}">` +
+                (login
+                  ? '<label for="login">Benutzername</label> <input id="login" name="login" autocomplete="username"> '
+                  : '') +
+                `<button type="submit">${login ? 'Anmelden' : 'Zustimmen'}</button></form></main></body></html>`,
             );
             return;
           }
