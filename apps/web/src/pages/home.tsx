@@ -1,25 +1,25 @@
 import { KolLink } from '@public-ui/react-v19';
 import { useTexts } from '../i18n';
-import { hasRole, roleName, type Session } from '../session';
+import { SCREEN_GROUPS } from '../screens/registry';
+import { roleName, type Session } from '../session';
 import { Page, Section } from '../ui';
 
-/** What the signed-in person can do, per role; each entry leads to its screen. */
+/** What the signed-in person can do: every screen their roles open, the same entries as the navigation. */
 export function HomePage({ session }: { readonly session: Session }) {
-  const { t } = useTexts();
+  const texts = useTexts();
+  const { t } = texts;
+  const entries = SCREEN_GROUPS.flatMap((group) => group.nav(session, texts));
   return (
     <Page title={t('Übersicht', 'Overview')}>
       <p>
         {t('Ihre Rollen', 'Your roles')}: {session.roles.map((role) => roleName(role, t)).join(', ')}
       </p>
-      {hasRole(session, 'team_lead', 'deputy') ? (
-        <Section title={t('Fachaufsicht im Team', 'Supervision in the team')}>
+      {entries.length > 0 ? (
+        <Section title={t('Ihre Aufgaben', 'Your tasks')}>
           <ul>
-            {session.units.map((team) => (
-              <li key={team}>
-                <KolLink
-                  _href={`/teams/${encodeURIComponent(team)}/arbeitsliste`}
-                  _label={t(`Arbeitsliste des Teams ${team}`, `Worklist of team ${team}`)}
-                />
+            {entries.map((entry) => (
+              <li key={entry._href}>
+                <KolLink _href={entry._href} _label={entry._label} />
               </li>
             ))}
           </ul>
