@@ -7,7 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from './api';
 import { App } from './app';
 import { LanguageProvider } from './i18n';
-import { SessionProvider } from './session';
+import { loadSession, SESSION_KEY, SessionProvider } from './session';
 import './styles.css';
 
 const queries = new QueryClient({
@@ -19,6 +19,9 @@ const queries = new QueryClient({
     },
   },
 });
+
+// Who is signed in is asked for while KoliBri registers, not after (the first screen needs both).
+void queries.prefetchQuery({ queryKey: SESSION_KEY, queryFn: loadSession, staleTime: 60_000 });
 
 // KoliBri's accessible components and the default theme are registered before the first render. The
 // loader's published type declaration points at a file the package does not ship (its type is an error

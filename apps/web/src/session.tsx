@@ -38,9 +38,9 @@ interface SessionState {
 }
 
 const Context = createContext<SessionState | null>(null);
-const SESSION_KEY = ['session'];
+export const SESSION_KEY = ['session'];
 
-async function loadSession(): Promise<Session | null> {
+export async function loadSession(): Promise<Session | null> {
   try {
     const session = await get<Session>('/api/v1/session');
     setCsrfToken(session.csrfToken);
