@@ -1,5 +1,5 @@
 import type { Iso8601 } from '@public-ui/components';
-import { KolAlert, KolHeading, KolSpin, KolTableStateless } from '@public-ui/react-v19';
+import { KolAlert, KolHeading, KolSpin, KolTableStateful, KolTableStateless } from '@public-ui/react-v19';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { ApiError, NetworkError } from './api';
 import { useTexts } from './i18n';
@@ -96,9 +96,14 @@ export interface Column<Row> {
   readonly align?: 'left' | 'right';
 }
 
+/** Rows per page of a long table (KoliBri's table scrolls inside itself beyond about 80 % of the window). */
+export const ROWS_PER_PAGE = 10;
+
 /**
- * A data table: KoliBri's stateless table (caption, header cells, keyboard-reachable), with link cells
- * built as DOM nodes (never as HTML strings, so no value can inject markup).
+ * A data table: KoliBri's table (caption, header cells, keyboard-reachable), with link cells built as
+ * DOM nodes (never as HTML strings, so no value can inject markup). A table longer than
+ * `ROWS_PER_PAGE` is paged with KoliBri's pagination instead of scrolling inside the page, where a
+ * keyboard could not reach its hidden rows (WCAG 2.1.1).
  */
 export function DataTable<Row extends Record<string, string | number>>({
   label,
@@ -109,29 +114,34 @@ export function DataTable<Row extends Record<string, string | number>>({
   readonly columns: readonly Column<Row>[];
   readonly rows: readonly Row[];
 }) {
+  const headers = {
+    horizontal: [
+      columns.map((column) => ({
+        key: column.key,
+        label: column.label,
+        textAlign: column.align ?? ('left' as const),
+        ...(column.href
+          ? {
+              render: (node: HTMLElement, cell: { label: string }, row: unknown) => {
+                const anchor = document.createElement('a');
+                anchor.href = column.href!(row as Row);
+                anchor.textContent = cell.label;
+                node.replaceChildren(anchor);
+              },
+            }
+          : {}),
+      })),
+    ],
+  };
+  const data = rows.map((row) => ({ ...row }));
+  if (rows.length <= ROWS_PER_PAGE) return <KolTableStateless _label={label} _headerCells={headers} _data={data} />;
   return (
-    <KolTableStateless
+    <KolTableStateful
       _label={label}
-      _headerCells={{
-        horizontal: [
-          columns.map((column) => ({
-            key: column.key,
-            label: column.label,
-            textAlign: column.align ?? 'left',
-            ...(column.href
-              ? {
-                  render: (node: HTMLElement, cell: { label: string }, row: unknown) => {
-                    const anchor = document.createElement('a');
-                    anchor.href = column.href!(row as Row);
-                    anchor.textContent = cell.label;
-                    node.replaceChildren(anchor);
-                  },
-                }
-              : {}),
-          })),
-        ],
-      }}
-      _data={rows.map((row) => ({ ...row }))}
+      _headers={headers}
+      _data={data}
+      _pagination={{ _page: 1, _pageSize: ROWS_PER_PAGE, _pageSizeOptions: [ROWS_PER_PAGE] }}
+      _paginationPosition="bottom"
     />
   );
 }
