@@ -109,10 +109,13 @@ export function DataTable<Row extends Record<string, string | number>>({
   label,
   columns,
   rows,
+  rowsPerPage = ROWS_PER_PAGE,
 }: {
   readonly label: string;
   readonly columns: readonly Column<Row>[];
   readonly rows: readonly Row[];
+  /** Fewer for rows of long, wrapping text (a page must fit without scrolling). */
+  readonly rowsPerPage?: number;
 }) {
   const headers = {
     horizontal: [
@@ -134,13 +137,13 @@ export function DataTable<Row extends Record<string, string | number>>({
     ],
   };
   const data = rows.map((row) => ({ ...row }));
-  if (rows.length <= ROWS_PER_PAGE) return <KolTableStateless _label={label} _headerCells={headers} _data={data} />;
+  if (rows.length <= rowsPerPage) return <KolTableStateless _label={label} _headerCells={headers} _data={data} />;
   return (
     <KolTableStateful
       _label={label}
       _headers={headers}
       _data={data}
-      _pagination={{ _page: 1, _pageSize: ROWS_PER_PAGE, _pageSizeOptions: [ROWS_PER_PAGE] }}
+      _pagination={{ _page: 1, _pageSize: rowsPerPage, _pageSizeOptions: [rowsPerPage] }}
       _paginationPosition="bottom"
     />
   );

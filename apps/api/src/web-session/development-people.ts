@@ -17,7 +17,7 @@ export const DEFAULT_DEVELOPMENT_TENANT = 'jc-demo';
 /** Roles the organisation data does not hold, one person each per tenant (German labels). */
 const ROLE_LABELS: readonly (readonly [Role, string])[] = [
   ['management', 'Geschäftsführung'],
-  ['legal', 'Rechtsabteilung'],
+  ['legal', 'Rechtsstelle'],
   ['auditor', 'Prüfung (Revision)'],
   ['operator', 'IT-Betrieb'],
   ['regional', 'Regionaldirektion'],

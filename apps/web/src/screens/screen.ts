@@ -28,8 +28,3 @@ export interface ScreenGroup {
   /** Main navigation entries for this session (none when its roles have no screen here). */
   readonly nav: (session: Session, texts: Texts) => readonly NavLink[];
 }
-
-/** The current month in Berlin, yyyy-mm. */
-export function currentMonth(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit' }).format(now);
-}

@@ -1,11 +1,11 @@
 import { hasRole } from '../../session';
-import { currentMonth, type ScreenGroup } from '../screen';
-import { lastEndedQuarter } from './common';
+import { type ScreenGroup } from '../screen';
 import { AreaDashboardPage } from './dashboard';
 import { ProgrammePage, ProgrammesPage } from './programmes';
 import { QuestionnairePage, QuestionnairesPage } from './questionnaires';
 import { AreaReportsPage } from './reports';
 import { DrawPage, SamplePage } from './sampling';
+import { currentMonth, lastEndedQuarter } from '../../calendar';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const monthOf = (query: URLSearchParams) => {

@@ -17,8 +17,8 @@ import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
-import { NumberField, fieldProps, messageFor, selectedOf, textOf } from './common';
 import type { ProgrammeSettings, ProgrammeView, QuestionnaireSummary } from './types';
+import { NumberField, fieldProps, messageFor, selectedOf, textOf } from '../../forms';
 
 export const programmesKey = ['programmes'];
 const programmeKey = (id: string) => ['programme', id];

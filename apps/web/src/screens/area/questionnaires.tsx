@@ -7,8 +7,8 @@ import { useTexts } from '../../i18n';
 import { navigate } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section } from '../../ui';
-import { fieldProps, messageFor, selectedOf, textOf } from './common';
 import type { CatalogueEntry, QuestionnaireSummary } from './types';
+import { fieldProps, messageFor, selectedOf, textOf } from '../../forms';
 
 interface Question {
   readonly id: string;

@@ -4,9 +4,9 @@ import { get } from '../../api';
 import { useTexts } from '../../i18n';
 import { navigate } from '../../router';
 import { DataTable, ErrorAlert, Loading, Page, Section } from '../../ui';
-import { selectedOf } from './common';
 import { reportStatusText } from './dashboard';
 import type { ReportStatus } from './types';
+import { selectedOf } from '../../forms';
 
 interface ReportFigures {
   readonly reviewsSampled: number;

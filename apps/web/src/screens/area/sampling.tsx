@@ -16,9 +16,10 @@ import { useCommand } from '../../commands';
 import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
-import { currentMonth } from '../screen';
-import { NumberField, fieldProps, lineOf, messageFor, selectedOf, textOf, useUpload } from './common';
 import type { DrawResult, PopulationView, ProgrammeView, SampleView, Verification } from './types';
+import { currentMonth } from '../../calendar';
+import { NumberField, fieldProps, messageFor, selectedOf, textOf } from '../../forms';
+import { lineOf, useUpload } from '../../upload';
 
 const populationsKey = (programmeId: string) => ['populations', programmeId];
 const samplesKey = (programmeId: string, month: string) => ['samples', programmeId, month];

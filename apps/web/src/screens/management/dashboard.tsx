@@ -4,9 +4,9 @@ import { get } from '../../api';
 import { useTexts } from '../../i18n';
 import { navigate } from '../../router';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section } from '../../ui';
-import { selectedOf } from '../area/common';
 import { reportStatusText } from '../area/dashboard';
 import type { ReportStatus, Totals } from '../area/types';
+import { selectedOf } from '../../forms';
 
 interface ManagementDashboard {
   readonly month: string;

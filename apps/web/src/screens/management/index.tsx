@@ -1,11 +1,11 @@
 import { hasRole } from '../../session';
-import { lastEndedQuarter, shiftMonth } from '../area/common';
-import { currentMonth, type ScreenGroup } from '../screen';
+import { type ScreenGroup } from '../screen';
 import { ManagementDashboardPage, ReportStatusPage } from './dashboard';
 import { LegalHoldsPage } from './legal-holds';
 import { OrganisationPage } from './organisation';
 import { RoutinePage, RoutinesPage } from './routines';
 import { TrendsPage } from './trends';
+import { currentMonth, lastEndedQuarter, shiftMonth } from '../../calendar';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const monthParam = (query: URLSearchParams, name: string, fallback: string) => {

@@ -5,7 +5,7 @@ import { get } from '../../api';
 import { useCommand } from '../../commands';
 import { useTexts } from '../../i18n';
 import { ErrorAlert, Loading, Page, Section, Success } from '../../ui';
-import { fieldProps, messageFor, textOf } from '../area/common';
+import { fieldProps, messageFor, textOf } from '../../forms';
 
 interface HoldView {
   readonly reviewId: string;

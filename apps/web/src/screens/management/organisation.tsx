@@ -5,8 +5,8 @@ import { ApiError, get } from '../../api';
 import { useCommand } from '../../commands';
 import { useTexts, type Texts } from '../../i18n';
 import { DataTable, ErrorAlert, Loading, Page, Section, Success } from '../../ui';
-import { fieldProps, messageFor, textOf } from '../area/common';
 import type { OrganisationView } from '../area/types';
+import { fieldProps, messageFor, textOf } from '../../forms';
 
 /** Management: the organisation (areas, teams, leads) loaded from a JSON file, and the Jobcenter's region. */
 export function OrganisationPage() {

@@ -5,8 +5,8 @@ import { ApiError, get } from '../../api';
 import { useCommand } from '../../commands';
 import { useTexts, type Texts } from '../../i18n';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
-import { fieldProps, messageFor, textOf } from '../area/common';
 import type { ProgrammeView } from '../area/types';
+import { fieldProps, messageFor, textOf } from '../../forms';
 
 interface ToleranceTest {
   readonly from: string;

@@ -5,8 +5,8 @@ import { get } from '../../api';
 import { useTexts } from '../../i18n';
 import { navigate } from '../../router';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section } from '../../ui';
-import { selectedOf } from '../area/common';
 import { TrendChart, type ChartPoint } from './chart';
+import { selectedOf } from '../../forms';
 
 interface TrendPeriod {
   readonly period: string;

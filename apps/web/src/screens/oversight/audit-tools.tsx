@@ -3,9 +3,11 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../api';
 import { useTexts } from '../../i18n';
-import { ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
-import { Downloads, instant, lastEndedQuarter, shortId, textOf, ScrollSafeTable } from './parts';
+import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
+import { Downloads, instant, shortId } from './parts';
 import { reviewRecordPath } from './review-record';
+import { lastEndedQuarter } from '../../calendar';
+import { textOf } from '../../forms';
 
 interface ChainReport {
   readonly clean: boolean;
@@ -109,7 +111,7 @@ export function ChainVerificationPage() {
             <dd>{data.streamsPurged}</dd>
           </dl>
           {data.findings.length > 0 ? (
-            <ScrollSafeTable
+            <DataTable
               label={t('Auffälligkeiten', 'Findings')}
               columns={[
                 { key: 'stream', label: t('Strom', 'Stream') },
@@ -234,7 +236,7 @@ export function AccessLogPage() {
         entries.length === 0 ? (
           <p>{t('Keine Zugriffe gefunden.', 'No reads found.')}</p>
         ) : (
-          <ScrollSafeTable
+          <DataTable
             label={t('Zugriffe auf personenbezogene Daten', 'Reads of personal data')}
             columns={[
               { key: 'at', label: t('Zeitpunkt', 'Time') },

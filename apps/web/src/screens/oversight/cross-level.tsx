@@ -5,8 +5,10 @@ import { get } from '../../api';
 import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
 import { hasRole, type Session } from '../../session';
-import { ErrorAlert, isoValue, Loading, Page, Section } from '../../ui';
-import { addMonths, Downloads, textOf, ScrollSafeTable } from './parts';
+import { DataTable, ErrorAlert, isoValue, Loading, Page, Section } from '../../ui';
+import { Downloads } from './parts';
+import { shiftMonth } from '../../calendar';
+import { textOf } from '../../forms';
 
 interface Figures {
   readonly reviews: {
@@ -54,7 +56,7 @@ export function trendQueryOf(query: URLSearchParams, thisMonth: string): TrendQu
   const from = query.get('von') ?? '';
   const to = query.get('bis') ?? '';
   return {
-    from: month.test(from) ? from : addMonths(thisMonth, -11),
+    from: month.test(from) ? from : shiftMonth(thisMonth, -11),
     to: month.test(to) ? to : thisMonth,
     granularity: query.get('raster') === 'quarter' ? 'quarter' : 'month',
     region: query.get('region') ?? '',
@@ -168,7 +170,7 @@ export function CrossLevelTrendsPage({ session, query }: { readonly session: Ses
           <p className="muted" id="suppression-note">
             {pick(view.suppression)}
           </p>
-          <ScrollSafeTable
+          <DataTable
             label={t('Kennzahlen je Jobcenter und Zeitraum', 'Figures per Jobcenter and period')}
             columns={[
               { key: 'period', label: t('Zeitraum', 'Period') },
@@ -291,7 +293,7 @@ export function CrossLevelReviewsPage() {
             {t('Keine genehmigten Betrachtungen, an denen Sie teilnehmen.', 'No approved reviews you take part in.')}
           </p>
         ) : (
-          <ScrollSafeTable
+          <DataTable
             label={t('Genehmigte Betrachtungen', 'Approved reviews')}
             columns={[
               { key: 'basis', label: t('Grundlage', 'Basis'), href: (row) => crossLevelReviewPath(String(row['id'])) },
@@ -383,7 +385,7 @@ export function CrossLevelReviewPage({ id }: { readonly id: string }) {
             <p>{t('Keine Abschriften in diesem Umfang.', 'No copies in this scope.')}</p>
           ) : (
             <>
-              <ScrollSafeTable
+              <DataTable
                 label={t('Fälle (Pseudonym je Genehmigung)', 'Cases (pseudonym per approval)')}
                 columns={[
                   { key: 'case', label: t('Fall (Pseudonym)', 'Case (pseudonym)') },
@@ -410,7 +412,7 @@ export function CrossLevelReviewPage({ id }: { readonly id: string }) {
               />
               {cases.data.cases.map((copy) =>
                 copy.answers.length > 0 ? (
-                  <ScrollSafeTable
+                  <DataTable
                     key={copy.caseId}
                     label={t(
                       `Antworten im Fall ${copy.caseId.slice(0, 12)}`,

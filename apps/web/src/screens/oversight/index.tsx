@@ -1,5 +1,5 @@
 import { hasRole } from '../../session';
-import { currentMonth, type NavLink, type ScreenGroup } from '../screen';
+import { type NavLink, type ScreenGroup } from '../screen';
 import { AccessLogPage, AuditExportsPage, ChainVerificationPage } from './audit-tools';
 import {
   CrossLevelReviewPage,
@@ -10,9 +10,9 @@ import {
 } from './cross-level';
 import { LegalReportPage, legalReportPath, parsePeriod } from './legal-report';
 import { HealthPage, ProjectionPage, ProjectionsPage, PurgePage } from './operations';
-import { lastEndedQuarter } from './parts';
 import { ReviewLookupPage, ReviewRecordPage } from './review-record';
 import { SampleVerificationPage, samplesPath } from './samples';
+import { currentMonth, lastEndedQuarter } from '../../calendar';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 

@@ -5,8 +5,10 @@ import { ApiError, get } from '../../api';
 import { useCommand } from '../../commands';
 import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
-import { ErrorAlert, Loading, Page, Section, Success } from '../../ui';
-import { Downloads, fieldMsg, lastEndedQuarter, textOf, ScrollSafeTable } from './parts';
+import { DataTable, ErrorAlert, Loading, Page, Section, Success } from '../../ui';
+import { Downloads } from './parts';
+import { lastEndedQuarter } from '../../calendar';
+import { fieldProps, textOf } from '../../forms';
 
 /** A typed count: a whole number as such, anything else unchanged (the API names the field). */
 const count = (value: string): number | string => (/^\d+$/.test(value.trim()) ? Number(value.trim()) : value);
@@ -143,7 +145,7 @@ function SubmittedReport({
         ) : null}
       </dl>
       {report.findings.length > 0 ? (
-        <ScrollSafeTable
+        <DataTable
           label={t('Feststellungen', 'Findings')}
           columns={[
             { key: 'norm', label: t('Rechtsnorm', 'Legal norm') },
@@ -234,7 +236,7 @@ function ReportForm({
       await client.invalidateQueries({ queryKey: ['oversight', 'legal-report', year, quarter] });
     }
   };
-  const message = (field: string) => fieldMsg(submit.fieldMessage(field), pick);
+  const message = (field: string) => fieldProps(submit.fieldMessage(field), pick);
   const named = ['nil', 'findings', 'assessment'].some((field) => submit.fieldMessage(field));
   return (
     <Section title={t('Bericht abgeben', 'Submit the report')}>

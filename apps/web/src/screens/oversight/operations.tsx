@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { get } from '../../api';
 import { useCommand } from '../../commands';
 import { useTexts, type Texts } from '../../i18n';
-import { ErrorAlert, Loading, Page, Section, Success } from '../../ui';
-import { instant, shortId, ScrollSafeTable } from './parts';
+import { DataTable, ErrorAlert, Loading, Page, Section, Success } from '../../ui';
+import { instant, shortId } from './parts';
 
 interface ProjectionView {
   readonly name: string;
@@ -88,7 +88,7 @@ export function ProjectionsPage() {
       {list.isPending ? <Loading /> : null}
       {list.error ? <ErrorAlert error={list.error} /> : null}
       {list.data ? (
-        <ScrollSafeTable
+        <DataTable
           label={t('Projektionen', 'Projections')}
           columns={[
             { key: 'name', label: t('Name', 'Name'), href: (row) => projectionPath(String(row['name'])) },
@@ -427,12 +427,12 @@ export function PurgePage() {
                 )}
           </p>
           {run.due.length > 0 ? (
-            <ScrollSafeTable label={t('Fällige Prüfungen', 'Reviews due')} columns={columns} rows={rows(run.due)} />
+            <DataTable label={t('Fällige Prüfungen', 'Reviews due')} columns={columns} rows={rows(run.due)} />
           ) : (
             <p>{t('Heute ist nichts fällig.', 'Nothing is due today.')}</p>
           )}
           {run.kept.length > 0 ? (
-            <ScrollSafeTable label={t('Behaltene Prüfungen', 'Reviews kept')} columns={columns} rows={rows(run.kept)} />
+            <DataTable label={t('Behaltene Prüfungen', 'Reviews kept')} columns={columns} rows={rows(run.kept)} />
           ) : null}
           {run.dryRun ? (
             <div className="stack">
@@ -506,7 +506,7 @@ export function HealthPage() {
               _color={health.data.status === 'up' ? '#d9ead3' : '#f4cccc'}
             />
           </div>
-          <ScrollSafeTable
+          <DataTable
             label={t('Speicher', 'Stores')}
             columns={[
               { key: 'name', label: t('Prüfung', 'Check') },
@@ -519,7 +519,7 @@ export function HealthPage() {
               detail: check.detail ?? '–',
             }))}
           />
-          <ScrollSafeTable
+          <DataTable
             label={t('Projektionen', 'Projections')}
             columns={[
               { key: 'name', label: t('Name', 'Name'), href: (row) => projectionPath(String(row['name'])) },

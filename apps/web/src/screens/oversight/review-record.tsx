@@ -4,8 +4,9 @@ import { useState } from 'react';
 import { get } from '../../api';
 import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
-import { ErrorAlert, Loading, Page, Section } from '../../ui';
-import { breakable, Downloads, instant, shortId, textOf, ScrollSafeTable } from './parts';
+import { DataTable, ErrorAlert, Loading, Page, Section } from '../../ui';
+import { breakable, Downloads, instant, shortId } from './parts';
+import { textOf } from '../../forms';
 
 interface HistoryEvent {
   readonly position: number;
@@ -295,7 +296,7 @@ function TimeTravel({
             <dd>{defects.filter(([, defect]) => !defect.withdrawn).length}</dd>
           </dl>
           {answers.length > 0 ? (
-            <ScrollSafeTable
+            <DataTable
               label={t(`Antworten nach Revision ${revision}`, `Answers after revision ${revision}`)}
               columns={[
                 { key: 'question', label: t('Frage (Kennung)', 'Question (id)') },
@@ -308,7 +309,7 @@ function TimeTravel({
             />
           ) : null}
           {defects.length > 0 ? (
-            <ScrollSafeTable
+            <DataTable
               label={t(`Mängel nach Revision ${revision}`, `Defects after revision ${revision}`)}
               columns={[
                 { key: 'question', label: t('Frage (Kennung)', 'Question (id)') },

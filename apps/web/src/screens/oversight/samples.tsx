@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { get } from '../../api';
 import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
-import { ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
-import { instant, shortId, ScrollSafeTable } from './parts';
+import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
+import { instant, shortId } from './parts';
 import { reviewRecordPath } from './review-record';
 
 interface Verification {
@@ -158,7 +158,7 @@ function SampleSection({ sample, texts }: { readonly sample: AuditedSample; read
           <p role="alert">{verdict(again.data, t)}</p>
         )
       ) : null}
-      <ScrollSafeTable
+      <DataTable
         label={t(`Gezogene Fälle ${sample.teamId}`, `Drawn cases ${sample.teamId}`)}
         columns={[
           { key: 'rank', label: t('Rang', 'Rank'), align: 'right' },

@@ -1,9 +1,10 @@
 import { hasRole } from '../../session';
-import { currentMonth, type ScreenGroup } from '../screen';
+import { type ScreenGroup } from '../screen';
 import { MeasuresPage } from './measures';
-import { currentQuarter, ReportPage } from './report';
+import { ReportPage } from './report';
 import { ReviewPage } from './review';
 import { WorklistPage } from './worklist';
+import { currentMonth, currentQuarter } from '../../calendar';
 
 /** Team lead and deputy: the month's worklist and the reviews. */
 export const teamScreens: ScreenGroup = {

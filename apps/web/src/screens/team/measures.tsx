@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../api';
 import { useCommand } from '../../commands';
+import { fieldProps, textOf } from '../../forms';
 import { useTexts, type Texts } from '../../i18n';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
 
@@ -30,7 +31,6 @@ interface Measure {
   readonly followUps: readonly { readonly date: string; readonly note?: unknown }[];
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const kindName = (kind: Kind, t: Texts['t']) => t(KINDS[kind][0], KINDS[kind][1]);
 const measuresKey = (teamId: string) => ['measures', teamId];
 
@@ -69,7 +69,7 @@ export function MeasuresPage({ teamId }: { readonly teamId: string }) {
             rows={measures.data.items.map((measure) => ({
               kind: kindName(measure.kind, t),
               scope: measure.scope === 'team' ? t('Team', 'team') : t('einzeln', 'individual'),
-              owner: text(measure.owner) || '–',
+              owner: textOf(measure.owner) || '–',
               due: date(measure.dueDate),
               status:
                 measure.status === 'open'
@@ -92,14 +92,14 @@ export function MeasuresPage({ teamId }: { readonly teamId: string }) {
             _options={[
               { label: t('– bitte wählen –', '– please choose –'), value: '' },
               ...open.map((measure) => ({
-                label: `${kindName(measure.kind, t)}: ${text(measure.description).slice(0, 60)} (${date(measure.dueDate)})`,
+                label: `${kindName(measure.kind, t)}: ${textOf(measure.description).slice(0, 60)} (${date(measure.dueDate)})`,
                 value: measure.id,
               })),
             ]}
             _value={[selected ?? '']}
             _on={{
               onChange: (_event: Event, next: unknown) =>
-                setSelected(text(Array.isArray(next) ? next[0] : next) || null),
+                setSelected(textOf(Array.isArray(next) ? next[0] : next) || null),
             }}
           />
           {current ? <FollowUp key={current.id} measure={current} teamId={teamId} texts={texts} /> : null}
@@ -107,10 +107,6 @@ export function MeasuresPage({ teamId }: { readonly teamId: string }) {
       ) : null}
     </Page>
   );
-}
-
-function fieldProps(message: string | undefined, pick: Texts['pick']) {
-  return message ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true } : {};
 }
 
 function AgreeMeasure({ teamId, texts }: { readonly teamId: string; readonly texts: Texts }) {
@@ -145,7 +141,7 @@ function AgreeMeasure({ teamId, texts }: { readonly teamId: string; readonly tex
             _value={[kind]}
             _required
             _on={{
-              onChange: (_event: Event, next: unknown) => setKind(text(Array.isArray(next) ? next[0] : next) as Kind),
+              onChange: (_event: Event, next: unknown) => setKind(textOf(Array.isArray(next) ? next[0] : next) as Kind),
             }}
             {...fieldProps(agree.fieldMessage('kind'), pick)}
           />
@@ -159,14 +155,14 @@ function AgreeMeasure({ teamId, texts }: { readonly teamId: string; readonly tex
             _required
             _on={{
               onChange: (_event: Event, next: unknown) =>
-                setScope(text(Array.isArray(next) ? next[0] : next) === 'team' ? 'team' : 'individual'),
+                setScope(textOf(Array.isArray(next) ? next[0] : next) === 'team' ? 'team' : 'individual'),
             }}
           />
           <KolInputText
             _label={t('Verantwortliche Person', 'Owner')}
             _value={owner}
             _required
-            _on={{ onInput: (_event: Event, next: unknown) => setOwner(text(next)) }}
+            _on={{ onInput: (_event: Event, next: unknown) => setOwner(textOf(next)) }}
             {...fieldProps(agree.fieldMessage('owner'), pick)}
           />
           <KolTextarea
@@ -174,7 +170,7 @@ function AgreeMeasure({ teamId, texts }: { readonly teamId: string; readonly tex
             _value={description}
             _required
             _rows={3}
-            _on={{ onInput: (_event: Event, next: unknown) => setDescription(text(next)) }}
+            _on={{ onInput: (_event: Event, next: unknown) => setDescription(textOf(next)) }}
             {...fieldProps(agree.fieldMessage('description'), pick)}
           />
           <KolInputDate
@@ -182,7 +178,7 @@ function AgreeMeasure({ teamId, texts }: { readonly teamId: string; readonly tex
             _label={t('Fällig am', 'Due on')}
             _value={isoValue(dueDate)}
             _required
-            _on={{ onInput: (_event: Event, next: unknown) => setDueDate(text(next)) }}
+            _on={{ onInput: (_event: Event, next: unknown) => setDueDate(textOf(next)) }}
             {...fieldProps(agree.fieldMessage('dueDate'), pick)}
           />
           {agree.error && !known ? <ErrorAlert error={agree.error} /> : null}
@@ -231,7 +227,7 @@ function FollowUp({
             _label={t('Datum der Nachhaltung', 'Date of the follow-up')}
             _value={isoValue(followDate)}
             _required
-            _on={{ onInput: (_event: Event, next: unknown) => setFollowDate(text(next)) }}
+            _on={{ onInput: (_event: Event, next: unknown) => setFollowDate(textOf(next)) }}
             {...fieldProps(followUp.fieldMessage('date'), pick)}
           />
           <KolTextarea
@@ -239,7 +235,7 @@ function FollowUp({
             _value={note}
             _required
             _rows={2}
-            _on={{ onInput: (_event: Event, next: unknown) => setNote(text(next)) }}
+            _on={{ onInput: (_event: Event, next: unknown) => setNote(textOf(next)) }}
             {...fieldProps(followUp.fieldMessage('note'), pick)}
           />
           {followUp.error && !followUp.fieldMessage('date') && !followUp.fieldMessage('note') ? (

@@ -35,19 +35,6 @@ interface Draft {
   }[];
 }
 
-/** The current quarter in Berlin. */
-export function currentQuarter(now: Date = new Date()): { year: number; quarter: number } {
-  const [year, month] = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: 'Europe/Berlin',
-    year: 'numeric',
-    month: '2-digit',
-  })
-    .format(now)
-    .split('-')
-    .map(Number) as [number, number];
-  return { year, quarter: Math.ceil(month / 3) };
-}
-
 /**
  * Team lead: the quarterly report to the area head, anonymised (002:84). The draft is generated from the
  * read models; the team lead describes each serious defect without personal data, adds the assessment

@@ -12,6 +12,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../api';
 import { useCommand } from '../../commands';
+import { textOf } from '../../forms';
 import { useTexts, type Texts } from '../../i18n';
 import { ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
 import { DeputyBanner } from './deputy-banner';
@@ -65,9 +66,6 @@ interface ReviewView {
 }
 
 const reviewKey = (id: string) => ['review', id];
-
-/** The value a KoliBri input reports, as text. */
-const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** Team lead (or deputy while acting): one sampled case, answered with the pinned questionnaire version. */
 export function ReviewPage({ reviewId }: { readonly reviewId: string }) {
