@@ -103,7 +103,7 @@ describe('webApp', () => {
     expect((await get('/assets/app-abc123.js.br')).body.toString()).toBe('next');
   });
 
-  it('serves nothing and passes everything on when no build is there', async () => {
+  it('serves nothing and passes everything on when no build is there', () => {
     const missing = webApp(path.join(root, 'nothing-here'));
     expect(missing.directory).toBeNull();
     let passed = false;
