@@ -171,7 +171,7 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
     expect([...answers.invisible, ...completion.invisible]).toEqual([]);
   });
 
-  it('records the one-on-one talk and the team discussion of the completed review', async () => {
+  it('records the one-on-one talk, the team discussion and a correction of the completed review', async () => {
     const talk = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Einzelgespräch' }) });
     await talk.getByLabel('Datum').fill(TODAY);
     await talk.getByLabel('Beschäftigte Person').fill('Frau Beispiel');
@@ -184,6 +184,14 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
     await discussion.getByLabel('Datum').fill(TODAY);
     await discussion.getByRole('button', { name: 'Besprechung festhalten' }).click();
     await discussion.getByText('Noch nicht im Team besprochen.').waitFor({ state: 'detached' });
+    // A correction after completion, with its reason: the outcome changes, the record shows the correction.
+    const correction = page.locator('section', {
+      has: page.getByRole('heading', { level: 2, name: 'Korrektur nach Abschluss' }),
+    });
+    await correction.getByLabel('Gesamtbewertung').selectOption({ label: 'nicht zielgerichtet' });
+    await correction.getByLabel('Begründung der Korrektur').fill('Nachträglich: Eingliederungsziel nicht verfolgt.');
+    await correction.getByRole('button', { name: 'Korrektur festhalten' }).click();
+    await correction.getByText('Korrektur festgehalten.').waitFor();
     await audit('Prüfung (Gespräch)');
   });
 
@@ -227,6 +235,14 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
     await deputy.getByText('Sie handeln als Stellvertretung').waitFor();
     await deputy.getByRole('table', { name: 'Gezogene Fälle' }).getByRole('link').nth(1).click();
     await deputy.getByRole('heading', { level: 1, name: /^Prüfung / }).waitFor();
+    // The look-back period extended, with its reason (002:40).
+    const lookBack = deputy.locator('section', {
+      has: deputy.getByRole('heading', { level: 2, name: 'Betrachtungszeitraum' }),
+    });
+    await lookBack.getByLabel('Neuer Betrachtungszeitraum in Monaten').fill('18');
+    await lookBack.getByLabel('Begründung').fill('Aufsatzpunkt liegt vor dem Regelzeitraum.');
+    await lookBack.getByRole('button', { name: 'Zeitraum ändern' }).click();
+    await lookBack.getByText('Zurzeit 18 Monate').waitFor();
     const defects = deputy.locator('section', { has: deputy.getByRole('heading', { level: 2, name: 'Mängel' }) });
     await defects.getByLabel('Beschreibung').fill('Eingliederungsvereinbarung nicht fortgeschrieben.');
     await defects.getByRole('button', { name: 'Mangel erfassen' }).click();

@@ -12,7 +12,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../api';
 import { useCommand } from '../../commands';
-import { textOf } from '../../forms';
+import { fieldProps, NumberField, selectedOf, textOf } from '../../forms';
 import { useTexts, type Texts } from '../../i18n';
 import { ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
 import { DeputyBanner } from './deputy-banner';
@@ -107,11 +107,13 @@ export function ReviewPage({ reviewId }: { readonly reviewId: string }) {
         <dt>{t('Betrachtungszeitraum', 'Look-back')}</dt>
         <dd>{t(`${data.lookBack.months} Monate`, `${data.lookBack.months} months`)}</dd>
       </dl>
+      {open ? <LookBack review={data} texts={texts} /> : null}
       {open ? <AnswersForm review={data} texts={texts} /> : <AnswersReadOnly review={data} texts={texts} />}
       <Defects review={data} texts={texts} />
       {open ? <Completion review={data} texts={texts} /> : null}
       {data.status === 'completed' ? <Talks review={data} texts={texts} /> : null}
       {data.status === 'completed' ? <TeamDiscussion review={data} texts={texts} /> : null}
+      {data.status === 'completed' ? <Correction review={data} texts={texts} /> : null}
     </Page>
   );
 }
@@ -583,6 +585,147 @@ function TeamDiscussion({ review, texts }: { readonly review: ReviewView; readon
             _type="submit"
             _label={t('Besprechung festhalten', 'Record discussion')}
             _disabled={record.pending}
+          />
+        </div>
+      </KolForm>
+    </Section>
+  );
+}
+
+/**
+ * The look-back period (002:40): 12 months as standard; a longer one when the case needs it to find a
+ * sensible starting point, always with the reason.
+ */
+function LookBack({ review, texts }: { readonly review: ReviewView; readonly texts: Texts }) {
+  const { t, pick } = texts;
+  const client = useQueryClient();
+  const [months, setMonths] = useState<number | null>(null);
+  const [reason, setReason] = useState('');
+  const extend = useCommand<{ months: number | null; reason: string }>(
+    'POST',
+    `/api/v1/reviews/${encodeURIComponent(review.id)}/look-back-extensions`,
+  );
+  const submit = async () => {
+    const result = await extend.run({ months, reason }, { ifMatch: review.revision });
+    if (result) {
+      setMonths(null);
+      setReason('');
+      await client.invalidateQueries({ queryKey: reviewKey(review.id) });
+    }
+  };
+  return (
+    <Section title={t('Betrachtungszeitraum', 'Look-back period')}>
+      <p>
+        {t(`Zurzeit ${review.lookBack.months} Monate`, `Currently ${review.lookBack.months} months`)}
+        {review.lookBack.reason ? ` – ${t('Begründung', 'reason')}: ${review.lookBack.reason}` : ''}
+      </p>
+      <KolForm _on={{ onSubmit: () => void submit() }}>
+        <div className="stack">
+          <NumberField
+            label={t('Neuer Betrachtungszeitraum in Monaten', 'New look-back period in months')}
+            value={months}
+            onChange={setMonths}
+            min={1}
+            max={120}
+            required
+            message={fieldProps(extend.fieldMessage('months'), pick)}
+          />
+          <KolTextarea
+            _label={t('Begründung', 'Reason')}
+            _value={reason}
+            _required
+            _rows={2}
+            _on={{ onInput: (_event: Event, next: unknown) => setReason(textOf(next)) }}
+            {...fieldProps(extend.fieldMessage('reason'), pick)}
+          />
+          {extend.error && !extend.fieldMessage('months') && !extend.fieldMessage('reason') ? (
+            <ErrorAlert error={extend.error} />
+          ) : null}
+          <KolButton _type="submit" _label={t('Zeitraum ändern', 'Change the period')} _disabled={extend.pending} />
+        </div>
+      </KolForm>
+    </Section>
+  );
+}
+
+type DefectChange = '' | 'minor' | 'serious' | 'withdrawn';
+
+/**
+ * A correction after completion: the completed record is never edited in place; a correction with its
+ * reason changes the overall assessment or a defect's severity, or withdraws a defect, and stays visible.
+ */
+function Correction({ review, texts }: { readonly review: ReviewView; readonly texts: Texts }) {
+  const { t, pick } = texts;
+  const client = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [outcome, setOutcome] = useState('');
+  const [changes, setChanges] = useState<Record<string, DefectChange>>({});
+  const [done, setDone] = useState(false);
+  const correct = useCommand<Record<string, unknown>>(
+    'POST',
+    `/api/v1/reviews/${encodeURIComponent(review.id)}/corrections`,
+  );
+  const active = review.defects.filter((defect) => !defect.withdrawn);
+  const submit = async () => {
+    setDone(false);
+    const defects = Object.entries(changes)
+      .filter(([, change]) => change !== '')
+      .map(([defectId, change]) =>
+        change === 'withdrawn' ? { defectId, withdrawn: true } : { defectId, severity: change },
+      );
+    const result = await correct.run(
+      { reason, ...(outcome !== '' ? { outcome } : {}), ...(defects.length > 0 ? { defects } : {}) },
+      { ifMatch: review.revision },
+    );
+    if (result) {
+      setReason('');
+      setOutcome('');
+      setChanges({});
+      setDone(true);
+      await client.invalidateQueries({ queryKey: reviewKey(review.id) });
+    }
+  };
+  return (
+    <Section title={t('Korrektur nach Abschluss', 'Correction after completion')}>
+      <KolForm _on={{ onSubmit: () => void submit() }}>
+        <div className="stack">
+          <KolSelect
+            _label={t('Gesamtbewertung', 'Overall assessment')}
+            _options={[{ label: t('unverändert', 'unchanged'), value: '' }, ...answerOptions('goal-directed', t)]}
+            _value={[outcome]}
+            _on={{ onChange: (_event: Event, next: unknown) => setOutcome(selectedOf(next)) }}
+          />
+          {active.map((defect, index) => (
+            <KolSelect
+              key={defect.defectId}
+              _label={t(`Mangel ${index + 1}: ${defect.category}`, `Defect ${index + 1}: ${defect.category}`)}
+              _options={[
+                { label: t('unverändert', 'unchanged'), value: '' },
+                { label: t('als gering einstufen', 'rate as minor'), value: 'minor' },
+                { label: t('als gravierend einstufen', 'rate as serious'), value: 'serious' },
+                { label: t('zurückziehen', 'withdraw'), value: 'withdrawn' },
+              ]}
+              _value={[changes[defect.defectId] ?? '']}
+              _on={{
+                onChange: (_event: Event, next: unknown) =>
+                  setChanges((current) => ({ ...current, [defect.defectId]: selectedOf(next) as DefectChange })),
+              }}
+            />
+          ))}
+          <KolTextarea
+            _label={t('Begründung der Korrektur', 'Reason for the correction')}
+            _value={reason}
+            _required
+            _rows={2}
+            _on={{ onInput: (_event: Event, next: unknown) => setReason(textOf(next)) }}
+            {...fieldProps(correct.fieldMessage('reason'), pick)}
+          />
+          {correct.error && !correct.fieldMessage('reason') ? <ErrorAlert error={correct.error} /> : null}
+          {done ? <Success>{t('Korrektur festgehalten.', 'Correction recorded.')}</Success> : null}
+          <KolButton
+            _type="submit"
+            _label={t('Korrektur festhalten', 'Record correction')}
+            _disabled={correct.pending}
           />
         </div>
       </KolForm>
