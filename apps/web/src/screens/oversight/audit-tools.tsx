@@ -7,7 +7,7 @@ import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from
 import { Downloads, instant, shortId } from './parts';
 import { reviewRecordPath } from './review-record';
 import { lastEndedQuarter } from '../../calendar';
-import { textOf } from '../../forms';
+import { fieldProps, messageFor, textOf } from '../../forms';
 
 interface ChainReport {
   readonly clean: boolean;
@@ -182,11 +182,7 @@ export function AccessLogPage() {
   });
   const set = (key: keyof AccessFilter) => (_event: Event, next: unknown) =>
     setDraft((current) => ({ ...current, [key]: textOf(next) }));
-  const fieldMessage = (field: string) => {
-    const error = log.error as { fieldMessage?: (field: string) => string | undefined } | null;
-    const message = error?.fieldMessage?.(field);
-    return message ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true } : {};
-  };
+  const fieldMessage = (field: string) => fieldProps(messageFor(log.error, field), pick);
   const entries = log.data?.pages.flatMap((page) => page.items) ?? [];
   const reviewOf = (entry: AccessLogEntry) => entry.resources.find((resource) => resource.reviewId)?.reviewId ?? null;
   return (

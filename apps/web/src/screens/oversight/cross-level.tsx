@@ -8,7 +8,7 @@ import { hasRole, type Session } from '../../session';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section } from '../../ui';
 import { Downloads } from './parts';
 import { shiftMonth } from '../../calendar';
-import { textOf } from '../../forms';
+import { fieldProps, messageFor, textOf } from '../../forms';
 
 interface Figures {
   readonly reviews: {
@@ -95,11 +95,7 @@ export function CrossLevelTrendsPage({ session, query }: { readonly session: Ses
     queryKey: ['oversight', 'cross-level-trends', query],
     queryFn: ({ signal }) => get<TrendView>(`/api/v1/cross-level/trends?${apiQuery(query)}`, signal),
   });
-  const error = trends.error as { fieldMessage?: (field: string) => string | undefined } | null;
-  const msg = (field: string) => {
-    const message = error?.fieldMessage?.(field);
-    return message ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true } : {};
-  };
+  const msg = (field: string) => fieldProps(messageFor(trends.error, field), pick);
   const suppressed = t('unterdrückt', 'suppressed');
   const view = trends.data;
   return (

@@ -5,6 +5,7 @@ import { ApiError, get } from '../../api';
 import { useCommand } from '../../commands';
 import { useTexts } from '../../i18n';
 import { DataTable, ErrorAlert, Loading, Page, Section, Success } from '../../ui';
+import { fieldProps, textOf } from '../../forms';
 
 interface Figures {
   readonly reviewsSampled: number;
@@ -189,11 +190,9 @@ export function ReportPage({
                       _rows={2}
                       _on={{
                         onInput: (_event: Event, next: unknown) =>
-                          setDescriptions((current) => ({ ...current, [index]: typeof next === 'string' ? next : '' })),
+                          setDescriptions((current) => ({ ...current, [index]: textOf(next) })),
                       }}
-                      {...(message
-                        ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true }
-                        : {})}
+                      {...fieldProps(message, pick)}
                     />
                   );
                 })
@@ -203,13 +202,8 @@ export function ReportPage({
                 _value={assessment}
                 _required
                 _rows={5}
-                _on={{ onInput: (_event: Event, next: unknown) => setAssessment(typeof next === 'string' ? next : '') }}
-                {...(submit.fieldMessage('assessment')
-                  ? {
-                      _msg: { _type: 'error' as const, _description: pick(submit.fieldMessage('assessment')!) },
-                      _touched: true,
-                    }
-                  : {})}
+                _on={{ onInput: (_event: Event, next: unknown) => setAssessment(textOf(next)) }}
+                {...fieldProps(submit.fieldMessage('assessment'), pick)}
               />
               {submit.error && !(submit.error instanceof ApiError && submit.error.problem.errors?.length) ? (
                 <ErrorAlert error={submit.error} />

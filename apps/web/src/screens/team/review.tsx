@@ -182,7 +182,7 @@ function AnswersForm({ review, texts }: { readonly review: ReviewView; readonly 
         <div className="stack">
           {review.questions.map((question, index) => {
             const message = save.fieldMessage(`answers.${index}`) ?? save.fieldMessage('answers');
-            const msg = message ? { _type: 'error' as const, _description: pick(message) } : undefined;
+            const messageProps = fieldProps(message, pick);
             const label = `${question.text}${question.legalNorm ? ` (${question.legalNorm})` : ''}`;
             return (
               <div className="question" key={question.id}>
@@ -195,8 +195,7 @@ function AnswersForm({ review, texts }: { readonly review: ReviewView; readonly 
                     _required={question.mandatory}
                     _orientation="horizontal"
                     _hint={question.guidance ?? undefined}
-                    _msg={msg}
-                    _touched={msg !== undefined}
+                    {...messageProps}
                     _on={{ onInput: (_event: Event, next: unknown) => set(question.id, next) }}
                   />
                 ) : question.answerType === 'date' ? (
@@ -206,8 +205,7 @@ function AnswersForm({ review, texts }: { readonly review: ReviewView; readonly 
                     _value={isoValue(value(question.id))}
                     _required={question.mandatory}
                     _hint={question.guidance ?? undefined}
-                    _msg={msg}
-                    _touched={msg !== undefined}
+                    {...messageProps}
                     _on={{ onInput: (_event: Event, next: unknown) => set(question.id, next) }}
                   />
                 ) : (
@@ -216,8 +214,7 @@ function AnswersForm({ review, texts }: { readonly review: ReviewView; readonly 
                     _value={value(question.id)}
                     _required={question.mandatory}
                     _hint={question.guidance ?? undefined}
-                    _msg={msg}
-                    _touched={msg !== undefined}
+                    {...messageProps}
                     _rows={3}
                     _on={{ onInput: (_event: Event, next: unknown) => set(question.id, next) }}
                   />
@@ -308,10 +305,7 @@ function Defects({ review, texts }: { readonly review: ReviewView; readonly text
       await client.invalidateQueries({ queryKey: reviewKey(review.id) });
     }
   };
-  const msg = (field: string) => {
-    const message = record.fieldMessage(field);
-    return message ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true } : {};
-  };
+  const msg = (field: string) => fieldProps(record.fieldMessage(field), pick);
   const active = review.defects.filter((defect) => !defect.withdrawn);
   return (
     <Section title={t('Mängel', 'Defects')}>
@@ -417,10 +411,7 @@ function Completion({ review, texts }: { readonly review: ReviewView; readonly t
     const result = await complete.run({ outcome, summary }, { ifMatch: review.revision });
     if (result) await client.invalidateQueries({ queryKey: reviewKey(review.id) });
   };
-  const msg = (field: string) => {
-    const message = complete.fieldMessage(field);
-    return message ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true } : {};
-  };
+  const msg = (field: string) => fieldProps(complete.fieldMessage(field), pick);
   return (
     <Section title={t('Abschluss', 'Completion')}>
       <KolForm _on={{ onSubmit: () => void submit() }}>
@@ -477,10 +468,7 @@ function Talks({ review, texts }: { readonly review: ReviewView; readonly texts:
       await client.invalidateQueries({ queryKey: reviewKey(review.id) });
     }
   };
-  const msg = (field: string) => {
-    const message = record.fieldMessage(field);
-    return message ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true } : {};
-  };
+  const msg = (field: string) => fieldProps(record.fieldMessage(field), pick);
   return (
     <Section title={t('Einzelgespräch', 'One-on-one talk')}>
       {review.talks.length > 0 ? (
@@ -572,7 +560,7 @@ function TeamDiscussion({ review, texts }: { readonly review: ReviewView; readon
             _value={isoValue(discussionDate)}
             _required
             _on={{ onInput: (_event: Event, next: unknown) => setDiscussionDate(textOf(next)) }}
-            {...(message ? { _msg: { _type: 'error' as const, _description: pick(message) }, _touched: true } : {})}
+            {...fieldProps(message, pick)}
           />
           <KolTextarea
             _label={t('Anonymisierte Notiz (freiwillig)', 'Anonymised note (optional)')}
