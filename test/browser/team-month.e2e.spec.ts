@@ -81,6 +81,8 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
   let browser: Browser;
   let page: Page;
   const findings: { page: string; violations: AxeFinding[] }[] = [];
+  // KoliBri component modules fetched one by one (its lazy loader) instead of with the application.
+  const lazyComponentModules: string[] = [];
 
   const audit = async (name: string, screenshot?: string) => {
     findings.push({ page: name, violations: await axeViolations(page) });
@@ -96,6 +98,10 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
     const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin', acceptDownloads: true });
     await context.clock.install({ time: new Date(IN_THE_MONTH) });
     page = await context.newPage();
+    page.on('request', (request) => {
+      const file = new URL(request.url()).pathname.split('/').pop() ?? '';
+      if (/^kol-[a-z-]+\.entry-/.test(file)) lazyComponentModules.push(file);
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -299,5 +305,11 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
       'Quartalsbericht (eingereicht)',
     ]);
     expect(findings.filter((finding) => finding.violations.length > 0)).toEqual([]);
+  });
+
+  it('brings every KoliBri component it shows with the application, none fetched on its own', () => {
+    // The build bundles the components the source uses (apps/web/vite.config.mjs); a cold page then
+    // needs no wave of requests per nesting level of components.
+    expect(lazyComponentModules).toEqual([]);
   });
 });

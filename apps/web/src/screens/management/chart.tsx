@@ -8,6 +8,20 @@ export interface ChartPoint {
   readonly value: number;
 }
 
+let plot: Promise<typeof import('@observablehq/plot')> | undefined;
+
+/**
+ * Observable Plot, fetched once. A page that will show a chart calls this when it opens, so the library
+ * arrives while its figures are still being asked for instead of after them.
+ */
+export function loadPlot(): Promise<typeof import('@observablehq/plot')> {
+  plot ??= import('@observablehq/plot').catch((error: unknown) => {
+    plot = undefined; // a failed fetch (network) is tried again by the next chart
+    throw error;
+  });
+  return plot;
+}
+
 /**
  * A line chart as SVG from Observable Plot, loaded with a dynamic import only when a chart is shown (the
  * first page load stays small). The SVG is an image with a label; the same figures are in the table
@@ -29,7 +43,7 @@ export function TrendChart({
   useEffect(() => {
     let cancelled = false;
     const element = host.current;
-    void import('@observablehq/plot')
+    void loadPlot()
       .then((Plot) => {
         if (cancelled || !element) return;
         const svg = Plot.plot({

@@ -1,11 +1,11 @@
 import { KolButton, KolForm, KolInputDate, KolLink, KolSelect } from '@public-ui/react-v19';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { get } from '../../api';
 import { useTexts } from '../../i18n';
 import { navigate } from '../../router';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section } from '../../ui';
-import { TrendChart, type ChartPoint } from './chart';
+import { loadPlot, TrendChart, type ChartPoint } from './chart';
 import { selectedOf } from '../../forms';
 
 interface TrendPeriod {
@@ -60,6 +60,8 @@ export function TrendsPage({
     queryKey: ['trends', from, to, granularity],
     queryFn: ({ signal }) => get<TrendView>(`/api/v1/trends?${query}`, signal),
   });
+  // The chart library is fetched while the figures are asked for, not after they arrived.
+  useEffect(() => void loadPlot().catch(() => undefined), []);
   const [draftFrom, setDraftFrom] = useState(from);
   const [draftTo, setDraftTo] = useState(to);
   const [draftGranularity, setDraftGranularity] = useState<string>(granularity);
