@@ -9,7 +9,7 @@ import {
   KolSelect,
   KolTextarea,
 } from '@public-ui/react-v19';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, get } from '../../api';
 import { useCommand } from '../../commands';
@@ -24,6 +24,13 @@ import { lineOf, useUpload } from '../../upload';
 const populationsKey = (programmeId: string) => ['populations', programmeId];
 const samplesKey = (programmeId: string, month: string) => ['samples', programmeId, month];
 const sampleKey = (sampleId: string) => ['sample', sampleId];
+const verificationKey = (sampleId: string) => ['sample-verification', sampleId];
+
+/** After a replacement or supplementary draw: the sample and its recomputation (if asked for) are reread. */
+async function refreshSample(client: QueryClient, sampleId: string): Promise<void> {
+  await client.invalidateQueries({ queryKey: sampleKey(sampleId) });
+  await client.invalidateQueries({ queryKey: verificationKey(sampleId) });
+}
 
 /** Area head (or management): a month's population upload and the draw, for one programme. */
 export function DrawPage({ programmeId, month }: { readonly programmeId: string; readonly month: string }) {
@@ -413,8 +420,11 @@ export function SamplePage({ programmeId, sampleId }: { readonly programmeId: st
                 {followUp.kind === 'replacement'
                   ? t('Ersetzung', 'replacement')
                   : t('Nachziehung', 'supplementary draw')}{' '}
-                ({t(`${followUp.reviewIds.length} Fälle`, `${followUp.reviewIds.length} cases`)})
-                {followUp.reason ? `: ${followUp.reason}` : ''}
+                (
+                {followUp.reviewIds.length === 1
+                  ? t('1 Fall', '1 case')
+                  : t(`${followUp.reviewIds.length} Fälle`, `${followUp.reviewIds.length} cases`)}
+                ){followUp.reason ? `: ${followUp.reason}` : ''}
               </li>
             ))}
           </ul>
@@ -442,7 +452,7 @@ function Verify({
   const { t } = texts;
   const [asked, setAsked] = useState(false);
   const verification = useQuery({
-    queryKey: ['sample-verification', sampleId],
+    queryKey: verificationKey(sampleId),
     queryFn: ({ signal }) =>
       get<Verification>(
         `/api/v1/programmes/${encodeURIComponent(programmeId)}/samples/${encodeURIComponent(sampleId)}/verify`,
@@ -506,6 +516,8 @@ function Replace({ sample, texts }: { readonly sample: SampleView; readonly text
   const client = useQueryClient();
   const active = sample.cases.filter((item) => item.status === 'active');
   const [reviewId, setReviewId] = useState(active[0]?.reviewId ?? '');
+  // The case chosen, while it is still active (after a replacement the list moves on to an active one).
+  const chosen = active.some((item) => item.reviewId === reviewId) ? reviewId : (active[0]?.reviewId ?? '');
   const [reason, setReason] = useState('');
   const [done, setDone] = useState(false);
   const replace = useCommand<{ reviewId: string; reason: string }>(
@@ -514,11 +526,11 @@ function Replace({ sample, texts }: { readonly sample: SampleView; readonly text
   );
   const submit = async () => {
     setDone(false);
-    const result = await replace.run({ reviewId, reason });
+    const result = await replace.run({ reviewId: chosen, reason });
     if (result) {
       setReason('');
       setDone(true);
-      await client.invalidateQueries({ queryKey: sampleKey(sample.id) });
+      await refreshSample(client, sample.id);
     }
   };
   if (active.length === 0) return null;
@@ -532,7 +544,7 @@ function Replace({ sample, texts }: { readonly sample: SampleView; readonly text
               label: `${item.rank}: ${item.token} (${item.customerGroup})`,
               value: item.reviewId,
             }))}
-            _value={[reviewId]}
+            _value={[chosen]}
             _required
             _on={{ onChange: (_event: Event, value: unknown) => setReviewId(selectedOf(value)) }}
             {...fieldProps(messageFor(replace.error, 'reviewId'), pick)}
@@ -572,7 +584,7 @@ function Supplement({ sample, texts }: { readonly sample: SampleView; readonly t
     if (result) {
       setReason('');
       setDone(true);
-      await client.invalidateQueries({ queryKey: sampleKey(sample.id) });
+      await refreshSample(client, sample.id);
     }
   };
   return (

@@ -1,4 +1,4 @@
-import { KolButton, KolForm, KolInputCheckbox, KolInputDate, KolTextarea } from '@public-ui/react-v19';
+import { KolAlert, KolButton, KolForm, KolInputCheckbox, KolInputDate, KolTextarea } from '@public-ui/react-v19';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, get } from '../../api';
@@ -162,6 +162,13 @@ function Decide({ routine, texts }: { readonly routine: RoutineView; readonly te
   const resume = useCommand<{ reason: string }>('POST', `${base}/resumption`);
   const ifMatch = routine.revision === null ? {} : { ifMatch: routine.revision };
   const refresh = () => client.invalidateQueries({ queryKey: routineKey(routine.programmeId) });
+  // Someone else decided meanwhile (412): the latest routine is loaded, what the user typed stays.
+  const conflict = suspend.conflict || resume.conflict;
+  const reloadKeepingInput = async () => {
+    await refresh();
+    suspend.reset();
+    resume.reset();
+  };
   const submitSuspension = async () => {
     setDone(null);
     const result = await suspend.run(
@@ -227,10 +234,28 @@ function Decide({ routine, texts }: { readonly routine: RoutineView; readonly te
               _on={{ onInput: (_event: Event, value: unknown) => setAgainst(value === true || value === 'against') }}
             />
           ) : null}
-          {suspend.error && !messageFor(suspend.error, 'recheckOn', 'reason') ? (
+          {conflict ? (
+            <div className="stack">
+              <KolAlert _type="warning" _variant="card" _label={t('Inzwischen geändert', 'Changed meanwhile')} _alert>
+                <p>
+                  {t(
+                    'Die Prüfroutine wurde inzwischen von jemand anderem geändert. Laden Sie den neuesten Stand; Ihre Eingaben bleiben erhalten, danach können Sie erneut senden.',
+                    'Someone else changed the routine meanwhile. Load the latest version; what you entered is kept, then send again.',
+                  )}
+                </p>
+              </KolAlert>
+              <KolButton
+                _label={t('Neuesten Stand laden, meine Eingaben behalten', 'Load the latest version, keep my input')}
+                _on={{ onClick: () => void reloadKeepingInput() }}
+              />
+            </div>
+          ) : null}
+          {suspend.error && !suspend.conflict && !messageFor(suspend.error, 'recheckOn', 'reason') ? (
             <ErrorAlert error={suspend.error} />
           ) : null}
-          {resume.error && !messageFor(resume.error, 'reason') ? <ErrorAlert error={resume.error} /> : null}
+          {resume.error && !resume.conflict && !messageFor(resume.error, 'reason') ? (
+            <ErrorAlert error={resume.error} />
+          ) : null}
           {done ? <Success>{done}</Success> : null}
           <div className="row">
             <KolButton
