@@ -26,8 +26,13 @@ export interface AppConfig {
   readonly keyDir: string;
   readonly masterKey: string | undefined;
   readonly stores: StoreMode;
+  /**
+   * How bearer tokens (machines) are verified: the identity provider's JWKS, the local development secret,
+   * or not at all (`none`: production where people sign in through OIDC and no machine is set up).
+   */
   readonly auth:
     | { readonly kind: 'local-secret' }
+    | { readonly kind: 'none' }
     | {
         readonly kind: 'jwks';
         readonly jwksUrl: string;
@@ -126,7 +131,7 @@ export const CONFIG_VARIABLES = {
   MONGODB_DATABASE: 'Database for read models in server mode (default pruefpfad).',
   MONGODB_KEY_DATABASE: 'Database of the key store in server mode, backed up apart (default <MONGODB_DATABASE>_keys).',
   JWT_JWKS_URL:
-    'JWKS URL of the identity provider (RS256). Without it a local HS256 secret is used (not in production).',
+    'JWKS URL of the identity provider (RS256) for bearer tokens of machines. Without it a local HS256 secret is used outside production; in production without it (browser sign-in through OIDC only) bearer tokens are refused.',
   JWT_ISSUER: 'Expected `iss` claim (optional).',
   JWT_AUDIENCE: 'Expected `aud` claim (optional).',
   PRUEFPFAD_RULES_VERSION: 'Version label of the rules (configuration) that events are stamped with (default 2026.1).',
@@ -246,14 +251,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push(
       'JWT_ISSUER und JWT_AUDIENCE sind mit JWT_JWKS_URL Pflicht / are required with JWT_JWKS_URL: otherwise a token the identity provider issued for another application would open this API',
     );
-  if (!jwksUrl && environment === 'production')
+
+  const web = webLoginConfig(env, cwd, environment, port, problems);
+  if (!jwksUrl && environment === 'production' && !env.PRUEFPFAD_OIDC_ISSUER?.trim())
     problems.push(
-      'JWT_JWKS_URL fehlt / is missing: production needs the identity provider (a local secret is for development only)',
+      'JWT_JWKS_URL oder / or PRUEFPFAD_OIDC_ISSUER fehlt / is missing: production needs the identity provider, for machines (bearer tokens, JWKS) or for people (browser sign-in, OIDC); a local secret is for development only',
     );
   if (environment === 'production' && !env.PRUEFPFAD_MASTER_KEY)
     problems.push('PRUEFPFAD_MASTER_KEY fehlt / is missing: production refuses a generated master key');
-
-  const web = webLoginConfig(env, cwd, environment, port, problems);
   const testClockStart = testClock(env, environment, problems);
 
   const config: AppConfig = {
@@ -266,7 +271,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     stores,
     auth: jwksUrl
       ? { kind: 'jwks', jwksUrl, issuer: env.JWT_ISSUER || undefined, audience: env.JWT_AUDIENCE || undefined }
-      : { kind: 'local-secret' },
+      : environment === 'production'
+        ? { kind: 'none' }
+        : { kind: 'local-secret' },
     rulesVersion: env.PRUEFPFAD_RULES_VERSION?.trim() || '2026.1',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info', problems),
     maxWaitMs: integer(env, 'PRUEFPFAD_MAX_WAIT_MS', 5000, 0, 60000, problems),

@@ -221,4 +221,21 @@ describe('loadConfig: the browser login', () => {
     expect(problems).toContain('PRUEFPFAD_SESSION_SECRET (oder / or _FILE) fehlt');
     expect(problemsOf({ ...base, PRUEFPFAD_PUBLIC_URL: 'http://pruefpfad.example' })).toContain('https in production');
   });
+
+  it('in production with browser sign-in only (OIDC, no JWKS): bearer tokens are refused, not verified with a local secret', () => {
+    const oidcOnly = {
+      PRUEFPFAD_ENV: 'production',
+      PRUEFPFAD_MASTER_KEY: Buffer.alloc(32).toString('base64'),
+      PRUEFPFAD_OIDC_ISSUER: 'https://idp.example',
+      PRUEFPFAD_OIDC_CLIENT_ID: 'pruefpfad',
+      PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE: mapping,
+      PRUEFPFAD_PUBLIC_URL: 'https://pruefpfad.example',
+      PRUEFPFAD_SESSION_SECRET: Buffer.alloc(32, 7).toString('base64'),
+    };
+    expect(loadConfig(oidcOnly).auth).toEqual({ kind: 'none' });
+    expect(loadConfig({ ...oidcOnly, PRUEFPFAD_ENV: 'development' }).auth).toEqual({ kind: 'local-secret' });
+    expect(problemsOf({ PRUEFPFAD_ENV: 'production', PRUEFPFAD_MASTER_KEY: oidcOnly.PRUEFPFAD_MASTER_KEY })).toContain(
+      'JWT_JWKS_URL oder / or PRUEFPFAD_OIDC_ISSUER fehlt',
+    );
+  });
 });

@@ -51,9 +51,18 @@ export const PROBLEM_CODES = {
   UNAUTHENTICATED: {
     status: 401,
     title: 'Nicht angemeldet / Unauthenticated',
-    detail: 'Ein gültiges Bearer-Token ist erforderlich. / A valid bearer token is required.',
+    detail:
+      'Bitte anmelden: im Browser auf der Anmeldeseite, als Maschine mit einem gültigen Bearer-Token. / ' +
+      'Please sign in: in the browser on the sign-in page, as a machine with a valid bearer token.',
   },
   FORBIDDEN: { status: 403, title: 'Keine Berechtigung / Forbidden' },
+  // A browser write without the session's CSRF token or from another origin; the detail says which.
+  CSRF_REFUSED: { status: 403, title: 'Anfrage abgewiesen (CSRF-Schutz) / Request refused (CSRF protection)' },
+  DEVELOPMENT_LOGIN_DISABLED: {
+    status: 403,
+    title: 'Entwicklungsanmeldung abgeschaltet / Development login disabled',
+  },
+  OIDC_NOT_CONFIGURED: { status: 404, title: 'Anmeldung nicht eingerichtet / Sign-in not set up' },
   ROUTE_WITHOUT_ACTION: {
     status: 403,
     title: 'Keine Berechtigung / Forbidden',
@@ -66,6 +75,8 @@ export const PROBLEM_CODES = {
     title: 'Nicht gefunden / Not found',
     detail: 'Die Ressource wurde nicht gefunden. / The resource was not found.',
   },
+  // An operator asked for a rebuild while one of the same projection runs (here or on another instance).
+  REBUILD_IN_PROGRESS: { status: 409, title: 'Neuaufbau läuft bereits / Rebuild already running' },
   ALREADY_EXISTS: { status: 409, title: 'Existiert bereits / Already exists' },
   CONCURRENCY_CONFLICT: {
     status: 409,

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   BadRequestException,
   ConflictException,
@@ -34,6 +36,16 @@ describe('toProblem: the code table', () => {
     });
     expect(problem.detail).toBe('detail' in mapping ? mapping.detail : 'Nachricht / message');
     expect(serverFault).toBe(mapping.status >= 500);
+  });
+
+  it('lists every code an HTTP exception of the service carries (none falls back to its bare status)', () => {
+    const sources = fs
+      .readdirSync(path.resolve(import.meta.dirname, '..'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
+      .map((file) => fs.readFileSync(path.resolve(import.meta.dirname, '..', file), 'utf8'));
+    const carried = new Set(sources.flatMap((text) => [...text.matchAll(/errorCode: '([A-Z_]+)'/g)].map((m) => m[1]!)));
+    expect(carried.size).toBeGreaterThan(0);
+    expect([...carried].filter((code) => !(code in PROBLEM_CODES))).toEqual([]);
   });
 
   it('has German and English in every title', () => {

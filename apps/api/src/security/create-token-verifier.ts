@@ -1,8 +1,9 @@
-import { HmacTokenVerifier, JwksTokenVerifier, type TokenVerifier } from './token-verifier.js';
+import { HmacTokenVerifier, JwksTokenVerifier, NoBearerTokensVerifier, type TokenVerifier } from './token-verifier.js';
 
 /** The shape of `AppConfig['auth']` (libs/application/src/config.ts). */
 export type AuthSettings =
   | { readonly kind: 'local-secret' }
+  | { readonly kind: 'none' }
   | {
       readonly kind: 'jwks';
       readonly jwksUrl: string;
@@ -11,7 +12,7 @@ export type AuthSettings =
     };
 
 /**
- * Local secret → HS256 (`HmacTokenVerifier`), JWKS URL → RS256 (`JwksTokenVerifier`). With a JWKS
+ * None → every bearer token refused (production with browser sign-in only). Local secret → HS256 (`HmacTokenVerifier`), JWKS URL → RS256 (`JwksTokenVerifier`). With a JWKS
  * URL, issuer and audience are required: an identity provider signs tokens for many applications, and
  * one meant for another of them must not open this API.
  */
@@ -21,6 +22,8 @@ export function createTokenVerifier(auth: AuthSettings, signingSecret: Uint8Arra
       if (!signingSecret)
         throw new Error('auth.kind "local-secret" needs the signing secret (loadOrCreateSigningSecret)');
       return new HmacTokenVerifier(signingSecret);
+    case 'none':
+      return new NoBearerTokensVerifier();
     case 'jwks':
       if (!auth.issuer || !auth.audience) {
         throw new Error(

@@ -68,6 +68,18 @@ function verifyOptions(algorithm: 'HS256' | 'RS256', checks: ClaimChecks): JWTVe
   };
 }
 
+/**
+ * Production where people sign in through OIDC and no identity provider for machines is configured
+ * (no `JWT_JWKS_URL`): every bearer token is refused (401), the browser session is the only way in.
+ */
+export class NoBearerTokensVerifier implements TokenVerifier {
+  verify(): Promise<Principal> {
+    return Promise.reject(
+      new UnauthenticatedError('Bearer tokens are not set up in this installation (no JWT_JWKS_URL)'),
+    );
+  }
+}
+
 /** The embedded default: HS256 with the local signing secret (see `loadOrCreateSigningSecret`). */
 export class HmacTokenVerifier implements TokenVerifier {
   private readonly options: JWTVerifyOptions;

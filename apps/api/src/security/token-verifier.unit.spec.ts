@@ -124,4 +124,9 @@ describe('createTokenVerifier', () => {
       ),
     ).toThrow(/JWT_ISSUER/);
   });
+
+  it('refuses every bearer token where none are set up (production with browser sign-in only)', async () => {
+    const none = createTokenVerifier({ kind: 'none' }, secret);
+    expect(await rejection(none.verify(await mintDevelopmentToken(base)))).toBeInstanceOf(UnauthenticatedError);
+  });
 });
