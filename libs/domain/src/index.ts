@@ -216,6 +216,20 @@ export {
   type ReviewQuestion,
   type ReviewQuestionDetail,
 } from './review/review.questions.js';
+export {
+  DEFAULT_RISK_MATRIX,
+  isAboveAppetite,
+  placeRisk,
+  type RiskAppetite,
+  type RiskAssessment,
+  riskAssessmentProblems,
+  type RiskLevel,
+  type RiskMatrix,
+  riskMatrixCells,
+  riskMatrixProblems,
+  type RiskPlacement,
+  RISK_SCALE_LIMITS,
+} from './risk/risk-matrix.js';
 export { populationReferencesKeptUntil } from './sampling/draw-calendar.js';
 export type { DrawRow, RankFunction } from './sampling/draw.js';
 export { type PopulationCommand, populationDecider, type PopulationState } from './sampling/population.decider.js';
