@@ -105,6 +105,37 @@ export {
   type MeasureScope,
   measureStreamId,
 } from './measure/measure.events.js';
+export {
+  addTotals as addLegalQuotaTotals,
+  DEFAULT_LEGAL_QUOTA_TARGETS,
+  emptyTotals as emptyLegalQuotaTotals,
+  legalQuota,
+  type LegalQuota,
+  type LegalQuotaTargets,
+  NO_FIGURE_TEXT,
+  type QuotaShare,
+  quotaShare,
+  rowTotals as legalQuotaRowTotals,
+  shareText,
+  type ShareStatus,
+  totalsOf as legalQuotaTotalsOf,
+} from './legal-quota/legal-quota.arithmetic.js';
+export { type LegalQuotaCommand, legalQuotaDecider, type LegalQuotaState } from './legal-quota/legal-quota.decider.js';
+export {
+  AVOIDABLE_REASONS,
+  type AvoidableByReason,
+  type AvoidableReason,
+  LEGAL_QUOTA_EVENT_SCHEMAS,
+  type LegalQuotaEvent,
+  type LegalQuotaFiguresCorrected,
+  type LegalQuotaFiguresRecorded,
+  legalQuotaId,
+  legalQuotaKeyId,
+  type LegalQuotaRow,
+  legalQuotaStreamId,
+  type LegalQuotaTotals,
+} from './legal-quota/legal-quota.events.js';
+export { type LegalQuotaRowInput, LEGAL_NORM_MAX_LENGTH } from './legal-quota/legal-quota.validation.js';
 export { UNIT_ID_PATTERN } from './organisation/organisation-load.js';
 export type { AreaInput, OrganisationCommand, PersonInput } from './organisation/organisation.commands.js';
 export { organisationDecider } from './organisation/organisation.decider.js';

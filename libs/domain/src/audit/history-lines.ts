@@ -1,3 +1,4 @@
+import type { LegalQuotaEvent, LegalQuotaTotals } from '../legal-quota/legal-quota.events.js';
 import type { MeasureEvent, MeasureKind } from '../measure/measure.events.js';
 import type { OrganisationEvent } from '../organisation/organisation.events.js';
 import type { ProgrammeEvent } from '../programme/programme.events.js';
@@ -26,7 +27,8 @@ export type AuditedEvent =
   | PopulationEvent
   | SamplingEvent
   | ReportEvent
-  | OrganisationEvent;
+  | OrganisationEvent
+  | LegalQuotaEvent;
 
 export type AuditedEventType = AuditedEvent['type'];
 
@@ -267,6 +269,23 @@ const RENDERERS: Renderers = {
     en: `Legal report ${d.year}/Q${d.quarter} submitted${d.nil ? ' (nil report)' : `: ${d.findings.length} findings`}`,
   }),
 
+  // ---- legal department's quota (001:252–280) -------------------------------------------------------
+  LegalQuotaFiguresRecorded: (d) => {
+    const t = quotaTotals(d.rows);
+    return {
+      de: `Widerspruchszahlen ${d.month} erfasst: ${t.settled} erledigt, ${t.upheld} Stattgaben, ${t.avoidable} vermeidbar (${d.rows.length} Zeilen)`,
+      en: `Appeal figures ${d.month} recorded: ${t.settled} settled, ${t.upheld} upheld, ${t.avoidable} avoidable (${d.rows.length} rows)`,
+    };
+  },
+  LegalQuotaFiguresCorrected: (d) => {
+    const t = quotaTotals(d.rows);
+    const p: LegalQuotaTotals = d.previousTotals;
+    return {
+      de: `Widerspruchszahlen ${d.month} korrigiert, mit Begründung: erledigt ${p.settled} → ${t.settled}, Stattgaben ${p.upheld} → ${t.upheld}, vermeidbar ${p.avoidable} → ${t.avoidable}`,
+      en: `Appeal figures ${d.month} corrected, with a reason: settled ${p.settled} → ${t.settled}, upheld ${p.upheld} → ${t.upheld}, avoidable ${p.avoidable} → ${t.avoidable}`,
+    };
+  },
+
   // ---- organisation --------------------------------------------------------------------------------
   UnitDefined: (d) => ({
     de: `Einheit angelegt: ${UNIT_KIND[d.kind].de} ${d.unitId} („${d.name}“)`,
@@ -293,6 +312,19 @@ const RENDERERS: Renderers = {
     en: `Delegation of supervision for ${d.teamId} approved: ${d.from} to ${d.to}`,
   }),
 };
+
+/** Totals of a quota month's rows (recomputed here: the domain's arithmetic module stays out of this file's imports). */
+function quotaTotals(rows: LegalQuotaEvent['data']['rows']): { settled: number; upheld: number; avoidable: number } {
+  let settled = 0;
+  let upheld = 0;
+  let avoidable = 0;
+  for (const row of rows) {
+    settled += row.settled;
+    upheld += row.upheldFully + row.upheldPartly;
+    avoidable += row.avoidable.documentation + row.avoidable['application-of-law'] + row.avoidable['fact-finding'];
+  }
+  return { settled, upheld, avoidable };
+}
 
 /** The types with their own line (every type of every context's event catalogue). */
 export const RENDERED_EVENT_TYPES: readonly string[] = Object.keys(RENDERERS);

@@ -1,3 +1,4 @@
+import { LEGAL_QUOTA_EVENT_SCHEMAS } from '../legal-quota/legal-quota.events.js';
 import { MEASURE_EVENT_SCHEMAS } from '../measure/measure.events.js';
 import { ORGANISATION_EVENT_SCHEMAS } from '../organisation/organisation.events.js';
 import { PROGRAMME_EVENT_SCHEMAS, type ProgrammeSettings } from '../programme/programme.events.js';
@@ -23,6 +24,7 @@ const CATALOGUES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   sampling: SAMPLING_EVENT_SCHEMAS,
   report: REPORT_EVENT_SCHEMAS,
   organisation: ORGANISATION_EVENT_SCHEMAS,
+  legalQuota: LEGAL_QUOTA_EVENT_SCHEMAS,
 };
 
 const CLEAR_SECRET = 'Frau Schmidt, BG 123D456';
@@ -297,6 +299,45 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     to: '2026-03-31',
     reason: sealed(18),
   },
+  LegalQuotaFiguresRecorded: {
+    quotaId: 'jc-a-2026-02',
+    month: '2026-02',
+    rows: [
+      {
+        legalNorm: '§ 22 SGB II',
+        teamId: 'team-1',
+        settled: 40,
+        upheldFully: 6,
+        upheldPartly: 4,
+        avoidable: { documentation: 1, 'application-of-law': 2, 'fact-finding': 0 },
+      },
+    ],
+    recordedAt: '2026-03-02T09:00:00.000Z',
+  },
+  LegalQuotaFiguresCorrected: {
+    quotaId: 'jc-a-2026-02',
+    month: '2026-02',
+    rows: [
+      {
+        legalNorm: '§ 22 SGB II',
+        teamId: 'team-1',
+        settled: 42,
+        upheldFully: 6,
+        upheldPartly: 4,
+        avoidable: { documentation: 1, 'application-of-law': 2, 'fact-finding': 1 },
+      },
+    ],
+    previousTotals: {
+      settled: 40,
+      upheld: 10,
+      upheldFully: 6,
+      upheldPartly: 4,
+      avoidable: 3,
+      avoidableByReason: { documentation: 1, 'application-of-law': 2, 'fact-finding': 0 },
+    },
+    reason: sealed(19),
+    correctedAt: '2026-03-05T09:00:00.000Z',
+  },
 };
 
 const catalogueEntries = Object.entries(CATALOGUES).flatMap(([context, schemas]) =>
@@ -371,6 +412,17 @@ describe('history lines', () => {
       const data = EXAMPLES[type as AuditedEventType];
       expect(renderHistoryLine({ type, schemaVersion, data }).de).not.toMatch(/nach(?:zieh|gezogen)/i);
     }
+  });
+
+  it("words a correction of the legal department's figures with before and after", () => {
+    const line = renderHistoryLine({
+      type: 'LegalQuotaFiguresCorrected',
+      schemaVersion: 1,
+      data: EXAMPLES.LegalQuotaFiguresCorrected,
+    });
+    expect(line.de).toBe(
+      'Widerspruchszahlen 2026-02 korrigiert, mit Begründung: erledigt 40 → 42, Stattgaben 10 → 10, vermeidbar 3 → 4',
+    );
   });
 
   it('gives an unknown type and malformed data the generic line', () => {

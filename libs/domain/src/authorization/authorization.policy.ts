@@ -2,6 +2,7 @@ import { ACCESS_LOG_RULES } from './rules/access-log.rules.js';
 import { AUDIT_RULES } from './rules/audit.rules.js';
 import { CROSS_LEVEL_RULES } from './rules/cross-level.rules.js';
 import { DASHBOARD_RULES } from './rules/dashboard.rules.js';
+import { LEGAL_QUOTA_RULES } from './rules/legal-quota.rules.js';
 import { MEASURE_RULES } from './rules/measure.rules.js';
 import { OPERATIONS_RULES } from './rules/operations.rules.js';
 import { ORGANISATION_RULES } from './rules/organisation.rules.js';
@@ -43,6 +44,7 @@ export const POLICY = {
   ...CROSS_LEVEL_RULES,
   ...RETENTION_RULES,
   ...SESSION_RULES,
+  ...LEGAL_QUOTA_RULES,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;
