@@ -68,6 +68,19 @@ export interface ReadModelRules {
   readonly version: string;
   readonly dashboard: DashboardRules;
   readonly trends: TrendRules;
+  readonly legalQuota: LegalQuotaRules;
+}
+
+/**
+ * Targets of the legal department's two shares (001:256–258), in percent with at most two decimals.
+ * Applied at query time (no projection applies them), so a change needs no rebuild; the rules' version
+ * label travels with every quota answer.
+ */
+export interface LegalQuotaRules {
+  /** Avoidable among upheld appeals: to be brought down to this (001:256, 30 %). */
+  readonly avoidableAmongUpheld: { readonly targetPercent: number };
+  /** Avoidable among settled appeals, for information only; provisional target (001:258, 10 %). */
+  readonly avoidableAmongSettled: { readonly targetPercent: number };
 }
 
 /** The defaults. 2026.2 made `clopper-pearson` the judging default (2026.1 judged by `wilson`). */
@@ -75,6 +88,7 @@ export const DEFAULT_READ_MODEL_RULES: ReadModelRules = {
   version: '2026.2',
   dashboard: { seriousDefect: { financialLoss: false, legalNorms: [] } },
   trends: { judging: { method: 'clopper-pearson', confidence: 0.95 } },
+  legalQuota: { avoidableAmongUpheld: { targetPercent: 30 }, avoidableAmongSettled: { targetPercent: 10 } },
 };
 
 /** The environment variable naming the rules file (listed in CONFIG_VARIABLES). */
@@ -130,7 +144,7 @@ export function parseRulesConfig(value: unknown, source = 'rules'): ReadModelRul
   if (!isRecord(value)) {
     throw new ConfigurationError([`${source}: JSON-Objekt erwartet / expected a JSON object`]);
   }
-  unknownKeys(value, ['version', 'dashboard', 'trends'], '');
+  unknownKeys(value, ['version', 'dashboard', 'trends', 'legalQuota'], '');
 
   const version = value['version'];
   if (typeof version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(version))
@@ -168,6 +182,23 @@ export function parseRulesConfig(value: unknown, source = 'rules'): ReadModelRul
   if (typeof confidence !== 'number' || !(confidence >= 0.5 && confidence < 1))
     problem('trends.judging.confidence', 'Zahl von 0,5 bis unter 1 erwartet / expected a number from 0.5 to below 1');
 
+  const legalQuota = section(value, 'legalQuota', 'legalQuota');
+  unknownKeys(legalQuota, ['avoidableAmongUpheld', 'avoidableAmongSettled'], 'legalQuota');
+  const quotaTarget = (key: 'avoidableAmongUpheld' | 'avoidableAmongSettled'): number => {
+    const share = section(legalQuota, key, `legalQuota.${key}`);
+    unknownKeys(share, ['targetPercent'], `legalQuota.${key}`);
+    const target = share['targetPercent'] ?? defaults.legalQuota[key].targetPercent;
+    const hundredths = typeof target === 'number' ? Math.round(target * 100) : Number.NaN;
+    if (typeof target !== 'number' || !(target >= 0 && target <= 100) || Math.abs(target * 100 - hundredths) > 1e-6)
+      problem(
+        `legalQuota.${key}.targetPercent`,
+        'Prozent von 0 bis 100, höchstens zwei Nachkommastellen / percent from 0 to 100, at most two decimals',
+      );
+    return hundredths / 100;
+  };
+  const upheldTarget = quotaTarget('avoidableAmongUpheld');
+  const settledTarget = quotaTarget('avoidableAmongSettled');
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     version: version as string,
@@ -178,6 +209,10 @@ export function parseRulesConfig(value: unknown, source = 'rules'): ReadModelRul
       },
     },
     trends: { judging: { method: method as JudgingRule['method'], confidence: confidence as number } },
+    legalQuota: {
+      avoidableAmongUpheld: { targetPercent: upheldTarget },
+      avoidableAmongSettled: { targetPercent: settledTarget },
+    },
   };
 }
 

@@ -42,7 +42,40 @@ describe('loadRulesConfig', () => {
       version: '2026.2',
       dashboard: { seriousDefect: { financialLoss: false, legalNorms: ['§ 15 SGB II', '§ 31 SGB II'] } },
       trends: DEFAULT_READ_MODEL_RULES.trends,
+      legalQuota: DEFAULT_READ_MODEL_RULES.legalQuota,
     });
+  });
+
+  it("reads the legal department's quota targets: percent with at most two decimals, 0 to 100", () => {
+    expect(DEFAULT_READ_MODEL_RULES.legalQuota).toEqual({
+      avoidableAmongUpheld: { targetPercent: 30 },
+      avoidableAmongSettled: { targetPercent: 10 },
+    });
+    const rules = parseRulesConfig({
+      version: 'q',
+      legalQuota: { avoidableAmongUpheld: { targetPercent: 27.35 }, avoidableAmongSettled: { targetPercent: 0 } },
+    });
+    expect(rules.legalQuota).toEqual({
+      avoidableAmongUpheld: { targetPercent: 27.35 },
+      avoidableAmongSettled: { targetPercent: 0 },
+    });
+    const problems = problemsOf(() =>
+      parseRulesConfig({
+        version: 'q',
+        legalQuota: {
+          avoidableAmongUpheld: { targetPercent: 100.01 },
+          avoidableAmongSettled: { targetPercent: 10.005, extra: 1 },
+        },
+      }),
+    );
+    expect(problems.map((problem) => problem.split(': ')[1])).toEqual([
+      'legalQuota.avoidableAmongUpheld.targetPercent',
+      'legalQuota.avoidableAmongSettled.extra',
+      'legalQuota.avoidableAmongSettled.targetPercent',
+    ]);
+    expect(
+      parseRulesConfig({ version: 'q', legalQuota: { avoidableAmongUpheld: { targetPercent: 100 } } }).legalQuota,
+    ).toMatchObject({ avoidableAmongUpheld: { targetPercent: 100 } });
   });
 
   it('reports every problem of the file at once, naming the variable and the field', () => {

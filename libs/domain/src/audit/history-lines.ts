@@ -1,3 +1,5 @@
+import type { IndicatorKind } from '../indicators/indicator-figures.js';
+import type { IndicatorEvent, IndicatorRating } from '../indicators/indicators.events.js';
 import type { LegalQuotaEvent, LegalQuotaTotals } from '../legal-quota/legal-quota.events.js';
 import type { MeasureEvent, MeasureKind } from '../measure/measure.events.js';
 import type { OrganisationEvent } from '../organisation/organisation.events.js';
@@ -28,7 +30,8 @@ export type AuditedEvent =
   | SamplingEvent
   | ReportEvent
   | OrganisationEvent
-  | LegalQuotaEvent;
+  | LegalQuotaEvent
+  | IndicatorEvent;
 
 export type AuditedEventType = AuditedEvent['type'];
 
@@ -53,6 +56,19 @@ const MEASURE_KIND: Record<MeasureKind, HistoryLine> = {
   'process-change': { de: 'Prozessänderung', en: 'process change' },
   training: { de: 'Schulung', en: 'training' },
   qualification: { de: 'Qualifizierung', en: 'qualification' },
+};
+
+const INDICATOR_NAME: Record<IndicatorKind, HistoryLine> = {
+  'first-consultation': { de: 'Erstberatung', en: 'first consultation' },
+  'counselling-contact': { de: 'Beratungsaktivität', en: 'counselling contact' },
+  'graduate-management': { de: 'Absolventenmanagement', en: 'graduate management' },
+  'counselling-capacity': { de: 'Beratungskapazität', en: 'counselling capacity' },
+};
+
+const RATING: Record<IndicatorRating, HistoryLine> = {
+  green: { de: 'grün', en: 'green' },
+  amber: { de: 'gelb', en: 'amber' },
+  red: { de: 'rot', en: 'red' },
 };
 
 const ORIGIN: Record<'draw' | 'supplementary' | 'replacement', HistoryLine> = {
@@ -285,6 +301,28 @@ const RENDERERS: Renderers = {
       en: `Appeal figures ${d.month} corrected, with a reason: settled ${p.settled} → ${t.settled}, upheld ${p.upheld} → ${t.upheld}, avoidable ${p.avoidable} → ${t.avoidable}`,
     };
   },
+
+  // ---- monthly team indicators (004:100) --------------------------------------------------------------
+  IndicatorSettingsAgreed: (d) => ({
+    de: `Teamvereinbarung Kennzahlen ${d.teamId}: Kontakt alle ${d.settings.contactIntervalMonths} Monate, ${d.settings.counsellingSharePercent} % Beratungszeit, Termine zu ${d.settings.slotMinutes} Minuten`,
+    en: `Indicator agreement of ${d.teamId}: contact every ${d.settings.contactIntervalMonths} months, ${d.settings.counsellingSharePercent} % counselling time, ${d.settings.slotMinutes}-minute slots`,
+  }),
+  IndicatorDataImported: (d) => ({
+    de: `Kennzahlen ${d.month} von ${d.teamId} importiert (Stichtag ${d.referenceDate}, ${d.source === 'cases' ? 'Fallzeilen' : 'fertige Zahlen'}, ${d.rowCount} Zeilen)${d.importNumber > 1 ? `, Ersatz Nr. ${d.importNumber} mit Begründung` : ''}`,
+    en: `Indicators ${d.month} of ${d.teamId} imported (reference date ${d.referenceDate}, ${d.source === 'cases' ? 'case rows' : 'ready counts'}, ${d.rowCount} rows)${d.importNumber > 1 ? `, replacement no. ${d.importNumber} with a reason` : ''}`,
+  }),
+  IndicatorRated: (d) => ({
+    de: `Kennzahl ${INDICATOR_NAME[d.indicator].de} ${d.month} bewertet: ${RATING[d.rating].de}${d.measureIds.length > 0 ? `, ${d.measureIds.length} Maßnahme(n) verknüpft` : ''}`,
+    en: `Indicator ${INDICATOR_NAME[d.indicator].en} ${d.month} rated: ${RATING[d.rating].en}${d.measureIds.length > 0 ? `, ${d.measureIds.length} measure(s) linked` : ''}`,
+  }),
+  TeamRiskProposed: (d) => ({
+    de: `Risikobewertung ${d.month} von ${d.teamId} vorgeschlagen (${d.proposedByRole}): Auswirkung ${d.placement.impact}, Wahrscheinlichkeit ${d.placement.likelihood}${d.placement.aboveAppetite ? ', über der Risikobereitschaft' : ''}`,
+    en: `Risk rating ${d.month} of ${d.teamId} proposed (${d.proposedByRole}): impact ${d.placement.impact}, likelihood ${d.placement.likelihood}${d.placement.aboveAppetite ? ', above appetite' : ''}`,
+  }),
+  TeamRiskRated: (d) => ({
+    de: `Risiko ${d.month} von ${d.teamId} gemeinsam bewertet (${d.proposedByRole} und ${d.confirmedByRole}): Auswirkung ${d.placement.impact}, Wahrscheinlichkeit ${d.placement.likelihood}`,
+    en: `Risk ${d.month} of ${d.teamId} rated jointly (${d.proposedByRole} and ${d.confirmedByRole}): impact ${d.placement.impact}, likelihood ${d.placement.likelihood}`,
+  }),
 
   // ---- organisation --------------------------------------------------------------------------------
   UnitDefined: (d) => ({

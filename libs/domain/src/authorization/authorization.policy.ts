@@ -2,6 +2,7 @@ import { ACCESS_LOG_RULES } from './rules/access-log.rules.js';
 import { AUDIT_RULES } from './rules/audit.rules.js';
 import { CROSS_LEVEL_RULES } from './rules/cross-level.rules.js';
 import { DASHBOARD_RULES } from './rules/dashboard.rules.js';
+import { INDICATOR_RULES } from './rules/indicators.rules.js';
 import { LEGAL_QUOTA_RULES } from './rules/legal-quota.rules.js';
 import { MEASURE_RULES } from './rules/measure.rules.js';
 import { OPERATIONS_RULES } from './rules/operations.rules.js';
@@ -35,6 +36,7 @@ export const POLICY = {
   ...SAMPLING_RULES,
   ...REVIEW_RULES,
   ...MEASURE_RULES,
+  ...INDICATOR_RULES,
   ...REPORT_RULES,
   ...DASHBOARD_RULES,
   ...AUDIT_RULES,
