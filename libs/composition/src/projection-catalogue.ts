@@ -10,6 +10,7 @@ import {
   type ProjectionStores,
   type ProjectionWorkerContext,
   QUESTIONNAIRES_READ_MODELS,
+  LEGAL_QUOTA_READ_MODELS,
   REPORTS_READ_MODELS,
   RETENTION_READ_MODELS,
   REVIEWS_READ_MODELS,
@@ -36,6 +37,7 @@ export const projections: readonly ProjectionDefinition[] = [
   ...ACCESS_LOG_READ_MODELS,
   ...CROSS_LEVEL_READ_MODELS,
   ...RETENTION_READ_MODELS,
+  ...LEGAL_QUOTA_READ_MODELS,
 ];
 
 export async function openStores(config: unknown, _context: ProjectionWorkerContext): Promise<ProjectionStores> {

@@ -86,6 +86,8 @@ export {
   questionnaireDocId,
   QUESTIONNAIRES,
 } from './read-models/questionnaires/questionnaire.doc.js';
+export { LEGAL_QUOTA_READ_MODELS } from './read-models/legal-quota/index.js';
+export { LEGAL_QUOTA, type LegalQuotaDoc } from './read-models/legal-quota/legal-quota.doc.js';
 export { REPORTS_READ_MODELS } from './read-models/reports/index.js';
 export { type ReportDoc, REPORTS } from './read-models/reports/report.doc.js';
 export { RETENTION_READ_MODELS } from './read-models/retention/index.js';

@@ -1,3 +1,7 @@
+import {
+  INDICATOR_MONTH_EVENT_SCHEMAS,
+  INDICATOR_SETTINGS_EVENT_SCHEMAS,
+} from '../indicators/indicators.events.js';
 import { LEGAL_QUOTA_EVENT_SCHEMAS } from '../legal-quota/legal-quota.events.js';
 import { MEASURE_EVENT_SCHEMAS } from '../measure/measure.events.js';
 import { ORGANISATION_EVENT_SCHEMAS } from '../organisation/organisation.events.js';
@@ -25,6 +29,8 @@ const CATALOGUES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   report: REPORT_EVENT_SCHEMAS,
   organisation: ORGANISATION_EVENT_SCHEMAS,
   legalQuota: LEGAL_QUOTA_EVENT_SCHEMAS,
+  indicatorMonth: INDICATOR_MONTH_EVENT_SCHEMAS,
+  indicatorSettings: INDICATOR_SETTINGS_EVENT_SCHEMAS,
 };
 
 const CLEAR_SECRET = 'Frau Schmidt, BG 123D456';
@@ -337,6 +343,74 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     },
     reason: sealed(19),
     correctedAt: '2026-03-05T09:00:00.000Z',
+  },
+  IndicatorSettingsAgreed: {
+    tenant: 'jc-a',
+    areaId: 'mi',
+    teamId: 'team-1',
+    settings: { contactIntervalMonths: 3, counsellingSharePercent: 60, slotMinutes: 45 },
+    reason: sealed(30),
+    agreedByRole: 'team_lead',
+  },
+  IndicatorDataImported: {
+    tenant: 'jc-a',
+    areaId: 'mi',
+    teamId: 'team-1',
+    month: '2026-03',
+    referenceDate: '2026-03-31',
+    importNumber: 2,
+    source: 'cases',
+    rowCount: 120,
+    fingerprint: 'f'.repeat(64),
+    settings: { contactIntervalMonths: 6, counsellingSharePercent: 60, slotMinutes: 60 },
+    figures: {
+      firstConsultation: { eligible: 10, fulfilled: 9, excluded: 2 },
+      counsellingContact: null,
+      graduateManagement: null,
+      counsellingCapacity: null,
+    },
+    reason: sealed(31),
+    importedByRole: 'team_lead',
+  },
+  IndicatorRated: {
+    teamId: 'team-1',
+    month: '2026-03',
+    indicator: 'graduate-management',
+    rating: 'amber',
+    importNumber: 1,
+    comment: sealed(32),
+    measureIds: ['m-1'],
+    ratedByRole: 'team_lead',
+  },
+  TeamRiskProposed: {
+    teamId: 'team-1',
+    month: '2026-03',
+    placement: {
+      impact: 3,
+      likelihood: 2,
+      score: 6,
+      aboveAppetite: true,
+      damagePotential: false,
+      impactLevels: 4,
+      likelihoodLevels: 4,
+    },
+    reason: sealed(33),
+    proposedByRole: 'team_lead',
+  },
+  TeamRiskRated: {
+    teamId: 'team-1',
+    month: '2026-03',
+    placement: {
+      impact: 3,
+      likelihood: 2,
+      score: 6,
+      aboveAppetite: true,
+      damagePotential: false,
+      impactLevels: 4,
+      likelihoodLevels: 4,
+    },
+    proposedByRole: 'team_lead',
+    confirmedByRole: 'area_head',
   },
 };
 
