@@ -336,6 +336,47 @@ export {
   type RiskPlacement,
   RISK_SCALE_LIMITS,
 } from './risk/risk-matrix.js';
+export {
+  areaRiskAnalysisDecider,
+  type AreaRiskAnalysisCommand,
+  DEFAULT_RISK_RULES,
+  type RiskCommand,
+  riskDecider,
+  type RiskMatrixCommand,
+  riskMatrixDecider,
+  type RiskMatrixState,
+  type RiskRules,
+  type RiskState,
+  type RiskTreatment,
+} from './risk/risk.decider.js';
+export {
+  AREA_RISK_ANALYSIS_EVENT_SCHEMAS,
+  type AreaRiskAnalysisConsolidated,
+  type AreaRiskAnalysisEvent,
+  areaRiskAnalysisId,
+  areaRiskAnalysisStreamId,
+  EXTERNAL_AUDITORS,
+  type ExternalAuditor,
+  type RecordedRiskAssessment,
+  RISK_EVENT_SCHEMAS,
+  RISK_MATRIX_EVENT_SCHEMAS,
+  RISK_SOURCES,
+  RISK_STRATEGIES,
+  type RiskAssessed,
+  type RiskClosed,
+  type RiskEvent,
+  type RiskIdentified,
+  type RiskLinks,
+  type RiskMatrixEvent,
+  type RiskMatrixSet,
+  riskMatrixStreamId,
+  type RiskReassessed,
+  type RiskSource,
+  type RiskSourceKind,
+  type RiskStrategy,
+  riskStreamId,
+  type RiskTreatmentDecided,
+} from './risk/risk.events.js';
 export { populationReferencesKeptUntil } from './sampling/draw-calendar.js';
 export type { DrawRow, RankFunction } from './sampling/draw.js';
 export { type PopulationCommand, populationDecider, type PopulationState } from './sampling/population.decider.js';
@@ -362,6 +403,44 @@ export {
   type SupplementaryCasesDrawn,
 } from './sampling/sampling.events.js';
 export { recomputeSample, type RecordedSample } from './sampling/verify.js';
+export {
+  countByKind,
+  type Deadline,
+  type DeadlineCount,
+  deadlineStatus,
+  type DeadlineStatus,
+  inboxDeadlines,
+  isResponsible,
+} from './deadlines/deadline.js';
+export {
+  drawDeadline,
+  type DrawFacts,
+  legalReportDeadline,
+  measureDeadline,
+  type MeasureFacts,
+  openReviewDeadline,
+  reportQuarter,
+  type ReviewFacts,
+  routineRecheckDeadline,
+  type RoutineFacts,
+  TALK_DAYS_AFTER_COMPLETION,
+  talkDeadline,
+  teamReportDeadline,
+} from './deadlines/deadline-rules.js';
+export { CORE_DEADLINE_LABELS, type DigestMail, type KindLabel, renderDigest } from './deadlines/digest-mail.js';
+export {
+  DIGEST_EVENT_SCHEMAS,
+  type DigestEvent,
+  type DigestQueued,
+  type DigestSent,
+  digestStreamId,
+  MAIL_ADDRESS_EVENT_SCHEMAS,
+  type MailAddressEvent,
+  type MailAddressRecorded,
+  mailAddressStreamId,
+  type MailRecipient,
+  mailRecipients,
+} from './deadlines/digest.events.js';
 export { type Decider, type DecisionContext, type DomainEvent, fold } from './shared/decider.js';
 export { DomainError, ruleViolation } from './shared/domain-error.js';
 export type { Sealed } from './shared/sealed.js';

@@ -2,6 +2,7 @@ import { ACCESS_LOG_RULES } from './rules/access-log.rules.js';
 import { AUDIT_RULES } from './rules/audit.rules.js';
 import { CROSS_LEVEL_RULES } from './rules/cross-level.rules.js';
 import { DASHBOARD_RULES } from './rules/dashboard.rules.js';
+import { INBOX_RULES } from './rules/inbox.rules.js';
 import { INDICATOR_RULES } from './rules/indicators.rules.js';
 import { LEGAL_QUOTA_RULES } from './rules/legal-quota.rules.js';
 import { MEASURE_RULES } from './rules/measure.rules.js';
@@ -12,6 +13,7 @@ import { QUESTIONNAIRE_RULES } from './rules/questionnaire.rules.js';
 import { REPORT_RULES } from './rules/report.rules.js';
 import { RETENTION_RULES } from './rules/retention.rules.js';
 import { REVIEW_RULES } from './rules/review.rules.js';
+import { RISK_RULES } from './rules/risk.rules.js';
 import { SAMPLING_RULES } from './rules/sampling.rules.js';
 import { SESSION_RULES } from './rules/session.rules.js';
 import { TRENDS_RULES } from './rules/trends.rules.js';
@@ -41,12 +43,14 @@ export const POLICY = {
   ...DASHBOARD_RULES,
   ...AUDIT_RULES,
   ...TRENDS_RULES,
+  ...RISK_RULES,
   ...OPERATIONS_RULES,
   ...ACCESS_LOG_RULES,
   ...CROSS_LEVEL_RULES,
   ...RETENTION_RULES,
   ...SESSION_RULES,
   ...LEGAL_QUOTA_RULES,
+  ...INBOX_RULES,
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;
