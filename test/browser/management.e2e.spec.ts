@@ -2,7 +2,13 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_ORGANISATION, DEMO_TENANT, seedDemoMonth } from '../../apps/cli/src/commands/demo.command.js';
 import { mintDevelopmentToken } from '../../apps/api/src/security/development-token.js';
 import { loadOrCreateSigningSecret } from '../../apps/api/src/security/signing-secret.js';
-import { axeViolations, describeWithBrowser, launchChromium, type AxeFinding } from '../support/browser.js';
+import {
+  axeViolations,
+  describeWithBrowser,
+  launchChromium,
+  screenshotForReadme,
+  type AxeFinding,
+} from '../support/browser.js';
 import { sharedBuild, startService, type RunningService } from '../support/built-service.js';
 
 /**
@@ -71,6 +77,7 @@ describeWithBrowser('management in the browser (Chromium, axe)', (executable) =>
       .waitFor();
     await page.getByText('Keine Prüfroutine ist ausgesetzt.').waitFor();
     await audit('Jobcenter');
+    await screenshotForReadme(page, 'geschaeftsfuehrung-jobcenter');
   });
 
   it('shows the trends as an SVG chart loaded on demand, with the same figures as a table and a CSV', async () => {
@@ -99,6 +106,9 @@ describeWithBrowser('management in the browser (Chromium, axe)', (executable) =>
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toContain('text/csv');
     await audit('Entwicklungen');
+    // The chart, not the top of the page: scrolled to the figure (a screenshot shows the viewport).
+    await page.locator('figure').first().scrollIntoViewIfNeeded();
+    await screenshotForReadme(page, 'geschaeftsfuehrung-entwicklungen');
   });
 
   it('shows the report status and the routines', async () => {

@@ -1,14 +1,15 @@
 import { KolButton, KolForm, KolInputDate, KolInputText, KolSelect } from '@public-ui/react-v19';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../api';
 import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
-import { hasRole, type Session } from '../../session';
+import { hasRole, useSession, type Session } from '../../session';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section } from '../../ui';
 import { Downloads } from './parts';
 import { shiftMonth } from '../../calendar';
 import { fieldProps, messageFor, textOf } from '../../forms';
+import { ApproveCrossLevelReview, CloseCrossLevelReview, crossLevelReviewsKey } from './cross-level-approval';
 
 interface Figures {
   readonly reviews: {
@@ -231,6 +232,7 @@ interface Approval {
   readonly basis: string;
   readonly approvedOn: string;
   readonly closedOn: string | null;
+  readonly closeBasis?: string | null;
   readonly showsCopiesUntil: string;
   readonly status: string;
   readonly tenantsInReach: readonly string[];
@@ -266,11 +268,12 @@ function statusName(status: string, t: Texts['t']): string {
   return names[status] ?? status;
 }
 
-/** Regional and central level: the approved cross-level reviews they take part in. */
+/** Regional and central level: the approved cross-level reviews they take part in; the central level approves. */
 export function CrossLevelReviewsPage() {
   const { t, date } = useTexts();
+  const { session } = useSession();
   const list = useQuery({
-    queryKey: ['oversight', 'cross-level-reviews'],
+    queryKey: crossLevelReviewsKey,
     queryFn: ({ signal }) => get<{ reviews: Approval[] }>('/api/v1/cross-level-reviews', signal),
   });
   return (
@@ -316,6 +319,7 @@ export function CrossLevelReviewsPage() {
           />
         )
       ) : null}
+      {hasRole(session, 'central') ? <ApproveCrossLevelReview detailPath={crossLevelReviewPath} /> : null}
     </Page>
   );
 }
@@ -336,6 +340,8 @@ function answerName(answer: unknown, t: Texts['t']): string {
 export function CrossLevelReviewPage({ id }: { readonly id: string }) {
   const texts = useTexts();
   const { t, date } = texts;
+  const { session } = useSession();
+  const client = useQueryClient();
   const approval = useQuery({
     queryKey: ['oversight', 'cross-level-review', id],
     queryFn: ({ signal }) => get<Approval>(`/api/v1/cross-level-reviews/${encodeURIComponent(id)}`, signal),
@@ -367,11 +373,30 @@ export function CrossLevelReviewPage({ id }: { readonly id: string }) {
           </dd>
           <dt>{t('Stand', 'Status')}</dt>
           <dd>{statusName(approval.data.status, t)}</dd>
+          {approval.data.closedOn !== null ? (
+            <>
+              <dt>{t('Beendet am', 'Closed on')}</dt>
+              <dd>
+                {date(approval.data.closedOn)}
+                {approval.data.closeBasis ? ` – ${approval.data.closeBasis}` : ''}
+              </dd>
+            </>
+          ) : null}
           <dt>{t('Abschriften sichtbar bis', 'Copies shown until')}</dt>
           <dd>{date(approval.data.showsCopiesUntil)}</dd>
           <dt>{t('Beteiligte Jobcenter', 'Jobcenters taking part')}</dt>
           <dd>{approval.data.tenantsInReach.join(', ') || '–'}</dd>
         </dl>
+      ) : null}
+      {approval.data && hasRole(session, 'central') ? (
+        <CloseCrossLevelReview
+          id={id}
+          closed={approval.data.closedOn !== null}
+          onClosed={async () => {
+            await client.invalidateQueries({ queryKey: ['oversight', 'cross-level-review', id] });
+            await client.invalidateQueries({ queryKey: crossLevelReviewsKey });
+          }}
+        />
       ) : null}
       <Section title={t('Pseudonymisierte Fälle', 'Pseudonymised cases')}>
         {cases.isPending ? <Loading /> : null}

@@ -11,6 +11,7 @@ import {
 import { LegalReportPage, legalReportPath, parsePeriod } from './legal-report';
 import { HealthPage, ProjectionPage, ProjectionsPage, PurgePage } from './operations';
 import { ReviewLookupPage, ReviewRecordPage } from './review-record';
+import { RegionalQuestionnairePage, RegionalQuestionnairesPage, regionalQuestionsPath } from './regional-questions';
 import { SampleVerificationPage, samplesPath } from './samples';
 import { currentMonth, lastEndedQuarter } from '../../calendar';
 
@@ -54,6 +55,13 @@ export const oversightScreens: ScreenGroup = {
     },
     { pattern: '/ebenen/betrachtungen', render: () => <CrossLevelReviewsPage /> },
     { pattern: '/ebenen/betrachtungen/:id', render: (params) => <CrossLevelReviewPage id={params['id']!} /> },
+    { pattern: regionalQuestionsPath, render: () => <RegionalQuestionnairesPage /> },
+    {
+      pattern: `${regionalQuestionsPath}/:questionnaireId`,
+      render: (params) => (
+        <RegionalQuestionnairePage key={params['questionnaireId']} questionnaireId={params['questionnaireId']!} />
+      ),
+    },
   ],
   nav: (session, { t }) => {
     const links: NavLink[] = [];
@@ -87,6 +95,8 @@ export const oversightScreens: ScreenGroup = {
         },
         { _label: t('Fallbetrachtungen', 'Case reviews'), _href: '/ebenen/betrachtungen' },
       );
+    if (hasRole(session, 'regional'))
+      links.push({ _label: t('Regionale Zusatzfragen', 'Regional extra questions'), _href: regionalQuestionsPath });
     return links;
   },
 };

@@ -102,7 +102,7 @@ export function ReviewPage({ reviewId }: { readonly reviewId: string }) {
         </dd>
         <dt>{t('Fragebogen', 'Questionnaire')}</dt>
         <dd>
-          {data.questionnaire.id}, {t('Version', 'version')} {data.questionnaire.version}
+          <QuestionnaireName questionnaire={data.questionnaire} />
         </dd>
         <dt>{t('Betrachtungszeitraum', 'Look-back')}</dt>
         <dd>{t(`${data.lookBack.months} Monate`, `${data.lookBack.months} months`)}</dd>
@@ -115,6 +115,36 @@ export function ReviewPage({ reviewId }: { readonly reviewId: string }) {
       {data.status === 'completed' ? <TeamDiscussion review={data} texts={texts} /> : null}
       {data.status === 'completed' ? <Correction review={data} texts={texts} /> : null}
     </Page>
+  );
+}
+
+/**
+ * The pinned questionnaire by its title and version. The review's view names only the id; the title comes
+ * from the questionnaire's read endpoint (every employee of the Jobcenter may read it, 000:77). Until it
+ * has answered (or if it cannot), the id stands in.
+ */
+function QuestionnaireName({ questionnaire }: { readonly questionnaire: ReviewView['questionnaire'] }) {
+  const { t, date } = useTexts();
+  const pinned = useQuery({
+    queryKey: ['questionnaire', questionnaire.id, 'version', questionnaire.version],
+    queryFn: ({ signal }) =>
+      get<{ readonly title: string; readonly version: number; readonly validFrom: string }>(
+        `/api/v1/questionnaires/${encodeURIComponent(questionnaire.id)}?version=${questionnaire.version}`,
+        signal,
+      ),
+    // Published versions never change.
+    staleTime: Infinity,
+  });
+  const version = t(`Version ${questionnaire.version}`, `version ${questionnaire.version}`);
+  return pinned.data ? (
+    <>
+      {pinned.data.title}, {version}{' '}
+      {t(`(gültig ab ${date(pinned.data.validFrom)})`, `(valid from ${date(pinned.data.validFrom)})`)}
+    </>
+  ) : (
+    <>
+      {questionnaire.id}, {version}
+    </>
   );
 }
 
