@@ -7,6 +7,7 @@ import type { ProgrammeEvent } from '../programme/programme.events.js';
 import type { QuestionnaireEvent, Section } from '../questionnaire/questionnaire.events.js';
 import type { ReportEvent } from '../report/report.events.js';
 import type { ReviewEvent, Severity } from '../review/review.events.js';
+import type { AreaRiskAnalysisEvent, RiskEvent, RiskMatrixEvent, RiskStrategy } from '../risk/risk.events.js';
 import type { PopulationEvent, SamplingEvent } from '../sampling/sampling.events.js';
 
 /**
@@ -31,7 +32,10 @@ export type AuditedEvent =
   | ReportEvent
   | OrganisationEvent
   | LegalQuotaEvent
-  | IndicatorEvent;
+  | IndicatorEvent
+  | RiskEvent
+  | RiskMatrixEvent
+  | AreaRiskAnalysisEvent;
 
 export type AuditedEventType = AuditedEvent['type'];
 
@@ -80,6 +84,13 @@ const ORIGIN: Record<'draw' | 'supplementary' | 'replacement', HistoryLine> = {
 const UNIT_KIND: Record<'area' | 'team', HistoryLine> = {
   area: { de: 'Bereich', en: 'area' },
   team: { de: 'Team', en: 'team' },
+};
+
+const RISK_STRATEGY: Record<RiskStrategy, HistoryLine> = {
+  accept: { de: 'hinnehmen', en: 'accept' },
+  transfer: { de: 'übertragen', en: 'transfer' },
+  avoid: { de: 'vermeiden', en: 'avoid' },
+  reduce: { de: 'reduzieren', en: 'reduce' },
 };
 
 const deputy = (asDeputy: boolean | undefined): HistoryLine =>
@@ -348,6 +359,32 @@ const RENDERERS: Renderers = {
   DelegationApproved: (d) => ({
     de: `Übertragung der Fachaufsicht für ${d.teamId} genehmigt: ${d.from} bis ${d.to}`,
     en: `Delegation of supervision for ${d.teamId} approved: ${d.from} to ${d.to}`,
+  }),
+  // ---- risk register (001:107–125): risks concern processes, never persons ---------------------------
+  RiskIdentified: (d) => ({
+    de: `Risiko „${d.title}“ erfasst (Quelle: ${d.source.kind}${d.source.auditor ? `, ${d.source.auditor}` : ''}; ${d.areaId ?? 'Jobcenter'}, ${d.process}) – ${d.reason}`,
+    en: `Risk "${d.title}" identified (source: ${d.source.kind}${d.source.auditor ? `, ${d.source.auditor}` : ''}; ${d.areaId ?? 'Jobcenter'}, ${d.process}) – ${d.reason}`,
+  }),
+  RiskAssessed: (d) => ({
+    de: `Risiko bewertet: Schadensausmaß ${d.impact} × Eintrittswahrscheinlichkeit ${d.likelihood} = ${d.score}${d.aboveAppetite ? ', über der Risikobereitschaft' : ''}; neu zu bewerten bis ${d.reassessBy} – ${d.reason}`,
+    en: `Risk assessed: impact ${d.impact} × likelihood ${d.likelihood} = ${d.score}${d.aboveAppetite ? ', above the risk appetite' : ''}; reassess by ${d.reassessBy} – ${d.reason}`,
+  }),
+  RiskReassessed: (d) => ({
+    de: `Risiko neu bewertet: ${d.previous.score} → ${d.impact} × ${d.likelihood} = ${d.score}${d.aboveAppetite ? ', über der Risikobereitschaft' : ''}; neu zu bewerten bis ${d.reassessBy} – ${d.reason}`,
+    en: `Risk reassessed: ${d.previous.score} → ${d.impact} × ${d.likelihood} = ${d.score}${d.aboveAppetite ? ', above the risk appetite' : ''}; reassess by ${d.reassessBy} – ${d.reason}`,
+  }),
+  RiskTreatmentDecided: (d) => ({
+    de: `Risikostrategie: ${RISK_STRATEGY[d.strategy].de}${d.recheckOn === null ? '' : `, Überprüfung am ${d.recheckOn}`}${d.measureIds.length > 0 ? `, ${d.measureIds.length} Maßnahme(n)` : ''}${d.againstAppetite ? ', über der Risikobereitschaft bestätigt' : ''} – ${d.reason}`,
+    en: `Risk strategy: ${RISK_STRATEGY[d.strategy].en}${d.recheckOn === null ? '' : `, re-check on ${d.recheckOn}`}${d.measureIds.length > 0 ? `, ${d.measureIds.length} measure(s)` : ''}${d.againstAppetite ? ', confirmed above the risk appetite' : ''} – ${d.reason}`,
+  }),
+  RiskClosed: (d) => ({ de: `Risiko geschlossen – ${d.reason}`, en: `Risk closed – ${d.reason}` }),
+  RiskMatrixSet: (d) => ({
+    de: `Risikomatrix ${d.matrix.impact.length} × ${d.matrix.likelihood.length} festgelegt, Risikobereitschaft bis Wert ${d.matrix.appetite.maxAcceptedScore} – ${d.reason}`,
+    en: `Risk matrix ${d.matrix.impact.length} × ${d.matrix.likelihood.length} set, risk appetite up to score ${d.matrix.appetite.maxAcceptedScore} – ${d.reason}`,
+  }),
+  AreaRiskAnalysisConsolidated: (d) => ({
+    de: `Risikoanalyse ${d.areaId} ${d.year}-Q${d.quarter} aus ${d.teamReports.length} Teambericht(en) zusammengeführt – ${d.reason}`,
+    en: `Risk analysis ${d.areaId} ${d.year}-Q${d.quarter} consolidated from ${d.teamReports.length} team report(s) – ${d.reason}`,
   }),
 };
 

@@ -9,6 +9,7 @@ import { PROGRAMME_EVENT_SCHEMAS, type ProgrammeSettings } from '../programme/pr
 import { QUESTIONNAIRE_EVENT_SCHEMAS, type Question } from '../questionnaire/questionnaire.events.js';
 import { REPORT_EVENT_SCHEMAS, type ReportFigures } from '../report/report.events.js';
 import { REVIEW_EVENT_SCHEMAS } from '../review/review.events.js';
+import { AREA_RISK_ANALYSIS_EVENT_SCHEMAS, RISK_EVENT_SCHEMAS, RISK_MATRIX_EVENT_SCHEMAS } from '../risk/risk.events.js';
 import { SAMPLING_EVENT_SCHEMAS } from '../sampling/sampling.events.js';
 import type { Sealed } from '../shared/sealed.js';
 import {
@@ -31,6 +32,9 @@ const CATALOGUES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   legalQuota: LEGAL_QUOTA_EVENT_SCHEMAS,
   indicatorMonth: INDICATOR_MONTH_EVENT_SCHEMAS,
   indicatorSettings: INDICATOR_SETTINGS_EVENT_SCHEMAS,
+  risk: RISK_EVENT_SCHEMAS,
+  riskMatrix: RISK_MATRIX_EVENT_SCHEMAS,
+  areaRiskAnalysis: AREA_RISK_ANALYSIS_EVENT_SCHEMAS,
 };
 
 const CLEAR_SECRET = 'Frau Schmidt, BG 123D456';
@@ -344,6 +348,81 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     reason: sealed(19),
     correctedAt: '2026-03-05T09:00:00.000Z',
   },
+  RiskIdentified: {
+    riskId: 'risk-1',
+    tenant: 'jc-a',
+    title: 'Fehlende Anhörung',
+    description: 'Anhörungen fehlen',
+    source: { kind: 'external-audit', auditor: 'bundesrechnungshof' },
+    areaId: 'area-mi',
+    process: 'Leistungsminderung',
+    links: { defectCategories: [], trends: [], teamReports: [], measures: [] },
+    identifiedOn: '2026-03-02',
+    reason: 'Prüfbericht',
+  },
+  RiskAssessed: {
+    riskId: 'risk-1',
+    impact: 3,
+    likelihood: 2,
+    score: 6,
+    aboveAppetite: true,
+    damagePotential: false,
+    matrixRevision: -1,
+    assessedOn: '2026-03-31',
+    reassessBy: '2026-06-30',
+    reason: 'Quartalsbewertung',
+  },
+  RiskReassessed: {
+    riskId: 'risk-1',
+    previous: { impact: 4, likelihood: 2, score: 8 },
+    impact: 3,
+    likelihood: 2,
+    score: 6,
+    aboveAppetite: true,
+    damagePotential: false,
+    matrixRevision: -1,
+    assessedOn: '2026-03-31',
+    reassessBy: '2026-06-30',
+    reason: 'Quartalsbewertung',
+  },
+  RiskTreatmentDecided: {
+    riskId: 'risk-1',
+    strategy: 'accept',
+    decidedOn: '2026-03-31',
+    measureIds: [],
+    transferTo: null,
+    recheckOn: '2026-06-30',
+    againstAppetite: true,
+    reason: 'hinnehmbar',
+  },
+  RiskClosed: { riskId: 'risk-1', closedOn: '2026-09-30', reason: 'Prozess entfallen' },
+  RiskMatrixSet: {
+    tenant: 'jc-a',
+    matrix: {
+      impact: [
+        { level: 1, de: 'gering', en: 'low' },
+        { level: 2, de: 'hoch', en: 'high' },
+      ],
+      likelihood: [
+        { level: 1, de: 'selten', en: 'rare' },
+        { level: 2, de: 'häufig', en: 'frequent' },
+      ],
+      appetite: { maxAcceptedScore: 2, alwaysTreatFromImpact: null },
+    },
+    decidedOn: '2026-01-05',
+    reason: 'GF',
+  },
+  AreaRiskAnalysisConsolidated: {
+    tenant: 'jc-a',
+    areaId: 'area-mi',
+    year: 2026,
+    quarter: 1,
+    teamReports: ['team-1-2026-Q1', 'team-2-2026-Q1'],
+    riskIds: ['risk-1'],
+    summary: 'Zusammenfassung',
+    consolidatedOn: '2026-04-20',
+    reason: 'Quartal',
+  },
   IndicatorSettingsAgreed: {
     tenant: 'jc-a',
     areaId: 'mi',
@@ -497,6 +576,15 @@ describe('history lines', () => {
     expect(line.de).toBe(
       'Widerspruchszahlen 2026-02 korrigiert, mit Begründung: erledigt 40 → 42, Stattgaben 10 → 10, vermeidbar 3 → 4',
     );
+  });
+
+  it('renders the risk register with scores, appetite and re-check date', () => {
+    expect(renderHistoryLine({ type: 'RiskReassessed', schemaVersion: 1, data: EXAMPLES.RiskReassessed }).de).toBe(
+      'Risiko neu bewertet: 8 → 3 × 2 = 6, über der Risikobereitschaft; neu zu bewerten bis 2026-06-30 – Quartalsbewertung',
+    );
+    expect(
+      renderHistoryLine({ type: 'RiskTreatmentDecided', schemaVersion: 1, data: EXAMPLES.RiskTreatmentDecided }).en,
+    ).toBe('Risk strategy: accept, re-check on 2026-06-30, confirmed above the risk appetite – hinnehmbar');
   });
 
   it('gives an unknown type and malformed data the generic line', () => {
