@@ -31,6 +31,7 @@ export const projections: readonly ProjectionDefinition[] = [
   ...SAMPLING_READ_MODELS,
   ...REVIEWS_READ_MODELS,
   ...MEASURES_READ_MODELS,
+  ...INDICATOR_READ_MODELS,
   ...REPORTS_READ_MODELS,
   ...DASHBOARDS_READ_MODELS,
   ...TRENDS_READ_MODELS,

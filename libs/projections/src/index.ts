@@ -86,6 +86,12 @@ export {
   questionnaireDocId,
   QUESTIONNAIRES,
 } from './read-models/questionnaires/questionnaire.doc.js';
+export { INDICATOR_READ_MODELS } from './read-models/indicators/index.js';
+export {
+  INDICATOR_MONTHS,
+  type IndicatorMonthDoc,
+  type IndicatorRatingEntry,
+} from './read-models/indicators/indicator-month.doc.js';
 export { LEGAL_QUOTA_READ_MODELS } from './read-models/legal-quota/index.js';
 export { LEGAL_QUOTA, type LegalQuotaDoc } from './read-models/legal-quota/legal-quota.doc.js';
 export { REPORTS_READ_MODELS } from './read-models/reports/index.js';
