@@ -2,6 +2,7 @@ import { AccessLogModule } from './access-log/access-log.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CrossLevelModule } from './cross-level/cross-level.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
+import { InboxModule } from './inbox/inbox.module.js';
 import { LegalQuotaModule } from './legal-quota/legal-quota.module.js';
 import { MeasuresModule } from './measures/measures.module.js';
 import { OperationsModule } from './operations/operations.module.js';
@@ -28,5 +29,6 @@ export const FEATURE_MODULES = [
   AccessLogModule,
   CrossLevelModule,
   RetentionModule,
+  InboxModule,
   LegalQuotaModule,
 ];

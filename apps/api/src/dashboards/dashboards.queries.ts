@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { firstDayOfMonth, reportStatus } from '@pruefpfad/domain';
+import { addMonths, firstDayOfMonth, reportStatus } from '@pruefpfad/domain';
 import {
   addDefects,
   addReviewFigures,
@@ -12,6 +12,7 @@ import {
   sumCells,
   type TeamMonthCell,
 } from '@pruefpfad/projections';
+import { LegalQuotaQueries } from '../legal-quota/legal-quota.queries.js';
 import { lastEndedQuarter, type QuarterPeriod } from '../reports/period.params.js';
 import { ReportsQueries, shownDueDate, type ReportStatus } from '../reports/reports.queries.js';
 import { TeamFiguresQueries, teamInfo } from '../reports/team-figures.queries.js';
@@ -94,6 +95,7 @@ export class DashboardsQueries {
     private readonly figures: TeamFiguresQueries,
     private readonly reports: ReportsQueries,
     private readonly trends: TrendsQueries,
+    private readonly quota: LegalQuotaQueries,
   ) {}
 
   today(): string {
@@ -145,7 +147,19 @@ export class DashboardsQueries {
     });
     // Routines suspended now, each showing whether it was decided with or against the tolerance test.
     const suspendedRoutines = await this.trends.suspendedRoutines(tenant);
-    return { tenant, month, today: this.today(), areas: perArea, totals: totalsOf(rows), suspendedRoutines };
+    // The legal department's avoidable-appeal quota (001:252–280): the month and the twelve months up to
+    // it, Jobcenter totals only (no team figures leave the legal department here).
+    const trend = await this.quota.trend(tenant, addMonths(month, -11), month);
+    const legalQuota = { month: trend.months[trend.months.length - 1]!, trend };
+    return {
+      tenant,
+      month,
+      today: this.today(),
+      areas: perArea,
+      totals: totalsOf(rows),
+      suspendedRoutines,
+      legalQuota,
+    };
   }
 
   private async load(

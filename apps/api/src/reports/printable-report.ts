@@ -1,4 +1,5 @@
-import type { ReportFigures } from '@pruefpfad/domain';
+import { AVOIDABLE_REASONS, type LegalQuota, type ReportFigures, shareText } from '@pruefpfad/domain';
+import type { QuotaPeriodView } from '../legal-quota/legal-quota.queries.js';
 import type { LegalReportView, ReportDraft, TeamReportView } from './reports.queries.js';
 
 /**
@@ -106,6 +107,79 @@ export function printableTeamReport(
   };
 }
 
+const Q = 'Widerspruchsquote (vermeidbare Stattgaben)';
+
+/** Both shares of one cell; the second is informational only (001:258 "nachrichtlich"). */
+function shareRows(section: string, category: string, quota: LegalQuota): PrintableRow[] {
+  const upheld = quota.avoidableAmongUpheld;
+  const settled = quota.avoidableAmongSettled;
+  const judged = (status: string): string =>
+    status === 'no-figure' ? '' : status === 'within-target' ? 'im Ziel' : 'über dem Ziel';
+  return [
+    row(
+      section,
+      `Anteil an allen Stattgaben (Ziel ≤ ${upheld.targetPercent} %)`,
+      shareText(upheld),
+      category,
+      judged(upheld.status),
+    ),
+    row(
+      section,
+      `Anteil an allen erledigten Widersprüchen (nachrichtlich, vorläufiges Ziel ${settled.targetPercent} %)`,
+      shareText(settled),
+      category,
+      judged(settled.status),
+    ),
+  ];
+}
+
+/** The quota of the quarter: each month, the quarter, avoidable by reason, by legal norm and by team. */
+export function quotaRows(quota: QuotaPeriodView): PrintableRow[] {
+  const months = quota.months.flatMap((month) =>
+    month.recorded
+      ? [
+          row(Q, 'Erledigte Widersprüche', month.totals.settled, month.month),
+          row(Q, 'Stattgaben (voll und teilweise)', month.totals.upheld, month.month),
+          row(Q, 'davon vermeidbar', month.totals.avoidable, month.month),
+          ...shareRows(Q, month.month, month.quota),
+        ]
+      : [row(Q, 'Monatszahlen', 'nicht erfasst', month.month)],
+  );
+  const quarter = 'Quartal';
+  return [
+    ...months,
+    row(Q, 'Erledigte Widersprüche', quota.totals.settled, quarter),
+    row(Q, 'Stattgaben (voll und teilweise)', quota.totals.upheld, quarter),
+    row(Q, 'davon vermeidbar', quota.totals.avoidable, quarter),
+    ...shareRows(Q, quarter, quota.quota),
+    ...AVOIDABLE_REASONS.map((reason) =>
+      row('Vermeidbare Stattgaben nach Grund', REASON_DE[reason] ?? reason, quota.byReason[reason], quarter),
+    ),
+    ...quota.byLegalNorm.flatMap((norm) => [
+      row('Vermeidbare Stattgaben nach Rechtsnorm', 'Stattgaben', norm.totals.upheld, norm.legalNorm),
+      row('Vermeidbare Stattgaben nach Rechtsnorm', 'davon vermeidbar', norm.totals.avoidable, norm.legalNorm),
+    ]),
+    ...quota.byTeam.flatMap((team) => {
+      const name = team.teamId ?? 'teamübergreifend';
+      return team.suppressed
+        ? [
+            row(
+              'Vermeidbare Stattgaben nach Team',
+              'Zahlen',
+              `unterdrückt (weniger als ${quota.minCellCount} Fälle)`,
+              name,
+            ),
+          ]
+        : [
+            row('Vermeidbare Stattgaben nach Team', 'Erledigte Widersprüche', team.totals.settled, name),
+            row('Vermeidbare Stattgaben nach Team', 'Stattgaben', team.totals.upheld, name),
+            row('Vermeidbare Stattgaben nach Team', 'davon vermeidbar', team.totals.avoidable, name),
+            ...shareRows('Vermeidbare Stattgaben nach Team', name, team.quota),
+          ];
+    }),
+  ];
+}
+
 export function printableLegalReport(report: LegalReportView, tenant: string): PrintableReport {
   const period = `${report.year}/Q${report.quarter}`;
   const findings = report.findings.flatMap((finding) => {
@@ -127,10 +201,12 @@ export function printableLegalReport(report: LegalReportView, tenant: string): P
       ['Berichtszeitraum', period],
       ['Fällig am', report.dueDate],
       ['Abgegeben am', `${report.submittedOn}${report.late ? ' (verspätet)' : ''}`],
+      ['Widerspruchsquote', `Monatszahlen mit Korrekturen, Stand des Abrufs (Regeln ${report.quota.rulesVersion})`],
     ],
     rows: [
       row('Angaben', 'Fehlanzeige', report.nil ? 'ja' : 'nein'),
       ...findings,
+      ...quotaRows(report.quota),
       ...(report.assessment === null ? [] : [row('Bewertung', 'Erkenntnisse und Bewertung', report.assessment)]),
     ],
   };

@@ -23,6 +23,7 @@ import type { Envelope } from '@pruefpfad/privacy';
 import { type OrganisationUnitDoc, type ReportDoc, REPORTS, seriousDefectsOf } from '@pruefpfad/projections';
 import type { DocumentStore } from '@pruefpfad/read-store';
 import { AccessLog } from '../access-log/access-log.service.js';
+import { LegalQuotaQueries, type QuotaPeriodView } from '../legal-quota/legal-quota.queries.js';
 import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
 import { reportFiguresOf, sumReportFigures } from './report-figures.js';
 import { TeamFiguresQueries, teamInfo } from './team-figures.queries.js';
@@ -88,6 +89,12 @@ export interface LegalReportView {
   readonly dueDate: string;
   readonly late: boolean;
   readonly revision: number;
+  /**
+   * The avoidable-appeal quota of the quarter's months (001:252–280), from the monthly figures as they
+   * stand now (corrections included); team cells under the small-cell rule, since the report leaves the
+   * legal department.
+   */
+  readonly quota: QuotaPeriodView;
 }
 
 export interface UnitStatus {
@@ -110,6 +117,7 @@ export class ReportsQueries {
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     private readonly figures: TeamFiguresQueries,
     private readonly accessLog: AccessLog,
+    private readonly quota: LegalQuotaQueries,
   ) {}
 
   async submitted(tenant: string, unitId: string, year: number, quarter: number): Promise<ReportDoc | null> {
@@ -203,6 +211,7 @@ export class ReportsQueries {
       dueDate: doc.dueDate,
       late: doc.late,
       revision: doc.streamRevision,
+      quota: await this.quota.period(tenant, monthsOfQuarter(doc.year, doc.quarter), 'outside'),
     };
     opener.record(purpose, doc._id);
     return view;
