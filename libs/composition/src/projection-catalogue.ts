@@ -15,6 +15,7 @@ import {
   REPORTS_READ_MODELS,
   RETENTION_READ_MODELS,
   REVIEWS_READ_MODELS,
+  RISKS_READ_MODELS,
   SAMPLING_READ_MODELS,
   TRENDS_READ_MODELS,
 } from '@pruefpfad/projections';
@@ -40,6 +41,7 @@ export const projections: readonly ProjectionDefinition[] = [
   ...CROSS_LEVEL_READ_MODELS,
   ...RETENTION_READ_MODELS,
   ...LEGAL_QUOTA_READ_MODELS,
+  ...RISKS_READ_MODELS,
 ];
 
 export async function openStores(config: unknown, _context: ProjectionWorkerContext): Promise<ProjectionStores> {

@@ -95,6 +95,14 @@ export {
 export { LEGAL_QUOTA_READ_MODELS } from './read-models/legal-quota/index.js';
 export { LEGAL_QUOTA, type LegalQuotaDoc } from './read-models/legal-quota/legal-quota.doc.js';
 export { REPORTS_READ_MODELS } from './read-models/reports/index.js';
+export { RISKS_READ_MODELS } from './read-models/risks/index.js';
+export {
+  AREA_RISK_ANALYSES,
+  type AreaRiskAnalysisDoc,
+  type RiskDoc,
+  RISKS,
+  type RiskTreatmentView,
+} from './read-models/risks/risk.doc.js';
 export { type ReportDoc, REPORTS } from './read-models/reports/report.doc.js';
 export { RETENTION_READ_MODELS } from './read-models/retention/index.js';
 export { summariseReview } from './read-models/retention/retention-summary.js';
