@@ -2,7 +2,13 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_ORGANISATION, DEMO_TENANT } from '../../apps/cli/src/commands/demo.command.js';
 import { mintDevelopmentToken } from '../../apps/api/src/security/development-token.js';
 import { loadOrCreateSigningSecret } from '../../apps/api/src/security/signing-secret.js';
-import { axeViolations, describeWithBrowser, launchChromium, type AxeFinding } from '../support/browser.js';
+import {
+  axeViolations,
+  describeWithBrowser,
+  launchChromium,
+  screenshotForReadme,
+  type AxeFinding,
+} from '../support/browser.js';
 import { sharedBuild, startService, type RunningService } from '../support/built-service.js';
 
 /**
@@ -17,6 +23,8 @@ const MONTH = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year
 );
 const AREA = 'markt-integration';
 const PROCESS = 'allgemeine-vermittlung';
+const QUESTIONNAIRE_TITLE =
+  'Verlaufsbezogene Kundenbetrachtung – allgemeine Arbeitsvermittlung inkl. beschäftigungsorientiertem Fallmanagement';
 
 function population(badLine: boolean): string {
   const rows = ['caseReference;customerGroup;team;process;needs16a'];
@@ -153,6 +161,9 @@ describeWithBrowser('an area head’s month in the browser (Chromium, axe)', (ex
     const samples = page.getByRole('table', { name: 'Stichproben des Monats' });
     await samples.getByRole('link', { name: 'team-mi-1' }).waitFor();
     await audit('Ziehung (gezogen)');
+    // The draw's result and the month's samples in view, not the upload form above them.
+    await samples.scrollIntoViewIfNeeded();
+    await screenshotForReadme(page, 'bereich-ziehung');
     await samples.getByRole('link', { name: 'team-mi-1' }).click();
     await page.getByRole('heading', { level: 1, name: /^Stichprobe team-mi-1/ }).waitFor();
     expect(await page.getByRole('table', { name: 'Gezogene Fälle' }).getByRole('row').count()).toBe(5); // header + 4
@@ -177,6 +188,20 @@ describeWithBrowser('an area head’s month in the browser (Chromium, axe)', (ex
       .getByText('Bereich insgesamt')
       .waitFor();
     await audit('Bereich');
+    await screenshotForReadme(page, 'bereich-uebersicht');
+  });
+
+  it('opens a drawn review of the area and sees its questionnaire by title and version', async () => {
+    await page.goto(`${service.baseUrl}/teams/team-mi-1/arbeitsliste?monat=${MONTH}`);
+    await page.getByRole('heading', { level: 1, name: /^Arbeitsliste team-mi-1/ }).waitFor();
+    await page.getByRole('table', { name: 'Gezogene Fälle' }).getByRole('link').first().click();
+    await page.getByRole('heading', { level: 1, name: /^Prüfung / }).waitFor();
+    // The review names the questionnaire only by id; the page shows its title, version and validity.
+    await page
+      .locator('dl.facts dd')
+      .getByText(`${QUESTIONNAIRE_TITLE}, Version 1 (gültig ab 01.01.2020)`, { exact: true })
+      .waitFor();
+    await audit('Prüfung');
   });
 
   it('sees the consolidated team reports and the questionnaires', async () => {
@@ -205,6 +230,7 @@ describeWithBrowser('an area head’s month in the browser (Chromium, axe)', (ex
       'Ziehung (gezogen)',
       'Stichprobe',
       'Bereich',
+      'Prüfung',
       'Teamberichte',
       'Fragebögen',
       'Fragebogen',
