@@ -73,6 +73,8 @@ export interface AppConfig {
   };
   /** The browser login of the web application (backend-for-frontend: session cookie, OIDC, development login). */
   readonly web: WebLoginConfig;
+  /** The deadline inbox and its e-mail digest (issue 12). */
+  readonly mail: MailConfig;
   /** Test environment only: the instant the service clock starts at (see `CONFIG_VARIABLES`). */
   readonly testClockStart: string | null;
 }
@@ -104,6 +106,26 @@ export interface WebLoginConfig {
   readonly sessionAbsoluteSeconds: number;
   /** A session unused this long ends (default 30 min); every authenticated request renews it. */
   readonly sessionIdleSeconds: number;
+}
+
+/** The e-mail digest of deadlines over SMTP; `smtp` null (no `PRUEFPFAD_SMTP_HOST`): no mail is sent. */
+export interface MailConfig {
+  readonly smtp: {
+    readonly host: string;
+    readonly port: number;
+    /** `tls`: TLS from the first byte (port 465); `starttls`: upgrade required; `none`: plain (tests, a local relay). */
+    readonly security: 'tls' | 'starttls' | 'none';
+    readonly user: string | undefined;
+    readonly password: string | undefined;
+  } | null;
+  /** Sender address (From). */
+  readonly from: string;
+  /** Europe/Berlin hour (0-23) of the daily digest; null: no daily digest (send now only). */
+  readonly digestHour: number | null;
+  /** Deadlines due within this many days (0: today) count as due in the inbox and the digest; overdue always do. */
+  readonly horizonDays: number;
+  /** Backoff of a refused or unreachable mail server: first retry after this many ms, doubling to 10 min. */
+  readonly retryInitialMs: number;
 }
 
 export class ConfigurationError extends Error {
@@ -172,6 +194,21 @@ export const CONFIG_VARIABLES = {
   PRUEFPFAD_SESSION_SECRET_FILE: 'File holding at least 32 random bytes keying the session cookie.',
   PRUEFPFAD_SESSION_ABSOLUTE_MINUTES: 'Absolute lifetime of a browser session in minutes (default 480, i.e. 8 h).',
   PRUEFPFAD_SESSION_IDLE_MINUTES: 'A browser session unused this many minutes ends (default 30).',
+  PRUEFPFAD_SMTP_HOST:
+    'Mail server for the daily deadline digest; without it no e-mail is sent (the inbox at /api/v1/inbox works regardless).',
+  PRUEFPFAD_SMTP_PORT: 'Port of the mail server (default 587; 465 with PRUEFPFAD_SMTP_SECURITY=tls).',
+  PRUEFPFAD_SMTP_SECURITY:
+    'starttls | tls | none (default starttls): STARTTLS required, TLS from the start, or plain (a local relay; tests).',
+  PRUEFPFAD_SMTP_USER: 'User name at the mail server (optional).',
+  PRUEFPFAD_SMTP_PASSWORD: 'Password at the mail server (or PRUEFPFAD_SMTP_PASSWORD_FILE).',
+  PRUEFPFAD_SMTP_PASSWORD_FILE: 'File holding the password at the mail server.',
+  PRUEFPFAD_MAIL_FROM: 'Sender of the digest (default pruefpfad@localhost).',
+  PRUEFPFAD_DIGEST_HOUR:
+    'Europe/Berlin hour (0-23) of the daily digest (default 7); "off": no daily digest, only POST /api/v1/inbox/digest.',
+  PRUEFPFAD_INBOX_HORIZON_DAYS:
+    'Deadlines due within this many days count as due in the inbox and the digest (default 14); overdue ones always count.',
+  PRUEFPFAD_MAIL_RETRY_MS:
+    'First retry of a refused or unreachable mail server in ms (default 30000), doubling up to 10 minutes; mail waits in the outbox meanwhile.',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -294,10 +331,33 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       populationReferenceDays: integer(env, 'PRUEFPFAD_POPULATION_REFERENCE_DAYS', 31, 0, 366, problems),
     },
     web,
+    mail: mailConfig(env, cwd, problems),
     testClockStart,
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+function mailConfig(env: Env, cwd: string, problems: string[]): MailConfig {
+  const host = env.PRUEFPFAD_SMTP_HOST?.trim();
+  const security = oneOf(env, 'PRUEFPFAD_SMTP_SECURITY', ['starttls', 'tls', 'none'] as const, 'starttls', problems);
+  const port = integer(env, 'PRUEFPFAD_SMTP_PORT', security === 'tls' ? 465 : 587, 1, 65535, problems);
+  const password = secretValue(env, 'PRUEFPFAD_SMTP_PASSWORD', cwd, problems)?.toString('utf8').trim();
+  const user = env.PRUEFPFAD_SMTP_USER?.trim() || undefined;
+  if (!host && (user || password))
+    problems.push('PRUEFPFAD_SMTP_USER/PASSWORD ohne / without PRUEFPFAD_SMTP_HOST: kein Mailserver / no mail server');
+  const from = env.PRUEFPFAD_MAIL_FROM?.trim() || 'pruefpfad@localhost';
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(from))
+    problems.push(`PRUEFPFAD_MAIL_FROM="${from}": eine E-Mail-Adresse / an e-mail address`);
+  const rawHour = env.PRUEFPFAD_DIGEST_HOUR?.trim();
+  const digestHour = rawHour === 'off' ? null : integer(env, 'PRUEFPFAD_DIGEST_HOUR', 7, 0, 23, problems);
+  return {
+    smtp: host ? { host, port, security, user, password: password || undefined } : null,
+    from,
+    digestHour,
+    horizonDays: integer(env, 'PRUEFPFAD_INBOX_HORIZON_DAYS', 14, 0, 366, problems),
+    retryInitialMs: integer(env, 'PRUEFPFAD_MAIL_RETRY_MS', 30_000, 10, 600_000, problems),
+  };
 }
 
 /** `PRUEFPFAD_TEST_CLOCK_START`: an instant, accepted only in the test environment (never moves a real clock). */

@@ -12,6 +12,7 @@ import {
 import { type Envelope, type KeyStore, tenantPseudonymKey } from '@pruefpfad/privacy';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { commandContext } from '../commands/command-context.js';
+import { MailAddressBook } from '../mail/mail-address-book.js';
 import { ENVELOPE, ID_GENERATOR, KEY_STORE } from '../runtime/tokens.js';
 import { ActingRights } from './acting-rights.js';
 import { organisationAggregate } from './organisation.aggregate.js';
@@ -43,6 +44,7 @@ export class OrganisationCommands {
     @Inject(ENVELOPE) private readonly envelope: Envelope,
     @Inject(KEY_STORE) private readonly keyStore: KeyStore,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    private readonly addressBook: MailAddressBook,
   ) {}
 
   async load(
@@ -73,7 +75,10 @@ export class OrganisationCommands {
         ),
       })),
     );
-    return this.execute(principal, headers, { type: 'LoadOrganisation', areas }, expectedRevision);
+    const result = await this.execute(principal, headers, { type: 'LoadOrganisation', areas }, expectedRevision);
+    // The digest's addresses (issue 12), after the organisation itself was accepted.
+    await this.addressBook.recordOrganisation(tenant, file, { userId: principal.subject, role: principal.roles[0] ?? 'management' });
+    return result;
   }
 
   async recordAbsence(

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsEmail,
   IsISO8601,
   IsObject,
   IsOptional,
@@ -30,6 +31,16 @@ export class PersonDto {
   @IsString()
   @Length(1, 200)
   name!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'E-Mail-Adresse für die Fristen-Übersicht, verschlüsselt gespeichert / e-mail address for the deadline digest, stored encrypted',
+    example: 'erika.muster@jobcenter.example',
+  })
+  @IsOptional()
+  @IsEmail({}, { message: 'E-Mail-Adresse erwartet / an e-mail address expected' })
+  @Length(3, 254)
+  email?: string;
 }
 
 export class TeamFileDto {

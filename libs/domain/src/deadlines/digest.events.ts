@@ -1,5 +1,6 @@
 import type { Sealed } from '../shared/sealed.js';
 import type { DeadlineCount } from './deadline.js';
+import type { KindLabel } from './digest-mail.js';
 
 /**
  * The e-mail digest's durable outbox and the address book, as events.
@@ -24,6 +25,8 @@ export interface DigestQueued {
     /** Europe/Berlin local date the digest is for. */
     readonly date: string;
     readonly counts: readonly DeadlineCount[];
+    /** German / English names of the kinds counted (a source's label; no case data). */
+    readonly labels: Readonly<Record<string, KindLabel>>;
   };
 }
 

@@ -1,0 +1,203 @@
+import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { sharedBuild, freePort, type RunningService, startService } from './support/built-service.js';
+import { testConfig, tokenFor } from './support/test-app.js';
+
+/**
+ * Deadlines and reminders (issue 12) on the built service: the inbox over HTTP, and the e-mail digest
+ * through a real SMTP server started in this process. The server first refuses (451); the digest waits in
+ * the outbox across a restart of the service and arrives exactly once when the server accepts.
+ */
+
+interface Received {
+  readonly to: string;
+  readonly raw: string;
+}
+
+const TENANT = 'jc-inbox';
+const file = (lead2Email?: string) => ({
+  areas: [
+    {
+      id: 'mi',
+      name: 'Markt & Integration',
+      teams: [
+        {
+          id: 'team-1',
+          name: 'Team 1',
+          process: 'allgemeine-vermittlung',
+          lead: { subject: 'tl-1', name: 'Erika Mustermann', email: 'tl1@jobcenter.example' },
+        },
+        {
+          id: 'team-2',
+          name: 'Team 2',
+          process: 'allgemeine-vermittlung',
+          lead: { subject: 'tl-2', name: 'Max Beispiel', ...(lead2Email ? { email: lead2Email } : {}) },
+        },
+      ],
+    },
+  ],
+});
+
+/** Polls a condition (no fixed sleep); fails with the message after `ms`. */
+async function until(condition: () => boolean | Promise<boolean>, message: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('inbox and e-mail digest over HTTP (built service, real SMTP server)', () => {
+  let outDir: string;
+  let service: RunningService | null = null;
+  let smtp: SMTPServer;
+  let smtpPort: number;
+  let refuse = true;
+  let refusals = 0;
+  const received: Received[] = [];
+  let env: Record<string, string>;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        if (refuse) {
+          refusals += 1;
+          const error = Object.assign(new Error('Try again later'), { responseCode: 451 });
+          callback(error);
+          return;
+        }
+        callback();
+      },
+      onData(stream, session, callback) {
+        let raw = '';
+        stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address).join(','), raw });
+          callback();
+        });
+      },
+    });
+    smtpPort = await freePort();
+    await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+    outDir = await sharedBuild();
+    env = {
+      PRUEFPFAD_ENV: 'test',
+      PRUEFPFAD_TEST_CLOCK_START: '2026-03-10T08:00:00Z',
+      PRUEFPFAD_PUBLIC_URL: 'http://pruefpfad.test',
+      PRUEFPFAD_SMTP_HOST: '127.0.0.1',
+      PRUEFPFAD_SMTP_PORT: String(smtpPort),
+      PRUEFPFAD_SMTP_SECURITY: 'none',
+      PRUEFPFAD_MAIL_FROM: 'fristen@jobcenter.example',
+      PRUEFPFAD_DIGEST_HOUR: 'off',
+      PRUEFPFAD_MAIL_RETRY_MS: '50',
+    };
+    service = await startService(outDir, env);
+    const config = testConfig({ dataDir: service.dataDir, keyDir: path.join(service.dirs, 'keys') });
+    const claims = {
+      management: { subject: 'gf', roles: ['management' as const], units: [], tenant: TENANT },
+      lead1: { subject: 'tl-1', roles: ['team_lead' as const], units: ['team-1'], tenant: TENANT },
+      lead2: { subject: 'tl-2', roles: ['team_lead' as const], units: ['team-2'], tenant: TENANT },
+      employee: { subject: 'sb', roles: ['employee' as const], units: ['team-1'], tenant: TENANT },
+    };
+    for (const [name, claim] of Object.entries(claims)) tokens[name] = await tokenFor(config, claim);
+  }, 600_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  });
+
+  const call = async (
+    method: string,
+    route: string,
+    who: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${service!.baseUrl}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${tokens[who]}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+
+  let position = 0;
+  const measureIds: string[] = [];
+
+  it("shows each team lead only the own team's deadlines, due ones flagged", async () => {
+    const loaded = await call('PUT', '/api/v1/organisation', 'management', file());
+    expect(loaded.status).toBe(200);
+    for (const [team, lead] of [
+      ['team-1', 'lead1'],
+      ['team-1', 'lead1'],
+      ['team-2', 'lead2'],
+    ] as const) {
+      const agreed = await call('POST', `/api/v1/teams/${team}/measures`, lead, {
+        kind: 'feedback',
+        scope: 'individual',
+        owner: 'Erika Mustermann',
+        description: 'Rückmeldung zur Dokumentation',
+        dueDate: '2026-03-20',
+      });
+      expect(agreed.status).toBe(201);
+      measureIds.push(String(agreed.body.id));
+      position = Math.max(position, Number(agreed.body.position));
+    }
+    const inbox = await call('GET', '/api/v1/inbox', 'lead1', undefined, { 'x-min-position': String(position) });
+    expect(inbox.status).toBe(200);
+    expect(inbox.body).toMatchObject({ today: '2026-03-10', horizonDays: 14 });
+    expect(inbox.body.deadlines).toEqual(
+      measureIds
+        .slice(0, 2)
+        .map((id) =>
+          expect.objectContaining({ kind: 'measure', ref: id, dueDate: '2026-03-20', status: 'due', unit: 'team-1' }),
+        ),
+    );
+    const other = await call('GET', '/api/v1/inbox', 'lead2', undefined, { 'x-min-position': String(position) });
+    expect((other.body.deadlines as { ref: string }[]).map((d) => d.ref)).toEqual([measureIds[2]]);
+    const employee = await call('GET', '/api/v1/inbox', 'employee');
+    expect(employee.body.deadlines).toEqual([]);
+    // Only management may send the digest now.
+    expect((await call('POST', '/api/v1/inbox/digest', 'lead1')).status).toBe(403);
+  });
+
+  it('keeps the digest through a refusing mail server and a restart, then delivers it once without case data', async () => {
+    const queued = await call('POST', '/api/v1/inbox/digest', 'management');
+    expect(queued.status).toBe(202);
+    expect(queued.body).toMatchObject({ date: '2026-03-10', recipients: 1, queued: 1, mailEnabled: true });
+    await until(() => refusals >= 2, 'the mail server refused at least twice');
+    expect(received).toHaveLength(0);
+
+    await service!.stop({ keepStores: true });
+    service = await startService(outDir, env, service!.dirs);
+    refuse = false;
+    await until(() => received.length >= 1, 'the digest arrived after the server accepted');
+    const [mail] = received;
+    expect(mail!.to).toBe('tl1@jobcenter.example');
+    expect(mail!.raw).toContain('0 overdue, 2 due');
+    expect(mail!.raw).toContain(
+      'Ma=C3=9Fnahmen / measures: 0 =C3=BCberf=C3=A4llig / overdue, 2 f=C3=A4llig / du=\r\ne',
+    );
+    expect(mail!.raw).toContain('http://pruefpfad.test/inbox');
+    for (const secret of ['Erika', 'Mustermann', 'Rückmeldung', 'team-1', 'Team 1', ...measureIds])
+      expect(mail!.raw).not.toContain(secret);
+
+    // Sending again the same day queues nothing new for tl-1; tl-2's address arrives and gets its own digest.
+    expect((await call('PUT', '/api/v1/organisation', 'management', file('tl2@jobcenter.example'))).status).toBe(200);
+    const again = await call('POST', '/api/v1/inbox/digest', 'management');
+    expect(again.body).toMatchObject({ recipients: 2, queued: 1 });
+    await until(() => received.some((m) => m.to === 'tl2@jobcenter.example'), "tl-2's digest arrived");
+    // The outbox sends in order: tl-1's digest, delivered before, was not sent a second time.
+    expect(received.filter((m) => m.to === 'tl1@jobcenter.example')).toHaveLength(1);
+  }, 120_000);
+});
