@@ -463,9 +463,10 @@ function Verify({
   const yesNo = (value: boolean) => (value ? t('stimmt überein', 'matches') : t('weicht ab', 'differs'));
   return (
     <Section title={t('Ziehung nachrechnen', 'Verify the draw')}>
+      {/* Never disabled: asking again while a recomputation runs is answered by the same request, and a
+          button greying out during a background refetch would flicker (and fail contrast checks meanwhile). */}
       <KolButton
         _label={t('Ziehung nachrechnen', 'Recompute the draw')}
-        _disabled={asked && verification.isFetching}
         _on={{
           onClick: () => {
             if (asked) void verification.refetch();
