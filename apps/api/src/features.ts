@@ -2,6 +2,7 @@ import { AccessLogModule } from './access-log/access-log.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CrossLevelModule } from './cross-level/cross-level.module.js';
 import { DashboardsModule } from './dashboards/dashboards.module.js';
+import { IndicatorsModule } from './indicators/indicators.module.js';
 import { InboxModule } from './inbox/inbox.module.js';
 import { LegalQuotaModule } from './legal-quota/legal-quota.module.js';
 import { MeasuresModule } from './measures/measures.module.js';
@@ -21,6 +22,7 @@ export const FEATURE_MODULES = [
   SamplingModule,
   ReviewsModule,
   MeasuresModule,
+  IndicatorsModule,
   ReportsModule,
   DashboardsModule,
   AuditModule,
