@@ -136,6 +136,8 @@ describeWithBrowser('a team lead’s month in the browser (Chromium, axe)', (exe
   it('answers and completes a review by keyboard alone, with visible focus', async () => {
     await page.getByRole('table', { name: 'Gezogene Fälle' }).getByRole('link').first().click();
     await page.getByRole('heading', { level: 1, name: /^Prüfung / }).waitFor();
+    // The pinned questionnaire by its title and version, not by its id.
+    await page.getByText(/^Verlaufsbezogene Kundenbetrachtung.*, Version 1 \(gültig ab \d\d\.\d\d\.\d{4}\)$/).waitFor();
     await audit('Prüfung (offen)', 'pruefung');
 
     // From the page heading, Tab through the questions: a radio group gets its first option ("ja",
