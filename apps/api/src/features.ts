@@ -12,6 +12,7 @@ import { QuestionnairesModule } from './questionnaires/questionnaires.module.js'
 import { ReportsModule } from './reports/reports.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
+import { RisksModule } from './risks/risks.module.js';
 import { SamplingModule } from './sampling/sampling.module.js';
 import { TrendsModule } from './trends/trends.module.js';
 
@@ -31,6 +32,7 @@ export const FEATURE_MODULES = [
   AccessLogModule,
   CrossLevelModule,
   RetentionModule,
+  RisksModule,
   InboxModule,
   LegalQuotaModule,
 ];

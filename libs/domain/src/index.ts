@@ -339,6 +339,7 @@ export {
 export {
   areaRiskAnalysisDecider,
   type AreaRiskAnalysisCommand,
+  type AreaRiskAnalysisState,
   DEFAULT_RISK_RULES,
   type RiskCommand,
   riskDecider,
