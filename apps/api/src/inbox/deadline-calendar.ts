@@ -40,9 +40,15 @@ export class DeadlineCalendar implements OnModuleInit {
 
   onModuleInit(): void {
     const found = this.discovery
-      .getProviders({ metadataKey: DEADLINE_SOURCE })
-      .map((wrapper) => wrapper.instance as DeadlineSource)
-      .filter((instance) => instance !== undefined && instance !== null);
+      .getProviders()
+      .filter(
+        (wrapper) =>
+          typeof wrapper.metatype === 'function' &&
+          Reflect.getMetadata(DEADLINE_SOURCE, wrapper.metatype) === true &&
+          wrapper.instance !== undefined &&
+          wrapper.instance !== null,
+      )
+      .map((wrapper) => wrapper.instance as DeadlineSource);
     const kinds = new Set<string>();
     for (const source of found) {
       if (kinds.has(source.kind)) throw new Error(`two deadline sources for the kind ${source.kind}`);
