@@ -21,12 +21,12 @@ import type { Request, Response } from 'express';
 import { type AppConfig, type CommandResult, NotFoundError, readStreamState } from '@pruefpfad/application';
 import {
   computeIndicatorFigures,
-  DEFAULT_RISK_MATRIX,
   type IndicatorFigures,
   INDICATOR_KINDS,
   type IndicatorKind,
   indicatorMonthId,
   indicatorMonthKeyId,
+  indicatorMonthStreamId,
   indicatorPercent,
   indicatorSettingsId,
   indicatorSettingsKeyId,
@@ -45,7 +45,10 @@ import { setEtag } from '../commands/etag.js';
 import { ExecuteCommand } from '../commands/execute-command.js';
 import { RequestValidationError } from '../errors/validation.js';
 import { measureFacts } from '../measures/measure.facts.js';
+import { AccessLog } from '../access-log/access-log.service.js';
 import { ActingRights, type TeamContext } from '../organisation/acting-rights.js';
+import { assertMonth } from '../reports/period.params.js';
+import { RisksQueries } from '../risks/risks.queries.js';
 import { APP_CONFIG, DOCUMENT_STORE, ENVELOPE, EVENT_STORE } from '../runtime/tokens.js';
 import { assertCanAccess } from '../security/assert-can-access.js';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
@@ -53,7 +56,6 @@ import { indicatorMonthAggregate, indicatorSettingsAggregate } from './indicator
 import {
   IndicatorImportQueryDto,
   IndicatorSettingsDto,
-  MonthParamDto,
   ProposeTeamRiskDto,
   RateIndicatorDto,
 } from './indicators.dto.js';
@@ -99,6 +101,8 @@ export class IndicatorsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly acting: ActingRights,
+    private readonly risks: RisksQueries,
+    private readonly accessLog: AccessLog,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
     @Inject(ENVELOPE) private readonly envelope: Envelope,
@@ -119,12 +123,13 @@ export class IndicatorsController {
   async import(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
-    @Param() params: MonthParamDto & { teamId: string },
+    @Param('month') monthParam: string,
     @Query() query: IndicatorImportQueryDto,
     @Req() request: Request,
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult & { figures: IndicatorFigures }> {
+    const month = assertMonth(monthParam);
     const team = await this.acting.assertMayAct(principal, 'indicators.import', principal.tenant, teamId);
     const type = request.is(['text/csv', 'application/json']);
     if (type !== 'text/csv' && type !== 'application/json')
@@ -134,7 +139,6 @@ export class IndicatorsController {
     const content = type === 'text/csv' ? await readText(request) : (request.body as unknown);
     const { parsed, errors } = type === 'text/csv' ? parseIndicatorCsv(content as string) : parseIndicatorJson(content);
     if (parsed === null) throw new RequestValidationError(errors.slice(0, 100));
-    const month = params.month;
     const referenceDate = query.referenceDate ?? lastDayOfMonth(month);
     const settings = settingsInForce(
       (
@@ -155,7 +159,8 @@ export class IndicatorsController {
     const id = indicatorMonthId(principal.tenant, teamId, month);
     const fingerprint = createHash('sha256')
       .update(type === 'text/csv' ? (content as string) : JSON.stringify(content))
-      .update(`\u0000${referenceDate}`)
+      // The settings the rules ran with count too: the same file under a newly agreed interval is a new import.
+      .update(`\u0000${referenceDate}\u0000${JSON.stringify(settings)}`)
       .digest('hex');
     const reason =
       query.reason === undefined || query.reason.trim() === ''
@@ -185,10 +190,11 @@ export class IndicatorsController {
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
-    @Param() params: MonthParamDto & { teamId: string },
+    @Param('month') month: string,
   ): Promise<IndicatorMonthView> {
+    assertMonth(month);
     const team = await this.acting.assertMayRead(principal, 'indicators.read', principal.tenant, teamId);
-    const doc = await this.doc(principal.tenant, teamId, params.month);
+    const doc = await this.doc(principal.tenant, teamId, month);
     const leadership = principal.roles.some((role) => ['team_lead', 'deputy', 'area_head'].includes(role));
     return this.view(doc, leadership, team);
   }
@@ -201,11 +207,12 @@ export class IndicatorsController {
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
     @Param('indicator') indicatorParam: string,
-    @Param() params: MonthParamDto & { teamId: string; indicator: string },
+    @Param('month') month: string,
     @Body() body: RateIndicatorDto,
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
+    assertMonth(month);
     const indicator = assertIndicator(indicatorParam);
     const team = await this.acting.assertMayAct(principal, 'indicators.rate', principal.tenant, teamId);
     const measureIds = body.measureIds ?? [];
@@ -216,7 +223,7 @@ export class IndicatorsController {
           { field: `measureIds.${index}`, message: 'keine Maßnahme dieses Teams / not a measure of this team' },
         ]);
     }
-    const id = indicatorMonthId(principal.tenant, teamId, params.month);
+    const id = indicatorMonthId(principal.tenant, teamId, month);
     const comment =
       body.comment === undefined || body.comment.trim() === ''
         ? null
@@ -240,18 +247,20 @@ export class IndicatorsController {
   async proposeRisk(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
-    @Param() params: MonthParamDto & { teamId: string },
+    @Param('month') month: string,
     @Body() body: ProposeTeamRiskDto,
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
+    assertMonth(month);
     const team = await this.acting.assertMayAct(principal, 'indicators.risk', principal.tenant, teamId);
-    const id = indicatorMonthId(principal.tenant, teamId, params.month);
+    const id = indicatorMonthId(principal.tenant, teamId, month);
     const reason = body.reason.trim() === '' ? null : await this.envelope.seal(indicatorMonthKeyId(id), body.reason);
+    // The risk register's matrix in force (management's, else the default), as every risk is placed on it.
+    const { matrix } = await this.risks.matrix(principal.tenant);
     const result = await this.execute(id, principal, headers, {
       type: 'ProposeTeamRisk',
-      // The register's matrix in force is not yet readable here; the default matrix until it is.
-      matrix: DEFAULT_RISK_MATRIX,
+      matrix,
       assessment: { impact: body.impact, likelihood: body.likelihood },
       reason,
       actingRole: actingRole(principal, team),
@@ -267,12 +276,13 @@ export class IndicatorsController {
   async confirmRisk(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string,
-    @Param() params: MonthParamDto & { teamId: string },
+    @Param('month') month: string,
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
+    assertMonth(month);
     const team = await this.acting.assertMayAct(principal, 'indicators.risk', principal.tenant, teamId);
-    const result = await this.execute(indicatorMonthId(principal.tenant, teamId, params.month), principal, headers, {
+    const result = await this.execute(indicatorMonthId(principal.tenant, teamId, month), principal, headers, {
       type: 'ConfirmTeamRisk',
       actingRole: actingRole(principal, team),
     });
@@ -334,39 +344,44 @@ export class IndicatorsController {
   async overview(
     @CurrentPrincipal() principal: Principal,
     @Param('areaId') areaId: string,
-    @Param() params: MonthParamDto & { areaId: string },
+    @Param('month') month: string,
   ): Promise<AreaIndicatorOverview> {
+    assertMonth(month);
     assertCanAccess(principal, 'indicators.overview', { tenant: principal.tenant, unit: areaId });
     const docs = (await this.documents.find(INDICATOR_MONTHS, {
       tenant: principal.tenant,
       areaId,
-      month: params.month,
+      month,
     })) as IndicatorMonthDoc[];
     docs.sort((a, b) => a.teamId.localeCompare(b.teamId));
     const shares: IndicatorKind[] = ['first-consultation', 'counselling-contact', 'graduate-management'];
-    const eligible = docs.map((doc) =>
-      shares.map((kind) => {
-        const figure =
-          kind === 'first-consultation'
-            ? doc.figures.firstConsultation
-            : kind === 'counselling-contact'
-              ? doc.figures.counsellingContact
-              : doc.figures.graduateManagement;
-        // An indicator not supplied is no small cell: nothing is shown for it anyway.
-        return figure === null ? Number.MAX_SAFE_INTEGER : figure.eligible;
-      }),
+    // Per indicator over the area's teams: a team with fewer eligible cases than the minimum is hidden,
+    // and another cell as cover where one hidden cell could be worked back from the area's figure.
+    const suppression = shares.map((kind) =>
+      suppressSmallCellsOfEach(
+        docs.map((doc) => {
+          const figure =
+            kind === 'first-consultation'
+              ? doc.figures.firstConsultation
+              : kind === 'counselling-contact'
+                ? doc.figures.counsellingContact
+                : doc.figures.graduateManagement;
+          // An indicator not supplied is no cell: nothing is shown for it anyway.
+          return [figure?.eligible ?? 0];
+        }),
+        this.config.minCellCount,
+      ),
     );
-    const suppression = suppressSmallCellsOfEach(eligible, this.config.minCellCount);
     return {
       areaId,
-      month: params.month,
+      month,
       minCellCount: this.config.minCellCount,
       teams: docs.map((doc, row) => ({
         teamId: doc.teamId,
         referenceDate: doc.referenceDate,
         indicators: INDICATOR_KINDS.map((kind) => {
           const shareIndex = shares.indexOf(kind);
-          const hidden = shareIndex >= 0 && suppression.cells[row * shares.length + shareIndex] === true;
+          const hidden = shareIndex >= 0 && suppression[shareIndex]!.cells[row] === true;
           const rating = doc.ratings[kind];
           return {
             indicator: kind,
@@ -397,13 +412,16 @@ export class IndicatorsController {
   }
 
   private async view(doc: IndicatorMonthDoc, openComments: boolean, team: TeamContext): Promise<IndicatorMonthView> {
-    // Sealed free text is opened only for the team's leadership; a destroyed key reads as null.
-    const open = async (sealed: Sealed | null): Promise<string | null> => {
+    // Sealed free text is opened only for the team's leadership; a destroyed key reads as null. What is
+    // opened is recorded in the access log (the month's id and field names, never the text).
+    const opened = new Set<string>();
+    const open = async (sealed: Sealed | null, field: string): Promise<string | null> => {
       if (!openComments || sealed === null) return null;
+      opened.add(field);
       const value = await this.envelope.openOrNull(sealed);
       return typeof value === 'string' ? value : null;
     };
-    return {
+    const view: IndicatorMonthView = {
       teamId: team.teamId,
       areaId: doc.areaId,
       month: doc.month,
@@ -424,7 +442,7 @@ export class IndicatorsController {
               ? {
                   rating: rating.rating,
                   current: rating.importNumber === doc.importNumber,
-                  comment: await open(rating.comment),
+                  comment: await open(rating.comment, 'ratings.comment'),
                   measureIds: rating.measureIds,
                   ratedAt: rating.ratedAt,
                   ratedByRole: rating.ratedByRole,
@@ -436,11 +454,20 @@ export class IndicatorsController {
       riskProposal: doc.riskProposal && {
         placement: doc.riskProposal.placement,
         proposedByRole: doc.riskProposal.proposedByRole,
-        reason: await open(doc.riskProposal.reason),
+        reason: await open(doc.riskProposal.reason, 'riskProposal.reason'),
       },
       teamRisk: doc.teamRisk,
       revision: doc.streamRevision,
     };
+    // The team's monthly evaluation is the team lead's report of the month (004:100): logged as a team
+    // report read, the resource named by the month's stream.
+    if (opened.size > 0)
+      this.accessLog.note({
+        purpose: 'team-report',
+        resources: [{ kind: 'report', id: indicatorMonthStreamId(doc._id), reviewId: null }],
+        fields: [...opened],
+      });
+    return view;
   }
 
   private execute(

@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
 import { OrganisationModule } from '../organisation/organisation.module.js';
+import { RisksModule } from '../risks/risks.module.js';
 import { IndicatorsController } from './indicators.controller.js';
 
-/** The monthly team indicators (004:100): import, rating, joint risk rating, the area's overview. */
+/**
+ * The monthly team indicators (004:100): import, rating, joint risk rating, the area's overview. The
+ * team's risk is placed on the risk register's matrix in force, read through `RisksQueries`.
+ */
 @Module({
-  imports: [OrganisationModule],
+  imports: [OrganisationModule, RisksModule],
   controllers: [IndicatorsController],
 })
 export class IndicatorsModule {}
