@@ -177,12 +177,12 @@ describeWithBrowser('edge paths of the web application (Chromium, axe)', (execut
       const reason = page.getByLabel('Begründung der Geschäftsführung');
       await reason.fill('Neue Weisung: Routine wieder durchführen');
       await page.getByRole('button', { name: 'Wieder aufnehmen' }).click();
-      await page.getByText(/^Die Prüfroutine wurde inzwischen von jemand anderem geändert\./).waitFor();
+      await page.getByText(/^Jemand anderes hat das inzwischen geändert\./).waitFor();
       await audit(page, 'Prüfroutine (412)');
       await page.getByRole('button', { name: 'Neuesten Stand laden, meine Eingaben behalten' }).click();
       // The other decision is shown, what this user typed is still there.
       await page.getByText(new RegExp(`Überprüfung bis ${shown(othersRecheckOn)}`)).waitFor();
-      await page.getByText(/^Die Prüfroutine wurde inzwischen/).waitFor({ state: 'detached' });
+      await page.getByText(/^Jemand anderes hat das inzwischen/).waitFor({ state: 'detached' });
       await expect(reason.inputValue()).resolves.toBe('Neue Weisung: Routine wieder durchführen');
       await audit(page, 'Prüfroutine (neu geladen)');
       await page.getByRole('button', { name: 'Wieder aufnehmen' }).click();

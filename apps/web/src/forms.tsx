@@ -1,6 +1,7 @@
-import { KolInputText } from '@public-ui/react-v19';
+import { KolAlert, KolButton, KolInputText } from '@public-ui/react-v19';
 import { ApiError } from './api';
 import { useTexts } from './i18n';
+import { ErrorAlert } from './ui';
 
 /**
  * The one set of helpers between KoliBri's inputs and the API's answers: the value an input reports,
@@ -77,4 +78,40 @@ export function NumberField({
       {...(message ?? {})}
     />
   );
+}
+
+/**
+ * A command's error below its form: a 412 (someone else changed the resource meanwhile) with the offer to
+ * load the latest version while keeping what the user typed; any other error unless it names one of the
+ * form's fields (then it stands under that field already).
+ */
+export function CommandError({
+  command,
+  fields = [],
+  onReload,
+}: {
+  readonly command: { readonly error: unknown; readonly conflict: boolean };
+  readonly fields?: readonly string[];
+  readonly onReload: () => unknown;
+}) {
+  const { t } = useTexts();
+  if (command.conflict)
+    return (
+      <div className="stack">
+        <KolAlert _type="warning" _variant="card" _label={t('Inzwischen geändert', 'Changed meanwhile')} _alert>
+          <p>
+            {t(
+              'Jemand anderes hat das inzwischen geändert. Laden Sie den neuesten Stand; Ihre Eingaben bleiben erhalten, danach können Sie erneut senden.',
+              'Someone else changed this meanwhile. Load the latest version; what you entered is kept, then send again.',
+            )}
+          </p>
+        </KolAlert>
+        <KolButton
+          _label={t('Neuesten Stand laden, meine Eingaben behalten', 'Load the latest version, keep my input')}
+          _on={{ onClick: () => void onReload() }}
+        />
+      </div>
+    );
+  if (command.error && !namesAnyField(command.error, fields)) return <ErrorAlert error={command.error} />;
+  return null;
 }

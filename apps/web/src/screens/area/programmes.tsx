@@ -18,7 +18,7 @@ import { navigate } from '../../router';
 import { hasRole, useSession } from '../../session';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
 import type { ProgrammeSettings, ProgrammeView, QuestionnaireSummary } from './types';
-import { NumberField, fieldProps, messageFor, selectedOf, textOf } from '../../forms';
+import { CommandError, NumberField, fieldProps, messageFor, selectedOf, textOf } from '../../forms';
 
 export const programmesKey = ['programmes'];
 const programmeKey = (id: string) => ['programme', id];
@@ -453,17 +453,7 @@ function ReviseProgramme({ programme, texts }: { readonly programme: ProgrammeVi
               />
             </>
           ) : null}
-          {revise.conflict ? (
-            <div className="stack">
-              <ErrorAlert error={revise.error} />
-              <KolButton
-                _label={t('Neuesten Stand laden, meine Eingaben behalten', 'Load the latest version, keep my input')}
-                _on={{ onClick: () => void reloadKeepingInput() }}
-              />
-            </div>
-          ) : revise.error && !messageFor(revise.error, ...fieldNames) ? (
-            <ErrorAlert error={revise.error} />
-          ) : null}
+          <CommandError command={revise} fields={fieldNames} onReload={reloadKeepingInput} />
           {done ? <Success>{t('Änderung gespeichert.', 'Revision saved.')}</Success> : null}
           <KolButton
             _type="submit"

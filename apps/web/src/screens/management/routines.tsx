@@ -1,4 +1,4 @@
-import { KolAlert, KolButton, KolForm, KolInputCheckbox, KolInputDate, KolTextarea } from '@public-ui/react-v19';
+import { KolButton, KolForm, KolInputCheckbox, KolInputDate, KolTextarea } from '@public-ui/react-v19';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, get } from '../../api';
@@ -6,7 +6,7 @@ import { useCommand } from '../../commands';
 import { useTexts, type Texts } from '../../i18n';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
 import type { ProgrammeView } from '../area/types';
-import { fieldProps, messageFor, textOf } from '../../forms';
+import { CommandError, fieldProps, messageFor, textOf } from '../../forms';
 
 interface ToleranceTest {
   readonly from: string;
@@ -163,7 +163,6 @@ function Decide({ routine, texts }: { readonly routine: RoutineView; readonly te
   const ifMatch = routine.revision === null ? {} : { ifMatch: routine.revision };
   const refresh = () => client.invalidateQueries({ queryKey: routineKey(routine.programmeId) });
   // Someone else decided meanwhile (412): the latest routine is loaded, what the user typed stays.
-  const conflict = suspend.conflict || resume.conflict;
   const reloadKeepingInput = async () => {
     await refresh();
     suspend.reset();
@@ -234,28 +233,10 @@ function Decide({ routine, texts }: { readonly routine: RoutineView; readonly te
               _on={{ onInput: (_event: Event, value: unknown) => setAgainst(value === true || value === 'against') }}
             />
           ) : null}
-          {conflict ? (
-            <div className="stack">
-              <KolAlert _type="warning" _variant="card" _label={t('Inzwischen geändert', 'Changed meanwhile')} _alert>
-                <p>
-                  {t(
-                    'Die Prüfroutine wurde inzwischen von jemand anderem geändert. Laden Sie den neuesten Stand; Ihre Eingaben bleiben erhalten, danach können Sie erneut senden.',
-                    'Someone else changed the routine meanwhile. Load the latest version; what you entered is kept, then send again.',
-                  )}
-                </p>
-              </KolAlert>
-              <KolButton
-                _label={t('Neuesten Stand laden, meine Eingaben behalten', 'Load the latest version, keep my input')}
-                _on={{ onClick: () => void reloadKeepingInput() }}
-              />
-            </div>
-          ) : null}
-          {suspend.error && !suspend.conflict && !messageFor(suspend.error, 'recheckOn', 'reason') ? (
-            <ErrorAlert error={suspend.error} />
-          ) : null}
-          {resume.error && !resume.conflict && !messageFor(resume.error, 'reason') ? (
-            <ErrorAlert error={resume.error} />
-          ) : null}
+          <CommandError command={suspend} fields={['recheckOn', 'reason']} onReload={reloadKeepingInput} />
+          {suspend.conflict ? null : (
+            <CommandError command={resume} fields={['reason']} onReload={reloadKeepingInput} />
+          )}
           {done ? <Success>{done}</Success> : null}
           <div className="row">
             <KolButton

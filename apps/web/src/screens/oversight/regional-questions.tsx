@@ -11,7 +11,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../api';
 import { useCommand } from '../../commands';
-import { fieldProps, messageFor, selectedOf, textOf } from '../../forms';
+import { CommandError, fieldProps, messageFor, selectedOf, textOf } from '../../forms';
 import { useTexts, type Texts } from '../../i18n';
 import { useSession } from '../../session';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
@@ -381,17 +381,7 @@ function AddRegionalQuestions({ view }: { readonly view: QuestionnaireView }) {
             _on={{ onInput: (_event: Event, next: unknown) => setReason(textOf(next)) }}
             {...msg('reason')}
           />
-          {add.conflict ? (
-            <div className="stack">
-              <ErrorAlert error={add.error} />
-              <KolButton
-                _label={t('Neuesten Stand laden, meine Eingaben behalten', 'Load the latest version, keep my input')}
-                _on={{ onClick: () => void reloadKeepingInput() }}
-              />
-            </div>
-          ) : add.error && !messageFor(add.error, ...fields) ? (
-            <ErrorAlert error={add.error} />
-          ) : null}
+          <CommandError command={add} fields={fields} onReload={reloadKeepingInput} />
           {done ? <Success>{t('Zusatzfragen gespeichert.', 'Extra questions saved.')}</Success> : null}
           <KolButton
             _type="submit"

@@ -12,7 +12,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../api';
 import { useCommand } from '../../commands';
-import { fieldProps, NumberField, selectedOf, textOf } from '../../forms';
+import { CommandError, fieldProps, NumberField, selectedOf, textOf } from '../../forms';
 import { useTexts, type Texts } from '../../i18n';
 import { ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
 import { DeputyBanner } from './deputy-banner';
@@ -252,17 +252,7 @@ function AnswersForm({ review, texts }: { readonly review: ReviewView; readonly 
               </div>
             );
           })}
-          {save.conflict ? (
-            <div className="stack">
-              <ErrorAlert error={save.error} />
-              <KolButton
-                _label={t('Neuesten Stand laden, meine Eingaben behalten', 'Load the latest version, keep my input')}
-                _on={{ onClick: () => void reloadKeepingInput() }}
-              />
-            </div>
-          ) : save.error ? (
-            <ErrorAlert error={save.error} />
-          ) : null}
+          <CommandError command={save} onReload={reloadKeepingInput} />
           {done ? <Success>{t('Antworten gespeichert.', 'Answers saved.')}</Success> : null}
           <KolButton
             _type="submit"
