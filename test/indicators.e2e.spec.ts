@@ -486,6 +486,34 @@ describe('the monthly team indicators over HTTP (embedded stores)', () => {
     expect(await sorted(`${live}_r1`)).toEqual(liveDocs);
   });
 
+  it('lists every indicator route in the OpenAPI document, with X-Min-Position for reads', async () => {
+    const docs = await http().get('/api/docs-json');
+    expect(docs.status).toBe(200);
+    const paths = docs.body.paths as Record<string, Record<string, unknown>>;
+    const routes = Object.entries(paths)
+      .filter(([path]) => path.includes('indicator'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    expect(routes).toEqual([
+      'GET /api/v1/areas/{areaId}/indicators/{month}',
+      'GET /api/v1/teams/{teamId}/indicator-settings',
+      'GET /api/v1/teams/{teamId}/indicators/{month}',
+      'POST /api/v1/teams/{teamId}/indicators/{month}/import',
+      'POST /api/v1/teams/{teamId}/indicators/{month}/ratings/{indicator}',
+      'POST /api/v1/teams/{teamId}/indicators/{month}/risk',
+      'POST /api/v1/teams/{teamId}/indicators/{month}/risk/confirmation',
+      'PUT /api/v1/teams/{teamId}/indicator-settings',
+    ]);
+    const global = (docs.body.components?.parameters ?? {}) as Record<string, { name: string }>;
+    const read = paths['/api/v1/teams/{teamId}/indicators/{month}']!['get'] as {
+      parameters: { name?: string; $ref?: string }[];
+    };
+    const names = read.parameters.map((parameter) =>
+      parameter.$ref === undefined ? parameter.name : global[parameter.$ref.split('/').pop()!]?.name,
+    );
+    expect(names).toContain('X-Min-Position');
+  });
+
   it('passes the authorisation matrix generated from every route’s declared action', async () => {
     await expectAuthorizationMatrix(app, config, {
       tenant: 'jc-a',
