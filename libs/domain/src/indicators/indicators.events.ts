@@ -12,6 +12,11 @@ import type { IndicatorFigures, IndicatorKind, IndicatorSettings } from './indic
  *
  * Stream per team `indicator-settings-<tenant>-<teamId>`: the team's agreed contact interval (004:42) and
  * counselling share, used by every later import and recorded in it.
+ *
+ * Retention: the keys `indicators:` and `indicator-settings:` are kept like the quarterly team reports'
+ * (`report:`), not destroyed with reviews after 12 months (000:92 concerns the stored checklists): a team's
+ * month is the documentation of the team's work and its leadership's assessment (000:90, 004:100), holds
+ * counts only (no case, no employee) and refers to no review, so a review's purge leaves it unchanged.
  */
 export type IndicatorRating = 'green' | 'amber' | 'red';
 export const INDICATOR_RATINGS: readonly IndicatorRating[] = ['green', 'amber', 'red'];
