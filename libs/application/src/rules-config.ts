@@ -69,6 +69,16 @@ export interface ReadModelRules {
   readonly dashboard: DashboardRules;
   readonly trends: TrendRules;
   readonly legalQuota: LegalQuotaRules;
+  readonly risks: RiskRegisterRules;
+}
+
+/**
+ * The risk register's quarterly reassessment (001:121, domain.md cycle step 7): months after an assessment
+ * by which the risk is reassessed, 1 to 12 (default 3). Applied when an assessment is recorded (its due
+ * date travels in the event), so a change needs no rebuild and moves only later assessments' due dates.
+ */
+export interface RiskRegisterRules {
+  readonly reassessMonths: number;
 }
 
 /**
@@ -89,6 +99,7 @@ export const DEFAULT_READ_MODEL_RULES: ReadModelRules = {
   dashboard: { seriousDefect: { financialLoss: false, legalNorms: [] } },
   trends: { judging: { method: 'clopper-pearson', confidence: 0.95 } },
   legalQuota: { avoidableAmongUpheld: { targetPercent: 30 }, avoidableAmongSettled: { targetPercent: 10 } },
+  risks: { reassessMonths: 3 },
 };
 
 /** The environment variable naming the rules file (listed in CONFIG_VARIABLES). */
@@ -144,7 +155,7 @@ export function parseRulesConfig(value: unknown, source = 'rules'): ReadModelRul
   if (!isRecord(value)) {
     throw new ConfigurationError([`${source}: JSON-Objekt erwartet / expected a JSON object`]);
   }
-  unknownKeys(value, ['version', 'dashboard', 'trends', 'legalQuota'], '');
+  unknownKeys(value, ['version', 'dashboard', 'trends', 'legalQuota', 'risks'], '');
 
   const version = value['version'];
   if (typeof version !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(version))
@@ -199,6 +210,12 @@ export function parseRulesConfig(value: unknown, source = 'rules'): ReadModelRul
   const upheldTarget = quotaTarget('avoidableAmongUpheld');
   const settledTarget = quotaTarget('avoidableAmongSettled');
 
+  const risks = section(value, 'risks', 'risks');
+  unknownKeys(risks, ['reassessMonths'], 'risks');
+  const reassessMonths = risks['reassessMonths'] ?? defaults.risks.reassessMonths;
+  if (!Number.isInteger(reassessMonths) || (reassessMonths as number) < 1 || (reassessMonths as number) > 12)
+    problem('risks.reassessMonths', 'ganze Zahl von 1 bis 12 erwartet / expected a whole number from 1 to 12');
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     version: version as string,
@@ -213,6 +230,7 @@ export function parseRulesConfig(value: unknown, source = 'rules'): ReadModelRul
       avoidableAmongUpheld: { targetPercent: upheldTarget },
       avoidableAmongSettled: { targetPercent: settledTarget },
     },
+    risks: { reassessMonths: reassessMonths as number },
   };
 }
 

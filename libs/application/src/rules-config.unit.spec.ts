@@ -43,7 +43,26 @@ describe('loadRulesConfig', () => {
       dashboard: { seriousDefect: { financialLoss: false, legalNorms: ['§ 15 SGB II', '§ 31 SGB II'] } },
       trends: DEFAULT_READ_MODEL_RULES.trends,
       legalQuota: DEFAULT_READ_MODEL_RULES.legalQuota,
+      risks: DEFAULT_READ_MODEL_RULES.risks,
     });
+  });
+
+  it("reads the risk register's reassessment interval: whole months from 1 to 12, default 3", () => {
+    expect(DEFAULT_READ_MODEL_RULES.risks).toEqual({ reassessMonths: 3 });
+    expect(parseRulesConfig({ version: 'q' }).risks).toEqual({ reassessMonths: 3 });
+    expect(parseRulesConfig({ version: 'q', risks: { reassessMonths: 1 } }).risks).toEqual({ reassessMonths: 1 });
+    expect(parseRulesConfig({ version: 'q', risks: { reassessMonths: 12 } }).risks).toEqual({ reassessMonths: 12 });
+    for (const reassessMonths of [0, 13, 2.5, '3'])
+      expect(
+        problemsOf(() => parseRulesConfig({ version: 'q', risks: { reassessMonths } })).map(
+          (problem) => problem.split(': ')[1],
+        ),
+      ).toEqual(['risks.reassessMonths']);
+    expect(
+      problemsOf(() => parseRulesConfig({ version: 'q', risks: { reassessMonths: 3, every: 'quarter' } })).map(
+        (problem) => problem.split(': ')[1],
+      ),
+    ).toEqual(['risks.every']);
   });
 
   it("reads the legal department's quota targets: percent with at most two decimals, 0 to 100", () => {

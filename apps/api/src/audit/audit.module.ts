@@ -20,6 +20,7 @@ import { registerChainVerification } from './chain-verification.module.js';
   imports: [OrganisationModule, SamplingModule],
   controllers: [ReviewAuditController, AuditController],
   providers: [AuditPrivacy, ReviewHistoryService, TimeTravelService, AuditSamplesService, AuditExportsService],
+  exports: [AuditPrivacy],
 })
 export class AuditModule {}
 registerChainVerification(AuditModule);

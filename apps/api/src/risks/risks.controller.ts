@@ -18,11 +18,12 @@ import { ApiBearerAuth, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { type CommandResult, type IdGenerator, NotFoundError, type StreamReader } from '@pruefpfad/application';
 import {
+  AccessDeniedError,
+  type Action as PolicyAction,
   areaRiskAnalysisId,
-  assertCanAccess,
-  DEFAULT_RISK_RULES,
+  decide,
   type Principal,
-  type TrendRules,
+  type Resource,
 } from '@pruefpfad/domain';
 import type { AggregateType } from '@pruefpfad/application';
 import type { DomainEvent } from '@pruefpfad/domain';
@@ -35,7 +36,6 @@ import { csvDownload, pdfDownload } from '../reports/report-http.js';
 import { CLOCK, ID_GENERATOR, STREAM_STATES } from '../runtime/tokens.js';
 import type { Clock } from '@pruefpfad/application';
 import { Action, CurrentPrincipal } from '../security/security.decorators.js';
-import { TREND_RULES } from '../trends/trend-rules.provider.js';
 import { areaRiskAnalysisAggregate, riskAggregate, riskMatrixAggregate } from './risk.aggregate.js';
 import {
   AssessRiskDto,
@@ -46,9 +46,22 @@ import {
   SetRiskMatrixDto,
 } from './risk.dto.js';
 import { printableRiskReport } from './risk-report.js';
+import { RISK_RULES_IN_FORCE, type RiskRulesInForce } from './risk-rules.provider.js';
 import { RisksQueries } from './risks.queries.js';
 
 type HeaderMap = Record<string, string | undefined>;
+
+/**
+ * The policy's answer for a resource of the caller's own tenant. The register is tenant-wide and every
+ * role that maintains part of it reads all of it, and areas are no secret (programmes and who supervises
+ * are visible to everyone, 000:77): a risk or area out of the caller's reach is refused with 403, not
+ * hidden as 404 as a review of another team is. Another tenant's risk stays 404 (checked before).
+ */
+function assertPermitted(principal: Principal, action: PolicyAction, resource: Resource): void {
+  const decision = decide(principal, action, resource);
+  if (decision.allowed) return;
+  throw new AccessDeniedError(decision.reason === 'not-found' ? 'forbidden' : decision.reason, action);
+}
 const IF_MATCH = { name: 'If-Match', required: false, description: 'ETag der gelesenen Revision / ETag last read' };
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false };
 
@@ -65,7 +78,7 @@ export class RisksController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: RisksQueries,
-    @Inject(TREND_RULES) private readonly trendRules: TrendRules,
+    @Inject(RISK_RULES_IN_FORCE) private readonly rules: RiskRulesInForce,
     @Inject(STREAM_STATES) private readonly streams: StreamReader,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -106,7 +119,7 @@ export class RisksController {
   }
 
   @Get('risk-analyses/:year/Q:quarter')
-  @Action('risk.read')
+  @Action('risk.analysis.read')
   async analyses(
     @CurrentPrincipal() principal: Principal,
     @Param('year') year: string,
@@ -178,7 +191,7 @@ export class RisksController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const areaId = body.areaId ?? null;
-    assertCanAccess(principal, 'risk.maintain', {
+    assertPermitted(principal, 'risk.maintain', {
       tenant: principal.tenant,
       ...(areaId === null ? {} : { unit: areaId }),
     });
@@ -227,7 +240,7 @@ export class RisksController {
       likelihood: body.likelihood,
       matrix: matrix.matrix,
       matrixRevision: matrix.revision,
-      reassessMonths: DEFAULT_RISK_RULES.reassessMonths,
+      reassessMonths: this.rules.reassessMonths,
       reason: body.reason,
     });
     response.status(201);
@@ -256,7 +269,7 @@ export class RisksController {
       recheckOn: body.recheckOn ?? null,
       againstAppetite: body.againstAppetite === true,
       // Bounded like a suspended routine's re-check (the same configured maximum).
-      maxRecheckMonths: this.trendRules.maxRecheckMonths,
+      maxRecheckMonths: this.rules.maxRecheckMonths,
       reason: body.reason,
     });
   }
@@ -291,7 +304,7 @@ export class RisksController {
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
-    assertCanAccess(principal, 'risk.matrix.set', { tenant: principal.tenant });
+    assertPermitted(principal, 'risk.matrix.set', { tenant: principal.tenant });
     const { reason, ...matrix } = body;
     return this.execute(riskMatrixAggregate, principal.tenant, principal, headers, response, {
       type: 'SetRiskMatrix',
@@ -320,7 +333,7 @@ export class RisksController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {
     const period = parseQuarter(year, quarter);
-    assertCanAccess(principal, 'risk.analysis.consolidate', { tenant: principal.tenant, unit: areaId });
+    assertPermitted(principal, 'risk.analysis.consolidate', { tenant: principal.tenant, unit: areaId });
     return this.execute(
       areaRiskAnalysisAggregate,
       areaRiskAnalysisId(areaId, period.year, period.quarter),
@@ -354,7 +367,7 @@ export class RisksController {
     if (loaded === null || loaded.tenant !== principal.tenant || loaded.state.status === 'none')
       throw new NotFoundError(`risk ${riskId}`);
     const { areaId } = loaded.state;
-    assertCanAccess(principal, action, { tenant: principal.tenant, ...(areaId === null ? {} : { unit: areaId }) });
+    assertPermitted(principal, action, { tenant: principal.tenant, ...(areaId === null ? {} : { unit: areaId }) });
   }
 
   private async execute<C, S, E extends DomainEvent>(

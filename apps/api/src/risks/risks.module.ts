@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
-import { trendRulesProvider } from '../trends/trend-rules.provider.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { riskRulesProvider } from './risk-rules.provider.js';
 import { RisksController } from './risks.controller.js';
 import { RisksQueries } from './risks.queries.js';
 
 /** The risk register of the internal control system (issue 12, 001:107–125). */
 @Module({
+  imports: [AuditModule],
   controllers: [RisksController],
-  providers: [RisksQueries, trendRulesProvider],
+  providers: [RisksQueries, riskRulesProvider],
   exports: [RisksQueries],
 })
 export class RisksModule {}

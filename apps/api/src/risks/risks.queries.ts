@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { berlinDate, type Clock, NotFoundError, type StreamReader } from '@pruefpfad/application';
 import {
   type AsOfCut,
-  assertCanAccess,
+  decide,
   DEFAULT_RISK_MATRIX,
   foldAsOf,
   type HistoryLine,
@@ -18,6 +18,7 @@ import {
 import type { EventStore } from '@pruefpfad/event-store';
 import { AREA_RISK_ANALYSES, type AreaRiskAnalysisDoc, type RiskDoc, RISKS } from '@pruefpfad/projections';
 import type { DocumentStore } from '@pruefpfad/read-store';
+import { AuditPrivacy, type AuditDisclosure } from '../audit/audit-privacy.js';
 import { readTenantStream } from '../audit/review-history.service.js';
 import { CLOCK, DOCUMENT_STORE, EVENT_STORE, STREAM_STATES } from '../runtime/tokens.js';
 import { riskMatrixAggregate } from './risk.aggregate.js';
@@ -66,6 +67,7 @@ export class RisksQueries {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(STREAM_STATES) private readonly streams: StreamReader,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly privacy: AuditPrivacy,
   ) {}
 
   today(): string {
@@ -152,23 +154,27 @@ export class RisksQueries {
       { tenant: principal.tenant, year, quarter },
       { sort: { _id: 1 } },
     )) as AreaRiskAnalysisDoc[];
-    return docs.filter((doc) => {
-      try {
-        assertCanAccess(principal, 'risk.read', { tenant: principal.tenant, unit: doc.areaId });
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    // An area head reads the own area's analyses only (they consolidate its team reports); see risk.rules.ts.
+    return docs.filter(
+      (doc) => decide(principal, 'risk.analysis.read', { tenant: principal.tenant, unit: doc.areaId }).allowed,
+    );
   }
 
-  /** The risk's own events with the auditor's line (risks carry no personal data; actors by role). */
+  /**
+   * The risk's own events with the auditor's line. Risks carry no personal data, but who acted does: as in
+   * a review's history, management (the register's owner) sees the acting subjects, everyone else who may
+   * read the history (auditors, area heads) a keyed pseudonym per person (`AuditPrivacy.actorNamer`), so
+   * the same person acting twice stays visible without naming them.
+   */
   async history(principal: Principal, riskId: string) {
     const events = await readTenantStream(this.eventStore, riskStreamId(riskId), principal.tenant);
     if (events.length === 0) throw new NotFoundError(`risk ${riskId}`);
+    const disclosure: AuditDisclosure = principal.roles.includes('management') ? 'full' : 'pseudonymised';
+    const actorOf = await this.privacy.actorNamer(principal.tenant, disclosure);
     return {
       riskId,
       streamId: riskStreamId(riskId),
+      disclosure,
       revision: events[events.length - 1]!.revision,
       events: events.map((event) => ({
         position: event.position,
@@ -178,7 +184,7 @@ export class RisksQueries {
         schemaVersion: event.schemaVersion,
         occurredAt: event.metadata.occurredAt,
         recordedAt: event.recordedAt,
-        actor: { role: event.metadata.actor.role },
+        actor: { user: actorOf(event.metadata.actor.userId), role: event.metadata.actor.role },
         rulesVersion: event.metadata.rulesVersion,
         chain: event.chain,
         line: renderHistoryLine(event) satisfies HistoryLine,

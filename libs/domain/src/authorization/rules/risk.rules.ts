@@ -18,4 +18,9 @@ export const RISK_RULES = {
   'risk.decide': { management: 'tenant' },
   'risk.matrix.set': { management: 'tenant' },
   'risk.analysis.consolidate': { area_head: 'unit', management: 'tenant' },
+  /**
+   * The area's risk analysis consolidates its team reports, which an area head reads for the own area only
+   * (`report.read`): so the analyses too; management and auditors read every area's.
+   */
+  'risk.analysis.read': { management: 'tenant', auditor: 'tenant', area_head: 'unit' },
 } as const satisfies Record<string, Rule>;
