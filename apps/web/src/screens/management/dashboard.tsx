@@ -7,6 +7,14 @@ import { DataTable, ErrorAlert, isoValue, Loading, Page, Section } from '../../u
 import { reportStatusText } from '../area/dashboard';
 import type { ReportStatus, Totals } from '../area/types';
 import { selectedOf } from '../../forms';
+import {
+  type QuotaMonthFigures,
+  QuotaShares,
+  QuotaTrendFigures,
+  type QuotaTrendView,
+  quotaPath,
+  quotaTrendPath,
+} from '../oversight/legal-quota-parts';
 
 interface ManagementDashboard {
   readonly month: string;
@@ -21,6 +29,39 @@ interface ManagementDashboard {
     readonly recheckOverdue: boolean;
     readonly againstToleranceTest: boolean;
   }[];
+  /** The legal department's avoidable-appeal quota: the month and its twelve-month trend (Jobcenter totals). */
+  readonly legalQuota?: { readonly month: QuotaMonthFigures; readonly trend: QuotaTrendView };
+}
+
+/** The month's avoidable-appeal quota against its targets and the twelve months up to it. */
+function LegalQuotaSection({ legalQuota }: { readonly legalQuota: NonNullable<ManagementDashboard['legalQuota']> }) {
+  const { t, month: monthName } = useTexts();
+  const { month, trend } = legalQuota;
+  return (
+    <Section title={t('Widerspruchsquote der Rechtsstelle', 'Legal department’s avoidable-appeal quota')}>
+      {month.recorded ? (
+        <QuotaShares quota={month.quota} />
+      ) : (
+        <p>
+          {t(
+            `Für ${monthName(month.month)} hat die Rechtsstelle noch keine Zahlen erfasst.`,
+            `The legal department has not recorded figures for ${monthName(month.month)} yet.`,
+          )}
+        </p>
+      )}
+      <QuotaTrendFigures trend={trend} level={3} />
+      <nav aria-label={t('Widerspruchsquote', 'Avoidable-appeal quota')} className="row">
+        <KolLink
+          _href={quotaPath(month.month)}
+          _label={t(`Widerspruchsquote ${monthName(month.month)}`, `Avoidable-appeal quota ${monthName(month.month)}`)}
+        />
+        <KolLink
+          _href={quotaTrendPath(trend.from, trend.to)}
+          _label={t('Entwicklung der Widerspruchsquote', 'Trend of the avoidable-appeal quota')}
+        />
+      </nav>
+    </Section>
+  );
 }
 
 /** Management: the Jobcenter's month per area, with the routines suspended now. */
@@ -133,6 +174,7 @@ export function ManagementDashboardPage({ month }: { readonly month: string }) {
               />
             )}
           </Section>
+          {dashboard.data.legalQuota ? <LegalQuotaSection legalQuota={dashboard.data.legalQuota} /> : null}
         </>
       ) : null}
       <nav aria-label={t('Weiter', 'More')} className="row">

@@ -9,11 +9,13 @@ import {
   trendsPath,
 } from './cross-level';
 import { LegalReportPage, legalReportPath, parsePeriod } from './legal-report';
+import { LegalQuotaMonthPage, LegalQuotaTrendPage } from './legal-quota';
+import { quotaPath, quotaTrendPath } from './legal-quota-parts';
 import { HealthPage, ProjectionPage, ProjectionsPage, PurgePage } from './operations';
 import { ReviewLookupPage, ReviewRecordPage } from './review-record';
 import { RegionalQuestionnairePage, RegionalQuestionnairesPage, regionalQuestionsPath } from './regional-questions';
 import { SampleVerificationPage, samplesPath } from './samples';
-import { currentMonth, lastEndedQuarter } from '../../calendar';
+import { currentMonth, lastEndedQuarter, shiftMonth } from '../../calendar';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -44,6 +46,24 @@ export const oversightScreens: ScreenGroup = {
       render: (_params, { query }) => {
         const period = parsePeriod(query);
         return <LegalReportPage key={`${period.year}-${period.quarter}`} year={period.year} quarter={period.quarter} />;
+      },
+    },
+    {
+      pattern: '/rechtsstelle/widerspruchsquote',
+      render: (_params, { session, query }) => {
+        const month = query.get('monat') ?? '';
+        const shown = MONTH.test(month) ? month : shiftMonth(currentMonth(), -1);
+        return <LegalQuotaMonthPage key={shown} month={shown} session={session} />;
+      },
+    },
+    {
+      pattern: '/rechtsstelle/widerspruchsquote/entwicklung',
+      render: (_params, { query }) => {
+        const to = query.get('bis') ?? '';
+        const last = MONTH.test(to) ? to : currentMonth();
+        const from = query.get('von') ?? '';
+        const first = MONTH.test(from) && from <= last ? from : shiftMonth(last, -11);
+        return <LegalQuotaTrendPage key={`${first}-${last}`} from={first} to={last} />;
       },
     },
     {
@@ -87,6 +107,15 @@ export const oversightScreens: ScreenGroup = {
         _href: legalReportPath(period.year, period.quarter),
       });
     }
+    // The avoidable-appeal quota: recorded by the legal department, read by area heads, management, auditors.
+    if (hasRole(session, 'legal', 'area_head', 'management', 'auditor'))
+      links.push(
+        { _label: t('Widerspruchsquote', 'Avoidable-appeal quota'), _href: quotaPath(shiftMonth(currentMonth(), -1)) },
+        {
+          _label: t('Entwicklung der Widerspruchsquote', 'Trend of the avoidable-appeal quota'),
+          _href: quotaTrendPath(shiftMonth(currentMonth(), -11), currentMonth()),
+        },
+      );
     if (hasRole(session, 'regional', 'central'))
       links.push(
         {

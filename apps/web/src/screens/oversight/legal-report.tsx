@@ -1,4 +1,4 @@
-import { KolButton, KolForm, KolInputRadio, KolInputText, KolSelect, KolTextarea } from '@public-ui/react-v19';
+import { KolButton, KolForm, KolInputRadio, KolInputText, KolLink, KolSelect, KolTextarea } from '@public-ui/react-v19';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, get } from '../../api';
@@ -9,6 +9,14 @@ import { DataTable, ErrorAlert, Loading, Page, Section, Success } from '../../ui
 import { Downloads } from './parts';
 import { lastEndedQuarter } from '../../calendar';
 import { fieldProps, textOf } from '../../forms';
+import {
+  MonthFiguresTable,
+  QuotaBreakdown,
+  type QuotaPeriodView,
+  QuotaShares,
+  type QuotaTrendView,
+  quotaPath,
+} from './legal-quota-parts';
 
 /** A typed count: a whole number as such, anything else unchanged (the API names the field). */
 const count = (value: string): number | string => (/^\d+$/.test(value.trim()) ? Number(value.trim()) : value);
@@ -35,6 +43,66 @@ interface LegalReport {
   readonly submittedOn: string;
   readonly dueDate: string;
   readonly late: boolean;
+  /** The avoidable-appeal quota of the quarter's months (small-cell rule applied to team cells). */
+  readonly quota?: QuotaPeriodView;
+}
+
+const quarterMonths = (year: number, quarter: number) => {
+  const first = (quarter - 1) * 3 + 1;
+  return [0, 1, 2].map((offset) => `${year}-${String(first + offset).padStart(2, '0')}`);
+};
+
+/** The quarter's avoidable-appeal quota as the submitted report carries it. */
+function ReportQuota({ quota, label }: { readonly quota: QuotaPeriodView; readonly label: string }) {
+  const { t } = useTexts();
+  return (
+    <Section title={t('Widerspruchsquote des Quartals', 'Avoidable-appeal quota of the quarter')} level={3}>
+      <QuotaShares quota={quota.quota} />
+      <MonthFiguresTable
+        label={t(`Widerspruchsquote je Monat ${label}`, `Avoidable-appeal quota per month ${label}`)}
+        months={quota.months}
+      />
+      <QuotaBreakdown figures={quota} breakdown={quota} label={label} />
+    </Section>
+  );
+}
+
+/** Before the report is submitted: the quarter's quota from the monthly figures, which the report will carry. */
+function QuarterQuotaPreview({ year, quarter }: { readonly year: number; readonly quarter: number }) {
+  const { t } = useTexts();
+  const months = quarterMonths(year, quarter);
+  const trend = useQuery({
+    queryKey: ['oversight', 'legal-quota-trend', months[0], months[2]],
+    queryFn: ({ signal }) => get<QuotaTrendView>(`/api/v1/legal/quota?from=${months[0]}&to=${months[2]}`, signal),
+  });
+  return (
+    <Section title={t('Widerspruchsquote des Quartals', 'Avoidable-appeal quota of the quarter')}>
+      <p>
+        {t(
+          'Der Bericht enthält die Widerspruchsquote aus den Monatszahlen des Quartals.',
+          'The report carries the avoidable-appeal quota from the quarter’s monthly figures.',
+        )}
+      </p>
+      {trend.isPending ? <Loading /> : null}
+      {trend.error ? <ErrorAlert error={trend.error} /> : null}
+      {trend.data ? (
+        <>
+          <QuotaShares quota={trend.data.quota} />
+          <MonthFiguresTable
+            label={t(
+              `Widerspruchsquote je Monat ${year}/Q${quarter}`,
+              `Avoidable-appeal quota per month ${year}/Q${quarter}`,
+            )}
+            months={trend.data.months}
+          />
+        </>
+      ) : null}
+      <KolLink
+        _href={quotaPath(trend.data?.months.find((month) => !month.recorded)?.month ?? months[2]!)}
+        _label={t('Monatszahlen erfassen oder korrigieren', 'Record or correct the monthly figures')}
+      />
+    </Section>
+  );
 }
 
 function reasonName(reason: Reason, t: Texts['t']): string {
@@ -107,6 +175,7 @@ export function LegalReportPage({ year, quarter }: { readonly year: number; read
       {report.error ? <ErrorAlert error={report.error} /> : null}
       {report.data ? <SubmittedReport report={report.data} path={path} texts={texts} /> : null}
       {report.data === null ? <ReportForm year={year} quarter={quarter} path={path} texts={texts} /> : null}
+      {report.data === null ? <QuarterQuotaPreview year={year} quarter={quarter} /> : null}
     </Page>
   );
 }
@@ -165,6 +234,7 @@ function SubmittedReport({
           }))}
         />
       ) : null}
+      {report.quota ? <ReportQuota quota={report.quota} label={`${report.year}/Q${report.quarter}`} /> : null}
       <Downloads
         links={[
           { label: t('Bericht als PDF herunterladen', 'Download the report as PDF'), href: `${path}.pdf` },
