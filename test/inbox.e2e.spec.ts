@@ -215,7 +215,11 @@ describe('inbox and e-mail digest over HTTP (built service, real SMTP server)', 
     const { subject, text } = decodeMail(mail!.raw);
     expect(subject).toBe('Prüfpfad: 0 überfällig, 2 fällig / 0 overdue, 2 due (2026-03-10)');
     expect(text).toContain('- Maßnahmen / measures: 0 überfällig / overdue, 2 fällig / due');
-    expect(text).toContain('http://pruefpfad.test/inbox');
+    // The one link: the web application's inbox route (German routes), nothing deeper.
+    expect(text).toContain(
+      'Einzelheiten nach der Anmeldung / details after signing in: http://pruefpfad.test/posteingang\n',
+    );
+    expect(text.match(/https?:\/\/\S+/g)).toEqual(['http://pruefpfad.test/posteingang']);
     expect(text.split('\n').filter((line) => line.startsWith('- '))).toHaveLength(1);
     for (const secret of ['Erika', 'Mustermann', 'Rückmeldung', 'team-1', 'Team 1', 'tl-1', ...measureIds]) {
       expect(`${subject}\n${text}`).not.toContain(secret);

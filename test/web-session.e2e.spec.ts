@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { Clock } from '@pruefpfad/application';
+import type { EventStore } from '@pruefpfad/event-store';
+import { MailAddressBook } from '../apps/api/src/mail/mail-address-book.js';
+import { EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
 import { CookieJar } from './support/cookie-jar.js';
 import { startOidcTestProvider, type OidcTestProvider } from './support/oidc-test-provider.js';
 import { startTestApp, startTestAppWithClock, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
@@ -477,5 +480,101 @@ describe('browser login with OpenID Connect (a real oidc-provider)', () => {
     clock.advanceMinutes(11);
     expect((await jar.fetch(`${base}/api/v1/session`)).status).toBe(401);
     expect(jar.get(HOST, SESSION)).toBeUndefined();
+  });
+});
+
+describe("the e-mail claim of an OIDC sign-in goes to the deadline digest's address book", () => {
+  const dirs = temporaryDirectories();
+  let provider: OidcTestProvider;
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    provider = await startOidcTestProvider({ accessTokenSeconds: 600 });
+    provider.accounts.set('carla', ['pp-jc-demo-team-1-lead']);
+    const mappingFile = path.join(dirs.root, 'mapping.json');
+    fs.mkdirSync(dirs.root, { recursive: true });
+    fs.writeFileSync(
+      mappingFile,
+      JSON.stringify({
+        groupsClaim: 'groups',
+        rules: [
+          { group: 'pp-jc-demo-team-1-lead', tenant: 'jc-demo', roles: ['team_lead'], units: ['team-1'] },
+          { group: 'pp-jc-demo-management', tenant: 'jc-demo', roles: ['management'] },
+        ],
+      }),
+    );
+    const config = testConfig(dirs, {
+      PRUEFPFAD_OIDC_ISSUER: provider.issuer,
+      PRUEFPFAD_OIDC_CLIENT_ID: provider.clientId,
+      PRUEFPFAD_OIDC_CLIENT_SECRET: provider.clientSecret,
+      PRUEFPFAD_OIDC_SCOPES: 'openid groups email',
+      PRUEFPFAD_OIDC_CLAIM_MAPPING_FILE: mappingFile,
+    });
+    app = await startTestApp(config);
+    base = await listen(app);
+    provider.registerClient(base);
+  });
+  afterAll(async () => {
+    await app.close();
+    await provider.close();
+    dirs.remove();
+  });
+
+  /** Login at the app → provider → login and consent forms → callback (as in the flow above). */
+  async function signIn(account: string): Promise<void> {
+    const jar = new CookieJar();
+    let response = await jar.fetch(`${base}/auth/login?returnTo=%2F`);
+    let location = response.headers.get('location') ?? '';
+    for (let step = 0; step < 12 && !location.startsWith(`${base}/`); step += 1) {
+      const url = new URL(location, provider.issuer).href;
+      if (/\/interaction\/[\w-]+$/.test(new URL(url).pathname)) {
+        const action = /action="([^"]+)"/.exec(await (await jar.fetch(url)).text())?.[1] ?? '';
+        response = await jar.fetch(new URL(action, provider.issuer).href, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: action.endsWith('/login') ? new URLSearchParams({ login: account }).toString() : '',
+        });
+      } else {
+        response = await jar.fetch(url);
+      }
+      location = response.headers.get('location') ?? '';
+    }
+    expect((await jar.fetch(location)).status).toBe(302);
+    expect((await jar.fetch(`${base}/api/v1/session`)).status).toBe(200);
+  }
+
+  const recorded = async () =>
+    (await app.get<EventStore>(EVENT_STORE).readStream('mail-addresses-jc-demo')).filter(
+      (event) => event.type === 'MailAddressRecorded',
+    );
+
+  it('records the address with the mapped roles and units, sealed, and again only when something changed', async () => {
+    expect(await recorded()).toHaveLength(0);
+    await signIn('carla');
+    expect(await app.get(MailAddressBook).recipients('jc-demo')).toEqual([
+      {
+        principal: { subject: 'carla', tenant: 'jc-demo', roles: ['team_lead'], units: ['team-1'] },
+        address: 'carla@example.test',
+      },
+    ]);
+    const [first] = await recorded();
+    expect(first?.metadata.actor).toEqual({ userId: 'carla', role: 'team_lead' });
+    expect(first?.data).toMatchObject({ subject: 'carla', source: 'login', roles: ['team_lead'], units: ['team-1'] });
+    // Sealed in the event store: the address is not there in clear.
+    expect(JSON.stringify(first)).not.toContain('carla@example.test');
+
+    // The same sign-in again changes nothing and writes nothing.
+    await signIn('carla');
+    expect(await recorded()).toHaveLength(1);
+
+    // Promoted at the provider: the next sign-in records the new role.
+    provider.accounts.set('carla', ['pp-jc-demo-management']);
+    await signIn('carla');
+    expect(await recorded()).toHaveLength(2);
+    expect((await app.get(MailAddressBook).recipients('jc-demo'))[0]?.principal).toMatchObject({
+      roles: ['management'],
+      units: [],
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import type { AppConfig, Clock, IdGenerator } from '@pruefpfad/application';
 import {
   type DeadlineCount,
@@ -12,15 +19,37 @@ import {
   renderDigest,
 } from '@pruefpfad/domain';
 import { type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '@pruefpfad/event-store';
-import { appendOnce, type ReactorDefinition, ReactorRunner } from '@pruefpfad/projections';
-import type { CheckpointStore } from '@pruefpfad/read-store';
+import {
+  appendOnce,
+  DocumentLease,
+  LeasedWork,
+  leaseOwner,
+  type ReactorDefinition,
+  ReactorRunner,
+} from '@pruefpfad/projections';
+import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { APP_CONFIG, CHECKPOINT_STORE, CLOCK, EVENT_STORE, ID_GENERATOR } from '../runtime/tokens.js';
+import { APP_CONFIG, CHECKPOINT_STORE, CLOCK, DOCUMENT_STORE, EVENT_STORE, ID_GENERATOR } from '../runtime/tokens.js';
 import { MailAddressBook } from './mail-address-book.js';
 
 /** The digest's actor: no person, the reminder rule itself. */
 const DIGEST_ACTOR = { userId: 'system:deadline-digest', role: 'system' } as const;
 const MAX_RETRY_MS = 10 * 60 * 1000;
+/** The web application's inbox route (German routes); the digest's only link. */
+export const INBOX_ROUTE = '/posteingang';
+/** Lease key of the digest sender in server mode: one API replica sends at a time. */
+export const DIGEST_SENDER_LEASE = 'api:deadline-digest-mail';
+
+/** Token of optional `DigestOutboxOptions` (not provided in the service: the defaults apply). */
+export const DIGEST_OUTBOX_OPTIONS = Symbol('DigestOutboxOptions');
+
+/** Options a test may set (two outboxes in one process standing for two replicas). */
+export interface DigestOutboxOptions {
+  /** Guard the sender with a lease; default: in server mode only (embedded mode has one process). */
+  readonly leased?: boolean;
+  /** Lease lifetime without renewal (default 30 s; renewed and tried every third of it). */
+  readonly leaseTtlMs?: number;
+}
 
 /** One digest per person and day: the id is derived, so queuing it again (a restart, "send now" twice) is a no-op. */
 export function digestIdOf(tenant: string, subject: string, date: string): string {
@@ -38,12 +67,18 @@ export function digestIdOf(tenant: string, subject: string, date: string): strin
  * (without limit: mail is delayed, never dropped) and, after a restart, resumes from its checkpoint.
  * The one window left: the server accepted the mail and the process died before `DigestSent` was stored;
  * then it is sent again with the same Message-ID, which receiving servers may use to drop the duplicate.
+ *
+ * Server mode runs several API replicas, each with this outbox: the sender runs under a lease
+ * (`DIGEST_SENDER_LEASE`, `LeasedWork` as the projector's reactors), so one replica sends and another takes
+ * over when it stops renewing. Queuing needs no lease (the derived digest id makes it idempotent).
  */
 @Injectable()
 export class DigestOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('DigestOutbox');
   private runner: ReactorRunner | null = null;
+  private leased: LeasedWork | null = null;
   private transport: Transporter | null = null;
+  private readonly options: DigestOutboxOptions;
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -52,10 +87,19 @@ export class DigestOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly addresses: MailAddressBook,
-  ) {}
+    @Inject(DOCUMENT_STORE) private readonly documents: DocumentStore,
+    @Optional() @Inject(DIGEST_OUTBOX_OPTIONS) options?: DigestOutboxOptions,
+  ) {
+    this.options = options ?? {};
+  }
 
   get enabled(): boolean {
     return this.config.mail.smtp !== null;
+  }
+
+  /** Whether this process sends digests now (in server mode: holds the sender's lease). */
+  get sending(): boolean {
+    return this.runner !== null;
   }
 
   onApplicationBootstrap(): void {
@@ -69,6 +113,30 @@ export class DigestOutbox implements OnApplicationBootstrap, OnModuleDestroy {
       ignoreTLS: smtp.security === 'none',
       auth: smtp.user === undefined ? undefined : { user: smtp.user, pass: smtp.password ?? '' },
     });
+    if (this.options.leased ?? this.config.stores.kind === 'server') {
+      this.leased = new LeasedWork({
+        lease: new DocumentLease({
+          documentStore: this.documents,
+          key: DIGEST_SENDER_LEASE,
+          owner: leaseOwner('api-digest-mail'),
+          ...(this.options.leaseTtlMs === undefined ? {} : { ttlMs: this.options.leaseTtlMs }),
+        }),
+        start: () => {
+          this.startSender();
+          // After a lost lease another replica sends; the reactor stops between events (at least once).
+          return { stop: () => this.stopSender() };
+        },
+        onChange: ({ holding, reason }) => {
+          this.log.log({ message: holding ? 'digest sender started' : 'digest sender stopped', reason });
+        },
+      });
+      this.leased.start();
+    } else {
+      this.startSender();
+    }
+  }
+
+  private startSender(): void {
     this.runner = new ReactorRunner({
       reactor: this.reactor(),
       eventStore: this.events,
@@ -83,8 +151,15 @@ export class DigestOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     this.runner.start();
   }
 
+  private async stopSender(): Promise<void> {
+    const runner = this.runner;
+    this.runner = null;
+    await runner?.stop();
+  }
+
   async onModuleDestroy(): Promise<void> {
-    await this.runner?.stop();
+    if (this.leased !== null) await this.leased.stop();
+    else await this.stopSender();
     this.transport?.close();
   }
 
@@ -138,7 +213,7 @@ export class DigestOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     // The address was removed since queuing: there is nobody to send to (the inbox still shows everything).
     if (recipient === undefined) return;
     const publicUrl = this.config.web.publicUrl ?? `http://127.0.0.1:${this.config.port}`;
-    const mail = renderDigest(queued.counts, `${publicUrl}/inbox`, queued.date, queued.labels);
+    const mail = renderDigest(queued.counts, `${publicUrl}${INBOX_ROUTE}`, queued.date, queued.labels);
     const messageId = `<${queued.digestId}@pruefpfad>`;
     await this.transport!.sendMail({
       from: this.config.mail.from,

@@ -58,6 +58,15 @@ export function sessionView(authentication: RequestAuthentication): SessionView 
   };
 }
 
+/**
+ * Told of each OIDC sign-in with the mapped principal and the provider's claims (the mail address book
+ * records the `email` claim for the deadline digest). Not told of token refreshes. A failing observer is
+ * logged and never stops the sign-in.
+ */
+export interface LoginObserver {
+  signedIn(principal: Principal, claims: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
 interface Refreshed {
   readonly principal: Principal;
   readonly tokens: OidcSessionTokens;
@@ -72,8 +81,16 @@ interface Refreshed {
 export class WebSessionService implements SessionAuthenticator {
   private readonly logger = new Logger('WebSession');
   private readonly refreshes = new Map<string, { result: Promise<Refreshed>; at: number }>();
+  private readonly loginObservers: LoginObserver[] = [];
+  /** Claims of a sign-in between `principalFrom` and `start` (keyed by the principal it mapped to). */
+  private readonly signInClaims = new WeakMap<Principal, Readonly<Record<string, unknown>>>();
 
   constructor(private readonly settings: WebSessionSettings) {}
+
+  /** Registers an observer of OIDC sign-ins (see `LoginObserver`). */
+  observeLogins(observer: LoginObserver): void {
+    this.loginObservers.push(observer);
+  }
 
   get oidcEnabled(): boolean {
     return this.settings.oidc !== null;
@@ -100,6 +117,14 @@ export class WebSessionService implements SessionAuthenticator {
     principal: Principal,
     oidc?: OidcSessionTokens,
   ): Promise<RequestAuthentication> {
+    const claims = via === 'oidc' ? this.signInClaims.get(principal) : undefined;
+    if (claims !== undefined) {
+      this.signInClaims.delete(principal);
+      for (const observer of this.loginObservers)
+        await observer.signedIn(principal, claims).catch((error: unknown) => {
+          this.logger.warn(`Sign-in observer failed (the sign-in goes on): ${String(error)}`);
+        });
+    }
     const now = this.now();
     const session: WebSession = {
       v: 1,
@@ -164,8 +189,16 @@ export class WebSessionService implements SessionAuthenticator {
     }
   }
 
-  /** The session's principal from a provider answer (login or refresh); throws with the reason if none. */
+  /** The session's principal from a sign-in's provider answer; throws with the reason if none. */
   principalFrom(result: OidcResult): Principal {
+    const principal = this.mappedPrincipal(result);
+    // `start` hands the claims to the login observers once the session begins.
+    this.signInClaims.set(principal, result.claims);
+    return principal;
+  }
+
+  /** The principal of a provider answer (sign-in or refresh); throws with the reason if none. */
+  private mappedPrincipal(result: OidcResult): Principal {
     if (!this.settings.oidc) throw new Error('OIDC is not configured');
     const mapped = mapClaims(this.settings.oidc.mapping, result.claims);
     if (!mapped.ok) throw new UnmappedUserError(mapped.reason);
@@ -190,7 +223,7 @@ export class WebSessionService implements SessionAuthenticator {
     const login = this.settings.oidc?.login;
     if (!login) return Promise.reject(new Error('OIDC is not configured'));
     const result = login.refresh(key).then((answer) => ({
-      principal: this.principalFrom(answer),
+      principal: this.mappedPrincipal(answer),
       tokens: this.tokensFrom(answer, tokens.idToken),
     }));
     this.refreshes.set(key, { result, at });

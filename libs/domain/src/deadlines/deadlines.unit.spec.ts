@@ -217,14 +217,14 @@ describe('the digest e-mail', () => {
         { kind: 'review', due: 2, overdue: 1 },
         { kind: 'risk-recheck', due: 1, overdue: 0 },
       ],
-      'https://pruefpfad.example/inbox',
+      'https://pruefpfad.example/posteingang',
       '2026-04-02',
     );
     expect(mail.subject).toBe('Prüfpfad: 1 überfällig, 3 fällig / 1 overdue, 3 due (2026-04-02)');
     expect(mail.text).toContain('- Prüfungen / reviews: 1 überfällig / overdue, 2 fällig / due');
     // an unknown kind (a source without a label here) shows its stable name
     expect(mail.text).toContain('- risk-recheck / risk-recheck: 0 überfällig / overdue, 1 fällig / due');
-    expect(mail.text).toContain('https://pruefpfad.example/inbox');
+    expect(mail.text).toContain('https://pruefpfad.example/posteingang');
   });
 });
 
