@@ -1,3 +1,4 @@
+import { IndicatorRatingDeadlines } from '../apps/api/src/indicators/indicator-rating.deadlines.js';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { type AppConfig, uuidV7Ids } from '@pruefpfad/application';
@@ -348,6 +349,24 @@ describe('the monthly team indicators over HTTP (embedded stores)', () => {
     expectNoClearTextInStores(config, ['Kiebitzflug']);
   });
 
+  it("asks in the inbox's deadlines for the month's rating until every indicator of the current import is rated", async () => {
+    const source = app.get(IndicatorRatingDeadlines);
+    const open = async () => {
+      expect((await get(MARCH, tokens.lead1!)).status).toBe(200); // the read model has caught up
+      return (await source.collect('jc-a'))
+        .map((deadline) => `${deadline.ref} ${deadline.dueDate} ${deadline.action}`)
+        .sort();
+    };
+    // team-1 rated two of four indicators, team-2 none: both months are due at the end of April.
+    expect(await open()).toEqual([
+      'team-1/2026-03 2026-04-30 indicators.rate',
+      'team-2/2026-03 2026-04-30 indicators.rate',
+    ]);
+    for (const indicator of ['graduate-management', 'counselling-capacity'])
+      expect((await post(`${MARCH}/ratings/${indicator}`, tokens.lead1!, { rating: 'green' })).status).toBe(200);
+    expect(await open()).toEqual(['team-2/2026-03 2026-04-30 indicators.rate']);
+  });
+
   it('records opening the sealed comments in the access log (who, endpoint, fields; no content)', async () => {
     position = await app.get<EventStore>(EVENT_STORE).headPosition();
     const log = await get('/api/v1/access-log', tokens.auditor!);
@@ -431,7 +450,7 @@ describe('the monthly team indicators over HTTP (embedded stores)', () => {
         ['counselling-capacity', false, 62.5],
       ],
     ]);
-    expect(teams[0]!.indicators.map((cell) => cell.rating)).toEqual(['green', 'red', null, null]);
+    expect(teams[0]!.indicators.map((cell) => cell.rating)).toEqual(['green', 'red', 'green', 'green']);
     expect(teams[0]!.teamRisk).toMatchObject({ impact: 5, likelihood: 1, aboveAppetite: true });
     expect(JSON.stringify(overview.body)).not.toContain('Kiebitzflug');
     expect((await get('/api/v1/areas/mi/indicators/2026-03', tokens.management!)).status).toBe(200);
@@ -456,6 +475,8 @@ describe('the monthly team indicators over HTTP (embedded stores)', () => {
     expect((await store.readStream('indicators-jc-a-team-1-2026-03')).map((event) => event.type)).toEqual([
       'IndicatorDataImported',
       'IndicatorDataImported',
+      'IndicatorRated',
+      'IndicatorRated',
       'IndicatorRated',
       'IndicatorRated',
       'TeamRiskProposed',

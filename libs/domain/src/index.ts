@@ -101,6 +101,11 @@ export {
   sharePercent,
 } from './indicators/indicator-figures.js';
 export {
+  INDICATOR_RATING_LABEL,
+  indicatorRatingDeadline,
+  type IndicatorMonthFacts,
+} from './indicators/indicator-deadline.js';
+export {
   capacityUsePercent,
   contactWindowStart,
   counsellingContactOutcome,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OrganisationModule } from '../organisation/organisation.module.js';
 import { RisksModule } from '../risks/risks.module.js';
+import { IndicatorRatingDeadlines } from './indicator-rating.deadlines.js';
 import { IndicatorsController } from './indicators.controller.js';
 
 /**
@@ -10,5 +11,6 @@ import { IndicatorsController } from './indicators.controller.js';
 @Module({
   imports: [OrganisationModule, RisksModule],
   controllers: [IndicatorsController],
+  providers: [IndicatorRatingDeadlines],
 })
 export class IndicatorsModule {}
