@@ -239,3 +239,90 @@ describe('loadConfig: the browser login', () => {
     );
   });
 });
+
+describe('loadConfig: the deadline digest by e-mail', () => {
+  it('sends no mail without PRUEFPFAD_SMTP_HOST, with the defaults of the schedule and the inbox', () => {
+    expect(loadConfig({}, '/srv/app').mail).toEqual({
+      smtp: null,
+      from: 'pruefpfad@localhost',
+      digestHour: 7,
+      horizonDays: 14,
+      retryInitialMs: 30_000,
+    });
+  });
+
+  it('defaults to STARTTLS on port 587, and 465 with TLS from the start', () => {
+    expect(loadConfig({ PRUEFPFAD_SMTP_HOST: 'mail.example' }).mail.smtp).toEqual({
+      host: 'mail.example',
+      port: 587,
+      security: 'starttls',
+      user: undefined,
+      password: undefined,
+    });
+    expect(loadConfig({ PRUEFPFAD_SMTP_HOST: 'mail.example', PRUEFPFAD_SMTP_SECURITY: 'tls' }).mail.smtp).toMatchObject(
+      { port: 465, security: 'tls' },
+    );
+    const plain = loadConfig({
+      PRUEFPFAD_SMTP_HOST: 'relay.local',
+      PRUEFPFAD_SMTP_PORT: '25',
+      PRUEFPFAD_SMTP_SECURITY: 'none',
+      PRUEFPFAD_SMTP_USER: 'fristen',
+      PRUEFPFAD_SMTP_PASSWORD: 'geheim',
+      PRUEFPFAD_MAIL_FROM: 'fristen@jobcenter.example',
+      PRUEFPFAD_DIGEST_HOUR: 'off',
+      PRUEFPFAD_INBOX_HORIZON_DAYS: '0',
+      PRUEFPFAD_MAIL_RETRY_MS: '50',
+    }).mail;
+    expect(plain).toEqual({
+      smtp: { host: 'relay.local', port: 25, security: 'none', user: 'fristen', password: 'geheim' },
+      from: 'fristen@jobcenter.example',
+      digestHour: null,
+      horizonDays: 0,
+      retryInitialMs: 50,
+    });
+  });
+
+  it('reads the password from PRUEFPFAD_SMTP_PASSWORD_FILE (relative to the working directory), trimmed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-smtp-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'smtp-password'), 'aus-der-datei\n');
+      const env = { PRUEFPFAD_SMTP_HOST: 'mail.example', PRUEFPFAD_SMTP_USER: 'fristen' };
+      expect(loadConfig({ ...env, PRUEFPFAD_SMTP_PASSWORD_FILE: 'smtp-password' }, dir).mail.smtp?.password).toBe(
+        'aus-der-datei',
+      );
+      expect(problemsOf({ ...env, PRUEFPFAD_SMTP_PASSWORD_FILE: 'missing' }, dir)).toContain(
+        'PRUEFPFAD_SMTP_PASSWORD_FILE="missing": nicht lesbar / not readable (ENOENT)',
+      );
+      expect(
+        problemsOf({ ...env, PRUEFPFAD_SMTP_PASSWORD: 'x', PRUEFPFAD_SMTP_PASSWORD_FILE: 'smtp-password' }, dir),
+      ).toContain('PRUEFPFAD_SMTP_PASSWORD und / and PRUEFPFAD_SMTP_PASSWORD_FILE: nur eines von beiden');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bad port, security, sender, hour, horizon or retry, naming the variable', () => {
+    const host = { PRUEFPFAD_SMTP_HOST: 'mail.example' };
+    for (const port of ['0', '65536', '587x', '-1'])
+      expect(problemsOf({ ...host, PRUEFPFAD_SMTP_PORT: port })).toContain(`PRUEFPFAD_SMTP_PORT="${port}"`);
+    expect(problemsOf({ ...host, PRUEFPFAD_SMTP_PORT: '1' })).toBe('');
+    expect(problemsOf({ ...host, PRUEFPFAD_SMTP_PORT: '65535' })).toBe('');
+    expect(problemsOf({ ...host, PRUEFPFAD_SMTP_SECURITY: 'ssl' })).toContain(
+      'PRUEFPFAD_SMTP_SECURITY="ssl": erlaubt / allowed: starttls, tls, none',
+    );
+    expect(problemsOf({ ...host, PRUEFPFAD_MAIL_FROM: 'Prüfpfad <x@y>' })).toContain('PRUEFPFAD_MAIL_FROM=');
+    for (const hour of ['24', '-1', 'OFF', '7.5'])
+      expect(problemsOf({ PRUEFPFAD_DIGEST_HOUR: hour })).toContain(`PRUEFPFAD_DIGEST_HOUR="${hour}"`);
+    expect(loadConfig({ PRUEFPFAD_DIGEST_HOUR: '0' }).mail.digestHour).toBe(0);
+    expect(loadConfig({ PRUEFPFAD_DIGEST_HOUR: '23' }).mail.digestHour).toBe(23);
+    expect(problemsOf({ PRUEFPFAD_INBOX_HORIZON_DAYS: '367' })).toContain('PRUEFPFAD_INBOX_HORIZON_DAYS="367"');
+    expect(problemsOf({ PRUEFPFAD_MAIL_RETRY_MS: '9' })).toContain('PRUEFPFAD_MAIL_RETRY_MS="9"');
+  });
+
+  it('refuses a user or password without a mail server', () => {
+    expect(problemsOf({ PRUEFPFAD_SMTP_USER: 'fristen' })).toContain(
+      'PRUEFPFAD_SMTP_USER/PASSWORD ohne / without PRUEFPFAD_SMTP_HOST',
+    );
+    expect(problemsOf({ PRUEFPFAD_SMTP_PASSWORD: 'geheim' })).toContain('PRUEFPFAD_SMTP_HOST');
+  });
+});
