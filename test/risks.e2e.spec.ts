@@ -745,6 +745,49 @@ describe('the risk register over HTTP (embedded stores)', () => {
     // The matrix's invalid bodies wrote nothing: the risk is as the suite left it.
     expect((await get(`/api/v1/risks/${ids['ir']!}`, tokens.management!)).body.streamRevision).toBe(2);
   });
+
+  it("puts the quarterly reassessments and accepted risks' re-checks into the inbox of whoever acts on them", async () => {
+    clock.set('2026-07-11T08:00:00.000Z');
+    const risk = (kind: string, key: string): unknown =>
+      expect.objectContaining({ kind, ref: ids[key], status: 'overdue', path: `/api/v1/risks/${ids[key]!}` });
+    const owner = await get('/api/v1/inbox', tokens.management!);
+    expect(owner.status).toBe(200);
+    const entries = (owner.body.deadlines as { kind: string; ref: string; dueDate: string }[]).filter((entry) =>
+      entry.kind.startsWith('risk-'),
+    );
+    // Every open assessed risk is due again; the closed one is not.
+    expect(
+      entries
+        .filter((entry) => entry.kind === 'risk-reassessment')
+        .map((entry) => entry.ref)
+        .sort(),
+    ).toEqual(
+      RISKS.filter((spec) => !CLOSED.has(spec.key))
+        .map((spec) => ids[spec.key]!)
+        .sort(),
+    );
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        risk('risk-recheck', 'supervision'),
+        risk('risk-recheck', 'complaints'),
+        expect.objectContaining({ kind: 'risk-reassessment', ref: ids['supervision'], dueDate: '2026-07-10' }),
+        expect.objectContaining({ kind: 'risk-reassessment', ref: ids['brh'], dueDate: '2026-06-20' }),
+      ]),
+    );
+    expect(entries.filter((entry) => entry.kind === 'risk-recheck')).toHaveLength(2);
+    // The area head of mi is due to reassess the area's open risks, and re-checks nothing (management decides).
+    const head = await get('/api/v1/inbox', tokens.areaMi!);
+    const headEntries = (head.body.deadlines as { kind: string; ref: string }[]).filter((entry) =>
+      entry.kind.startsWith('risk-'),
+    );
+    expect(headEntries.map((entry) => `${entry.kind} ${entry.ref}`).sort()).toEqual(
+      RISKS.filter((spec) => spec.areaId === 'mi' && !CLOSED.has(spec.key))
+        .map((spec) => `risk-reassessment ${ids[spec.key]!}`)
+        .sort(),
+    );
+    const list = await get(`/api/v1/risks/${ids['supervision']!}`, tokens.management!);
+    expect(list.body).toMatchObject({ reassessmentOverdue: true, recheckOverdue: true });
+  });
 });
 
 describe('the reassessment interval from the rules file (risks.reassessMonths)', () => {

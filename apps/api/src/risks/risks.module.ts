@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { RiskReassessmentDeadlines, RiskRecheckDeadlines } from './risk.deadlines.js';
 import { riskRulesProvider } from './risk-rules.provider.js';
 import { RisksController } from './risks.controller.js';
 import { RisksQueries } from './risks.queries.js';
@@ -8,7 +9,7 @@ import { RisksQueries } from './risks.queries.js';
 @Module({
   imports: [AuditModule],
   controllers: [RisksController],
-  providers: [RisksQueries, riskRulesProvider],
+  providers: [RisksQueries, riskRulesProvider, RiskReassessmentDeadlines, RiskRecheckDeadlines],
   exports: [RisksQueries],
 })
 export class RisksModule {}
