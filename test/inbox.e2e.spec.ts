@@ -1,7 +1,12 @@
+import type { Server } from 'node:http';
 import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
 import { SMTPServer } from 'smtp-server';
+import request from 'supertest';
+import { assertAuthorizationMatrix } from '../apps/api/src/security/authorization-matrix.js';
+import { loadOrCreateSigningSecret } from '../apps/api/src/security/signing-secret.js';
 import { sharedBuild, freePort, type RunningService, startService } from './support/built-service.js';
-import { testConfig, tokenFor } from './support/test-app.js';
+import { startTestApp, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 
 /**
  * Deadlines and reminders (issue 12) on the built service: the inbox over HTTP, and the e-mail digest
@@ -234,4 +239,55 @@ describe('inbox and e-mail digest over HTTP (built service, real SMTP server)', 
     // The outbox sends in order: tl-1's digest, delivered before, was not sent a second time.
     expect(received.filter((m) => m.to === 'tl1@jobcenter.example')).toHaveLength(1);
   }, 120_000);
+});
+
+describe('inbox routes: OpenAPI and the authorisation matrix (in-process app)', () => {
+  const dirs = temporaryDirectories();
+  const config = testConfig(dirs);
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await startTestApp(config);
+  });
+  afterAll(async () => {
+    await app.close();
+    dirs.remove();
+  });
+
+  it('lists both inbox routes in the OpenAPI document under the deadlines tag', async () => {
+    const docs = await request(app.getHttpServer() as Server).get('/api/docs-json');
+    expect(docs.status).toBe(200);
+    const paths = docs.body.paths as Record<string, Record<string, { tags?: string[]; summary?: string }>>;
+    const listed = Object.entries(paths)
+      .filter(([route]) => route.startsWith('/api/v1/inbox'))
+      .flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`))
+      .sort();
+    expect(listed).toEqual(['GET /api/v1/inbox', 'POST /api/v1/inbox/digest']);
+    expect(paths['/api/v1/inbox']!['get']!.tags).toEqual(['Fristen / deadlines']);
+    expect(paths['/api/v1/inbox/digest']!['post']!.tags).toEqual(['Fristen / deadlines']);
+  });
+
+  it('passes the authorisation matrix on both routes: every tenant role reads its inbox, management sends', async () => {
+    const report = await assertAuthorizationMatrix(app, {
+      secret: loadOrCreateSigningSecret(config.dataDir),
+      body: { invalid: true },
+      tenant: 'jc-matrix',
+      units: ['team-1'],
+    });
+    const inboxRoutes = report.routes.filter((route) => route.controller === 'InboxController');
+    expect(inboxRoutes.map((route) => `${route.method} ${route.path} ${route.action ?? ''}`).sort()).toEqual([
+      'GET /api/v1/inbox inbox.read',
+      'POST /api/v1/inbox/digest inbox.digest.send',
+    ]);
+    const refused = (route: string) =>
+      report.cases
+        .filter((entry) => entry.route === route && entry.expected === 403)
+        .map((entry) => entry.caller)
+        .sort();
+    expect(refused('GET /api/v1/inbox')).toEqual(['operator']);
+    expect(refused('POST /api/v1/inbox/digest')).toEqual(
+      ['area_head', 'auditor', 'central', 'deputy', 'employee', 'legal', 'operator', 'regional', 'team_lead'].sort(),
+    );
+    expect(report.cases.filter((entry) => entry.route.startsWith('GET /api/v1/inbox'))).toHaveLength(12);
+  });
 });
