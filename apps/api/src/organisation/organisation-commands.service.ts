@@ -77,7 +77,10 @@ export class OrganisationCommands {
     );
     const result = await this.execute(principal, headers, { type: 'LoadOrganisation', areas }, expectedRevision);
     // The digest's addresses (issue 12), after the organisation itself was accepted.
-    await this.addressBook.recordOrganisation(tenant, file, { userId: principal.subject, role: principal.roles[0] ?? 'management' });
+    await this.addressBook.recordOrganisation(tenant, file, {
+      userId: principal.subject,
+      role: principal.roles[0] ?? 'management',
+    });
     return result;
   }
 

@@ -1,7 +1,4 @@
-import {
-  INDICATOR_MONTH_EVENT_SCHEMAS,
-  INDICATOR_SETTINGS_EVENT_SCHEMAS,
-} from '../indicators/indicators.events.js';
+import { INDICATOR_MONTH_EVENT_SCHEMAS, INDICATOR_SETTINGS_EVENT_SCHEMAS } from '../indicators/indicators.events.js';
 import { LEGAL_QUOTA_EVENT_SCHEMAS } from '../legal-quota/legal-quota.events.js';
 import { MEASURE_EVENT_SCHEMAS } from '../measure/measure.events.js';
 import { ORGANISATION_EVENT_SCHEMAS } from '../organisation/organisation.events.js';
@@ -9,7 +6,11 @@ import { PROGRAMME_EVENT_SCHEMAS, type ProgrammeSettings } from '../programme/pr
 import { QUESTIONNAIRE_EVENT_SCHEMAS, type Question } from '../questionnaire/questionnaire.events.js';
 import { REPORT_EVENT_SCHEMAS, type ReportFigures } from '../report/report.events.js';
 import { REVIEW_EVENT_SCHEMAS } from '../review/review.events.js';
-import { AREA_RISK_ANALYSIS_EVENT_SCHEMAS, RISK_EVENT_SCHEMAS, RISK_MATRIX_EVENT_SCHEMAS } from '../risk/risk.events.js';
+import {
+  AREA_RISK_ANALYSIS_EVENT_SCHEMAS,
+  RISK_EVENT_SCHEMAS,
+  RISK_MATRIX_EVENT_SCHEMAS,
+} from '../risk/risk.events.js';
 import { SAMPLING_EVENT_SCHEMAS } from '../sampling/sampling.events.js';
 import type { Sealed } from '../shared/sealed.js';
 import {
