@@ -49,7 +49,7 @@ function LegalQuotaSection({ legalQuota }: { readonly legalQuota: NonNullable<Ma
           )}
         </p>
       )}
-      <QuotaTrendFigures trend={trend} level={3} />
+      <QuotaTrendFigures trend={trend} level={3} chart={false} />
       <nav aria-label={t('Widerspruchsquote', 'Avoidable-appeal quota')} className="row">
         <KolLink
           _href={quotaPath(month.month)}

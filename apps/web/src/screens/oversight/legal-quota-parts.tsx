@@ -419,12 +419,25 @@ export function QuotaChart({ label, trend }: { readonly label: string; readonly 
   );
 }
 
-/** The trend: the chart of the months, the same figures per month and per calendar year as tables. */
-export function QuotaTrendFigures({ trend, level = 2 }: { readonly trend: QuotaTrendView; readonly level?: 2 | 3 }) {
+/**
+ * The trend: the chart of the months, the same figures per month and per calendar year as tables. Without
+ * `chart` only the tables (a page that links to the chart need not fetch the chart library).
+ */
+export function QuotaTrendFigures({
+  trend,
+  level = 2,
+  chart = true,
+}: {
+  readonly trend: QuotaTrendView;
+  readonly level?: 2 | 3;
+  readonly chart?: boolean;
+}) {
   const texts = useTexts();
   const { t, month } = texts;
   const names = shareNames(t);
-  useEffect(() => void loadPlot().catch(() => undefined), []);
+  useEffect(() => {
+    if (chart) void loadPlot().catch(() => undefined);
+  }, [chart]);
   const range = `${month(trend.from)} – ${month(trend.to)}`;
   // KoliBri pages tables longer than ten rows; a year's months come in half years so none is paged away.
   const halves = useMemo(() => {
@@ -440,11 +453,16 @@ export function QuotaTrendFigures({ trend, level = 2 }: { readonly trend: QuotaT
   }, [trend, t]);
   return (
     <>
-      <QuotaChart
-        label={t(`Widerspruchsquote je Monat, ${range}`, `Avoidable-appeal quota per month, ${range}`)}
-        trend={trend}
-      />
-      <Section level={level} title={t('Zahlen zum Diagramm', 'Figures of the chart')}>
+      {chart ? (
+        <QuotaChart
+          label={t(`Widerspruchsquote je Monat, ${range}`, `Avoidable-appeal quota per month, ${range}`)}
+          trend={trend}
+        />
+      ) : null}
+      <Section
+        level={level}
+        title={chart ? t('Zahlen zum Diagramm', 'Figures of the chart') : t(`Entwicklung ${range}`, `Trend ${range}`)}
+      >
         {halves.map((half) => (
           <MonthFiguresTable
             key={half.label}
