@@ -1,5 +1,4 @@
 import { areaScreens } from './area';
-import { inboxScreens } from './inbox';
 import { indicatorScreens } from './indicators';
 import { managementScreens } from './management';
 import { oversightScreens } from './oversight';
@@ -15,5 +14,4 @@ export const SCREEN_GROUPS: readonly ScreenGroup[] = [
   oversightScreens,
   riskScreens,
   indicatorScreens,
-  inboxScreens,
 ];
