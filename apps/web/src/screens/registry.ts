@@ -1,8 +1,7 @@
 import { areaScreens } from './area';
-import { indicatorScreens } from './indicators';
+import { inboxScreens } from './inbox';
 import { managementScreens } from './management';
 import { oversightScreens } from './oversight';
-import { riskScreens } from './risks';
 import type { ScreenGroup } from './screen';
 import { teamScreens } from './team';
 
@@ -12,6 +11,5 @@ export const SCREEN_GROUPS: readonly ScreenGroup[] = [
   areaScreens,
   managementScreens,
   oversightScreens,
-  riskScreens,
-  indicatorScreens,
+  inboxScreens,
 ];
