@@ -251,7 +251,9 @@ describeWithBrowser('the monthly team indicators in the browser (Chromium, axe)'
       /^Kennzahlen des Bereichs markt-integration: /,
     );
     const overview = areaHead.getByRole('table', { name: 'Kennzahlen je Team' });
-    await overview.waitFor();
+    await overview.waitFor().catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await areaHead.locator('main').innerText()}`);
+    });
     await overview
       .getByRole('row', { name: /^team-mi-2/ })
       .getByText('unterdrückt')

@@ -63,13 +63,7 @@ export function SettingsPage({ teamId }: { readonly teamId: string }) {
             />
           </Section>
           {hasRole(session, 'team_lead', 'deputy') ? (
-            <Agree
-              key={JSON.stringify(settings.data.settings)}
-              path={path}
-              teamId={teamId}
-              current={settings.data.settings}
-              texts={texts}
-            />
+            <Agree path={path} teamId={teamId} current={settings.data.settings} texts={texts} />
           ) : null}
         </>
       ) : null}
