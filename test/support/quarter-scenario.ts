@@ -13,8 +13,14 @@ import { tokenFor } from './test-app.js';
  * organisation and the shipped questionnaires are loaded, one programme per area is defined, three monthly
  * populations are imported and drawn from, samples verified, one unsuitable case replaced, reviews completed
  * with defects, talks, team discussions and measures, measures followed up, team reports and the legal
- * department's nil report submitted. Every dashboard and report figure is then compared with numbers this
- * file computes from its own ledger of what it did, never by reading the API back.
+ * department's nil report submitted. Around it the internal control system (issue 12): the legal department
+ * records each month's appeal figures and corrects one with a reason, and the legal report and management
+ * dashboard carry the quota; the M&I team leads import March's indicators (case rows as CSV, ready counts
+ * as JSON), rate every indicator and rate a team's risk jointly with the area head; the inboxes remind of
+ * what is overdue and unrated; management registers, assesses and reduces a risk from the quarter's
+ * supervision results, which the area head's risk analysis, the heat map and the risk report show. Every
+ * dashboard and report figure is then compared with numbers this file computes from its own ledger of what
+ * it did, never by reading the API back.
  *
  * The same scenario runs on the embedded stores (test/quarter.e2e.spec.ts) and on KurrentDB + MongoDB
  * (test/quarter.server.e2e.spec.ts). Only the clock is moved outside HTTP. Where the reactors run inside
@@ -486,6 +492,390 @@ const MEASURES: readonly MeasurePlan[] = [
 ];
 
 // ----------------------------------------------------------------------------------------------------
+// The legal department's monthly appeal figures (001:252–280), one correction with a reason
+// ----------------------------------------------------------------------------------------------------
+
+type AvoidableReasonKey = 'documentation' | 'application-of-law' | 'fact-finding';
+
+interface QuotaRow {
+  readonly legalNorm: string;
+  readonly teamId: TeamId | null;
+  readonly settled: number;
+  readonly upheldFully: number;
+  readonly upheldPartly: number;
+  readonly avoidable: number;
+  readonly avoidableByReason: Readonly<Record<AvoidableReasonKey, number>>;
+}
+
+const quotaRow = (
+  legalNorm: string,
+  teamId: TeamId | null,
+  settled: number,
+  [upheldFully, upheldPartly]: [number, number],
+  [documentation, law, fact]: [number, number, number],
+): QuotaRow => ({
+  legalNorm,
+  teamId,
+  settled,
+  upheldFully,
+  upheldPartly,
+  avoidable: documentation + law + fact,
+  avoidableByReason: { documentation, 'application-of-law': law, 'fact-finding': fact },
+});
+
+/**
+ * Recorded on the 2nd of the month after (March's on 2 April). team-l-2 settles 2 appeals in the quarter:
+ * a small cell wherever the figures leave the legal department.
+ */
+const LEGAL_QUOTA: Readonly<Record<(typeof MONTHS)[number], readonly QuotaRow[]>> = {
+  '2026-01': [
+    quotaRow('§ 15 SGB II', 'team-mi-1', 12, [3, 1], [1, 0, 1]),
+    quotaRow('§ 16 SGB II', 'team-mi-2', 8, [2, 0], [0, 1, 0]),
+    quotaRow('§ 22 SGB II', 'team-l-1', 15, [4, 2], [1, 1, 0]),
+    quotaRow('§ 11 SGB II', 'team-l-2', 2, [0, 0], [0, 0, 0]),
+  ],
+  '2026-02': [
+    quotaRow('§ 15 SGB II', 'team-mi-1', 10, [2, 0], [1, 0, 0]),
+    quotaRow('§ 22 SGB II', 'team-l-1', 9, [1, 1], [0, 0, 0]),
+    quotaRow('§ 31 SGB II', null, 6, [1, 0], [0, 0, 1]),
+  ],
+  '2026-03': [
+    quotaRow('§ 15 SGB II', 'team-mi-1', 11, [1, 1], [0, 1, 0]),
+    quotaRow('§ 16 SGB II', 'team-mi-2', 7, [1, 0], [0, 0, 0]),
+    quotaRow('§ 22 SGB II', 'team-l-1', 14, [2, 1], [1, 0, 1]),
+  ],
+};
+
+/** On 2 March January is corrected: a late appeal decision of team-mi-2, upheld for insufficient fact-finding. */
+const QUOTA_CORRECTION = {
+  month: '2026-01',
+  on: '2026-03-02',
+  reason: 'Nachmeldung: Abhilfeentscheidung vom 30.01. erst im Februar erfasst',
+  rows: [
+    quotaRow('§ 15 SGB II', 'team-mi-1', 12, [3, 1], [1, 0, 1]),
+    quotaRow('§ 16 SGB II', 'team-mi-2', 9, [2, 0], [0, 1, 1]),
+    quotaRow('§ 22 SGB II', 'team-l-1', 15, [4, 2], [1, 1, 0]),
+    quotaRow('§ 11 SGB II', 'team-l-2', 2, [0, 0], [0, 0, 0]),
+  ],
+} as const;
+
+const QUOTA_TARGETS = { avoidableAmongUpheldPercent: 30, avoidableAmongSettledPercent: 10 } as const;
+
+interface QuotaTotals {
+  settled: number;
+  upheld: number;
+  upheldFully: number;
+  upheldPartly: number;
+  avoidable: number;
+  avoidableByReason: Record<AvoidableReasonKey, number>;
+}
+
+function quotaTotals(rows: readonly QuotaRow[]): QuotaTotals {
+  const totals: QuotaTotals = {
+    settled: 0,
+    upheld: 0,
+    upheldFully: 0,
+    upheldPartly: 0,
+    avoidable: 0,
+    avoidableByReason: { documentation: 0, 'application-of-law': 0, 'fact-finding': 0 },
+  };
+  for (const row of rows) {
+    totals.settled += row.settled;
+    totals.upheld += row.upheldFully + row.upheldPartly;
+    totals.upheldFully += row.upheldFully;
+    totals.upheldPartly += row.upheldPartly;
+    totals.avoidable += row.avoidable;
+    for (const reason of Object.keys(totals.avoidableByReason) as AvoidableReasonKey[])
+      totals.avoidableByReason[reason] += row.avoidableByReason[reason];
+  }
+  return totals;
+}
+
+/** Percent to one decimal, half up, on integers (5/11 → 45.5); no figure for a zero denominator. */
+function tenthPercent(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : Math.floor((2000 * numerator + denominator) / (2 * denominator)) / 10;
+}
+
+function quotaShareOf(numerator: number, denominator: number, targetPercent: number, informational: boolean) {
+  return {
+    numerator,
+    denominator,
+    percent: tenthPercent(numerator, denominator),
+    targetPercent,
+    status:
+      denominator === 0
+        ? 'no-figure'
+        : numerator * 100 <= targetPercent * denominator
+          ? 'within-target'
+          : 'above-target',
+    informational,
+  };
+}
+
+function quotaFigures(rows: readonly QuotaRow[]) {
+  const totals = quotaTotals(rows);
+  return {
+    totals,
+    quota: {
+      avoidableAmongUpheld: quotaShareOf(
+        totals.avoidable,
+        totals.upheld,
+        QUOTA_TARGETS.avoidableAmongUpheldPercent,
+        false,
+      ),
+      avoidableAmongSettled: quotaShareOf(
+        totals.avoidable,
+        totals.settled,
+        QUOTA_TARGETS.avoidableAmongSettledPercent,
+        true,
+      ),
+    },
+  };
+}
+
+/**
+ * The small-cell rule as the README states it: a cell with fewer than `min` (but some) cases is hidden;
+ * while one hidden cell alone, or hidden cells summing below `min`, could be worked back from the total,
+ * the smallest visible non-empty cell is hidden as cover.
+ */
+function hiddenCells(counts: readonly number[], min: number): boolean[] {
+  const hidden = counts.map((count) => count > 0 && count < min);
+  const exposed = () => {
+    const shown = hidden.filter(Boolean).length;
+    const sum = counts.reduce((total, count, index) => (hidden[index] ? total + count : total), 0);
+    return shown > 0 && (shown === 1 || sum < min);
+  };
+  while (exposed()) {
+    let next = -1;
+    for (const [index, count] of counts.entries())
+      if (!hidden[index] && count > 0 && (next === -1 || count < counts[next]!)) next = index;
+    if (next === -1) break;
+    hidden[next] = true;
+  }
+  return hidden;
+}
+
+function addMonths(month: string, delta: number): string {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  const index = year * 12 + monthNumber - 1 + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+function monthRange(from: string, to: string): string[] {
+  const months: string[] = [];
+  for (let month = from; month <= to; month = addMonths(month, 1)) months.push(month);
+  return months;
+}
+
+function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00.000Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+// ----------------------------------------------------------------------------------------------------
+// March's team indicators (004:40–100): team-mi-1 imports pseudonymised case rows (CSV), team-mi-2 only
+// has ready counts (JSON). Each case row carries what it must count as at the reference date 2026-03-31.
+// ----------------------------------------------------------------------------------------------------
+
+const INDICATOR_MONTH = '2026-03';
+const INDICATOR_DUE = '2026-04-30';
+const INDICATOR_KINDS = [
+  'first-consultation',
+  'counselling-contact',
+  'graduate-management',
+  'counselling-capacity',
+] as const;
+type IndicatorKind = (typeof INDICATOR_KINDS)[number];
+type Tally =
+  | 'first:fulfilled'
+  | 'first:missed'
+  | 'first:excluded'
+  | 'contact:fulfilled'
+  | 'contact:missed'
+  | 'contact:excluded'
+  | 'graduate:narrow'
+  | 'graduate:wide'
+  | 'graduate:missed'
+  | 'graduate:pending';
+
+const INDICATOR_HEADER =
+  'kind;case;reason;applicationDate;exception;firstConsultationDate;placementStatus;compulsorySchooling;lastContactDate;participationEnd;counsellingDates;usedSlots;workingHours';
+const csvLine = (...fields: string[]) => [...fields, ...Array<string>(13 - fields.length).fill('')].join(';');
+
+const CASE_ROWS: readonly { readonly line: string; readonly tally: Tally }[] = [
+  {
+    line: csvLine('first-consultation', 'P-F1', 'first-application', '2026-03-03', '', '2026-03-05'),
+    tally: 'first:fulfilled',
+  },
+  {
+    line: csvLine('first-consultation', 'P-F2', 're-application', '2026-03-09', '', '2026-03-16'),
+    tally: 'first:fulfilled',
+  },
+  {
+    line: csvLine('first-consultation', 'P-F3', 'new-bg-number', '2026-03-11', '', '2026-03-11'),
+    tally: 'first:fulfilled',
+  },
+  { line: csvLine('first-consultation', 'P-F4', 'first-application', '2026-03-23', '', ''), tally: 'first:missed' },
+  {
+    line: csvLine('first-consultation', 'P-F5', 'first-application', '2026-03-24', 'alg-top-up', ''),
+    tally: 'first:excluded',
+  },
+  {
+    line: csvLine('first-consultation', 'P-F6', 're-application', '2026-03-26', 'compulsory-schooling', ''),
+    tally: 'first:excluded',
+  },
+  // Six months back from the reference date: the window opens on 2025-09-30.
+  {
+    line: csvLine('counselling-contact', 'P-C1', '', '', '', '', 'unemployed', 'nein', '2026-01-15'),
+    tally: 'contact:fulfilled',
+  },
+  {
+    line: csvLine('counselling-contact', 'P-C2', '', '', '', '', 'job-seeking', 'nein', '2025-10-01'),
+    tally: 'contact:fulfilled',
+  },
+  {
+    line: csvLine('counselling-contact', 'P-C3', '', '', '', '', 'advice-seeking', 'nein', '2025-09-30'),
+    tally: 'contact:fulfilled',
+  },
+  {
+    line: csvLine('counselling-contact', 'P-C4', '', '', '', '', 'unset', 'nein', '2025-09-29'),
+    tally: 'contact:missed',
+  },
+  { line: csvLine('counselling-contact', 'P-C5', '', '', '', '', 'unemployed', 'nein', ''), tally: 'contact:missed' },
+  { line: csvLine('counselling-contact', 'P-C6', '', '', '', '', 'unemployed', 'ja', ''), tally: 'contact:excluded' },
+  {
+    line: csvLine('counselling-contact', 'P-C7', '', '', '', '', 'not-registered', 'nein', ''),
+    tally: 'contact:excluded',
+  },
+  // Around the end of participation: at most 91 days before and on it (narrow), up to 14 days after (wide).
+  {
+    line: csvLine('graduate', 'P-G1', '', '', '', '', '', '', '', '2026-02-27', '2026-02-20'),
+    tally: 'graduate:narrow',
+  },
+  { line: csvLine('graduate', 'P-G2', '', '', '', '', '', '', '', '2026-03-06', '2026-03-12'), tally: 'graduate:wide' },
+  { line: csvLine('graduate', 'P-G3', '', '', '', '', '', '', '', '2026-03-13', ''), tally: 'graduate:missed' },
+  { line: csvLine('graduate', 'P-G4', '', '', '', '', '', '', '', '2026-03-27', ''), tally: 'graduate:pending' },
+];
+/** 160 h × 60 % counselling time in one-hour slots = 96 possible, 84 used. */
+const CAPACITY = { usedSlots: 84, workingHours: 160, possibleSlots: 96 } as const;
+
+function caseRowFigures() {
+  const count = (tally: Tally) => CASE_ROWS.filter((row) => row.tally === tally).length;
+  return {
+    firstConsultation: {
+      eligible: count('first:fulfilled') + count('first:missed'),
+      fulfilled: count('first:fulfilled'),
+      excluded: count('first:excluded'),
+    },
+    counsellingContact: {
+      eligible: count('contact:fulfilled') + count('contact:missed'),
+      fulfilled: count('contact:fulfilled'),
+      excluded: count('contact:excluded'),
+    },
+    graduateManagement: {
+      eligible: CASE_ROWS.filter((row) => row.tally.startsWith('graduate:')).length,
+      fulfilledNarrow: count('graduate:narrow'),
+      fulfilledWide: count('graduate:narrow') + count('graduate:wide'),
+      pending: count('graduate:pending'),
+    },
+    counsellingCapacity: { ...CAPACITY },
+  };
+}
+
+/** team-mi-2's ready counts; 2 new customers are a small cell outside the team. */
+const READY_COUNTS = {
+  firstConsultation: { eligible: 2, fulfilled: 1 },
+  counsellingContact: { eligible: 30, fulfilled: 24 },
+  graduateManagement: { eligible: 8, fulfilledNarrow: 5, fulfilledWide: 7 },
+  counsellingCapacity: { usedSlots: 60, possibleSlots: 80 },
+} as const;
+
+type IndicatorFigures = ReturnType<typeof caseRowFigures> | ReturnType<typeof readyCountFigures>;
+
+function readyCountFigures() {
+  return {
+    firstConsultation: { ...READY_COUNTS.firstConsultation, excluded: null },
+    counsellingContact: { ...READY_COUNTS.counsellingContact, excluded: null },
+    graduateManagement: { ...READY_COUNTS.graduateManagement, pending: null },
+    counsellingCapacity: { ...READY_COUNTS.counsellingCapacity, workingHours: null },
+  };
+}
+
+const indicatorEligible = (figures: IndicatorFigures, kind: IndicatorKind): number =>
+  kind === 'first-consultation'
+    ? figures.firstConsultation.eligible
+    : kind === 'counselling-contact'
+      ? figures.counsellingContact.eligible
+      : kind === 'graduate-management'
+        ? figures.graduateManagement.eligible
+        : figures.counsellingCapacity.possibleSlots;
+
+const indicatorShare = (figures: IndicatorFigures, kind: IndicatorKind): number | null =>
+  kind === 'first-consultation'
+    ? tenthPercent(figures.firstConsultation.fulfilled, figures.firstConsultation.eligible)
+    : kind === 'counselling-contact'
+      ? tenthPercent(figures.counsellingContact.fulfilled, figures.counsellingContact.eligible)
+      : kind === 'graduate-management'
+        ? tenthPercent(figures.graduateManagement.fulfilledNarrow, figures.graduateManagement.eligible)
+        : tenthPercent(figures.counsellingCapacity.usedSlots, figures.counsellingCapacity.possibleSlots);
+
+interface RatingPlan {
+  readonly rating: 'green' | 'amber' | 'red';
+  /** Amber and red carry the measures taken (sealed). */
+  readonly comment?: string;
+  readonly measure?: string;
+}
+
+const INDICATOR_PLANS: Readonly<
+  Partial<Record<TeamId, { readonly source: 'cases' | 'counts'; readonly ratings: Record<IndicatorKind, RatingPlan> }>>
+> = {
+  'team-mi-1': {
+    source: 'cases',
+    ratings: {
+      'first-consultation': { rating: 'green' },
+      'counselling-contact': {
+        rating: 'amber',
+        comment: 'Kontaktlücken über sechs Monate: Wiedervorlagen',
+        measure: 'M2',
+      },
+      'graduate-management': {
+        rating: 'red',
+        comment: 'Absolventen zu spät beraten: Liste der Maßnahmeenden',
+        measure: 'M2',
+      },
+      'counselling-capacity': { rating: 'green' },
+    },
+  },
+  'team-mi-2': {
+    source: 'counts',
+    ratings: {
+      'first-consultation': { rating: 'green' },
+      'counselling-contact': { rating: 'green' },
+      'graduate-management': {
+        rating: 'amber',
+        comment: 'Weite Frist oft genutzt: Beratung vor dem Ende',
+        measure: 'M3',
+      },
+      'counselling-capacity': { rating: 'green' },
+    },
+  },
+};
+const INDICATOR_TEAMS = ['team-mi-1', 'team-mi-2'] as const;
+/** The joint rating of team-mi-1's risk on the default 4 × 4 matrix: 3 × 2 = 6, above the appetite line (4). */
+const TEAM_RISK = { teamId: 'team-mi-1' as TeamId, impact: 3, likelihood: 2, reason: 'Kontaktdichte und Absolventen' };
+
+/** The risk management identifies in April from the quarter's supervision results. */
+const RISK = {
+  title: 'Unvollständige Kooperationspläne',
+  description: 'Gravierende Mängel im Kooperationsplan in beiden Teams Markt & Integration im 1. Quartal',
+  process: 'allgemeine-vermittlung',
+  impact: 3,
+  likelihood: 3,
+  measures: ['M2', 'M3'],
+} as const;
+
+// ----------------------------------------------------------------------------------------------------
 // The ledger: what the scenario did, and the figures computed from it
 // ----------------------------------------------------------------------------------------------------
 
@@ -508,6 +898,7 @@ interface ReviewEntry {
   readonly sampleId: string;
   status: 'open' | 'completed' | 'withdrawn';
   outcome: Outcome | null;
+  completedOn: string | null;
   readonly answered: Set<string>;
   readonly defects: DefectEntry[];
   talks: number;
@@ -649,6 +1040,15 @@ class QuarterRun {
   /** Samples per programme and month: team → sample id. */
   private readonly samples = new Map<string, Map<TeamId, string>>();
   private crashRestarted = false;
+  /** The legal department's monthly figures as they stand (corrections applied), and corrections per month. */
+  private readonly quotaMonths = new Map<string, readonly QuotaRow[]>();
+  private readonly quotaCorrections = new Map<string, number>();
+  /** March's indicators per team as imported, the indicators rated, and the joint team risk. */
+  private readonly indicatorFigures = new Map<TeamId, IndicatorFigures>();
+  private readonly indicatorRatings = new Map<TeamId, Set<IndicatorKind>>();
+  private teamRiskRated = false;
+  /** The risk identified in April, with the day of its assessment. */
+  private risk: { readonly id: string; readonly assessedOn: string } | null = null;
 
   constructor(private readonly harness: QuarterHarness) {
     for (const key of ['mi', 'l'] as const) this.questions.set(key, catalogueQuestions(PROGRAMMES[key].catalogue));
@@ -694,6 +1094,7 @@ class QuarterRun {
     expected: number,
     body?: unknown,
     contentType?: string,
+    headers: Readonly<Record<string, string>> = {},
   ): Promise<Response> {
     const token = this.tokens.get(who);
     if (token === undefined) throw new Error(`no token for ${who}`);
@@ -702,6 +1103,7 @@ class QuarterRun {
       .set('Authorization', `Bearer ${token}`)
       .set('X-Min-Position', String(this.position));
     if (contentType !== undefined) call = call.set('Content-Type', contentType);
+    for (const [name, value] of Object.entries(headers)) call = call.set(name, value);
     const response = body === undefined ? await call : await call.send(body as string | object);
     if (response.status !== expected)
       throw new Error(
@@ -813,6 +1215,8 @@ class QuarterRun {
     const month = MONTHS[index];
     this.clock.set(`${month}-02`);
     if (index === 2) await this.recordAbsence();
+    if (index > 0) await this.recordLegalQuota(MONTHS[index - 1]!);
+    if (this.clock.today() === QUOTA_CORRECTION.on) await this.correctLegalQuota();
     for (const key of ['mi', 'l'] as const) await this.importPopulation(key, index);
     if (index === 0) {
       // The programme names who draws: the area head of M&I may not (management does, 000:71).
@@ -978,6 +1382,7 @@ class QuarterRun {
       sampleId,
       status: 'open',
       outcome: null,
+      completedOn: null,
       answered: new Set(),
       defects: [],
       talks: 0,
@@ -1324,6 +1729,7 @@ class QuarterRun {
         });
         review.status = 'completed';
         review.outcome = plan.outcome;
+        review.completedOn = this.clock.today();
 
         const corrections = plan.defects
           .map((defectPlan, position) => ({ defectPlan, entry: review.defects[position]! }))
@@ -1430,6 +1836,9 @@ class QuarterRun {
     // The deadline day itself: March's open reviews are not overdue yet, nor the measure due today.
     this.clock.set('2026-03-31');
     await this.checkFigures(['2026-03']);
+    this.clock.set('2026-04-02');
+    await this.recordLegalQuota(MONTHS[2]);
+    await this.marchIndicators();
     this.clock.set('2026-04-08');
     await this.measureDay('2026-04-08');
     for (const spec of TEAMS) {
@@ -1515,7 +1924,25 @@ class QuarterRun {
     const summary = await this.get('/api/v1/areas/leistung/reports/2026/Q1/summary', 'area:leistung');
     expect(summary.body).toEqual(this.expectedAreaSummary('leistung'));
 
+    // The inboxes: team-l-2's lead sees the late report and what else of the quarter is overdue; team-mi-2's
+    // lead, besides, March's indicator ratings (due at the end of April) until every indicator is rated.
+    const lateTeam = await this.checkInbox('team-l-2');
+    expect(lateTeam).toContainEqual(
+      expect.objectContaining({ kind: 'team-report', ref: 'team-l-2/2026-Q1', status: 'overdue' }),
+    );
+    expect(lateTeam.some((entry) => entry.kind === 'review' && entry.status === 'overdue')).toBe(true);
+    const unrated = await this.checkInbox('team-mi-2');
+    expect(unrated).toContainEqual(
+      expect.objectContaining({ kind: 'indicator-rating', ref: `team-mi-2/${INDICATOR_MONTH}`, status: 'due' }),
+    );
+    await this.rateIndicators('team-mi-2');
+    const rated = await this.checkInbox('team-mi-2');
+    expect(rated.some((entry) => entry.kind === 'indicator-rating')).toBe(false);
+    expect(rated.length).toBe(unrated.length - 1);
+    await this.checkAreaIndicators();
+
     await this.submitReport('team-l-2');
+    expect((await this.checkInbox('team-l-2')).some((entry) => entry.kind === 'team-report')).toBe(false);
     await this.checkReports();
     await this.checkFigures([...MONTHS, '2026-04']);
   }
@@ -1600,6 +2027,8 @@ class QuarterRun {
       dueDate: REPORT_DUE,
       late: false,
       revision: 0,
+      // The quota of the quarter's months as they stand, team cells under the small-cell rule.
+      quota: this.expectedQuarterQuota(),
     });
 
     const all = TEAMS.map((spec) => spec.id);
@@ -1621,6 +2050,581 @@ class QuarterRun {
     );
   }
 
+  // ---------------------------------------------------------------- the legal department's quota
+
+  private async recordLegalQuota(month: (typeof MONTHS)[number]): Promise<void> {
+    const rows = LEGAL_QUOTA[month];
+    const recorded = await this.call('post', `/api/v1/legal/quota/${month}`, 'legal', 201, { rows });
+    expect(recorded.headers['etag']).toBe('"0"');
+    this.quotaMonths.set(month, rows);
+    this.quotaCorrections.set(month, 0);
+    await this.checkQuotaMonth(month);
+  }
+
+  /** A month corrected as a whole, with a reason and under If-Match; without a reason nothing is written. */
+  private async correctLegalQuota(): Promise<void> {
+    const { month, reason, rows } = QUOTA_CORRECTION;
+    const path = `/api/v1/legal/quota/${month}/corrections`;
+    const bare = await this.call('post', path, 'legal', 400, { rows, reason: ' ' }, undefined, { 'If-Match': '"0"' });
+    expect((bare.body.errors as { field: string }[]).map((error) => error.field)).toEqual(['reason']);
+    const corrected = await this.call('post', path, 'legal', 200, { rows, reason }, undefined, { 'If-Match': '"0"' });
+    expect(corrected.headers['etag']).toBe('"1"');
+    this.quotaMonths.set(month, rows);
+    this.quotaCorrections.set(month, 1);
+    await this.checkQuotaMonth(month);
+  }
+
+  /** The month for the legal department (its rows) and for management (team cells under the small-cell rule). */
+  private async checkQuotaMonth(month: string): Promise<void> {
+    const rows = this.quotaMonths.get(month)!;
+    const own = await this.get(`/api/v1/legal/quota/${month}`, 'legal');
+    expect(own.body).toMatchObject({
+      month,
+      ...quotaFigures(rows),
+      corrections: this.quotaCorrections.get(month),
+      revision: this.quotaCorrections.get(month),
+      suppressedTeams: 0,
+    });
+    expect(own.body.rows).toHaveLength(rows.length);
+    const outside = await this.get(`/api/v1/legal/quota/${month}`, 'management');
+    const { byTeam, suppressedTeams } = this.quotaBreakdown(rows);
+    expect(outside.body).toMatchObject({ month, ...quotaFigures(rows), rows: null, suppressedTeams });
+    expect(outside.body.byTeam).toEqual(byTeam);
+  }
+
+  /** Per reason, legal norm and team (sorted as the legal department lists them, no team last). */
+  private quotaBreakdown(rows: readonly QuotaRow[]) {
+    const group = (key: (row: QuotaRow) => string | null) => {
+      const groups = new Map<string | null, QuotaRow[]>();
+      for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+      return [...groups.entries()].sort(([a], [b]) => (a ?? '\uffff').localeCompare(b ?? '\uffff', 'de'));
+    };
+    const teams = group((row) => row.teamId);
+    const hidden = hiddenCells(
+      teams.map(([, teamRows]) => quotaTotals(teamRows).settled),
+      this.system.config.minCellCount,
+    );
+    return {
+      byReason: quotaTotals(rows).avoidableByReason,
+      byLegalNorm: group((row) => row.legalNorm).map(([legalNorm, normRows]) => ({
+        legalNorm,
+        ...quotaFigures(normRows),
+      })),
+      byTeam: teams.map(([teamId, teamRows], index) =>
+        hidden[index] === true
+          ? { teamId, suppressed: true, totals: null, quota: null }
+          : { teamId, suppressed: false, ...quotaFigures(teamRows) },
+      ),
+      rows: null,
+      suppressedTeams: hidden.filter(Boolean).length,
+    };
+  }
+
+  /** The quarter's quota in the legal report: per month, in total against both targets, broken down. */
+  private expectedQuarterQuota() {
+    const rows = MONTHS.flatMap((month) => this.quotaMonths.get(month) ?? []);
+    return {
+      months: MONTHS.map((month) => ({
+        month,
+        recorded: this.quotaMonths.has(month),
+        ...quotaFigures(this.quotaMonths.get(month) ?? []),
+      })),
+      ...quotaFigures(rows),
+      ...this.quotaBreakdown(rows),
+      rulesVersion: expect.any(String),
+      minCellCount: this.system.config.minCellCount,
+    };
+  }
+
+  /** The management dashboard's quota: the month and the twelve months up to it, Jobcenter totals only. */
+  private expectedDashboardQuota(month: string) {
+    const rowsOf = (months: readonly string[]) => months.flatMap((each) => this.quotaMonths.get(each) ?? []);
+    const range = monthRange(addMonths(month, -11), month);
+    const months = range.map((each) => ({
+      month: each,
+      recorded: this.quotaMonths.has(each),
+      ...quotaFigures(rowsOf([each])),
+    }));
+    const years = [...new Set(range.map((each) => Number(each.slice(0, 4))))].map((year) => {
+      const ofYear = range.filter((each) => Number(each.slice(0, 4)) === year);
+      return {
+        year,
+        months: ofYear.filter((each) => this.quotaMonths.has(each)).length,
+        ...quotaFigures(rowsOf(ofYear)),
+      };
+    });
+    return {
+      month: months[months.length - 1],
+      trend: {
+        from: range[0],
+        to: month,
+        rulesVersion: expect.any(String),
+        targets: { ...QUOTA_TARGETS },
+        ...quotaFigures(rowsOf(range)),
+        months,
+        years,
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- March's team indicators
+
+  private indicatorPath(teamId: TeamId): string {
+    return `/api/v1/teams/${teamId}/indicators/${INDICATOR_MONTH}`;
+  }
+
+  /**
+   * 2 April: both M&I team leads import March (case rows as CSV, ready counts as JSON); team-mi-1's lead
+   * rates every indicator at once, and rates the team's risk jointly with the area head (the lead
+   * proposes, the area head confirms). team-mi-2's lead rates on 20 April, after the inbox reminded.
+   */
+  private async marchIndicators(): Promise<void> {
+    const capacity = csvLine(
+      'capacity',
+      ...Array<string>(10).fill(''),
+      String(CAPACITY.usedSlots),
+      String(CAPACITY.workingHours),
+    );
+    const csv = `${[INDICATOR_HEADER, ...CASE_ROWS.map((row) => row.line), capacity].join('\n')}\n`;
+    const fromCases = await this.call(
+      'post',
+      `${this.indicatorPath('team-mi-1')}/import`,
+      this.lead('team-mi-1'),
+      201,
+      csv,
+      'text/csv',
+    );
+    expect(fromCases.body.figures).toEqual(caseRowFigures());
+    this.indicatorFigures.set('team-mi-1', caseRowFigures());
+
+    const counts = READY_COUNTS;
+    const fromCounts = await this.call(
+      'post',
+      `${this.indicatorPath('team-mi-2')}/import`,
+      this.lead('team-mi-2'),
+      201,
+      {
+        rows: [
+          { kind: 'count', indicator: 'first-consultation', ...counts.firstConsultation },
+          { kind: 'count', indicator: 'counselling-contact', ...counts.counsellingContact },
+          {
+            kind: 'count',
+            indicator: 'graduate-management',
+            eligible: counts.graduateManagement.eligible,
+            fulfilled: counts.graduateManagement.fulfilledNarrow,
+            fulfilledWide: counts.graduateManagement.fulfilledWide,
+          },
+          { kind: 'capacity', ...counts.counsellingCapacity },
+        ],
+      },
+    );
+    expect(fromCounts.body.figures).toEqual(readyCountFigures());
+    this.indicatorFigures.set('team-mi-2', readyCountFigures());
+    for (const teamId of INDICATOR_TEAMS) await this.checkIndicatorMonth(teamId);
+
+    await this.rateIndicators('team-mi-1');
+    const path = this.indicatorPath(TEAM_RISK.teamId);
+    await this.call('post', `${path}/risk`, this.lead(TEAM_RISK.teamId), 200, {
+      impact: TEAM_RISK.impact,
+      likelihood: TEAM_RISK.likelihood,
+      reason: TEAM_RISK.reason,
+    });
+    // A joint rating: the side that proposed does not confirm.
+    await this.call('post', `${path}/risk/confirmation`, this.lead(TEAM_RISK.teamId), 422, {});
+    await this.call('post', `${path}/risk/confirmation`, this.areaHead(TEAM_RISK.teamId), 200, {});
+    this.teamRiskRated = true;
+    await this.checkIndicatorMonth(TEAM_RISK.teamId);
+  }
+
+  private async rateIndicators(teamId: TeamId): Promise<void> {
+    const plan = INDICATOR_PLANS[teamId]!;
+    const rated = this.indicatorRatings.get(teamId) ?? new Set<IndicatorKind>();
+    this.indicatorRatings.set(teamId, rated);
+    for (const kind of INDICATOR_KINDS) {
+      const rating = plan.ratings[kind];
+      await this.call('post', `${this.indicatorPath(teamId)}/ratings/${kind}`, this.lead(teamId), 200, {
+        rating: rating.rating,
+        ...(rating.comment === undefined ? {} : { comment: rating.comment }),
+        ...(rating.measure === undefined ? {} : { measureIds: [this.measures.get(rating.measure)!.id] }),
+      });
+      rated.add(kind);
+    }
+    await this.checkIndicatorMonth(teamId);
+  }
+
+  /** The team's month for its lead: figures, each indicator's share and rating (comments opened), the joint risk. */
+  private async checkIndicatorMonth(teamId: TeamId): Promise<void> {
+    const figures = this.indicatorFigures.get(teamId)!;
+    const plan = INDICATOR_PLANS[teamId]!;
+    const rated = this.indicatorRatings.get(teamId) ?? new Set<IndicatorKind>();
+    const read = await this.get(this.indicatorPath(teamId), this.lead(teamId));
+    expect(read.body).toMatchObject({
+      teamId,
+      areaId: team(teamId).areaId,
+      month: INDICATOR_MONTH,
+      referenceDate: lastDayOfMonth(INDICATOR_MONTH),
+      importNumber: 1,
+      source: plan.source,
+      rowCount: plan.source === 'cases' ? CASE_ROWS.length + 1 : 4,
+      figures,
+      riskProposal: null,
+    });
+    const indicators = read.body.indicators as {
+      indicator: string;
+      percent: number | null;
+      rating: { rating: string; current: boolean; comment: string | null; measureIds: string[] } | null;
+    }[];
+    expect(
+      indicators.map((entry) => ({
+        indicator: entry.indicator,
+        percent: entry.percent,
+        rating: entry.rating && {
+          rating: entry.rating.rating,
+          current: entry.rating.current,
+          comment: entry.rating.comment,
+          measureIds: entry.rating.measureIds,
+        },
+      })),
+    ).toEqual(
+      INDICATOR_KINDS.map((kind) => {
+        const rating = plan.ratings[kind];
+        return {
+          indicator: kind,
+          percent: indicatorShare(figures, kind),
+          rating: rated.has(kind)
+            ? {
+                rating: rating.rating,
+                current: true,
+                comment: rating.comment ?? null,
+                measureIds: rating.measure === undefined ? [] : [this.measures.get(rating.measure)!.id],
+              }
+            : null,
+        };
+      }),
+    );
+    if (this.teamRiskRated && teamId === TEAM_RISK.teamId)
+      expect(read.body.teamRisk).toMatchObject({
+        proposedByRole: 'team_lead',
+        confirmedByRole: 'area_head',
+        placement: {
+          impact: TEAM_RISK.impact,
+          likelihood: TEAM_RISK.likelihood,
+          score: TEAM_RISK.impact * TEAM_RISK.likelihood,
+          aboveAppetite: true,
+          damagePotential: false,
+        },
+      });
+    else expect(read.body.teamRisk).toBeNull();
+  }
+
+  /**
+   * The area head's overview for the discussion with management (004:100), read by management: shares
+   * and ratings per team, no comments; a team with fewer eligible cases than the minimum is hidden per
+   * indicator, with a cover cell (capacity counts slots, not people: never hidden).
+   */
+  private async checkAreaIndicators(): Promise<void> {
+    const areaId = 'markt-integration';
+    const min = this.system.config.minCellCount;
+    const hidden = new Map(
+      INDICATOR_KINDS.map((kind) => [
+        kind,
+        kind === 'counselling-capacity'
+          ? INDICATOR_TEAMS.map(() => false)
+          : hiddenCells(
+              INDICATOR_TEAMS.map((teamId) => indicatorEligible(this.indicatorFigures.get(teamId)!, kind)),
+              min,
+            ),
+      ]),
+    );
+    // The scenario does meet the rule: team-mi-2's 2 new customers, and team-mi-1's 4 as cover.
+    expect(hidden.get('first-consultation')).toEqual([true, true]);
+    const overview = await this.get(`/api/v1/areas/${areaId}/indicators/${INDICATOR_MONTH}`, 'management');
+    expect(overview.body).toMatchObject({ areaId, month: INDICATOR_MONTH, minCellCount: min });
+    const teams = overview.body.teams as {
+      teamId: string;
+      indicators: { indicator: string; suppressed: boolean; percent: number | null; rating: string | null }[];
+      teamRisk: unknown;
+    }[];
+    expect(
+      teams.map((row) => ({
+        teamId: row.teamId,
+        cells: row.indicators.map((cell) => [cell.indicator, cell.suppressed, cell.percent, cell.rating]),
+      })),
+    ).toEqual(
+      INDICATOR_TEAMS.map((teamId, row) => ({
+        teamId,
+        cells: INDICATOR_KINDS.map((kind) => {
+          const suppressed = hidden.get(kind)![row]!;
+          return [
+            kind,
+            suppressed,
+            suppressed ? null : indicatorShare(this.indicatorFigures.get(teamId)!, kind),
+            this.indicatorRatings.get(teamId)?.has(kind) ? INDICATOR_PLANS[teamId]!.ratings[kind].rating : null,
+          ];
+        }),
+      })),
+    );
+    expect(teams[0]!.teamRisk).toMatchObject({
+      impact: TEAM_RISK.impact,
+      likelihood: TEAM_RISK.likelihood,
+      score: TEAM_RISK.impact * TEAM_RISK.likelihood,
+      aboveAppetite: true,
+    });
+    expect(teams[1]!.teamRisk).toBeNull();
+    const text = JSON.stringify(overview.body);
+    for (const plan of Object.values(INDICATOR_PLANS))
+      for (const rating of Object.values(plan.ratings))
+        if (rating.comment !== undefined) expect(text).not.toContain(rating.comment);
+    // Leistung imported no counselling indicators.
+    const other = await this.get(`/api/v1/areas/leistung/indicators/${INDICATOR_MONTH}`, 'management');
+    expect(other.body.teams).toEqual([]);
+  }
+
+  // ---------------------------------------------------------------- the inbox
+
+  /** A team lead's deadlines on the day, from the ledger: the kinds a team lead acts on, within the horizon. */
+  private expectedInbox(teamId: TeamId) {
+    const today = this.clock.today();
+    const entries: { kind: string; ref: string; dueDate: string; path: string }[] = [];
+    for (const review of this.reviews.values()) {
+      if (review.teamId !== teamId) continue;
+      const path = `/api/v1/reviews/${review.id}`;
+      if (review.status === 'open') entries.push({ kind: 'review', ref: review.id, dueDate: review.deadline, path });
+      // Neither a one-on-one talk nor a team discussion: due 14 days after completion.
+      if (review.status === 'completed' && review.talks === 0 && review.discussions === 0)
+        entries.push({ kind: 'talk', ref: review.id, dueDate: addDays(review.completedOn!, 14), path });
+    }
+    for (const entry of this.measuresOf([teamId]))
+      if (entry.status === 'open')
+        entries.push({
+          kind: 'measure',
+          ref: entry.id,
+          dueDate: entry.plan.dueDate,
+          path: `/api/v1/measures/${entry.id}`,
+        });
+    if (!this.reports.has(teamId))
+      entries.push({
+        kind: 'team-report',
+        ref: `${teamId}/2026-Q1`,
+        dueDate: REPORT_DUE,
+        path: `/api/v1/teams/${teamId}/reports/2026/Q1/draft`,
+      });
+    if (this.indicatorFigures.has(teamId) && (this.indicatorRatings.get(teamId)?.size ?? 0) < INDICATOR_KINDS.length)
+      entries.push({
+        kind: 'indicator-rating',
+        ref: `${teamId}/${INDICATOR_MONTH}`,
+        dueDate: INDICATOR_DUE,
+        path: this.indicatorPath(teamId),
+      });
+    const last = addDays(today, this.system.config.mail.horizonDays);
+    return entries
+      .filter((entry) => entry.dueDate <= last)
+      .map((entry) => ({
+        kind: entry.kind,
+        ref: entry.ref,
+        dueDate: entry.dueDate,
+        status: today > entry.dueDate ? 'overdue' : 'due',
+        path: entry.path,
+        unit: teamId,
+      }))
+      .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.kind.localeCompare(b.kind) || a.ref.localeCompare(b.ref));
+  }
+
+  private async checkInbox(teamId: TeamId): Promise<{ kind: string; ref: string; status: string }[]> {
+    const expected = this.expectedInbox(teamId);
+    const inbox = await this.get('/api/v1/inbox', this.lead(teamId));
+    expect(inbox.body).toMatchObject({ today: this.clock.today(), horizonDays: this.system.config.mail.horizonDays });
+    expect(inbox.body.deadlines).toEqual(expected);
+    const kinds = [...new Set(expected.map((entry) => entry.kind))].sort((a, b) => a.localeCompare(b));
+    expect(
+      (inbox.body.counts as { kind: string; due: number; overdue: number }[]).map(({ kind, due, overdue }) => ({
+        kind,
+        due,
+        overdue,
+      })),
+    ).toEqual(
+      kinds.map((kind) => ({
+        kind,
+        due: expected.filter((entry) => entry.kind === kind && entry.status === 'due').length,
+        overdue: expected.filter((entry) => entry.kind === kind && entry.status === 'overdue').length,
+      })),
+    );
+    return expected;
+  }
+
+  // ---------------------------------------------------------------- the risk register
+
+  /**
+   * 22 April: management identifies a risk from the quarter's supervision results: the defect category
+   * with the most serious defects, linked to the team reports that described them; assesses it, and
+   * reduces it with measures the teams agreed. The area head consolidates the area's team reports into
+   * the risk analysis; the register, heat map and quarterly risk report show it.
+   */
+  async riskManagementInApril(): Promise<void> {
+    this.clock.set('2026-04-22');
+    const today = this.clock.today();
+    const serious = new Map<string, { count: number; teams: Set<TeamId> }>();
+    for (const review of this.reviews.values()) {
+      if (review.status === 'withdrawn') continue;
+      for (const defect of review.defects)
+        if (!defect.withdrawn && defect.severity === 'serious') {
+          const entry = serious.get(defect.category) ?? { count: 0, teams: new Set<TeamId>() };
+          entry.count += 1;
+          entry.teams.add(review.teamId);
+          serious.set(defect.category, entry);
+        }
+    }
+    const [category, { teams: raisedBy }] = [...serious.entries()].sort(
+      ([a, x], [b, y]) => y.count - x.count || a.localeCompare(b),
+    )[0]!;
+    const teamIds = [...raisedBy].sort();
+    const areaIds = [...new Set(teamIds.map((teamId) => team(teamId).areaId))];
+    expect(areaIds).toHaveLength(1);
+    const areaId = areaIds[0]!;
+    const reportIdOf = (teamId: TeamId) => `${TENANT}-${teamId}-2026-Q1`;
+    for (const teamId of teamIds)
+      expect(this.reports.get(teamId)!.seriousDefects.map((defect) => defect.category)).toContain(category);
+    const teamReports = teamIds.map(reportIdOf);
+    const measureIds = RISK.measures.map((key) => this.measures.get(key)!.id);
+
+    const identified = await this.call('post', '/api/v1/risks', 'management', 201, {
+      title: RISK.title,
+      description: RISK.description,
+      source: { kind: 'supervision' },
+      areaId,
+      process: RISK.process,
+      links: { defectCategories: [category], teamReports, measures: [], trends: [] },
+      reason: 'Ergebnisse der Fachaufsicht im 1. Quartal',
+    });
+    const id = identified.body.id as string;
+    await this.call('post', `/api/v1/risks/${id}/assessments`, 'management', 201, {
+      impact: RISK.impact,
+      likelihood: RISK.likelihood,
+      reason: 'Gravierende Mängel in mehreren Teams',
+    });
+    // Reduce names the measures that reduce it.
+    await this.call('post', `/api/v1/risks/${id}/treatment`, 'management', 400, {
+      strategy: 'reduce',
+      measureIds: [],
+      reason: 'ohne Maßnahmen',
+    });
+    await this.call('post', `/api/v1/risks/${id}/treatment`, 'management', 200, {
+      strategy: 'reduce',
+      measureIds,
+      reason: 'Dienstanweisung und Personalentwicklung vereinbart',
+    });
+    this.risk = { id, assessedOn: today };
+
+    // The area head consolidates the area's submitted team reports into the area's risk analysis.
+    const areaReports = teamsOf(areaId)
+      .filter((spec) => this.reports.has(spec.id))
+      .map((spec) => reportIdOf(spec.id));
+    const summary = 'Kooperationspläne in beiden Teams lückenhaft; Maßnahmen laufen.';
+    await this.call('put', `/api/v1/risk-analyses/${areaId}/2026/Q1`, `area:${areaId}`, 200, {
+      teamReports: areaReports,
+      riskIds: [id],
+      summary,
+      reason: 'Quartalsabschluss',
+    });
+
+    const reassessBy = `${addMonths(today.slice(0, 7), 3)}-${today.slice(8)}`;
+    const read = await this.get(`/api/v1/risks/${id}`, `area:${areaId}`);
+    expect(read.body).toMatchObject({
+      tenant: TENANT,
+      status: 'open',
+      title: RISK.title,
+      areaId,
+      process: RISK.process,
+      source: { kind: 'supervision' },
+      links: { defectCategories: [category], teamReports },
+      identifiedOn: today,
+      assessment: {
+        impact: RISK.impact,
+        likelihood: RISK.likelihood,
+        score: RISK.impact * RISK.likelihood,
+        aboveAppetite: true,
+        damagePotential: false,
+        assessedOn: today,
+        reassessBy,
+      },
+      treatment: { strategy: 'reduce', measureIds, recheckOn: null },
+    });
+    const list = await this.get('/api/v1/risks?status=open', 'management');
+    expect((list.body.risks as { _id: string }[]).map((risk) => risk._id)).toEqual([id]);
+
+    const heat = await this.get('/api/v1/risks/heat-map', 'management');
+    expect(heat.body).toMatchObject({ asOf: today, open: 1, unassessed: 0, offMatrix: 0, aboveAppetite: 1 });
+    const cells = heat.body.cells as { impact: number; likelihood: number; count: number }[];
+    expect(cells).toHaveLength(16);
+    for (const cell of cells)
+      expect(cell.count).toBe(cell.impact === RISK.impact && cell.likelihood === RISK.likelihood ? 1 : 0);
+
+    const analyses = await this.get('/api/v1/risk-analyses/2026/Q1', 'management');
+    expect(analyses.body.analyses).toEqual([
+      expect.objectContaining({
+        areaId,
+        year: 2026,
+        quarter: 1,
+        teamReports: areaReports,
+        riskIds: [id],
+        summary,
+        consolidatedOn: today,
+        versions: 1,
+      }),
+    ]);
+
+    const csv = await this.call('get', '/api/v1/risk-reports/2026/Q1.csv', 'management', 200);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('Abschnitt;Merkmal;Kategorie;Ausprägung;Wert');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'Überblick;Offene Risiken;;;1',
+        'Überblick;Über der Risikobereitschaft;;;1',
+        'Überblick;Noch nicht bewertet;;;0',
+        'Risikomatrix;hoch × wahrscheinlich;Schadensausmaß 3;Eintrittswahrscheinlichkeit 3 (über der Risikobereitschaft);1',
+        `Risiken;${RISK.title};${areaId} / ${RISK.process};Strategie: reduzieren, neu zu bewerten bis ${reassessBy};` +
+          `${RISK.impact} × ${RISK.likelihood} = ${RISK.impact * RISK.likelihood}`,
+      ]),
+    );
+    const pdf = await this.http()
+      .get('/api/v1/risk-reports/2026/Q1.pdf')
+      .set('Authorization', `Bearer ${this.tokens.get(`area:${areaId}`)}`)
+      .set('X-Min-Position', String(this.position))
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  }
+
+  /** The risk register, the indicators and the legal quota: none of them rests on a review a purge destroys. */
+  private async registerFigures(figures: Record<string, unknown>): Promise<void> {
+    if (this.risk !== null) {
+      figures['risks'] = (await this.get('/api/v1/risks', 'management')).body;
+      figures['risk'] = (await this.get(`/api/v1/risks/${this.risk.id}`, 'management')).body;
+      figures['risks:heat-map'] = (await this.get('/api/v1/risks/heat-map', 'management')).body;
+      figures['risk-analyses'] = (await this.get('/api/v1/risk-analyses/2026/Q1', 'management')).body;
+    }
+    for (const teamId of INDICATOR_TEAMS)
+      if (this.indicatorFigures.has(teamId))
+        figures[`indicators:${teamId}`] = (await this.get(this.indicatorPath(teamId), this.areaHead(teamId))).body;
+    figures['indicators:area'] = (
+      await this.get(`/api/v1/areas/markt-integration/indicators/${INDICATOR_MONTH}`, 'management')
+    ).body;
+    for (const month of MONTHS)
+      if (this.quotaMonths.has(month))
+        figures[`legal-quota:${month}`] = (await this.get(`/api/v1/legal/quota/${month}`, 'management')).body;
+    figures['legal-quota:trend'] = (await this.get('/api/v1/legal/quota?from=2026-01&to=2026-03', 'management')).body;
+    figures['legal-report'] = (await this.get('/api/v1/legal/reports/2026/Q1', 'management')).body;
+  }
+
   // ---------------------------------------------------------------- retention (a year on)
 
   /** The key of `populationIds` the review was drawn from (programme and month index). */
@@ -1628,7 +2632,10 @@ class QuarterRun {
     return `${team(review.teamId).programme}|${MONTHS.indexOf(review.month as (typeof MONTHS)[number])}`;
   }
 
-  /** The anonymous figures a purge must not move: trends, area and management dashboards, report drafts. */
+  /**
+   * The anonymous figures a purge must not move: trends, area and management dashboards, report drafts,
+   * and the risk register, heat map, risk analyses, indicator months and the legal quota.
+   */
   private async retainedFigures(): Promise<Record<string, unknown>> {
     const figures: Record<string, unknown> = {};
     for (const granularity of ['month', 'quarter'])
@@ -1655,6 +2662,7 @@ class QuarterRun {
       figures[`draft:${spec.id}`] = (
         await this.get(`/api/v1/teams/${spec.id}/reports/2026/Q1/draft`, this.areaHead(spec.id))
       ).body;
+    await this.registerFigures(figures);
     return figures;
   }
 
@@ -2063,6 +3071,7 @@ class QuarterRun {
       ),
       // No routine of this quarter is suspended (test/trends.e2e.spec.ts covers suspensions).
       suspendedRoutines: [],
+      legalQuota: this.expectedDashboardQuota(month),
     };
   }
 
@@ -2335,21 +3344,27 @@ export function runQuarterScenario(harness: QuarterHarness): void {
   );
 
   it(
-    'April 8: drafts, three team reports and the legal nil report; status and area summaries',
+    'April 2–8: March’s appeal figures and team indicators (imported, rated, the team’s risk rated jointly); drafts, three team reports and the legal nil report with the quarter’s quota; status and area summaries',
     () => run.reportsInApril(),
     STEP_MS,
   );
 
   it(
-    'April 20: the last team report is late; every dashboard and report figure of the quarter',
+    'April 20: inboxes show the overdue items and the unrated indicators until rated; the area’s indicator overview; the last team report is late; every dashboard and report figure of the quarter',
     () => run.lateReportAndFinalFigures(),
+    STEP_MS,
+  );
+
+  it(
+    'April 22: management identifies, assesses and reduces a risk from the supervision results; the area’s risk analysis, heat map and quarterly risk report',
+    () => run.riskManagementInApril(),
     STEP_MS,
   );
 
   const retention = harness.retention;
   if (retention !== undefined) {
     it(
-      'a year on: the retention purge destroys the closed reviews except one under legal hold; every trend, dashboard and report figure stays; purged reviews answer 410',
+      'a year on: the retention purge destroys the closed reviews except one under legal hold; every trend, dashboard, report, risk, indicator and quota figure stays; purged reviews answer 410',
       () => run.retentionAfterAYear(retention),
       STEP_MS,
     );
