@@ -733,6 +733,7 @@ describe('the risk register over HTTP (embedded stores)', () => {
         'risk.maintain',
         'risk.decide',
         'risk.matrix.set',
+        'risk.matrix.read',
         'risk.analysis.consolidate',
         'risk.analysis.read',
       ]),

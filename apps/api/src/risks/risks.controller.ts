@@ -107,7 +107,7 @@ export class RisksController {
   }
 
   @Get('risk-matrix')
-  @Action('risk.read')
+  @Action('risk.matrix.read')
   async matrix(@CurrentPrincipal() principal: Principal) {
     return this.queries.matrix(principal.tenant);
   }

@@ -17,6 +17,11 @@ export const RISK_RULES = {
   'risk.maintain': { management: 'tenant', area_head: 'unit' },
   'risk.decide': { management: 'tenant' },
   'risk.matrix.set': { management: 'tenant' },
+  /**
+   * The matrix itself (its levels, labels and appetite line, no risk) is also the scale on which a team
+   * lead or deputy rates the team's risk with the area head (004:100), so they read it too.
+   */
+  'risk.matrix.read': { ...REGISTER_READERS, team_lead: 'tenant', deputy: 'tenant' },
   'risk.analysis.consolidate': { area_head: 'unit', management: 'tenant' },
   /**
    * The area's risk analysis consolidates its team reports, which an area head reads for the own area only
