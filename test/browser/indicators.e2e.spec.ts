@@ -210,14 +210,15 @@ describeWithBrowser('the monthly team indicators in the browser (Chromium, axe)'
   });
 
   it('the team lead proposes the team risk on the matrix with a reason', async () => {
-    await teamLead.getByLabel('Schadensausmaß', { exact: true }).fill('3');
-    await teamLead.getByLabel('Eintrittswahrscheinlichkeit', { exact: true }).fill('2');
+    // The matrix in force, by its German labels (team leads read it: risk.matrix.read).
+    await teamLead.getByLabel('Schadensausmaß', { exact: true }).selectOption({ label: '3 hoch' });
+    await teamLead.getByLabel('Eintrittswahrscheinlichkeit', { exact: true }).selectOption({ label: '2 möglich' });
     await teamLead.getByText('Wert 6', { exact: true }).waitFor();
     await teamLead.getByLabel('Begründung des Vorschlags').fill('Beratungskontakte unter Plan, Ursache bekannt');
     await teamLead.getByRole('button', { name: 'Vorschlagen' }).click();
     await teamLead.getByText('Vorschlag gespeichert; die andere Seite bestätigt.').waitFor();
     await teamLead
-      .getByText(/^Vorschlag der Teamleitung: Schadensausmaß Stufe 3, Eintrittswahrscheinlichkeit Stufe 2, Wert 6/)
+      .getByText(/^Vorschlag der Teamleitung: Schadensausmaß 3 hoch, Eintrittswahrscheinlichkeit 2 möglich, Wert 6/)
       .waitFor();
     // The proposing side does not confirm its own proposal.
     await expect(teamLead.getByRole('button', { name: 'Vorschlag bestätigen' }).count()).resolves.toBe(0);

@@ -233,10 +233,10 @@ describeWithBrowser("the legal department's avoidable-appeal quota in the browse
         { 'If-Match': '"0"' },
       );
       await page.getByRole('button', { name: 'Korrektur speichern' }).click();
-      await page.getByText('Inzwischen geändert').waitFor();
+      await page.getByText('Inzwischen geändert', { exact: true }).waitFor();
       await audit(page, 'Widerspruchsquote (412)');
       await page.getByRole('button', { name: 'Neuesten Stand laden, meine Eingaben behalten' }).click();
-      await page.getByText('Inzwischen geändert').waitFor({ state: 'detached' });
+      await page.getByText('Inzwischen geändert', { exact: true }).waitFor({ state: 'detached' });
       await page.getByText('1, zuletzt am', { exact: false }).waitFor();
       await expect(second.getByRole('textbox', { name: /^Erledigte Widersprüche/ }).inputValue()).resolves.toBe('12');
       await expect(page.getByLabel(/^Begründung der Korrektur/).inputValue()).resolves.toBe('Nachmeldung aus FALKE');

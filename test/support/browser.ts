@@ -74,6 +74,7 @@ export interface AxeFinding {
 
 /** axe-core with the WCAG 2.0/2.1 A and AA rules (BITV 2.0) on the page as it is now. */
 export async function axeViolations(page: Page): Promise<AxeFinding[]> {
+  await settledTransitions(page);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations.map((violation) => ({
     id: violation.id,
@@ -82,6 +83,31 @@ export async function axeViolations(page: Page): Promise<AxeFinding[]> {
     targets: violation.nodes.map((node) => node.target.join(' ')),
   }));
 }
+
+/**
+ * Waits until the page's finite CSS transitions and animations have ended, inside shadow roots too
+ * (`document.getAnimations()` does not reach them). KoliBri's buttons fade their colours over 0.5 s when
+ * hovered, so a button that appears under the pointer after a click is checked for contrast half-way
+ * through its fade otherwise. A condition, not a sleep: it returns at once when nothing runs; infinite
+ * ones (a spinner) are not waited for.
+ */
+async function settledTransitions(page: Page): Promise<void> {
+  await page.evaluate(SETTLED_TRANSITIONS);
+}
+
+// Runs in the page (the test code is compiled without the DOM's types, hence a string).
+const SETTLED_TRANSITIONS = `(async () => {
+  const running = [];
+  const visit = (root) => {
+    for (const element of root.querySelectorAll('*')) {
+      for (const animation of element.getAnimations())
+        if (animation.effect && animation.effect.getComputedTiming().endTime !== Infinity) running.push(animation);
+      if (element.shadowRoot) visit(element.shadowRoot);
+    }
+  };
+  visit(document);
+  await Promise.all(running.map((animation) => animation.finished.catch(() => undefined)));
+})()`;
 
 export const SCREENSHOTS_ENV = 'PRUEFPFAD_SCREENSHOTS';
 

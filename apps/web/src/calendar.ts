@@ -31,3 +31,8 @@ export function shiftMonth(month: string, by: number): string {
   const index = year * 12 + (number - 1) + by;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
+
+/** The month that ended last before today, in Berlin (its figures are complete). */
+export function lastEndedMonth(now: Date = new Date()): string {
+  return shiftMonth(currentMonth(now), -1);
+}

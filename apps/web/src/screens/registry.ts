@@ -1,7 +1,9 @@
 import { areaScreens } from './area';
 import { inboxScreens } from './inbox';
+import { indicatorScreens } from './indicators';
 import { managementScreens } from './management';
 import { oversightScreens } from './oversight';
+import { riskScreens } from './risks';
 import type { ScreenGroup } from './screen';
 import { teamScreens } from './team';
 
@@ -11,5 +13,7 @@ export const SCREEN_GROUPS: readonly ScreenGroup[] = [
   areaScreens,
   managementScreens,
   oversightScreens,
+  riskScreens,
+  indicatorScreens,
   inboxScreens,
 ];

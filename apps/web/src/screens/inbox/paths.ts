@@ -9,6 +9,7 @@
  * | `/api/v1/reviews/:id` (review, talk)            | `/pruefungen/:id`                        |
  * | `/api/v1/measures/:id` (unit: the team)         | `/teams/:unit/massnahmen`                |
  * | `/api/v1/teams/:t/reports/:y/Q:q/draft`         | `/teams/:t/berichte/:y/:q`               |
+ * | `/api/v1/teams/:t/indicators/:yyyy-mm`          | `/teams/:t/kennzahlen?monat=yyyy-mm`     |
  * | `/api/v1/legal/reports/:y/Q:q`                  | `/rechtsstelle/bericht?jahr=:y&quartal=:q` |
  * | `/api/v1/routines/:p`                           | `/jobcenter/pruefroutinen/:p`            |
  * | `/api/v1/risks/:id`                             | `/risiken/:id`                           |
@@ -44,6 +45,8 @@ export function screenPathOf(deadline: DeadlineTarget): string | null {
       return rest.length === 1 && deadline.unit !== null ? `/teams/${enc(deadline.unit)}/massnahmen` : null;
     case 'teams': {
       const [team, reports, year, quarter] = rest;
+      if (reports === 'indicators' && rest.length === 3 && MONTH.test(year ?? ''))
+        return `/teams/${enc(team!)}/kennzahlen?monat=${year}`;
       if (reports !== 'reports' || !/^\d{4}$/.test(year ?? '') || !/^Q[1-4]$/.test(quarter ?? '')) return null;
       return `/teams/${enc(team!)}/berichte/${year}/${quarter!.slice(1)}`;
     }

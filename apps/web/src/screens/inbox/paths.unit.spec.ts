@@ -17,6 +17,9 @@ describe('screenPathOf', () => {
     );
     expect(at('/api/v1/routines/p-1', 'p-1', null)).toBe('/jobcenter/pruefroutinen/p-1');
     expect(at('/api/v1/risks/k-1', 'k-1', 'markt-integration')).toBe('/risiken/k-1');
+    expect(at('/api/v1/teams/team-mi-1/indicators/2026-03', 'team-mi-1/2026-03')).toBe(
+      '/teams/team-mi-1/kennzahlen?monat=2026-03',
+    );
   });
 
   it('encodes ids and leaves out a month the reference does not carry', () => {
@@ -28,6 +31,7 @@ describe('screenPathOf', () => {
     expect(at('/api/v1/indicators/team-mi-1/2026-03')).toBeNull();
     expect(at('/api/v1/measures/m-1', 'm-1', null)).toBeNull();
     expect(at('/api/v1/teams/team-mi-1/reports/2026/Q5/draft')).toBeNull();
+    expect(at('/api/v1/teams/team-mi-1/indicators/2026-13')).toBeNull();
     expect(at('/elsewhere/reviews/r-1')).toBeNull();
     expect(at('')).toBeNull();
   });

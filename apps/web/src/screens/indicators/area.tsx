@@ -1,7 +1,7 @@
 import { KolInputDate, KolLink } from '@public-ui/react-v19';
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../../api';
-import { currentMonth } from '../../calendar';
+import { lastEndedMonth } from '../../calendar';
 import { useTexts } from '../../i18n';
 import { navigate } from '../../router';
 import { hasRole, useSession } from '../../session';
@@ -117,7 +117,7 @@ export function AreasPage() {
     queryKey: ['indicators', 'areas'],
     queryFn: ({ signal }) => get<{ areas: { id: string; name: string }[] }>('/api/v1/organisation', signal),
   });
-  const month = currentMonth();
+  const month = lastEndedMonth();
   return (
     <Page title={t('Kennzahlen der Bereiche', 'Indicators of the areas')}>
       {areas.isPending ? <Loading /> : null}

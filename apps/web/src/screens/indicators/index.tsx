@@ -1,4 +1,4 @@
-import { currentMonth } from '../../calendar';
+import { lastEndedMonth } from '../../calendar';
 import { hasRole } from '../../session';
 import { type ScreenGroup } from '../screen';
 import { AreaIndicatorsPage, AreasPage } from './area';
@@ -15,7 +15,7 @@ export const indicatorScreens: ScreenGroup = {
     {
       pattern: '/teams/:teamId/kennzahlen',
       render: (params, { query }) => (
-        <TeamIndicatorsPage teamId={params['teamId']!} month={query.get('monat') ?? currentMonth()} />
+        <TeamIndicatorsPage teamId={params['teamId']!} month={query.get('monat') ?? lastEndedMonth()} />
       ),
     },
     {
@@ -25,7 +25,7 @@ export const indicatorScreens: ScreenGroup = {
     {
       pattern: '/bereiche/:areaId/kennzahlen',
       render: (params, { query }) => (
-        <AreaIndicatorsPage areaId={params['areaId']!} month={query.get('monat') ?? currentMonth()} />
+        <AreaIndicatorsPage areaId={params['areaId']!} month={query.get('monat') ?? lastEndedMonth()} />
       ),
     },
     { pattern: '/kennzahlen', render: () => <AreasPage /> },
@@ -34,13 +34,13 @@ export const indicatorScreens: ScreenGroup = {
     ...(hasRole(session, 'team_lead', 'deputy')
       ? session.units.map((team) => ({
           _label: t(`Kennzahlen ${team}`, `Indicators ${team}`),
-          _href: `/teams/${encodeURIComponent(team)}/kennzahlen?monat=${currentMonth()}`,
+          _href: `/teams/${encodeURIComponent(team)}/kennzahlen?monat=${lastEndedMonth()}`,
         }))
       : []),
     ...(hasRole(session, 'area_head')
       ? session.units.map((area) => ({
           _label: t(`Kennzahlen des Bereichs ${area}`, `Indicators of area ${area}`),
-          _href: `/bereiche/${encodeURIComponent(area)}/kennzahlen?monat=${currentMonth()}`,
+          _href: `/bereiche/${encodeURIComponent(area)}/kennzahlen?monat=${lastEndedMonth()}`,
         }))
       : []),
     ...(hasRole(session, 'management')

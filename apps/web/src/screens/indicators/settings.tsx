@@ -2,7 +2,7 @@ import { KolButton, KolForm, KolLink, KolTextarea } from '@public-ui/react-v19';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../api';
-import { currentMonth } from '../../calendar';
+import { lastEndedMonth } from '../../calendar';
 import { useCommand } from '../../commands';
 import { CommandError, NumberField, fieldProps, messageFor, textOf } from '../../forms';
 import { useTexts, type Texts } from '../../i18n';
@@ -26,7 +26,7 @@ export function SettingsPage({ teamId }: { readonly teamId: string }) {
     <Page title={t(`Teamvereinbarung zu den Kennzahlen ${teamId}`, `Team agreement on the indicators ${teamId}`)}>
       <nav aria-label={t('Zu den Kennzahlen', 'To the indicators')} className="row">
         <KolLink
-          _href={`/teams/${encodeURIComponent(teamId)}/kennzahlen?monat=${currentMonth()}`}
+          _href={`/teams/${encodeURIComponent(teamId)}/kennzahlen?monat=${lastEndedMonth()}`}
           _label={t('Zu den Kennzahlen des Teams', "To the team's indicators")}
         />
       </nav>

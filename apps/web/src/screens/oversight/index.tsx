@@ -15,7 +15,7 @@ import { HealthPage, ProjectionPage, ProjectionsPage, PurgePage } from './operat
 import { ReviewLookupPage, ReviewRecordPage } from './review-record';
 import { RegionalQuestionnairePage, RegionalQuestionnairesPage, regionalQuestionsPath } from './regional-questions';
 import { SampleVerificationPage, samplesPath } from './samples';
-import { currentMonth, lastEndedQuarter, shiftMonth } from '../../calendar';
+import { currentMonth, lastEndedMonth, lastEndedQuarter, shiftMonth } from '../../calendar';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -52,7 +52,7 @@ export const oversightScreens: ScreenGroup = {
       pattern: '/rechtsstelle/widerspruchsquote',
       render: (_params, { session, query }) => {
         const month = query.get('monat') ?? '';
-        const shown = MONTH.test(month) ? month : shiftMonth(currentMonth(), -1);
+        const shown = MONTH.test(month) ? month : lastEndedMonth();
         return <LegalQuotaMonthPage key={shown} month={shown} session={session} />;
       },
     },
@@ -110,7 +110,7 @@ export const oversightScreens: ScreenGroup = {
     // The avoidable-appeal quota: recorded by the legal department, read by area heads, management, auditors.
     if (hasRole(session, 'legal', 'area_head', 'management', 'auditor'))
       links.push(
-        { _label: t('Widerspruchsquote', 'Avoidable-appeal quota'), _href: quotaPath(shiftMonth(currentMonth(), -1)) },
+        { _label: t('Widerspruchsquote', 'Avoidable-appeal quota'), _href: quotaPath(lastEndedMonth()) },
         {
           _label: t('Entwicklung der Widerspruchsquote', 'Trend of the avoidable-appeal quota'),
           _href: quotaTrendPath(shiftMonth(currentMonth(), -11), currentMonth()),

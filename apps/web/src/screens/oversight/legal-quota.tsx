@@ -13,7 +13,7 @@ import { useRef, useState } from 'react';
 import { ApiError, get } from '../../api';
 import { shiftMonth } from '../../calendar';
 import { useCommand } from '../../commands';
-import { fieldProps, NumberField, selectedOf, textOf } from '../../forms';
+import { CommandError, fieldProps, NumberField, selectedOf, textOf } from '../../forms';
 import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
 import { hasRole, type Session } from '../../session';
@@ -348,25 +348,7 @@ function CorrectionForm({
             _on={{ onInput: (_event: Event, next: unknown) => setReason(textOf(next)) }}
             {...fieldProps(exactMessage(correct.error, 'reason'), pick)}
           />
-          {correct.conflict ? (
-            <div className="stack">
-              <KolAlert _type="warning" _variant="card" _label={t('Inzwischen geändert', 'Changed meanwhile')} _alert>
-                <p>
-                  {t(
-                    'Die Zahlen dieses Monats wurden inzwischen von jemand anderem korrigiert. Laden Sie den neuesten Stand; Ihre Eingaben bleiben erhalten, danach können Sie erneut senden.',
-                    'Someone else corrected this month’s figures meanwhile. Load the latest version; what you entered is kept, then send again.',
-                  )}
-                </p>
-              </KolAlert>
-              <KolButton
-                _label={t('Neuesten Stand laden, meine Eingaben behalten', 'Load the latest version, keep my input')}
-                _on={{ onClick: () => void reloadKeepingInput() }}
-              />
-            </div>
-          ) : null}
-          {correct.error && !correct.conflict && !namesRows(correct.error) && !exactMessage(correct.error, 'reason') ? (
-            <ErrorAlert error={correct.error} />
-          ) : null}
+          <CommandError command={correct} fields={['rows.', 'reason']} onReload={reloadKeepingInput} />
           <div className="row">
             <KolButton
               _type="submit"
