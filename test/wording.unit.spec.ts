@@ -3,7 +3,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PLACES = ['apps', 'libs', 'test', 'catalogues', 'scripts', 'README.md'];
-const TEXT = /\.(ts|js|mjs|json|md|yml|yaml|html|css)$/;
+const TEXT = /\.(ts|tsx|js|mjs|json|md|yml|yaml|html|css)$/;
 
 function files(place: string): string[] {
   const full = path.join(ROOT, place);

@@ -243,13 +243,13 @@ describeWithBrowser('edge paths of the web application (Chromium, axe)', (execut
       });
       const reason = page.getByLabel('Begründung (ohne Personenbezug)');
       await reason.fill('Zu wenige Fälle der Gruppe u25');
-      await page.getByRole('button', { name: 'Nachziehen', exact: true }).click();
+      await page.getByRole('button', { name: 'Ergänzungsstichprobe ziehen', exact: true }).click();
       await page.getByText('Keine Verbindung').waitFor();
       await expect(reason.inputValue()).resolves.toBe('Zu wenige Fälle der Gruppe u25');
       await expect(page.getByLabel('Anzahl weiterer Fälle').inputValue()).resolves.toBe('1');
       await audit(page, 'Stichprobe (Verbindung verloren)');
-      await page.getByRole('button', { name: 'Nachziehen', exact: true }).click();
-      await page.getByText('Nachgezogen.').waitFor();
+      await page.getByRole('button', { name: 'Ergänzungsstichprobe ziehen', exact: true }).click();
+      await page.getByText('Ergänzungsstichprobe gezogen.').waitFor();
       expect(firstStatus).toBe(201);
       expect(keys).toHaveLength(2);
       expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
@@ -260,10 +260,10 @@ describeWithBrowser('edge paths of the web application (Chromium, axe)', (execut
         `/api/v1/programmes/${programmeId}/samples/${sampleId}`,
       );
       expect(sample.followUps.map((followUp) => followUp.kind)).toEqual(['replacement', 'supplementary']);
-      await page.getByText(/: Nachziehung \(1 Fall\)$/).waitFor();
-      await expect(page.getByText(/: Nachziehung \(1 Fall\)$/).count()).resolves.toBe(1);
+      await page.getByText(/: Ergänzungsstichprobe \(1 Fall\)$/).waitFor();
+      await expect(page.getByText(/: Ergänzungsstichprobe \(1 Fall\)$/).count()).resolves.toBe(1);
       await page.unroute('**/supplementary');
-      await audit(page, 'Stichprobe (nachgezogen)');
+      await audit(page, 'Stichprobe (Ergänzungsstichprobe)');
     });
 
     it('shows the upload’s progress for a large file', async () => {
@@ -420,7 +420,7 @@ describeWithBrowser('edge paths of the web application (Chromium, axe)', (execut
       'Stichprobe (nachgerechnet)',
       'Stichprobe (ersetzt)',
       'Stichprobe (Verbindung verloren)',
-      'Stichprobe (nachgezogen)',
+      'Stichprobe (Ergänzungsstichprobe)',
       'Ziehung (Vormonat)',
       'Ziehung (große Datei hochgeladen)',
       'Ziehung (Datei mit Fehlern)',

@@ -141,7 +141,7 @@ export class DecideTreatmentDto {
   @ApiProperty({ description: 'Begründung / reason' }) @IsString() @Length(1, 2000) reason!: string;
 }
 
-export class ReasonDto {
+export class RiskClosureDto {
   @ApiProperty({ description: 'Begründung / reason' }) @IsString() @Length(1, 2000) reason!: string;
 }
 

@@ -42,7 +42,7 @@ import {
   ConsolidateAnalysisDto,
   DecideTreatmentDto,
   IdentifyRiskDto,
-  ReasonDto,
+  RiskClosureDto,
   SetRiskMatrixDto,
 } from './risk.dto.js';
 import { printableRiskReport } from './risk-report.js';
@@ -282,7 +282,7 @@ export class RisksController {
   async close(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) riskId: string,
-    @Body() body: ReasonDto,
+    @Body() body: RiskClosureDto,
     @Headers() headers: HeaderMap,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CommandResult> {

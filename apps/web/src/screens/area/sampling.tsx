@@ -343,7 +343,7 @@ export function SamplePage({ programmeId, sampleId }: { readonly programmeId: st
     value === 'draw'
       ? t('Ziehung', 'draw')
       : value === 'supplementary'
-        ? t('Nachziehung', 'supplementary')
+        ? t('Ergänzungsstichprobe', 'supplementary')
         : t('Ersatz', 'replacement');
   return (
     <Page
@@ -412,14 +412,14 @@ export function SamplePage({ programmeId, sampleId }: { readonly programmeId: st
         />
       </Section>
       {data.followUps.length > 0 ? (
-        <Section title={t('Ersetzungen und Nachziehungen', 'Replacements and supplementary draws')}>
+        <Section title={t('Ersetzungen und Ergänzungsstichproben', 'Replacements and supplementary draws')}>
           <ul>
             {data.followUps.map((followUp, index) => (
               <li key={index}>
                 {date(followUp.at)}:{' '}
                 {followUp.kind === 'replacement'
                   ? t('Ersetzung', 'replacement')
-                  : t('Nachziehung', 'supplementary draw')}{' '}
+                  : t('Ergänzungsstichprobe', 'supplementary draw')}{' '}
                 (
                 {followUp.reviewIds.length === 1
                   ? t('1 Fall', '1 case')
@@ -589,7 +589,7 @@ function Supplement({ sample, texts }: { readonly sample: SampleView; readonly t
     }
   };
   return (
-    <Section title={t('Nachziehen', 'Supplementary draw')}>
+    <Section title={t('Ergänzungsstichprobe', 'Supplementary draw')}>
       <KolForm _on={{ onSubmit: () => void submit() }}>
         <div className="stack">
           <NumberField
@@ -612,8 +612,8 @@ function Supplement({ sample, texts }: { readonly sample: SampleView; readonly t
           {supplement.error && !messageFor(supplement.error, 'count', 'reason') ? (
             <ErrorAlert error={supplement.error} />
           ) : null}
-          {done ? <Success>{t('Nachgezogen.', 'Supplementary cases drawn.')}</Success> : null}
-          <KolButton _type="submit" _label={t('Nachziehen', 'Draw more')} _disabled={supplement.pending} />
+          {done ? <Success>{t('Ergänzungsstichprobe gezogen.', 'Supplementary cases drawn.')}</Success> : null}
+          <KolButton _type="submit" _label={t('Ergänzungsstichprobe ziehen', 'Draw supplementary cases')} _disabled={supplement.pending} />
         </div>
       </KolForm>
     </Section>

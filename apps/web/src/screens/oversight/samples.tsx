@@ -180,7 +180,7 @@ function SampleSection({ sample, texts }: { readonly sample: AuditedSample; read
             entry.origin === 'draw'
               ? t('Ziehung', 'draw')
               : entry.origin === 'supplementary'
-                ? t('Nachziehung', 'supplementary')
+                ? t('Ergänzungsstichprobe', 'supplementary')
                 : t('Ersatz', 'replacement'),
           status: entry.status === 'active' ? t('aktiv', 'active') : t('ersetzt', 'replaced'),
         }))}
