@@ -613,7 +613,11 @@ function Supplement({ sample, texts }: { readonly sample: SampleView; readonly t
             <ErrorAlert error={supplement.error} />
           ) : null}
           {done ? <Success>{t('Ergänzungsstichprobe gezogen.', 'Supplementary cases drawn.')}</Success> : null}
-          <KolButton _type="submit" _label={t('Ergänzungsstichprobe ziehen', 'Draw supplementary cases')} _disabled={supplement.pending} />
+          <KolButton
+            _type="submit"
+            _label={t('Ergänzungsstichprobe ziehen', 'Draw supplementary cases')}
+            _disabled={supplement.pending}
+          />
         </div>
       </KolForm>
     </Section>
