@@ -91,8 +91,8 @@ export function Success({ children }: { readonly children: string }) {
 export interface Column<Row> {
   readonly key: keyof Row & string;
   readonly label: string;
-  /** Makes the cell a link (a real `<a href>`, followed without a page load). */
-  readonly href?: (row: Row) => string;
+  /** Makes the cell a link (a real `<a href>`, followed without a page load); null leaves it text. */
+  readonly href?: (row: Row) => string | null;
   readonly align?: 'left' | 'right';
 }
 
@@ -126,8 +126,13 @@ export function DataTable<Row extends Record<string, string | number>>({
         ...(column.href
           ? {
               render: (node: HTMLElement, cell: { label: string }, row: unknown) => {
+                const href = column.href!(row as Row);
+                if (href === null) {
+                  node.replaceChildren(document.createTextNode(cell.label));
+                  return;
+                }
                 const anchor = document.createElement('a');
-                anchor.href = column.href!(row as Row);
+                anchor.href = href;
                 anchor.textContent = cell.label;
                 node.replaceChildren(anchor);
               },

@@ -242,7 +242,8 @@ export function AccessLogPage() {
               {
                 key: 'review',
                 label: t('Prüfungsakte', 'Review record'),
-                href: (row) => (row['reviewId'] ? reviewRecordPath(String(row['reviewId'])) : '#'),
+                // An entry without a review (a report, the organisation file) has no record to open.
+                href: (row) => (row['reviewId'] ? reviewRecordPath(String(row['reviewId'])) : null),
               },
               { key: 'fields', label: t('Geöffnete Felder', 'Fields opened') },
             ]}
