@@ -13,6 +13,30 @@ export interface KurrentSubscriptionSource {
   onClose(subscription: KurrentSubscription): void;
 }
 
+/** A live server subscription ended although nobody closed it; the consumer resubscribes from its checkpoint. */
+export class SubscriptionEndedError extends Error {
+  readonly code = 'SUBSCRIPTION_ENDED';
+  constructor(
+    readonly how: 'end' | 'close',
+    readonly position: number,
+  ) {
+    super(`The KurrentDB live subscription ended unexpectedly ('${how}') after position ${position}`);
+    this.name = 'SubscriptionEndedError';
+  }
+}
+
+/**
+ * What an `end` or `close` of the server stream means: nothing when we closed it ourselves, otherwise
+ * a failure that `next()` rejects with, so the consumer's backoff resubscribes from its checkpoint.
+ */
+export function liveStreamEnded(event: {
+  readonly how: 'end' | 'close';
+  readonly closedByUs: boolean;
+  readonly position: number;
+}): SubscriptionEndedError | null {
+  return event.closedByUs ? null : new SubscriptionEndedError(event.how, event.position);
+}
+
 /**
  * The port's batched catch-up subscription over KurrentDB.
  *
@@ -24,7 +48,8 @@ export interface KurrentSubscriptionSource {
  *
  * Live events are buffered up to twice the batch size, then the server stream is paused (Readable
  * backpressure) until the consumer catches up. A live batch counts as caught up when it empties the
- * buffer. Errors of the server stream reject the pending `next()`; `close()` ends it with `done`.
+ * buffer. Errors of the server stream, and its end when we did not close it, reject the pending
+ * `next()`; `close()` ends it with `done`.
  */
 export class KurrentSubscription implements Subscription, AsyncIterator<SubscriptionBatch> {
   private phase: 'history' | 'live' = 'history';
@@ -129,6 +154,19 @@ export class KurrentSubscription implements Subscription, AsyncIterator<Subscrip
       this.wake?.();
     });
     live.on('error', (error: Error) => this.fail(error));
+    // A live stream that ends without our `close()` (server restart, leader change, a proxy's idle
+    // timeout) is a failure: waiting on it would stall forever, and only the consumer knows the
+    // checkpoint to resubscribe from and the backoff to use.
+    for (const how of ['end', 'close'] as const) {
+      live.on(how, () => {
+        const failure = liveStreamEnded({
+          how,
+          closedByUs: this.closed || this.live !== live,
+          position: this.position,
+        });
+        if (failure !== null) this.fail(failure);
+      });
+    }
   }
 
   private fail(error: unknown): void {
