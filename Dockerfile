@@ -24,6 +24,16 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/catalogues ./catalogues
 COPY package.json ./
+# Every directory the service writes: the data directory (embedded stores, JWT and session secrets) and the
+# key directory (key store, master key), apart so that keys are backed up apart from the events. Created here
+# owned by node with mode 0700 before `USER node`: Docker copies a directory's ownership and mode into an
+# empty named volume mounted on it, so a fresh volume (docker-compose.yml) is writable by node from the
+# first start. Nothing else is written (no temporary or export directory; exports are HTTP responses).
+ENV PRUEFPFAD_DATA_DIR=/var/lib/pruefpfad/data \
+    PRUEFPFAD_KEY_DIR=/var/lib/pruefpfad/keys
+RUN mkdir -p /var/lib/pruefpfad/data /var/lib/pruefpfad/keys \
+    && chown -R node:node /var/lib/pruefpfad \
+    && chmod 0700 /var/lib/pruefpfad /var/lib/pruefpfad/data /var/lib/pruefpfad/keys
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]
