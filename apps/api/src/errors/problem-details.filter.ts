@@ -32,7 +32,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // The query string may hold personal data (search terms): the instance is the path alone.
     const instance = url.split(/[?#]/, 1)[0] ?? '';
 
-    const { problem, serverFault } = toProblem(exception, instance, this.table);
+    const { problem, serverFault, headers } = toProblem(exception, instance, this.table, { method });
     if (serverFault)
       this.logger.error(`${method} ${instance} → ${problem.status}: ${describe(exception)}`, stackOf(exception));
 
@@ -45,6 +45,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     adapter.setHeader(response, 'Content-Type', PROBLEM_CONTENT_TYPE);
     adapter.setHeader(response, 'Cache-Control', 'no-store');
     if (problem.status === 401) adapter.setHeader(response, 'WWW-Authenticate', 'Bearer realm="pruefpfad"');
+    for (const [name, value] of Object.entries(headers ?? {})) adapter.setHeader(response, name, value);
     adapter.reply(response, problem, problem.status);
   }
 }

@@ -12,6 +12,7 @@ import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import request from 'supertest';
+import { DeadlineExceededError } from '@kurrent/kurrentdb-client';
 import { ruleViolation } from '@pruefpfad/domain';
 import { WrongExpectedRevisionError } from '@pruefpfad/event-store';
 import { ErrorsModule } from './errors.module.js';
@@ -61,6 +62,12 @@ class ThingsController {
   @Get('nest-forbidden')
   nestForbidden(): never {
     throw new ForbiddenException('Nein / No');
+  }
+
+  @Post('store-timeout')
+  storeTimeout(): never {
+    // As the KurrentDB client throws it when an append outlives its deadline.
+    throw Object.assign(new DeadlineExceededError(), { code: 4, message: '4 DEADLINE_EXCEEDED: Deadline exceeded' });
   }
 
   @Get('boom')
@@ -181,6 +188,12 @@ describe('problem details over HTTP (ErrorsModule in a tiny Nest app)', () => {
     const missing = await request(app.getHttpServer()).get('/nowhere').expect(404);
     expect(missing.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
     expect(missing.body).toMatchObject({ code: 'NOT_FOUND', instance: '/nowhere' });
+  });
+
+  it('answers a passing store error with 503, Retry-After and whether the write may have been committed', async () => {
+    const response = await request(app.getHttpServer()).post('/things/store-timeout').expect(503);
+    expect(response.headers['retry-after']).toBe('2');
+    expect(response.body).toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503, commitUnknown: true });
   });
 
   it('answers unknown errors with a generic 500, logs them, and leaks nothing', async () => {

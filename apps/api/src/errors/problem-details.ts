@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
+import { classifyStoreError, type StoreFault } from './store-errors.js';
 
 /** RFC 9457 problem details, plus our stable `code` and, for bad input, the offending fields. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -135,6 +136,22 @@ export const PROBLEM_CODES = {
     status: 503,
     title: 'Ansicht noch nicht aktuell / Read model not caught up yet',
   },
+  // A KurrentDB or MongoDB error that passes (no leader, unreachable, busy, timed out): retry after
+  // `Retry-After`; `commitUnknown` says whether a write may have been committed (see store-errors.ts).
+  STORE_UNAVAILABLE: {
+    status: 503,
+    title: 'Datenspeicher vorübergehend nicht erreichbar / Data store temporarily unavailable',
+  },
+  // More than the event store accepts in one append (KurrentDB's MaxAppendSize): retrying cannot help.
+  STORE_APPEND_TOO_LARGE: {
+    status: 413,
+    title: 'Änderung zu umfangreich / Change too large',
+    detail:
+      'Die Änderung ist zu umfangreich, um sie auf einmal zu speichern; es wurde nichts gespeichert. ' +
+      'Bitte in kleineren Teilen senden (z. B. eine Liste aufteilen). / ' +
+      'The change is too large to be stored at once; nothing was stored. ' +
+      'Please send it in smaller parts (e.g. split a list).',
+  },
   REVIEW_PURGED: {
     status: 410,
     title: 'Nach Ablauf der Aufbewahrungsfrist gelöscht / Purged after its retention period',
@@ -177,7 +194,17 @@ export interface ProblemOutcome {
   readonly problem: ProblemDetails;
   /** Server faults: the caller logs the original error (the response never carries it). */
   readonly serverFault: boolean;
+  /** Response headers the answer needs, e.g. `Retry-After` of a 503. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/** What `toProblem` may know of the request beyond its path. */
+export interface ProblemContext {
+  /** The HTTP method: a store error during a write may leave its outcome unknown. */
+  readonly method?: string;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function lookup(table: ProblemTable, code: string): ProblemMapping | undefined {
   return Object.prototype.hasOwnProperty.call(table, code) ? table[code] : undefined;
@@ -251,7 +278,12 @@ function build(
  * Maps anything thrown while serving a request to problem details. Unknown errors (and any 5xx that
  * is not in the table) become a generic 500: the message and stack stay in the log.
  */
-export function toProblem(exception: unknown, instance: string, table: ProblemTable = PROBLEM_CODES): ProblemOutcome {
+export function toProblem(
+  exception: unknown,
+  instance: string,
+  table: ProblemTable = PROBLEM_CODES,
+  context: ProblemContext = {},
+): ProblemOutcome {
   const parserType = bodyParserType(exception instanceof HttpException ? exception.cause : exception);
   if (parserType === 'entity.parse.failed') {
     return { problem: build('MALFORMED_JSON', PROBLEM_CODES.MALFORMED_JSON, instance, ''), serverFault: false };
@@ -294,7 +326,44 @@ export function toProblem(exception: unknown, instance: string, table: ProblemTa
       return { problem: build(code, { status, title }, instance, message), serverFault: false };
     }
   }
+  const fault = classifyStoreError(exception);
+  if (fault !== null) return storeProblem(fault, instance, context);
   return internal(instance);
+}
+
+/**
+ * A passing store error is a 503 with `Retry-After` and `commitUnknown`; an append beyond the store's
+ * size limit a 413. `commitUnknown: true` means the write may have been committed although the request
+ * failed: reload before sending it again (a request with `If-Match` then answers 412/409 instead of
+ * writing twice).
+ */
+function storeProblem(fault: StoreFault, instance: string, context: ProblemContext): ProblemOutcome {
+  if (fault.kind === 'append-too-large') {
+    const problem = build('STORE_APPEND_TOO_LARGE', PROBLEM_CODES.STORE_APPEND_TOO_LARGE, instance, '', undefined, {
+      reason: fault.reason,
+    });
+    return { problem, serverFault: false };
+  }
+  const write = WRITE_METHODS.has((context.method ?? '').toUpperCase());
+  const commitUnknown = write && fault.writeMayHaveCommitted;
+  const detail = commitUnknown
+    ? 'Der Datenspeicher ist vorübergehend nicht erreichbar. Ob die Änderung gespeichert wurde, ist unbekannt: ' +
+      'bitte den aktuellen Stand laden und sie nur senden, wenn sie fehlt. / ' +
+      'The data store is temporarily unavailable. Whether the change was stored is unknown: ' +
+      'reload the current state and send it again only if it is missing.'
+    : write
+      ? 'Der Datenspeicher ist vorübergehend nicht erreichbar; die Änderung wurde nicht gespeichert. ' +
+        'Bitte später erneut senden. / The data store is temporarily unavailable; the change was not stored. ' +
+        'Please send it again later.'
+      : 'Der Datenspeicher ist vorübergehend nicht erreichbar; bitte später erneut versuchen. / ' +
+        'The data store is temporarily unavailable; please try again later.';
+  const problem = build('STORE_UNAVAILABLE', PROBLEM_CODES.STORE_UNAVAILABLE, instance, detail, undefined, {
+    store: fault.store,
+    reason: fault.reason,
+    retryAfter: fault.retryAfterSeconds,
+    commitUnknown,
+  });
+  return { problem, serverFault: true, headers: { 'Retry-After': String(fault.retryAfterSeconds) } };
 }
 
 function internal(instance: string): ProblemOutcome {
