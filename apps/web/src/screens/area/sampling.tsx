@@ -5,7 +5,6 @@ import {
   KolInputDate,
   KolInputFile,
   KolLink,
-  KolProgress,
   KolSelect,
   KolTextarea,
 } from '@public-ui/react-v19';
@@ -19,7 +18,8 @@ import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from
 import type { DrawResult, PopulationView, ProgrammeView, SampleView, Verification } from './types';
 import { currentMonth } from '../../calendar';
 import { NumberField, fieldProps, messageFor, selectedOf, textOf } from '../../forms';
-import { lineOf, useUpload } from '../../upload';
+import { useUpload } from '../../upload';
+import { FileErrors, UploadProgressBar } from '../../upload-feedback';
 
 const populationsKey = (programmeId: string) => ['populations', programmeId];
 const samplesKey = (programmeId: string, month: string) => ['samples', programmeId, month];
@@ -208,28 +208,9 @@ function PopulationUpload({
             }}
             {...fieldProps(fileMessage, (message) => message)}
           />
-          {errors.length > 0 ? (
-            <DataTable
-              label={t('Fehler in der Datei', 'Errors in the file')}
-              columns={[
-                { key: 'line', label: t('Zeile', 'Line'), align: 'right' },
-                { key: 'field', label: t('Angabe', 'Field') },
-                { key: 'message', label: t('Meldung', 'Message') },
-              ]}
-              rows={errors.map((error) => ({
-                line: lineOf(error.field) || '–',
-                field: error.field.replace(/^(?:line|row) \d+:?\s*/, '') || '–',
-                message: pick(error.message),
-              }))}
-            />
-          ) : null}
+          <FileErrors errors={errors} />
           {upload.progress && (upload.pending || done !== null) ? (
-            <KolProgress
-              _label={t('Hochgeladen', 'Uploaded')}
-              _value={Math.round(upload.progress.loaded / 1024)}
-              _max={Math.max(1, Math.round(upload.progress.total / 1024))}
-              _unit="kB"
-            />
+            <UploadProgressBar progress={upload.progress} />
           ) : null}
           {upload.error && errors.length === 0 && !(upload.error instanceof ApiError) ? (
             <ErrorAlert error={upload.error} />

@@ -6,7 +6,6 @@ import {
   KolInputFile,
   KolInputRadio,
   KolLink,
-  KolProgress,
   KolSelect,
   KolTextarea,
 } from '@public-ui/react-v19';
@@ -19,7 +18,8 @@ import { useTexts, type Texts } from '../../i18n';
 import { navigate } from '../../router';
 import { hasRole, useSession, type Session } from '../../session';
 import { DataTable, ErrorAlert, isoValue, Loading, Page, Section, Success } from '../../ui';
-import { lineOf, useUpload } from '../../upload';
+import { useUpload } from '../../upload';
+import { FileErrors, UploadProgressBar } from '../../upload-feedback';
 import { ShareBars } from './chart';
 import {
   INDICATOR_KINDS,
@@ -302,28 +302,9 @@ function Import({
             }}
             {...fieldProps(fileMessage, pick)}
           />
-          {lineErrors.length > 0 ? (
-            <DataTable
-              label={t('Fehler in der Datei', 'Errors in the file')}
-              columns={[
-                { key: 'line', label: t('Zeile', 'Line'), align: 'right' },
-                { key: 'field', label: t('Angabe', 'Field') },
-                { key: 'message', label: t('Meldung', 'Message') },
-              ]}
-              rows={lineErrors.map((error) => ({
-                line: lineOf(error.field) || '–',
-                field: error.field.replace(/^(?:line|row) \d+:?\s*/, '') || '–',
-                message: pick(error.message),
-              }))}
-            />
-          ) : null}
+          <FileErrors errors={lineErrors} />
           {upload.progress && (upload.pending || done !== null) ? (
-            <KolProgress
-              _label={t('Hochgeladen', 'Uploaded')}
-              _value={Math.round(upload.progress.loaded / 1024)}
-              _max={Math.max(1, Math.round(upload.progress.total / 1024))}
-              _unit="kB"
-            />
+            <UploadProgressBar progress={upload.progress} />
           ) : null}
           {upload.error && allErrors.length === 0 ? <ErrorAlert error={upload.error} /> : null}
           {done !== null ? (
