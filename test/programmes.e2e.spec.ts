@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { AppConfig } from '@pruefpfad/application';
+import type { EventStore } from '@pruefpfad/event-store';
+import { EVENT_STORE } from '../apps/api/src/runtime/tokens.js';
 import { expectAuthorizationMatrix, expectNoClearTextInStores } from './support/scenario-setup.js';
 import { startTestApp, temporaryDirectories, testConfig, tokenFor } from './support/test-app.js';
 
@@ -45,6 +47,11 @@ describe('programmes over HTTP (embedded stores)', () => {
   });
 
   const http = () => request(app.getHttpServer());
+  const eventAt = async (at: number) => {
+    const page = await app.get<EventStore>(EVENT_STORE).readAll({ after: at - 1, maxCount: 1 });
+    expect(page.events[0]?.position).toBe(at);
+    return page.events[0]!;
+  };
 
   let programmeId: string;
   let position: number;
@@ -162,6 +169,19 @@ describe('programmes over HTTP (embedded stores)', () => {
     const reused = await send({ ...body, reason: 'anders' });
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // The attempt is the events' causation, so a retry after an unknown outcome can find them.
+    expect((await eventAt(first.body.position)).metadata.causationId).toMatch(/^request:[0-9a-f-]{36}$/);
+  });
+
+  it("ignores a client's attempt header: only the idempotency interceptor names attempts", async () => {
+    const forged = await http()
+      .post('/api/v1/programmes')
+      .set('Authorization', `Bearer ${areaHead}`)
+      .set('X-Pruefpfad-Attempt', 'forged')
+      .send({ ...definition, settings: { ...definition.settings, title: 'Dritter Plan' } });
+    expect(forged.status).toBe(201);
+    expect((await eventAt(forged.body.position)).metadata.causationId).toBeNull();
   });
 
   it('rejects bad input with 400 naming the offending fields, and writes nothing', async () => {

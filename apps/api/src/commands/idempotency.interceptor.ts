@@ -2,7 +2,7 @@ import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type 
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { IdempotencyService } from './idempotency.service.js';
+import { ATTEMPT_HEADER, IdempotencyService } from './idempotency.service.js';
 import { PRINCIPAL_REQUEST_KEY, type RequestWithPrincipal } from '../security/security.decorators.js';
 
 const REMEMBERED_HEADERS = ['etag', 'location'] as const;
@@ -27,10 +27,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    if (this.reflector.get<boolean | undefined>(QUERY_BY_POST, context.getHandler()) === true) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    // Internal: only this interceptor names an attempt (a client's value would mislabel its events).
+    delete request.headers[ATTEMPT_HEADER];
+    if (this.reflector.get<boolean | undefined>(QUERY_BY_POST, context.getHandler()) === true) return next.handle();
     const key = request.header('idempotency-key');
     if (key === undefined || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method)) return next.handle();
     const principal = (request as Request & RequestWithPrincipal)[PRINCIPAL_REQUEST_KEY];
@@ -41,7 +43,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         .run(
           { tenant: principal.tenant, subject: principal.subject, key },
           { method: request.method, path: request.originalUrl, body: request.body as unknown },
-          async () => {
+          async (attempt) => {
+            request.headers[ATTEMPT_HEADER] = attempt;
             const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, {
               defaultValue: undefined,
             });

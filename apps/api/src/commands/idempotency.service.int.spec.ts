@@ -1,18 +1,34 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type NewEvent, SqliteEventStore } from '@pruefpfad/event-store';
 import { EmbeddedReadStore } from '@pruefpfad/read-store';
-import { IDEMPOTENCY_COLLECTION, IdempotencyKeyReusedError, IdempotencyService } from './idempotency.service.js';
+import {
+  attemptCausationId,
+  IDEMPOTENCY_COLLECTION,
+  IdempotencyKeyReusedError,
+  IdempotencyService,
+  IdempotentRequestAppliedError,
+  IdempotentRequestInProgressError,
+} from './idempotency.service.js';
 
 describe('IdempotencyService (embedded read store)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-idem-'));
   const store = EmbeddedReadStore.open({ file: path.join(dir, 'read.sqlite') });
   let now = new Date('2026-03-01T10:00:00.000Z');
-  const service = new IdempotencyService(store.documents, { now: () => now });
+  let events: SqliteEventStore;
+  let service: IdempotencyService;
+
+  beforeAll(async () => {
+    events = await SqliteEventStore.open({ file: path.join(dir, 'events.sqlite'), chainKey: randomBytes(32) });
+    service = new IdempotencyService(store.documents, { now: () => now }, events);
+  });
   const scope = { tenant: 'jc-a', subject: 'u1', key: 'k-1' };
   const request = { method: 'POST', path: '/api/v1/programmes', body: { a: 1 } };
 
   afterAll(async () => {
+    await events.close();
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -90,4 +106,137 @@ describe('IdempotencyService (embedded read store)', () => {
       code: 'VALIDATION_FAILED',
     });
   });
+
+  describe('after an attempt whose outcome is unknown', () => {
+    /** What KurrentDB's client throws when an append's deadline passed: the append may have been committed. */
+    const deadlineExceeded = () =>
+      Object.assign(new Error('Deadline exceeded'), { type: 'deadline-exceeded' as const });
+    let streams = 0;
+
+    /** Appends one event as a command of this attempt would (the attempt as causation). */
+    async function appendAs(attempt: string, tenant = scope.tenant): Promise<number> {
+      const event: NewEvent = {
+        id: randomUUID(),
+        type: 'ThingNoted',
+        schemaVersion: 1,
+        data: {},
+        metadata: {
+          occurredAt: now.toISOString(),
+          actor: { userId: scope.subject, role: 'team_lead' },
+          tenant,
+          correlationId: randomUUID(),
+          causationId: attemptCausationId(attempt),
+          rulesVersion: 'test',
+        },
+      };
+      streams += 1;
+      return (await events.append(`thing-${streams}-${randomUUID()}`, [event], { expectedRevision: 'no_stream' }))
+        .position;
+    }
+
+    it('does not carry out a retry whose first attempt committed; it names the position instead', async () => {
+      const key = { ...scope, key: 'k-committed-unknown' };
+      let executions = 0;
+      let committedAt = 0;
+      await expect(
+        service.run(key, request, async (attempt) => {
+          executions += 1;
+          committedAt = await appendAs(attempt);
+          throw deadlineExceeded();
+        }),
+      ).rejects.toMatchObject({ type: 'deadline-exceeded' });
+      // Other writes after it do not hide it.
+      await appendAs(randomUUID());
+
+      const retry = () =>
+        service.run(key, request, () => {
+          executions += 1;
+          return Promise.resolve({ status: 201, body: { second: true }, headers: {} });
+        });
+      // Right away the append might still land: come back later.
+      await expect(retry()).rejects.toBeInstanceOf(IdempotentRequestInProgressError);
+      now = new Date(now.getTime() + 31_000);
+      const applied = await retry().catch((error: unknown) => error);
+      expect(applied).toBeInstanceOf(IdempotentRequestAppliedError);
+      expect((applied as IdempotentRequestAppliedError).problemExtensions).toEqual({ position: committedAt });
+      // And so it stays, without searching again.
+      await expect(retry()).rejects.toBeInstanceOf(IdempotentRequestAppliedError);
+      expect(executions).toBe(1);
+    });
+
+    it('runs a retry whose first attempt stored nothing as a new attempt, once the outcome has settled', async () => {
+      const key = { ...scope, key: 'k-lost-unknown' };
+      await expect(service.run(key, request, () => Promise.reject(deadlineExceeded()))).rejects.toMatchObject({
+        type: 'deadline-exceeded',
+      });
+      now = new Date(now.getTime() + 31_000);
+      let seen: string | null = null;
+      const retry = await service.run(key, request, (attempt) => {
+        seen = attempt;
+        return Promise.resolve({ status: 201, body: { second: true }, headers: {} });
+      });
+      expect(retry).toEqual({ replayed: false, response: { status: 201, body: { second: true }, headers: {} } });
+      expect(seen).not.toBeNull();
+      expect((await service.run(key, request, () => Promise.reject(new Error('not again')))).replayed).toBe(true);
+    });
+
+    it("does not count another tenant's event with the same causation", async () => {
+      const key = { ...scope, key: 'k-foreign-causation' };
+      await expect(
+        service.run(key, request, async (attempt) => {
+          await appendAs(attempt, 'jc-other');
+          throw deadlineExceeded();
+        }),
+      ).rejects.toMatchObject({ type: 'deadline-exceeded' });
+      now = new Date(now.getTime() + 31_000);
+      const retry = await service.run(key, request, () => Promise.resolve({ status: 201, body: {}, headers: {} }));
+      expect(retry.replayed).toBe(false);
+    });
+
+    it("asks a retry to come back while another instance's attempt may still run, and takes over after its lifetime", async () => {
+      const key = { ...scope, key: 'k-other-instance' };
+      const other = new IdempotencyService(store.documents, { now: () => now }, events);
+      let finishOther!: () => void;
+      const otherRunning = other.run(
+        key,
+        request,
+        () =>
+          new Promise((resolve) => {
+            finishOther = () => resolve({ status: 201, body: { by: 'other' }, headers: {} });
+          }),
+      );
+      // The other instance's record is written before its command runs.
+      await waitFor(async () => (await store.documents.count(IDEMPOTENCY_COLLECTION, { state: 'pending' })) > 0);
+      const early = await service
+        .run(key, request, () => Promise.resolve({ status: 201, body: {}, headers: {} }))
+        .catch((error: unknown) => error);
+      expect(early).toBeInstanceOf(IdempotentRequestInProgressError);
+      expect((early as IdempotentRequestInProgressError).retryAfterSeconds).toBe(60);
+      finishOther();
+      await otherRunning;
+      const replay = await service.run(key, request, () => Promise.reject(new Error('not again')));
+      expect(replay).toEqual({ replayed: true, response: { status: 201, body: { by: 'other' }, headers: {} } });
+    });
+
+    it('takes over from an attempt whose process died, once its lifetime passed and nothing of it is stored', async () => {
+      const key = { ...scope, key: 'k-died' };
+      const dying = new IdempotencyService(store.documents, { now: () => now }, events);
+      // The process dies while its command runs: the promise never settles, the record stays pending.
+      void dying.run(key, request, () => new Promise(() => undefined));
+      await waitFor(async () => (await store.documents.count(IDEMPOTENCY_COLLECTION, { state: 'pending' })) > 0);
+      now = new Date(now.getTime() + 61_000);
+      const retry = await service.run(key, request, () =>
+        Promise.resolve({ status: 201, body: { n: 2 }, headers: {} }),
+      );
+      expect(retry.replayed).toBe(false);
+    });
+  });
 });
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i += 1) {
+    if (await condition()) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition not met');
+}

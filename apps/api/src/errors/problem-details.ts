@@ -110,6 +110,16 @@ export const PROBLEM_CODES = {
       'Derselbe Idempotency-Key wurde bereits mit einem anderen Anfragetext verwendet. / ' +
       'The same Idempotency-Key was already used with a different request body.',
   },
+  // A retry of an idempotent request whose first attempt may still be running or may still land at the store.
+  IDEMPOTENT_REQUEST_IN_PROGRESS: {
+    status: 409,
+    title: 'Anfrage wird noch bearbeitet / Request still in progress',
+  },
+  // A retry after an unknown outcome found the first attempt's events: carried out once, not again.
+  IDEMPOTENT_REQUEST_APPLIED: {
+    status: 409,
+    title: 'Anfrage bereits ausgeführt / Request already carried out',
+  },
   RULE_VIOLATION: { status: 422, title: 'Fachlich nicht zulässig / Rule violation' },
   AUTHENTICATION_UNAVAILABLE: {
     status: 503,
@@ -315,7 +325,14 @@ export function toProblem(
         const message = typeof exception.message === 'string' ? exception.message : '';
         const extensions = isRecord(exception.problemExtensions) ? exception.problemExtensions : undefined;
         const problem = build(exception.code, mapping, instance, message, fieldErrorsOf(exception), extensions);
-        return { problem, serverFault: mapping.status >= 500 };
+        const retryAfter = exception.retryAfterSeconds;
+        return {
+          problem,
+          serverFault: mapping.status >= 500,
+          ...(typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter > 0
+            ? { headers: { 'Retry-After': String(retryAfter) } }
+            : {}),
+        };
       }
     }
     // http-errors from middleware (body-parser and friends) that are meant for the client.
