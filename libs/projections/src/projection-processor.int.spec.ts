@@ -11,7 +11,7 @@ import {
   type Pipeline,
 } from '@pruefpfad/read-store';
 import type { ProjectionDefinition } from './projection.js';
-import { type BatchDocumentReader, type ProcessorOutcome, ProjectionProcessor } from './projection-processor.js';
+import { type ProcessorOutcome, ProjectionProcessor } from './projection-processor.js';
 import { foldInMemory } from './testing/fold-in-memory.js';
 import {
   allDocs,
@@ -35,7 +35,7 @@ interface Attempt {
  * server does), or waits while `hold` is set; chosen attempts fail. Counts reads made while a commit is in
  * flight, i.e. the next batch being folded meanwhile.
  */
-class ObservedDocumentStore implements DocumentStore, BatchDocumentReader {
+class ObservedDocumentStore implements DocumentStore {
   readonly attempts: Attempt[] = [];
   readonly failAttempts = new Set<number>();
   committing = 0;
@@ -44,7 +44,7 @@ class ObservedDocumentStore implements DocumentStore, BatchDocumentReader {
   hold = false;
   private readonly held: (() => void)[] = [];
 
-  constructor(private readonly inner: DocumentStore & BatchDocumentReader) {}
+  constructor(private readonly inner: DocumentStore) {}
 
   get waiting(): number {
     return this.held.length;
@@ -94,6 +94,15 @@ class ObservedDocumentStore implements DocumentStore, BatchDocumentReader {
   }
   put(collection: string, doc: Doc): Promise<void> {
     return this.inner.put(collection, doc);
+  }
+  putIf(...args: Parameters<DocumentStore['putIf']>): Promise<boolean> {
+    return this.inner.putIf(...args);
+  }
+  deleteIf(...args: Parameters<DocumentStore['deleteIf']>): Promise<boolean> {
+    return this.inner.deleteIf(...args);
+  }
+  ensureIndexes(...args: Parameters<DocumentStore['ensureIndexes']>): Promise<void> {
+    return this.inner.ensureIndexes(...args);
   }
   delete(collection: string, id: string): Promise<void> {
     return this.inner.delete(collection, id);
@@ -220,6 +229,8 @@ describe('ProjectionProcessor, pipelined (embedded stores)', () => {
       [0, 5],
       [Math.floor(head / 2), 2],
     ] as const) {
+      // A reset (delete, then save): a checkpoint refuses to move backwards.
+      await threaded.checkpoints.delete(COLLECTION);
       await threaded.checkpoints.save(COLLECTION, from);
       const replay = processor(threaded.documents, threaded.checkpoints, { batchSize });
       expect(await replay.run()).toEqual({ kind: 'caught-up', position: head });

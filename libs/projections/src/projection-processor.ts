@@ -1,5 +1,5 @@
 import type { EventStore, Subscription, SubscriptionBatch } from '@pruefpfad/event-store';
-import type { CheckpointStore, Doc, DocumentStore } from '@pruefpfad/read-store';
+import { type CheckpointStore, CheckpointRegressionError, type Doc, type DocumentStore } from '@pruefpfad/read-store';
 import { Backoff, type BackoffOptions, errorMessage, sleep } from './backoff.js';
 import { type DocumentLoader, type FoldedBatch, foldBatch } from './fold-batch.js';
 import { InFlightDocuments } from './in-flight-documents.js';
@@ -146,6 +146,7 @@ export class ProjectionProcessor {
     while (!this.stopping) {
       try {
         if (!loaded) {
+          await this.options.documentStore.ensureIndexes(collection, this.options.definition.indexes ?? []);
           this.position = (await checkpointStore.load(collection))?.position ?? 0;
           this.startPosition = this.position;
           this.headPosition = await eventStore.headPosition();
@@ -157,6 +158,8 @@ export class ProjectionProcessor {
         backoff.reset();
       } catch (error) {
         if (error instanceof HookError) throw error.inner;
+        // Another writer moved the checkpoint on (this one lost its lease): resume from the stored one.
+        if (error instanceof CheckpointRegressionError) loaded = false;
         const delay = backoff.fail();
         this.lastError = { message: errorMessage(error), at: this.now().toISOString(), attempts: backoff.attempts };
         if (backoff.exhausted) return { kind: 'failed', position: this.position, error: this.lastError };
@@ -302,32 +305,13 @@ export class ProjectionProcessor {
   }
 }
 
-/**
- * Optional adapter capability: one round trip for a batch's documents (MongoDB: `find({ _id: { $in } })`).
- * The port has only `get`; an adapter that offers `getMany` is used through it.
- */
-export interface BatchDocumentReader {
-  getMany(collection: string, ids: readonly string[]): Promise<readonly Doc[]>;
-}
-
-/** Concurrent `get`s per chunk: enough to hide round trips, few enough not to flood a connection pool. */
-const GET_CONCURRENCY = 256;
-
+/** A batch's documents in one round trip per chunk (`getMany`), instead of a `get` per document. */
 async function loadDocuments(
   store: DocumentStore,
   collection: string,
   ids: readonly string[],
 ): Promise<Map<string, Doc | null>> {
   const byId = new Map<string, Doc | null>();
-  const batchReader = store as Partial<BatchDocumentReader>;
-  if (typeof batchReader.getMany === 'function') {
-    for (const doc of await batchReader.getMany(collection, ids)) byId.set(doc._id, doc);
-    return byId;
-  }
-  for (let start = 0; start < ids.length; start += GET_CONCURRENCY) {
-    const chunk = ids.slice(start, start + GET_CONCURRENCY);
-    const docs = await Promise.all(chunk.map((id) => store.get(collection, id)));
-    for (let i = 0; i < chunk.length; i += 1) byId.set(chunk[i]!, docs[i] ?? null);
-  }
+  for (const doc of await store.getMany(collection, ids)) byId.set(doc._id, doc);
   return byId;
 }

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@pruefpfad/event-store';
-import type { Doc } from '@pruefpfad/read-store';
+import type { Doc, IndexSpec } from '@pruefpfad/read-store';
 
 /**
  * A read model: pure functions only. The runner feeds it events of `eventTypes` in global order, folds
@@ -16,6 +16,12 @@ export interface ProjectionDefinition<D extends Doc = Doc> {
   /** Ids of the documents an event affects (usually one). */
   documentIds(event: RecordedEvent): readonly string[];
   evolve(doc: D | null, event: RecordedEvent, documentId: string): D | null;
+  /**
+   * Indexes the read model's queries need (the filters and sorts its readers use), created on each
+   * physical collection when a projection or rebuild starts writing it (`DocumentStore.ensureIndexes`).
+   * `_id` is always indexed. Declare only what queries use: every index costs on each write.
+   */
+  readonly indexes?: readonly IndexSpec[];
 }
 
 export function physicalCollection(definition: Pick<ProjectionDefinition, 'name' | 'version'>): string {

@@ -13,6 +13,7 @@
 
 export { EmbeddedReadStore } from './embedded/embedded-read-store.js';
 export { MongoReadStore } from './mongodb/mongo-read-store.js';
+export { CheckpointRegressionError } from './read-store.port.js';
 export type {
   CheckpointStore,
   Doc,
@@ -20,5 +21,7 @@ export type {
   DocumentWrite,
   Filter,
   FindOptions,
+  IndexSpec,
   Pipeline,
+  WriteCondition,
 } from './read-store.port.js';

@@ -219,6 +219,22 @@ export class FlakyDocumentStore implements DocumentStore {
     this.check();
     return this.inner.get(collection, id);
   }
+  getMany(collection: string, ids: readonly string[]): Promise<readonly Doc[]> {
+    this.check();
+    return this.inner.getMany(collection, ids);
+  }
+  putIf(...args: Parameters<DocumentStore['putIf']>): Promise<boolean> {
+    this.check();
+    return this.inner.putIf(...args);
+  }
+  deleteIf(...args: Parameters<DocumentStore['deleteIf']>): Promise<boolean> {
+    this.check();
+    return this.inner.deleteIf(...args);
+  }
+  ensureIndexes(...args: Parameters<DocumentStore['ensureIndexes']>): Promise<void> {
+    this.check();
+    return this.inner.ensureIndexes(...args);
+  }
   find(...args: Parameters<DocumentStore['find']>): Promise<Doc[]> {
     this.check();
     return this.inner.find(...args);

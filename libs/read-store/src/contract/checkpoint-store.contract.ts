@@ -1,4 +1,4 @@
-import type { CheckpointStore } from '../read-store.port.js';
+import { CheckpointRegressionError, type CheckpointStore } from '../read-store.port.js';
 import { type ReadStoreFactory, type ReadStoreUnderTest, uniqueName } from './read-store-under-test.js';
 
 /** The behaviour every `CheckpointStore` adapter must show. */
@@ -67,6 +67,41 @@ export function checkpointStoreContract(name: string, factory: ReadStoreFactory)
         { name: `${prefix}_b`, position: 5 },
       ]);
       for (const cp of mine) expect(Number.isNaN(Date.parse(cp.updatedAt))).toBe(false);
+    });
+
+    it('refuses to move a checkpoint backwards and keeps the stored one', async () => {
+      const cp = uniqueName('cp');
+      await checkpoints.save(cp, 50);
+      const back = checkpoints.save(cp, 49);
+      await expect(back).rejects.toBeInstanceOf(CheckpointRegressionError);
+      await expect(back).rejects.toMatchObject({ checkpoint: cp, stored: 50, attempted: 49 });
+      expect((await checkpoints.load(cp))?.position).toBe(50);
+    });
+
+    it('allows saving the stored position again (an idempotent replay)', async () => {
+      const cp = uniqueName('cp');
+      await checkpoints.save(cp, 50);
+      await expect(checkpoints.save(cp, 50)).resolves.toBeUndefined();
+      expect((await checkpoints.load(cp))?.position).toBe(50);
+    });
+
+    it('starts a checkpoint over from an earlier position after deleting it (a reset)', async () => {
+      const cp = uniqueName('cp');
+      await checkpoints.save(cp, 50);
+      await checkpoints.delete(cp);
+      await checkpoints.save(cp, 3);
+      expect((await checkpoints.load(cp))?.position).toBe(3);
+    });
+
+    it('decides saves issued back to back without awaiting in call order', async () => {
+      const cp = uniqueName('cp');
+      const results = await Promise.allSettled([
+        checkpoints.save(cp, 5),
+        checkpoints.save(cp, 9),
+        checkpoints.save(cp, 7),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect((await checkpoints.load(cp))?.position).toBe(9);
     });
   });
 }

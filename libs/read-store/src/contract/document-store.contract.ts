@@ -1,4 +1,10 @@
-import type { CheckpointStore, Doc, DocumentStore, DocumentWrite } from '../read-store.port.js';
+import {
+  CheckpointRegressionError,
+  type CheckpointStore,
+  type Doc,
+  type DocumentStore,
+  type DocumentWrite,
+} from '../read-store.port.js';
 import { type ReadStoreFactory, type ReadStoreUnderTest, uniqueName } from './read-store-under-test.js';
 
 /**
@@ -12,7 +18,11 @@ import { type ReadStoreFactory, type ReadStoreUnderTest, uniqueName } from './re
  * - writes to the same collection, checkpoint or alias (also those issued without awaiting the previous
  *   one) apply in call order, and a failed one
  *   leaves the others applied;
- * - changing an object a read returned (where it is not frozen) does not change the store.
+ * - changing an object a read returned (where it is not frozen) does not change the store;
+ * - a conditional write (`putIf`, `deleteIf`) checks and writes in one atomic step, in call order with
+ *   the other writes: of racing claims exactly one wins;
+ * - a checkpoint never moves backwards: `commit` below the stored position writes nothing;
+ * - `getMany` leaves absent ids out and reads through aliases; `ensureIndexes` is idempotent.
  */
 export function documentStoreContract(name: string, factory: ReadStoreFactory): void {
   describe(`DocumentStore contract: ${name}`, () => {
@@ -379,8 +389,10 @@ export function documentStoreContract(name: string, factory: ReadStoreFactory): 
           docs.dropCollection(dropped),
           docs.put(dropped, { _id: 'y' }),
           docs.commit([put('c', 1, 2)], { name: cp, position: 2 }),
+          // Ahead of the commits around it: applied out of order, the later commit (or this save) would be
+          // refused as moving the checkpoint backwards.
           checkpoints.save(cp, 7),
-          docs.commit([put('a', 3, 3), { op: 'delete', collection: c, id: 'c' }], { name: cp, position: 3 }),
+          docs.commit([put('a', 3, 3), { op: 'delete', collection: c, id: 'c' }], { name: cp, position: 8 }),
           docs.switchAlias(alias, dropped),
           docs.switchAlias(alias, c),
         ];
@@ -393,7 +405,7 @@ export function documentStoreContract(name: string, factory: ReadStoreFactory): 
           { _id: 'counter', v: 40 },
         ]);
         expect(await docs.find(dropped)).toEqual([{ _id: 'y' }]);
-        expect((await checkpoints.load(cp))?.position).toBe(3);
+        expect((await checkpoints.load(cp))?.position).toBe(8);
         expect(await docs.resolve(alias)).toBe(c);
       });
 
@@ -527,6 +539,203 @@ export function documentStoreContract(name: string, factory: ReadStoreFactory): 
         await docs.put(doomed, { _id: 'c', n: 3 });
         expect(await docs.find(doomed)).toEqual([{ _id: 'c', n: 3 }]);
         await expect(docs.dropCollection(uniqueName('never'))).resolves.toBeUndefined();
+      });
+    });
+
+    describe('batched reads (getMany)', () => {
+      it('returns the documents of the ids that exist, once each, and leaves absent ids out', async () => {
+        const c = uniqueName('many');
+        await docs.put(c, { _id: 'a', n: 1 });
+        await docs.put(c, { _id: 'b', n: 2 });
+        await docs.put(c, { _id: 'c', n: 3 });
+        expect(byId(await docs.getMany(c, ['c', 'missing', 'a', 'a']))).toEqual([
+          { _id: 'a', n: 1 },
+          { _id: 'c', n: 3 },
+        ]);
+        expect(await docs.getMany(c, [])).toEqual([]);
+        expect(await docs.getMany(uniqueName('never'), ['a'])).toEqual([]);
+      });
+
+      it('reads more ids than one query carries (chunks) and through an alias', async () => {
+        const physical = uniqueName('many');
+        const alias = uniqueName('many_alias');
+        const stored = Array.from({ length: 1200 }, (_, i) => ({ _id: `d${String(i).padStart(4, '0')}`, i }));
+        await docs.commit(
+          stored.map((doc) => ({ op: 'put', collection: physical, doc })),
+          { name: uniqueName('cp'), position: 1 },
+        );
+        await docs.switchAlias(alias, physical);
+        const wanted = [...stored.map((doc) => doc._id), ...Array.from({ length: 1300 }, (_, i) => `absent${i}`)];
+        const found = await docs.getMany(alias, wanted);
+        expect(found).toHaveLength(1200);
+        expect(byId(found)).toEqual(stored);
+      });
+
+      it('hands out objects that can be changed without changing the store', async () => {
+        const c = uniqueName('many');
+        await docs.put(c, { _id: 'a', nested: { n: 1 } });
+        const [doc] = await docs.getMany(c, ['a']);
+        (doc as unknown as { nested: { n: number } }).nested.n = 99;
+        expect(await docs.get(c, 'a')).toEqual({ _id: 'a', nested: { n: 1 } });
+      });
+    });
+
+    describe('conditional writes', () => {
+      const lease = (owner: string, expiresAt: number): Doc => ({ _id: 'lease', owner, expiresAt });
+      /** The lease's claim: free, expired at `now`, or already ours. */
+      const claim = (owner: string, now: number) => ({
+        absent: true,
+        matches: { $or: [{ owner }, { expiresAt: { $lte: now } }] },
+      });
+
+      it('inserts if absent, and refuses a second insert-if-absent without changing the document', async () => {
+        const c = uniqueName('cas');
+        expect(await docs.putIf(c, lease('a', 100), { absent: true })).toBe(true);
+        expect(await docs.putIf(c, lease('b', 200), { absent: true })).toBe(false);
+        expect(await docs.get(c, 'lease')).toEqual(lease('a', 100));
+        expect(await docs.listCollections()).toContain(c);
+      });
+
+      it('replaces only a document that matches, and creates nothing when only a match is asked for', async () => {
+        const c = uniqueName('cas');
+        expect(await docs.putIf(c, lease('a', 100), { matches: { owner: 'a' } })).toBe(false);
+        expect(await docs.get(c, 'lease')).toBeNull();
+        await docs.put(c, lease('a', 100));
+        expect(await docs.putIf(c, lease('b', 200), { matches: { owner: 'b' } })).toBe(false);
+        expect(await docs.get(c, 'lease')).toEqual(lease('a', 100));
+        expect(await docs.putIf(c, lease('a', 300), { matches: { owner: 'a', expiresAt: { $gt: 50 } } })).toBe(true);
+        expect(await docs.get(c, 'lease')).toEqual(lease('a', 300));
+        // The whole document is replaced, as by put.
+        expect(await docs.putIf(c, { _id: 'lease', owner: 'a' }, { matches: { owner: 'a' } })).toBe(true);
+        expect(await docs.get(c, 'lease')).toEqual({ _id: 'lease', owner: 'a' });
+      });
+
+      it('takes over an expired document or its own, never one of another that has not expired', async () => {
+        const c = uniqueName('cas');
+        expect(await docs.putIf(c, lease('a', 100), claim('a', 0))).toBe(true);
+        expect(await docs.putIf(c, lease('b', 200), claim('b', 99))).toBe(false);
+        expect(await docs.get(c, 'lease')).toEqual(lease('a', 100));
+        expect(await docs.putIf(c, lease('a', 150), claim('a', 99))).toBe(true);
+        expect(await docs.putIf(c, lease('b', 250), claim('b', 150))).toBe(true);
+        expect(await docs.get(c, 'lease')).toEqual(lease('b', 250));
+      });
+
+      it('lets exactly one of several claimants issued together (not awaiting each other) win', async () => {
+        for (const takenOver of [false, true]) {
+          const c = uniqueName('cas');
+          if (takenOver) await docs.put(c, lease('crashed', 10));
+          const owners = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+          const results = await Promise.all(
+            owners.map((owner) => docs.putIf(c, lease(owner, 1000), claim(owner, 500))),
+          );
+          expect(results.filter(Boolean)).toHaveLength(1);
+          const winner = owners[results.indexOf(true)]!;
+          expect(await docs.get(c, 'lease')).toEqual(lease(winner, 1000));
+        }
+      });
+
+      it('applies in call order with writes issued before it without awaiting them', async () => {
+        const c = uniqueName('cas');
+        const first = docs.put(c, lease('a', 100));
+        const renewal = docs.putIf(c, lease('a', 200), { matches: { owner: 'a' } });
+        const removal = docs.deleteIf(c, 'lease', { owner: 'a', expiresAt: 200 });
+        const insert = docs.putIf(c, lease('b', 300), { absent: true });
+        await first;
+        expect(await renewal).toBe(true);
+        expect(await removal).toBe(true);
+        expect(await insert).toBe(true);
+        expect(await docs.get(c, 'lease')).toEqual(lease('b', 300));
+      });
+
+      it('deletes only a document that matches', async () => {
+        const c = uniqueName('cas');
+        expect(await docs.deleteIf(c, 'lease', { owner: 'a' })).toBe(false);
+        await docs.put(c, lease('a', 100));
+        expect(await docs.deleteIf(c, 'lease', { owner: 'b' })).toBe(false);
+        expect(await docs.get(c, 'lease')).toEqual(lease('a', 100));
+        expect(await docs.find(c)).toHaveLength(1);
+        expect(await docs.deleteIf(c, 'lease', { owner: 'a' })).toBe(true);
+        expect(await docs.get(c, 'lease')).toBeNull();
+        expect(await docs.find(c)).toEqual([]);
+        expect(await docs.deleteIf(c, 'lease', { owner: 'a' })).toBe(false);
+      });
+
+      it('rejects a condition that asks for nothing, and a document without an _id, writing nothing', async () => {
+        const c = uniqueName('cas');
+        await expect(docs.putIf(c, lease('a', 1), {})).rejects.toThrow(TypeError);
+        await expect(docs.putIf(c, lease('a', 1), { absent: false })).rejects.toThrow(TypeError);
+        await expect(docs.putIf(c, { owner: 'a' } as unknown as Doc, { absent: true })).rejects.toThrow(TypeError);
+        expect(await docs.find(c)).toEqual([]);
+      });
+    });
+
+    describe('checkpoints never move backwards', () => {
+      it('refuses a commit below the stored checkpoint and writes nothing of its batch', async () => {
+        const c = uniqueName('regress');
+        const cp = uniqueName('cp');
+        await docs.commit([{ op: 'put', collection: c, doc: { _id: 'a', _position: 10, v: 'new' } }], {
+          name: cp,
+          position: 10,
+        });
+        const stale = docs.commit(
+          [
+            { op: 'put', collection: c, doc: { _id: 'a', _position: 7, v: 'stale' } },
+            { op: 'put', collection: c, doc: { _id: 'b', _position: 7 } },
+          ],
+          { name: cp, position: 7 },
+        );
+        await expect(stale).rejects.toBeInstanceOf(CheckpointRegressionError);
+        await expect(stale).rejects.toMatchObject({
+          name: 'CheckpointRegressionError',
+          code: 'CHECKPOINT_REGRESSION',
+          checkpoint: cp,
+          stored: 10,
+          attempted: 7,
+        });
+        expect(await docs.find(c)).toEqual([{ _id: 'a', _position: 10, v: 'new' }]);
+        expect((await checkpoints.load(cp))?.position).toBe(10);
+      });
+
+      it('allows a commit at the stored position (an idempotent replay) and after a reset', async () => {
+        const c = uniqueName('regress');
+        const cp = uniqueName('cp');
+        await docs.commit([{ op: 'put', collection: c, doc: { _id: 'a', _position: 5 } }], { name: cp, position: 5 });
+        await docs.commit([{ op: 'put', collection: c, doc: { _id: 'b', _position: 5 } }], { name: cp, position: 5 });
+        expect(ids(byId(await docs.find(c)))).toEqual(['a', 'b']);
+        await checkpoints.delete(cp);
+        await docs.commit([{ op: 'put', collection: c, doc: { _id: 'c', _position: 2 } }], { name: cp, position: 2 });
+        expect((await checkpoints.load(cp))?.position).toBe(2);
+        expect(await docs.count(c)).toBe(3);
+      });
+
+      it('refuses a commit below a position saved by CheckpointStore.save', async () => {
+        const c = uniqueName('regress');
+        const cp = uniqueName('cp');
+        await checkpoints.save(cp, 20);
+        await expect(
+          docs.commit([{ op: 'put', collection: c, doc: { _id: 'a' } }], { name: cp, position: 19 }),
+        ).rejects.toBeInstanceOf(CheckpointRegressionError);
+        expect(await docs.find(c)).toEqual([]);
+      });
+    });
+
+    describe('indexes', () => {
+      it('ensures indexes idempotently, on a new or a written collection, without changing documents', async () => {
+        const c = uniqueName('idx');
+        const specs = [{ fields: { tenant: 1, dueAt: -1 } }, { fields: { key: 1 }, unique: true }] as const;
+        await docs.ensureIndexes(c, specs);
+        await docs.put(c, { _id: 'a', tenant: 't', dueAt: 2, key: 'k1' });
+        await docs.ensureIndexes(c, specs);
+        await docs.ensureIndexes(c, []);
+        expect(await docs.find(c, { tenant: 't' }, { sort: { dueAt: -1 } })).toEqual([
+          { _id: 'a', tenant: 't', dueAt: 2, key: 'k1' },
+        ]);
+      });
+
+      it('rejects an index without fields or with an order other than 1 or -1', async () => {
+        const c = uniqueName('idx');
+        await expect(docs.ensureIndexes(c, [{ fields: {} }])).rejects.toThrow(TypeError);
+        await expect(docs.ensureIndexes(c, [{ fields: { a: 2 as 1 } }])).rejects.toThrow(TypeError);
       });
     });
   });

@@ -1,5 +1,15 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { Doc, DocumentStore, DocumentWrite, Filter, FindOptions, Pipeline } from '../read-store.port.js';
+import { checkCondition, checkFilter, checkIndexSpecs } from '../port-checks.js';
+import type {
+  Doc,
+  DocumentStore,
+  DocumentWrite,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  Pipeline,
+  WriteCondition,
+} from '../read-store.port.js';
 import { CollectionCache } from './collection-cache.js';
 import type { EmbeddedCheckpointStore } from './embedded-checkpoint-store.js';
 import { aggregateDocuments, countDocuments, findDocuments } from './mingo-evaluation.js';
@@ -56,8 +66,8 @@ export class EmbeddedDocumentStore implements DocumentStore {
 
   /**
    * The documents of `ids` that exist (absent ids are left out, order unspecified), read in one statement
-   * on one snapshot: the projection processor loads a batch's documents through this (`BatchDocumentReader`)
-   * instead of one `get` per document. Like `get`, fresh objects straight from the file.
+   * on one snapshot: the projection processor loads a batch's documents through this instead of one `get`
+   * per document. Like `get`, fresh objects straight from the file.
    */
   getMany(collection: string, ids: readonly string[]): Promise<Doc[]> {
     return settle(() => {
@@ -89,6 +99,30 @@ export class EmbeddedDocumentStore implements DocumentStore {
 
   delete(collection: string, id: string): Promise<void> {
     return settleAsync(() => this.writer.commit(encodeWrites([{ op: 'delete', collection, id }]), null));
+  }
+
+  putIf(collection: string, doc: Doc, condition: WriteCondition): Promise<boolean> {
+    return settleAsync(() => {
+      checkCondition(condition);
+      const [write] = encodeWrites([{ op: 'put', collection, doc }]);
+      return this.writer.putIf(write!, condition);
+    });
+  }
+
+  deleteIf(collection: string, id: string, matches: Filter): Promise<boolean> {
+    return settleAsync(() => {
+      checkFilter(matches);
+      const [write] = encodeWrites([{ op: 'delete', collection, id }]);
+      return this.writer.deleteIf(write!.collection, write!.id, matches);
+    });
+  }
+
+  /** Checks the specs and keeps nothing: queries here run in memory over the collection's cache. */
+  ensureIndexes(physical: string, specs: readonly IndexSpec[]): Promise<void> {
+    return settle(() => {
+      requireName(physical, 'collection');
+      checkIndexSpecs(specs);
+    });
   }
 
   commit(

@@ -37,6 +37,7 @@ const openSplit = (writerThread: boolean) => (): Promise<ReadStoreUnderTest> => 
   return Promise.resolve({
     documents: {
       get: (c, id) => r.get(c, id),
+      getMany: (c, ids) => r.getMany(c, ids),
       find: (c, f, o) => r.find(c, f, o),
       count: (c, f) => r.count(c, f),
       aggregate: (c, p) => r.aggregate(c, p),
@@ -44,6 +45,9 @@ const openSplit = (writerThread: boolean) => (): Promise<ReadStoreUnderTest> => 
       listCollections: () => r.listCollections(),
       put: (c, d) => w.put(c, d),
       delete: (c, id) => w.delete(c, id),
+      putIf: (c, d, condition) => w.putIf(c, d, condition),
+      deleteIf: (c, id, matches) => w.deleteIf(c, id, matches),
+      ensureIndexes: (p, specs) => w.ensureIndexes(p, specs),
       commit: (ws, cp) => w.commit(ws, cp),
       switchAlias: (a, p) => w.switchAlias(a, p),
       dropCollection: (p) => w.dropCollection(p),

@@ -339,7 +339,8 @@ function transpileForWorkers(outDir: string): string {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
       .map((f) => path.join(dir, f));
   const sources = [
-    path.join(libs, 'read-store/src/read-store.port.ts'),
+    // The port and its shared checks (`port-checks.ts`), which the adapter imports.
+    ...sourcesOf(path.join(libs, 'read-store/src')),
     ...sourcesOf(here),
     ...sourcesOf(path.join(libs, 'runtime/src')),
   ];

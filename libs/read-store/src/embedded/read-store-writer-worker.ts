@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Filter, WriteCondition } from '../read-store.port.js';
 import type { EncodedCheckpoint, EncodedWrite } from './read-store-writes.js';
 
 /**
@@ -21,6 +22,9 @@ export type WriterCommand =
       readonly writes: readonly EncodedWrite[];
       readonly checkpoint: EncodedCheckpoint | null;
     }
+  /** Answers 1 when written, 0 when the condition did not hold. */
+  | { readonly kind: 'put-if'; readonly write: EncodedWrite; readonly condition: WriteCondition }
+  | { readonly kind: 'delete-if'; readonly collection: string; readonly id: string; readonly matches: Filter }
   | { readonly kind: 'switch-alias'; readonly alias: string; readonly physical: string }
   | { readonly kind: 'drop-collection'; readonly physical: string }
   | { readonly kind: 'save-checkpoint'; readonly checkpoint: EncodedCheckpoint }
@@ -40,6 +44,8 @@ export interface SerializedWriterError {
   readonly code?: string;
   readonly errcode?: number;
   readonly errstr?: string;
+  /** A `CheckpointRegressionError`'s facts, so the calling thread can rebuild it. */
+  readonly regression?: { readonly checkpoint: string; readonly stored: number; readonly attempted: number };
 }
 
 export type WriterMessage =
@@ -75,7 +81,16 @@ const { ReadStoreWrites } = await import('./read-store-writes.js');
 function serialize(error: unknown): SerializedWriterError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const { code, errcode, errstr } = error as { code?: unknown; errcode?: unknown; errstr?: unknown };
+  const { checkpoint, stored, attempted } = error as { checkpoint?: unknown; stored?: unknown; attempted?: unknown };
+  const regression =
+    error.name === 'CheckpointRegressionError' &&
+    typeof checkpoint === 'string' &&
+    typeof stored === 'number' &&
+    typeof attempted === 'number'
+      ? { checkpoint, stored, attempted }
+      : undefined;
   return {
+    ...(regression !== undefined ? { regression } : {}),
     name: error.name,
     message: error.message,
     ...(typeof code === 'string' ? { code } : {}),
@@ -103,6 +118,10 @@ function execute(command: WriterCommand): number | null {
     case 'commit':
       writes.commit(command.writes, command.checkpoint);
       return null;
+    case 'put-if':
+      return writes.putIf(command.write, command.condition) ? 1 : 0;
+    case 'delete-if':
+      return writes.deleteIf(command.collection, command.id, command.matches) ? 1 : 0;
     case 'switch-alias':
       writes.switchAlias(command.alias, command.physical);
       return null;

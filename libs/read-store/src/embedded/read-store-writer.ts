@@ -6,6 +6,7 @@ import type {
   WriterRequest,
   WriterWorkerData,
 } from './read-store-writer-worker.js';
+import { CheckpointRegressionError, type Filter, type WriteCondition } from '../read-store.port.js';
 import type { EncodedCheckpoint, EncodedWrite, ReadStoreWrites } from './read-store-writes.js';
 import { settle } from './settle.js';
 
@@ -16,6 +17,8 @@ import { settle } from './settle.js';
  */
 export interface ReadStoreWriter {
   commit(writes: readonly EncodedWrite[], checkpoint: EncodedCheckpoint | null): Promise<void>;
+  putIf(write: EncodedWrite, condition: WriteCondition): Promise<boolean>;
+  deleteIf(collection: string, id: string, matches: Filter): Promise<boolean>;
   switchAlias(alias: string, physical: string): Promise<void>;
   dropCollection(physical: string): Promise<void>;
   saveCheckpoint(checkpoint: EncodedCheckpoint): Promise<void>;
@@ -31,6 +34,14 @@ export class InlineWriter implements ReadStoreWriter {
 
   commit(writes: readonly EncodedWrite[], checkpoint: EncodedCheckpoint | null): Promise<void> {
     return settle(() => this.writes.commit(writes, checkpoint));
+  }
+
+  putIf(write: EncodedWrite, condition: WriteCondition): Promise<boolean> {
+    return settle(() => this.writes.putIf(write, condition));
+  }
+
+  deleteIf(collection: string, id: string, matches: Filter): Promise<boolean> {
+    return settle(() => this.writes.deleteIf(collection, id, matches));
   }
 
   switchAlias(alias: string, physical: string): Promise<void> {
@@ -104,6 +115,14 @@ export class WriterThread implements ReadStoreWriter {
 
   commit(writes: readonly EncodedWrite[], checkpoint: EncodedCheckpoint | null): Promise<void> {
     return this.request({ kind: 'commit', writes, checkpoint }).then(() => undefined);
+  }
+
+  putIf(write: EncodedWrite, condition: WriteCondition): Promise<boolean> {
+    return this.request({ kind: 'put-if', write, condition }).then((written) => written === 1);
+  }
+
+  deleteIf(collection: string, id: string, matches: Filter): Promise<boolean> {
+    return this.request({ kind: 'delete-if', collection, id, matches }).then((deleted) => deleted === 1);
   }
 
   switchAlias(alias: string, physical: string): Promise<void> {
@@ -192,6 +211,10 @@ function writerWorkerUrl(): URL {
 }
 
 function toError(serialized: SerializedWriterError): Error {
+  if (serialized.regression !== undefined) {
+    const { checkpoint, stored, attempted } = serialized.regression;
+    return new CheckpointRegressionError(checkpoint, stored, attempted);
+  }
   const error = new Error(serialized.message) as Error & { code?: string; errcode?: number; errstr?: string };
   error.name = serialized.name;
   if (serialized.code !== undefined) error.code = serialized.code;

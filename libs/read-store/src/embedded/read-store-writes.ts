@@ -1,4 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { Query } from 'mingo';
+import { CheckpointRegressionError, type Filter, type WriteCondition } from '../read-store.port.js';
 import { inWriteTransaction } from './read-store-database.js';
 
 /**
@@ -43,6 +45,8 @@ export class ReadStoreWrites {
     const { upsertDoc, tombstoneDoc, ensureCollection } = this.statements;
     let deleted = false;
     inWriteTransaction(this.db, () => {
+      // Checked before anything is written: a refused batch writes nothing.
+      if (checkpoint !== null) this.refuseRegression(checkpoint);
       if (writes.length > 0) {
         const seq = this.nextSeq();
         const seen = new Set<string>();
@@ -68,6 +72,33 @@ export class ReadStoreWrites {
     if (deleted) this.statements.checkpointTruncate.get();
   }
 
+  /**
+   * Puts the document only if `condition` holds for the stored one: check and write in one transaction,
+   * and (like every write here) in call order with the store's other writes, so no write comes between.
+   */
+  putIf(write: EncodedWrite, condition: WriteCondition): boolean {
+    const json = write.json;
+    if (json === null) throw new TypeError('putIf needs a document');
+    return inWriteTransaction(this.db, () => {
+      if (!this.holds(write.collection, write.id, condition)) return false;
+      const seq = this.nextSeq();
+      this.statements.upsertDoc.run(write.collection, write.id, seq, json);
+      this.statements.ensureCollection.run(write.collection, seq);
+      return true;
+    });
+  }
+
+  /** Deletes the document only if it exists and matches `matches`, in one transaction. */
+  deleteIf(collection: string, id: string, matches: Filter): boolean {
+    const deleted = inWriteTransaction(this.db, () => {
+      if (!this.holds(collection, id, { matches })) return false;
+      return Number(this.statements.tombstoneDoc.run(this.nextSeq(), collection, id).changes) > 0;
+    });
+    // As in `commit`: a removed document must not live on in the WAL.
+    if (deleted) this.statements.checkpointTruncate.get();
+    return deleted;
+  }
+
   switchAlias(alias: string, physical: string): void {
     inWriteTransaction(this.db, () => {
       this.nextSeq();
@@ -84,7 +115,10 @@ export class ReadStoreWrites {
   }
 
   saveCheckpoint(checkpoint: EncodedCheckpoint): void {
-    inWriteTransaction(this.db, () => this.upsertCheckpoint(checkpoint));
+    inWriteTransaction(this.db, () => {
+      this.refuseRegression(checkpoint);
+      this.upsertCheckpoint(checkpoint);
+    });
   }
 
   deleteCheckpoint(name: string): void {
@@ -108,6 +142,24 @@ export class ReadStoreWrites {
       }
       return removed;
     });
+  }
+
+  /** Inside a write transaction: a checkpoint never moves backwards (equal is an idempotent replay). */
+  private refuseRegression(checkpoint: EncodedCheckpoint): void {
+    const row = this.statements.selectCheckpoint.get(checkpoint.name) as { position: number } | undefined;
+    if (row !== undefined && row.position > checkpoint.position) {
+      throw new CheckpointRegressionError(checkpoint.name, row.position, checkpoint.position);
+    }
+  }
+
+  /** Inside a write transaction: whether `condition` holds for the document stored under `id`. */
+  private holds(collection: string, id: string, condition: WriteCondition): boolean {
+    const row = this.statements.selectDoc.get(collection, id) as { doc: string } | undefined;
+    if (row === undefined) return condition.absent === true;
+    return (
+      condition.matches !== undefined &&
+      new Query(condition.matches, {}).test(JSON.parse(row.doc) as Record<string, unknown>)
+    );
   }
 
   private upsertCheckpoint(checkpoint: EncodedCheckpoint): void {
@@ -147,6 +199,8 @@ function prepareStatements(db: DatabaseSync) {
        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
     ),
     deleteCheckpoint: statement('DELETE FROM rs_checkpoints WHERE name = ?'),
+    selectCheckpoint: statement('SELECT position FROM rs_checkpoints WHERE name = ?'),
+    selectDoc: statement('SELECT doc FROM rs_documents WHERE collection = ? AND id = ? AND doc IS NOT NULL'),
     checkpointTruncate: statement('PRAGMA wal_checkpoint(TRUNCATE)'),
   };
 }

@@ -7,15 +7,19 @@ import {
   type Document,
   type TransactionOptions,
 } from 'mongodb';
-import type {
-  Checkpoint,
-  CheckpointStore,
-  Doc,
-  DocumentStore,
-  DocumentWrite,
-  Filter,
-  FindOptions,
-  Pipeline,
+import { checkCondition, checkFilter, checkIndexSpecs } from '../port-checks.js';
+import {
+  type Checkpoint,
+  CheckpointRegressionError,
+  type CheckpointStore,
+  type Doc,
+  type DocumentStore,
+  type DocumentWrite,
+  type Filter,
+  type FindOptions,
+  type IndexSpec,
+  type Pipeline,
+  type WriteCondition,
 } from '../read-store.port.js';
 import { OrderedWrites } from '../ordered-writes.js';
 
@@ -55,6 +59,14 @@ const TRANSACTION: TransactionOptions = {
   readConcern: { level: 'snapshot' },
   readPreference: 'primary',
 };
+
+/** Ids per `$in` query of `getMany`: bounded, so one query's filter stays far below the 16 MiB limit. */
+const GET_MANY_CHUNK = 1000;
+
+/** The server's duplicate key error (a unique index, here `_id`, refused an insert or an upsert). */
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
 
 const documentsKey = (collection: string): string => `collection:${collection}`;
 const checkpointKey = (name: string): string => `checkpoint:${name}`;
@@ -121,6 +133,18 @@ export class MongoDocumentStore implements DocumentStore {
     return (await this.resolved(collection)).findOne<Doc>({ _id: id });
   }
 
+  async getMany(collection: string, ids: readonly string[]): Promise<Doc[]> {
+    if (ids.length === 0) return [];
+    const target = await this.resolved(collection);
+    const unique = [...new Set(ids)];
+    const found: Doc[] = [];
+    for (let start = 0; start < unique.length; start += GET_MANY_CHUNK) {
+      const chunk = unique.slice(start, start + GET_MANY_CHUNK);
+      found.push(...(await target.find<Doc>({ _id: { $in: chunk } }).toArray()));
+    }
+    return found;
+  }
+
   async find(collection: string, filter: Filter = {}, options: FindOptions = {}): Promise<Doc[]> {
     const target = await this.resolved(collection);
     const cursor = target.find(filter);
@@ -156,6 +180,54 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   /**
+   * One `replaceOne` whose filter is the id plus the condition, so the server checks and writes in one
+   * atomic single-document operation. With `absent`, it upserts: when a document with the id exists but
+   * does not match, the upsert's insert fails on the `_id` index (E11000), which means "not written";
+   * the same happens to the loser of two racing inserts-if-absent.
+   */
+  async putIf(collection: string, doc: Doc, condition: WriteCondition): Promise<boolean> {
+    requireName(collection, 'collection');
+    const id = documentId(doc);
+    checkCondition(condition);
+    assertAcyclic(doc);
+    // No document can match an empty `$or`: with `absent` alone only the upsert's insert writes.
+    const filter: Document = { $and: [{ _id: id }, condition.matches ?? { $or: [{ _id: { $exists: false } }] }] };
+    return this.writes.run([documentsKey(collection)], async () => {
+      try {
+        const result = await this.db
+          .collection<StoredDoc>(collection)
+          .replaceOne(filter, doc, { upsert: condition.absent === true });
+        return result.matchedCount + result.upsertedCount > 0;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  async deleteIf(collection: string, id: string, matches: Filter): Promise<boolean> {
+    requireName(collection, 'collection');
+    if (typeof id !== 'string') throw new TypeError('delete needs a string id');
+    checkFilter(matches);
+    return this.writes.run([documentsKey(collection)], async () => {
+      const result = await this.db.collection<StoredDoc>(collection).deleteOne({ $and: [{ _id: id }, matches] });
+      return result.deletedCount > 0;
+    });
+  }
+
+  /** `createIndexes`: a no-op for indexes that exist with the same options, so safe at every start. */
+  async ensureIndexes(physical: string, specs: readonly IndexSpec[]): Promise<void> {
+    requireName(physical, 'collection');
+    checkIndexSpecs(specs);
+    if (specs.length === 0) return;
+    await this.db
+      .collection(physical)
+      .createIndexes(
+        specs.map((spec) => ({ key: { ...spec.fields }, ...(spec.unique === true ? { unique: true } : {}) })),
+      );
+  }
+
+  /**
    * One transaction: an unordered bulk write per collection, then the checkpoint. Writes of a batch are
    * reduced to the last one per document first, because an unordered bulk write may run a put and a
    * delete of the same `_id` in either order; the reduced batch means what applying it in order means.
@@ -170,6 +242,8 @@ export class MongoDocumentStore implements DocumentStore {
     await this.writes.run(keys, () =>
       this.client.withSession(async (session: ClientSession) => {
         await session.withTransaction(async () => {
+          // First, so a refused batch does no work; the transaction rolls back whatever it did anyway.
+          await this.checkpoints.refuseRegression(checkpoint.name, checkpoint.position, session);
           for (const [collection, operations] of byCollection) {
             await this.db.collection<StoredDoc>(collection).bulkWrite(operations, { ordered: false, session });
           }
@@ -230,9 +304,27 @@ export class MongoCheckpointStore implements CheckpointStore {
     return doc === null ? null : toCheckpoint(doc);
   }
 
+  /**
+   * One conditional upsert: it matches only a checkpoint at or before `position`; when the stored one is
+   * beyond it, the upsert's insert fails on the `_id` index (E11000) and nothing was written.
+   */
   async save(name: string, position: number): Promise<void> {
+    requireName(name, 'checkpoint');
+    requirePosition(name, position);
     const updatedAt = this.now();
-    await this.writes.run([checkpointKey(name)], () => this.saveIn(name, position, updatedAt, undefined));
+    await this.writes.run([checkpointKey(name)], async () => {
+      try {
+        await this.collection.updateOne(
+          { _id: name, position: { $lte: position } },
+          { $set: { position, updatedAt } },
+          { upsert: true },
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        const stored = await this.collection.findOne({ _id: name });
+        throw new CheckpointRegressionError(name, Number(stored?.position ?? Number.NaN), position);
+      }
+    });
   }
 
   async delete(name: string): Promise<void> {
@@ -249,11 +341,24 @@ export class MongoCheckpointStore implements CheckpointStore {
     return this.clock().toISOString();
   }
 
+  /**
+   * @internal for `MongoDocumentStore.commit`, inside its transaction. Snapshot isolation makes the read
+   * safe: a concurrent commit that moved the checkpoint meanwhile makes this transaction's write conflict,
+   * and `withTransaction` retries it, which reads the new position.
+   */
+  async refuseRegression(name: string, position: number, session: ClientSession): Promise<void> {
+    requireName(name, 'checkpoint');
+    requirePosition(name, position);
+    const stored = await this.collection.findOne({ _id: name }, { session });
+    if (stored !== null && Number(stored.position) > position) {
+      throw new CheckpointRegressionError(name, Number(stored.position), position);
+    }
+  }
+
   /** @internal for `MongoDocumentStore.commit`: inside its transaction when a session is given. */
   async saveIn(name: string, position: number, updatedAt: string, session: ClientSession | undefined): Promise<void> {
     requireName(name, 'checkpoint');
-    if (!Number.isSafeInteger(position) || position < 0)
-      throw new RangeError(`checkpoint ${name}: position must be an integer >= 0`);
+    requirePosition(name, position);
     await this.collection.updateOne({ _id: name }, { $set: { position, updatedAt } }, { upsert: true, session });
   }
 }
@@ -304,6 +409,12 @@ function reduceWrites(writes: readonly DocumentWrite[]): Map<string, AnyBulkWrit
     );
   }
   return operations;
+}
+
+function requirePosition(name: string, position: number): void {
+  if (!Number.isSafeInteger(position) || position < 0) {
+    throw new RangeError(`checkpoint ${name}: position must be an integer >= 0`);
+  }
 }
 
 function documentId(doc: Doc | null | undefined): string {
