@@ -20,7 +20,11 @@ export type MasterKeyErrorCode =
   | 'MASTER_KEY_INVALID'
   | 'MASTER_KEY_WEAK'
   | 'MASTER_KEY_INSECURE_PERMISSIONS'
-  | 'MASTER_KEY_MISMATCH';
+  | 'MASTER_KEY_MISMATCH'
+  /** The key was replaced by a rotation, or a row is wrapped under a key this process does not hold. */
+  | 'MASTER_KEY_ROTATED'
+  /** A rotation step that does not fit the rotation under way (another target, not finished, same key). */
+  | 'MASTER_KEY_ROTATION_CONFLICT';
 
 /**
  * A configuration problem with the master key. Raised at start-up and read by an operator, so the

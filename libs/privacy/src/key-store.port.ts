@@ -42,3 +42,55 @@ export class KeyDestroyedError extends Error {
     this.name = 'KeyDestroyedError';
   }
 }
+
+/** Where a key store stands with its master key (ids are fingerprints, never keys). */
+export interface MasterKeyStatus {
+  /** The master key the store is under (its start-up check). */
+  readonly currentMasterKeyId: string;
+  /** The rotation under way, or null. */
+  readonly rotation: { readonly from: string; readonly to: string; readonly startedAt: string } | null;
+  /** Live (not destroyed) data keys per master-key id that wraps them. */
+  readonly keysByMasterKey: Readonly<Record<string, number>>;
+}
+
+export interface RewrapProgress {
+  /** Rows re-wrapped by this batch. */
+  readonly rewrapped: number;
+  /** Live rows not yet under the rotation's target key. */
+  readonly remaining: number;
+}
+
+/**
+ * Master-key rotation, an operator's port beside `KeyStore` (application code never sees it). Every step
+ * is idempotent and the state lives in the store, so a rotation interrupted anywhere is continued by
+ * running it again (`rotateMasterKey` drives the steps).
+ *
+ * While a rotation runs, every store open over the same storage reads rows under either key (it learns
+ * the other key from the store's handover record at once or within its poll interval) and wraps new keys
+ * under the target. Re-wrapping is conditional on the row still being under the old key, so a concurrent
+ * destroy stays a destroy. `finishMasterKeyRotation` replaces the start-up check and deletes the handover
+ * record: from then on a process started with the old key is refused (`MASTER_KEY_ROTATED`), and stores
+ * that were open zero the old key.
+ */
+export interface MasterKeyRotationPort {
+  masterKeyStatus(): Promise<MasterKeyStatus>;
+  /**
+   * Starts a rotation to `next` (or continues one to the same key). Fails with
+   * `MASTER_KEY_ROTATION_CONFLICT` when another rotation runs or `next` is already the current key.
+   */
+  beginMasterKeyRotation(next: Uint8Array, now: Date): Promise<void>;
+  /** Re-wraps up to `limit` rows still under the old key: one transaction (embedded), conditional per row. */
+  rewrapBatch(limit: number): Promise<RewrapProgress>;
+  /** Ends the rotation once no row is left under the old key; `MASTER_KEY_ROTATION_CONFLICT` otherwise. */
+  finishMasterKeyRotation(now: Date): Promise<void>;
+}
+
+export function supportsMasterKeyRotation<T extends KeyStore>(store: T): store is T & MasterKeyRotationPort {
+  const candidate = store as Partial<MasterKeyRotationPort>;
+  return (
+    typeof candidate.masterKeyStatus === 'function' &&
+    typeof candidate.beginMasterKeyRotation === 'function' &&
+    typeof candidate.rewrapBatch === 'function' &&
+    typeof candidate.finishMasterKeyRotation === 'function'
+  );
+}

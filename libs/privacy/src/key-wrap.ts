@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { AES_256_KEY_BYTES, GCM_IV_BYTES, GCM_TAG_BYTES, gcmOpen, gcmSeal } from './aes-gcm.js';
 import { DecryptionFailedError } from './errors.js';
 
@@ -70,4 +70,38 @@ export function verifyMasterKeyCheck(masterKey: Uint8Array, check: Uint8Array): 
     ct: bytes.subarray(1 + GCM_IV_BYTES + GCM_TAG_BYTES),
   });
   return plaintext !== null && plaintext.equals(MASTER_CHECK_PLAINTEXT);
+}
+
+const MASTER_KEY_ID_LABEL = Buffer.from('pruefpfad/master-key-id/v1', 'utf8');
+
+/**
+ * A master key's public name: the first 16 bytes of HMAC-SHA256(key, label), hex. It tells which master
+ * key wraps a row and which key a store is under, without revealing anything about the key (HMAC is a
+ * PRF); stores, logs and error messages may show it.
+ */
+export function masterKeyId(masterKey: Uint8Array): string {
+  if (masterKey.byteLength !== DATA_KEY_BYTES) throw new RangeError(`A master key has ${DATA_KEY_BYTES} bytes`);
+  return createHmac('sha256', masterKey).update(MASTER_KEY_ID_LABEL).digest('hex').slice(0, 32);
+}
+
+function handoverAad(wrappingId: string, wrappedId: string): Buffer {
+  return Buffer.from(`pruefpfad/master-key-handover/v${WRAP_VERSION}\u0000${wrappingId}\u0000${wrappedId}`, 'utf8');
+}
+
+/**
+ * One master key wrapped under another, kept in the store only while a rotation runs, so that a process
+ * holding either key learns the other one (see `master-keyring.ts`). Same format as a wrapped data key;
+ * the AAD binds both ids.
+ */
+export function wrapMasterKey(wrapping: Uint8Array, wrapped: Uint8Array): Buffer {
+  return pack(gcmSeal(wrapping, handoverAad(masterKeyId(wrapping), masterKeyId(wrapped)), wrapped));
+}
+
+/** The master key `wrappedId`, or null when `wrapping` does not open the handover. */
+export function unwrapMasterKey(wrapping: Uint8Array, wrappedId: string, handover: Uint8Array): Buffer | null {
+  const box = unpack(handover);
+  if (box === null) return null;
+  const key = gcmOpen(wrapping, handoverAad(masterKeyId(wrapping), wrappedId), box);
+  if (key === null || key.byteLength !== DATA_KEY_BYTES || masterKeyId(key) !== wrappedId) return null;
+  return key;
 }

@@ -14,6 +14,9 @@ import { MasterKeyError } from './errors.js';
  */
 export const MASTER_KEY_ENV = 'PRUEFPFAD_MASTER_KEY';
 export const MASTER_KEY_FILE_NAME = 'master.key';
+/** The new key of a rotation (`rotate-master-key`), read by the rotating command only. */
+export const MASTER_KEY_NEXT_ENV = 'PRUEFPFAD_MASTER_KEY_NEXT';
+export const MASTER_KEY_NEXT_FILE_NAME = 'master.key.next';
 export const MASTER_KEY_BYTES = 32;
 
 export type RuntimeEnvironment = 'development' | 'production' | 'test';
@@ -64,6 +67,61 @@ export function loadOrCreateMasterKey(options: LoadMasterKeyOptions): LoadedMast
   // Another process may have won the race to create the file: its key is the one to use.
   if (created) return { key: readKeyFile(keyDir, file) ?? unreachable(file), source: 'generated', file };
   return { key: readKeyFile(keyDir, file) ?? unreachable(file), source: 'file', file };
+}
+
+export interface LoadedNextMasterKey {
+  readonly key: Uint8Array;
+  readonly source: 'environment' | 'file';
+  /** `<keyDir>/master.key.next`, or null when the key came from the environment. */
+  readonly file: string | null;
+}
+
+/**
+ * The new master key of a rotation: `PRUEFPFAD_MASTER_KEY_NEXT`, else `<keyDir>/master.key.next` (mode
+ * 0600 in a 0700 directory, like `master.key`), else null. Never generated: the operator creates it and
+ * backs it up before the rotation, since the rotation makes it the only key that opens the store.
+ */
+export function loadNextMasterKey(options: {
+  keyDir: string;
+  envValue?: string | undefined;
+}): LoadedNextMasterKey | null {
+  const envValue = options.envValue?.trim() ?? '';
+  if (envValue.length > 0) {
+    return {
+      key: parseMasterKey(
+        envValue,
+        `Umgebungsvariable ${MASTER_KEY_NEXT_ENV}`,
+        `environment variable ${MASTER_KEY_NEXT_ENV}`,
+      ),
+      source: 'environment',
+      file: null,
+    };
+  }
+  const keyDir = path.resolve(options.keyDir);
+  const file = path.join(keyDir, MASTER_KEY_NEXT_FILE_NAME);
+  const key = readKeyFile(keyDir, file);
+  return key === null ? null : { key, source: 'file', file };
+}
+
+/**
+ * After a rotation finished with file-held keys: `master.key.next` atomically replaces `master.key`
+ * (rename, then fsync of the directory), so the old key leaves the disk and the next start reads the new
+ * one. The new file's content is checked first; a missing `master.key.next` is an error.
+ */
+export function promoteNextMasterKeyFile(keyDir: string): string {
+  const dir = path.resolve(keyDir);
+  const next = path.join(dir, MASTER_KEY_NEXT_FILE_NAME);
+  const target = path.join(dir, MASTER_KEY_FILE_NAME);
+  if (readKeyFile(dir, next) === null) {
+    throw new MasterKeyError(
+      'MASTER_KEY_MISSING',
+      `${next} fehlt; der neue Master-Schlüssel kann nicht an die Stelle von ${target} treten.`,
+      `${next} is missing; the new master key cannot replace ${target}.`,
+    );
+  }
+  fs.renameSync(next, target);
+  fsyncDirectory(dir);
+  return target;
 }
 
 /** A new key as the text `PRUEFPFAD_MASTER_KEY` and `master.key` expect (for operator tooling). */

@@ -2,33 +2,70 @@ import * as path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { createPrivateDirectory, createPrivateFile, tightenPermissions } from '@pruefpfad/runtime';
 import { KeyStoreClosedError, MasterKeyError } from '../errors.js';
+import { KeyCache } from '../key-cache.js';
 import { assertValidKeyId } from '../key-ids.js';
-import { KeyDestroyedError, type DataKey, type KeyStore } from '../key-store.port.js';
+import {
+  KeyDestroyedError,
+  type DataKey,
+  type KeyStore,
+  type MasterKeyRotationPort,
+  type MasterKeyStatus,
+  type RewrapProgress,
+} from '../key-store.port.js';
 import {
   createMasterKeyCheck,
   DATA_KEY_BYTES,
+  masterKeyId,
   newDataKey,
   unwrapDataKey,
   verifyMasterKeyCheck,
   wrapDataKey,
+  wrapMasterKey,
 } from '../key-wrap.js';
+import {
+  decodeRotationRecord,
+  encodeRotationRecord,
+  MasterKeyring,
+  type MasterKeyState,
+  type RetiredMasterKey,
+} from '../master-keyring.js';
+import { rotationConflict } from '../rotation-errors.js';
 
 export interface SqliteKeyStoreOptions {
   /** The key store's own SQLite file, in its own directory (created 0700), backed up apart from events. */
   readonly file: string;
-  /** 32 bytes (see `loadOrCreateMasterKey`). */
+  /** 32 bytes (see `loadOrCreateMasterKey`): the store's current key, or the target of a rotation under way. */
   readonly masterKey: Uint8Array;
   /** Unwrapped keys kept in memory; default 1024. 0 disables the cache. */
   readonly cacheSize?: number;
   /** How long a write waits for another connection's lock; default 5000 ms. */
   readonly busyTimeoutMs?: number;
+  /**
+   * How often an idle store looks for another process's commits (a destroy, a master-key rotation);
+   * default 1000 ms, 0 turns the timer off (a store still looks on every call).
+   */
+  readonly pollIntervalMs?: number;
 }
 
 interface KeyRow {
   wrapped: Uint8Array;
+  master_key_id: string | null;
 }
 
-const SCHEMA_VERSION = 1;
+/**
+ * Version 1: `data_keys (key_id, wrapped)`, `destroyed_keys (key_id)`, `meta (name, value)` with the
+ * master-key check. Version 2 adds which master key wraps each row (`data_keys.master_key_id`, filled
+ * for version-1 rows at the first open with the right key) and the master-key state in `meta`. A
+ * version-1 file (an older backup) is migrated on open; the wrapped-key format is unchanged.
+ */
+const SCHEMA_VERSION = 2;
+
+const META_CHECK = 'master-check';
+const META_KEY_ID = 'master-key-id';
+const META_ROTATION = 'master-rotation';
+const META_RETIRED = 'master-key-retired';
+
+const NAME = (file: string) => ({ de: `Schlüsselspeicher ${file}`, en: `key store ${file}` });
 
 /**
  * The embedded key store: data keys wrapped under the master key in a `node:sqlite` file (WAL,
@@ -37,41 +74,45 @@ const SCHEMA_VERSION = 1;
  * Destroying a key deletes its row (secure_delete zeroes the freed bytes), records only the id as a
  * tombstone, and checkpoints the WAL with TRUNCATE, so the wrapped key survives neither in the
  * database file nor in the WAL. Several connections (processes) may share the file: writes use
- * `BEGIN IMMEDIATE`, and the cache of unwrapped keys is dropped whenever `PRAGMA data_version` shows
- * that another connection committed, so a destroy in one process blinds the others at once.
+ * `BEGIN IMMEDIATE`, and whenever `PRAGMA data_version` shows that another connection committed (looked
+ * at on every call and by an unref'd timer), the cache of unwrapped keys is dropped and the master-key
+ * state re-read, so a destroy in one process blinds the others at once and a rotation started elsewhere
+ * is learnt within the poll interval.
  */
-export class SqliteKeyStore implements KeyStore {
-  private readonly cache: LruCache;
-  private readonly masterKey: Buffer;
+export class SqliteKeyStore implements KeyStore, MasterKeyRotationPort {
+  private readonly cache: KeyCache;
   private readonly selectKey: StatementSync;
   private readonly selectDestroyed: StatementSync;
   private readonly insertKey: StatementSync;
   private readonly deleteKey: StatementSync;
   private readonly insertDestroyed: StatementSync;
   private readonly dataVersion: StatementSync;
+  private readonly poller: ReturnType<typeof setInterval> | null;
   private seenDataVersion: number;
   private closed = false;
 
   private constructor(
     private readonly db: DatabaseSync,
     readonly file: string,
-    masterKey: Uint8Array,
+    private readonly keyring: MasterKeyring,
     cacheSize: number,
+    pollIntervalMs: number,
   ) {
-    this.masterKey = Buffer.from(masterKey);
-    this.cache = new LruCache(cacheSize);
-    this.selectKey = db.prepare('SELECT wrapped FROM data_keys WHERE key_id = ?');
+    this.cache = new KeyCache({ capacity: cacheSize, ttlMs: Number.POSITIVE_INFINITY });
+    this.selectKey = db.prepare('SELECT wrapped, master_key_id FROM data_keys WHERE key_id = ?');
     this.selectDestroyed = db.prepare('SELECT 1 AS destroyed FROM destroyed_keys WHERE key_id = ?');
-    this.insertKey = db.prepare('INSERT OR IGNORE INTO data_keys (key_id, wrapped) VALUES (?, ?)');
+    this.insertKey = db.prepare('INSERT OR IGNORE INTO data_keys (key_id, wrapped, master_key_id) VALUES (?, ?, ?)');
     this.deleteKey = db.prepare('DELETE FROM data_keys WHERE key_id = ?');
     this.insertDestroyed = db.prepare('INSERT OR IGNORE INTO destroyed_keys (key_id) VALUES (?)');
     this.dataVersion = db.prepare('PRAGMA data_version');
     this.seenDataVersion = this.readDataVersion();
+    this.poller = pollIntervalMs > 0 ? setInterval(() => this.poll(), pollIntervalMs) : null;
+    this.poller?.unref();
   }
 
   /**
-   * Opens (or creates) the store. Fails with `MasterKeyError` (`MASTER_KEY_MISMATCH`) when the file was
-   * created under another master key.
+   * Opens (or creates) the store. Fails with `MasterKeyError`: `MASTER_KEY_MISMATCH` when the file is
+   * under another master key, `MASTER_KEY_ROTATED` when this key was replaced by a rotation.
    */
   static open(options: SqliteKeyStoreOptions): SqliteKeyStore {
     if (options.masterKey.byteLength !== DATA_KEY_BYTES) throw new RangeError('The master key has 32 bytes');
@@ -87,8 +128,8 @@ export class SqliteKeyStore implements KeyStore {
       db.exec('PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;');
       for (const suffix of ['-wal', '-shm']) tightenPermissions(`${file}${suffix}`);
       migrate(db);
-      checkMasterKey(db, file, options.masterKey);
-      return new SqliteKeyStore(db, file, options.masterKey, options.cacheSize ?? 1024);
+      const keyring = openKeyring(db, file, options.masterKey);
+      return new SqliteKeyStore(db, file, keyring, options.cacheSize ?? 1024, options.pollIntervalMs ?? 1000);
     } catch (error) {
       db.close();
       throw error;
@@ -102,15 +143,18 @@ export class SqliteKeyStore implements KeyStore {
       const known = this.load(keyId);
       if (known !== null) return known;
       const key = this.transaction(() => {
+        // Inside the write lock the state is the latest: a key created now goes under the key that a
+        // rotation finishing elsewhere cannot have retired yet.
+        this.dropCacheIfOthersWrote();
         if (this.selectDestroyed.get(keyId) !== undefined) throw new KeyDestroyedError(keyId);
+        const wrapping = this.keyring.writeKey();
         // INSERT OR IGNORE then SELECT: whoever inserted first wins, every caller gets that key.
-        this.insertKey.run(keyId, wrapDataKey(this.masterKey, keyId, newDataKey()));
+        this.insertKey.run(keyId, wrapDataKey(wrapping.key, keyId, newDataKey()), wrapping.id);
         const row = this.selectKey.get(keyId) as KeyRow | undefined;
         if (row === undefined) throw new Error(`Key store ${this.file}: key ${keyId} missing after insert`);
-        return unwrapDataKey(this.masterKey, keyId, row.wrapped);
+        return this.unwrapRow(keyId, row);
       });
-      this.cache.set(keyId, key);
-      return dataKey(keyId, key);
+      return this.handOut(keyId, key);
     });
   }
 
@@ -148,10 +192,141 @@ export class SqliteKeyStore implements KeyStore {
     return settle(() => {
       if (this.closed) return;
       this.closed = true;
+      if (this.poller !== null) clearInterval(this.poller);
       this.cache.clear();
-      this.masterKey.fill(0);
+      this.keyring.zero();
       this.db.close();
     });
+  }
+
+  /** Ids (fingerprints) of the master keys this store holds in memory. */
+  heldMasterKeyIds(): string[] {
+    return this.keyring.heldIds();
+  }
+
+  masterKeyStatus(): Promise<MasterKeyStatus> {
+    return settle(() => {
+      this.assertOpen();
+      this.refreshState();
+      const state = this.keyring.state;
+      const rows = this.db
+        .prepare('SELECT master_key_id AS id, COUNT(*) AS n FROM data_keys GROUP BY master_key_id')
+        .all() as { id: string | null; n: number }[];
+      const keysByMasterKey: Record<string, number> = {};
+      for (const row of rows) {
+        const id = row.id ?? state.currentId;
+        keysByMasterKey[id] = (keysByMasterKey[id] ?? 0) + Number(row.n);
+      }
+      const rotation = state.rotation;
+      return {
+        currentMasterKeyId: state.currentId,
+        rotation: rotation === null ? null : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt },
+        keysByMasterKey,
+      };
+    });
+  }
+
+  beginMasterKeyRotation(next: Uint8Array, now: Date): Promise<void> {
+    return settle(() => {
+      this.assertOpen();
+      if (next.byteLength !== DATA_KEY_BYTES) throw new RangeError('The master key has 32 bytes');
+      const nextId = masterKeyId(next);
+      this.transaction(() => {
+        this.refreshState();
+        const state = this.keyring.state;
+        if (state.rotation !== null) {
+          if (state.rotation.to !== nextId) throw rotationConflict.otherTarget(state.rotation.to, nextId);
+          return;
+        }
+        if (state.currentId === nextId) throw rotationConflict.sameKey(nextId);
+        if (state.retired.some((entry) => entry.id === nextId)) throw rotationConflict.retiredKey(nextId);
+        const current = this.keyring.requireKey(state.currentId);
+        const record = encodeRotationRecord({
+          from: state.currentId,
+          to: nextId,
+          toUnderFrom: wrapMasterKey(current, next),
+          fromUnderTo: wrapMasterKey(next, current),
+          startedAt: now.toISOString(),
+        });
+        this.db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)').run(META_ROTATION, Buffer.from(record, 'utf8'));
+      });
+      this.refreshState();
+    });
+  }
+
+  rewrapBatch(limit: number): Promise<RewrapProgress> {
+    return settle(() => {
+      this.assertOpen();
+      if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
+      return this.transaction(() => {
+        this.refreshState();
+        const rotation = this.keyring.state.rotation;
+        if (rotation === null) throw rotationConflict.noneUnderWay();
+        const from = this.keyring.requireKey(rotation.from);
+        const to = this.keyring.requireKey(rotation.to);
+        const rows = this.db
+          .prepare('SELECT key_id, wrapped FROM data_keys WHERE master_key_id = ? ORDER BY key_id LIMIT ?')
+          .all(rotation.from, limit) as { key_id: string; wrapped: Uint8Array }[];
+        const update = this.db.prepare(
+          'UPDATE data_keys SET wrapped = ?, master_key_id = ? WHERE key_id = ? AND master_key_id = ?',
+        );
+        let rewrapped = 0;
+        for (const row of rows) {
+          const key = unwrapDataKey(from, row.key_id, row.wrapped);
+          try {
+            // Conditional: a row destroyed or re-wrapped meanwhile is left as it is.
+            rewrapped += Number(
+              update.run(wrapDataKey(to, row.key_id, key), rotation.to, row.key_id, rotation.from).changes,
+            );
+          } finally {
+            key.fill(0);
+          }
+        }
+        const remaining = this.db
+          .prepare('SELECT COUNT(*) AS n FROM data_keys WHERE master_key_id = ?')
+          .get(rotation.from) as { n: number };
+        return { rewrapped, remaining: Number(remaining.n) };
+      });
+    });
+  }
+
+  finishMasterKeyRotation(now: Date): Promise<void> {
+    return settle(() => {
+      this.assertOpen();
+      this.transaction(() => {
+        this.refreshState();
+        const state = this.keyring.state;
+        const rotation = state.rotation;
+        if (rotation === null) throw rotationConflict.noneUnderWay();
+        const left = this.db
+          .prepare('SELECT COUNT(*) AS n FROM data_keys WHERE master_key_id IS NOT ?')
+          .get(rotation.to) as { n: number };
+        if (Number(left.n) > 0) throw rotationConflict.notDone(Number(left.n));
+        const target = this.keyring.requireKey(rotation.to);
+        const retired: RetiredMasterKey[] = [...state.retired, { id: rotation.from, retiredAt: now.toISOString() }];
+        const upsert = this.db.prepare(
+          'INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+        );
+        upsert.run(META_CHECK, createMasterKeyCheck(target));
+        upsert.run(META_KEY_ID, Buffer.from(rotation.to, 'utf8'));
+        upsert.run(META_RETIRED, Buffer.from(JSON.stringify(retired), 'utf8'));
+        this.db.prepare('DELETE FROM meta WHERE name = ?').run(META_ROTATION);
+      });
+      // Zeroes the old key here; other stores do the same when they next look.
+      this.refreshState();
+      // Copies of rows wrapped under the old key and of the handover record leave the WAL (best effort:
+      // a reader holding old frames keeps them until the next checkpoint, e.g. the next destroy's).
+      this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get();
+    });
+  }
+
+  private poll(): void {
+    if (this.closed) return;
+    try {
+      this.dropCacheIfOthersWrote();
+    } catch {
+      // A busy or failing poll is retried at the next tick; calls look for themselves anyway.
+    }
   }
 
   private load(keyId: string): DataKey | null {
@@ -160,9 +335,28 @@ export class SqliteKeyStore implements KeyStore {
     if (cached !== undefined) return dataKey(keyId, cached);
     const row = this.selectKey.get(keyId) as KeyRow | undefined;
     if (row === undefined) return null;
-    const key = unwrapDataKey(this.masterKey, keyId, row.wrapped);
-    this.cache.set(keyId, key);
-    return dataKey(keyId, key);
+    return this.handOut(keyId, this.unwrapRow(keyId, row));
+  }
+
+  private unwrapRow(keyId: string, row: KeyRow): Buffer {
+    const id = row.master_key_id ?? this.keyring.state.currentId;
+    let wrapping = this.keyring.keyFor(id);
+    if (wrapping === undefined) {
+      // Wrapped under a key this store has not learnt yet: a rotation began elsewhere since the last look.
+      this.refreshState();
+      wrapping = this.keyring.requireKey(id);
+    }
+    return unwrapDataKey(wrapping, keyId, row.wrapped);
+  }
+
+  /** Caches the unwrapped key, hands out a copy and zeroes the original. */
+  private handOut(keyId: string, key: Buffer): DataKey {
+    try {
+      this.cache.set(keyId, key);
+      return dataKey(keyId, key);
+    } finally {
+      key.fill(0);
+    }
   }
 
   private dropCacheIfOthersWrote(): void {
@@ -170,7 +364,12 @@ export class SqliteKeyStore implements KeyStore {
     if (version !== this.seenDataVersion) {
       this.cache.clear();
       this.seenDataVersion = version;
+      this.refreshState();
     }
+  }
+
+  private refreshState(): void {
+    this.keyring.learn(readState(this.db));
   }
 
   private readDataVersion(): number {
@@ -188,15 +387,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work);
   }
 
   private assertOpen(): void {
@@ -204,9 +395,20 @@ export class SqliteKeyStore implements KeyStore {
   }
 }
 
-function migrate(db: DatabaseSync): void {
+function inTransaction<T>(db: DatabaseSync, work: () => T): T {
   db.exec('BEGIN IMMEDIATE');
   try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function migrate(db: DatabaseSync): void {
+  inTransaction(db, () => {
     const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
     const version = row?.user_version ?? 0;
     if (version > SCHEMA_VERSION) {
@@ -218,81 +420,85 @@ function migrate(db: DatabaseSync): void {
         -- Tombstones: ids only, never key material.
         CREATE TABLE destroyed_keys (key_id TEXT PRIMARY KEY) STRICT;
         CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;
-        PRAGMA user_version = 1;
       `);
     }
-    db.exec('COMMIT');
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
+    if (version < 2) {
+      db.exec(`
+        -- Which master key wraps the row (a fingerprint, key-wrap.ts masterKeyId); NULL only for rows of
+        -- version 1 until the first open with the right key fills them in.
+        ALTER TABLE data_keys ADD COLUMN master_key_id TEXT;
+        CREATE INDEX data_keys_by_master_key ON data_keys (master_key_id, key_id);
+      `);
+    }
+    if (version < SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  });
 }
 
-function checkMasterKey(db: DatabaseSync, file: string, masterKey: Uint8Array): void {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const row = db.prepare(`SELECT value FROM meta WHERE name = 'master-check'`).get() as
-      { value: Uint8Array } | undefined;
-    if (row === undefined) {
-      db.prepare(`INSERT INTO meta (name, value) VALUES ('master-check', ?)`).run(createMasterKeyCheck(masterKey));
-    } else if (!verifyMasterKeyCheck(masterKey, row.value)) {
-      throw new MasterKeyError(
-        'MASTER_KEY_MISMATCH',
-        `Der Schlüsselspeicher ${file} wurde mit einem anderen Master-Schlüssel angelegt; mit diesem lassen sich seine Schlüssel nicht öffnen.`,
-        `Key store ${file} was created under another master key; this one cannot open its keys.`,
-      );
+function readMeta(db: DatabaseSync): Map<string, Uint8Array> {
+  const rows = db.prepare('SELECT name, value FROM meta').all() as { name: string; value: Uint8Array }[];
+  return new Map(rows.map((row) => [row.name, row.value]));
+}
+
+function text(value: Uint8Array): string {
+  return Buffer.from(value).toString('utf8');
+}
+
+function readState(db: DatabaseSync): MasterKeyState {
+  const meta = readMeta(db);
+  const currentId = meta.get(META_KEY_ID);
+  if (currentId === undefined) throw new Error('Key store: master-key id missing (store not initialised)');
+  const rotation = meta.get(META_ROTATION);
+  const retired = meta.get(META_RETIRED);
+  return {
+    currentId: text(currentId),
+    rotation: rotation === undefined ? null : decodeRotationRecord(text(rotation)),
+    retired: retired === undefined ? [] : (JSON.parse(text(retired)) as RetiredMasterKey[]),
+  };
+}
+
+/**
+ * Initialises a new store under `masterKey`, or checks the key against an existing one: a store of
+ * version 1 learns its master-key id here (the key must pass the old check) and its rows are labelled.
+ */
+function openKeyring(db: DatabaseSync, file: string, masterKey: Uint8Array): MasterKeyring {
+  return inTransaction(db, () => {
+    const id = masterKeyId(masterKey);
+    const meta = readMeta(db);
+    const insert = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)');
+    let check = meta.get(META_CHECK);
+    if (check === undefined) {
+      check = createMasterKeyCheck(masterKey);
+      insert.run(META_CHECK, check);
+      insert.run(META_KEY_ID, Buffer.from(id, 'utf8'));
+    } else if (!meta.has(META_KEY_ID)) {
+      if (!verifyMasterKeyCheck(masterKey, check)) throw legacyMismatch(file);
+      insert.run(META_KEY_ID, Buffer.from(id, 'utf8'));
     }
-    db.exec('COMMIT');
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
+    const state = readState(db);
+    if (state.currentId === id && !verifyMasterKeyCheck(masterKey, check)) throw legacyMismatch(file);
+    const keyring = new MasterKeyring(masterKey, state, NAME(file));
+    // Rows of version 1 were all wrapped under the key that passed the check.
+    if (state.currentId === id) {
+      db.prepare('UPDATE data_keys SET master_key_id = ? WHERE master_key_id IS NULL').run(id);
+    }
+    return keyring;
+  });
+}
+
+function legacyMismatch(file: string): MasterKeyError {
+  return new MasterKeyError(
+    'MASTER_KEY_MISMATCH',
+    `Der Schlüsselspeicher ${file} wurde mit einem anderen Master-Schlüssel angelegt; mit diesem lassen sich seine Schlüssel nicht öffnen.`,
+    `Key store ${file} was created under another master key; this one cannot open its keys.`,
+  );
 }
 
 /** Callers get their own copy: a caller zeroing or changing it must not poison the cache. */
-function dataKey(keyId: string, key: Buffer): DataKey {
+function dataKey(keyId: string, key: Uint8Array): DataKey {
   return { keyId, key: new Uint8Array(key) };
 }
 
 /** Runs synchronous work and reports its outcome (value or exception) as a promise. */
 function settle<T>(work: () => T): Promise<T> {
   return new Promise<T>((resolve) => resolve(work()));
-}
-
-/** Least recently used first in the Map's insertion order; evicted keys are zeroed. */
-class LruCache {
-  private readonly entries = new Map<string, Buffer>();
-  constructor(private readonly capacity: number) {}
-
-  get(keyId: string): Buffer | undefined {
-    const key = this.entries.get(keyId);
-    if (key !== undefined) {
-      this.entries.delete(keyId);
-      this.entries.set(keyId, key);
-    }
-    return key;
-  }
-
-  set(keyId: string, key: Buffer): void {
-    if (this.capacity <= 0) return;
-    this.delete(keyId);
-    this.entries.set(keyId, key);
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.delete(oldest.value);
-    }
-  }
-
-  delete(keyId: string): void {
-    const key = this.entries.get(keyId);
-    if (key === undefined) return;
-    key.fill(0);
-    this.entries.delete(keyId);
-  }
-
-  clear(): void {
-    for (const key of this.entries.values()) key.fill(0);
-    this.entries.clear();
-  }
 }

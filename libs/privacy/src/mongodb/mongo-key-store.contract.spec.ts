@@ -3,8 +3,9 @@ import { MongoDBContainer, type StartedMongoDBContainer } from '@testcontainers/
 import { MongoClient } from 'mongodb';
 import { describeWithContainers } from '../../../../test/support/container-runtime.js';
 import { keyStoreContract } from '../contract/key-store.contract.js';
+import { masterKeyRotationContract } from '../contract/master-key-rotation.contract.js';
 import { MasterKeyError } from '../errors.js';
-import { MongoKeyStore } from './mongo-key-store.js';
+import { DEFAULT_MONGO_KEY_CACHE_TTL_MS, MongoKeyStore } from './mongo-key-store.js';
 
 /** Pinned: MongoDB 8.0 is the current long-term release line; the module starts it as a replica set. */
 const MONGO_IMAGE = 'mongo:8.0';
@@ -22,22 +23,52 @@ describeWithContainers('MongoKeyStore (MongoDB 8.0 replica set in a container)',
     await container?.stop();
   });
 
-  keyStoreContract('MongoDB', async () => {
+  const dropDatabase = async (database: string): Promise<void> => {
+    const client = await MongoClient.connect(uri());
+    try {
+      await client.db(database).dropDatabase();
+    } finally {
+      await client.close();
+    }
+  };
+
+  keyStoreContract('MongoDB without a cache', async () => {
     const database = `keys_${randomUUID().replaceAll('-', '')}`;
     const masterKey = randomBytes(32);
-    const store = await MongoKeyStore.open({ uri: uri(), database, masterKey });
+    const store = await MongoKeyStore.open({ uri: uri(), database, masterKey, cacheTtlMs: 0 });
     return {
       store,
-      reopen: () => MongoKeyStore.open({ uri: uri(), database, masterKey }),
-      dispose: async () => {
-        const client = await MongoClient.connect(uri());
-        try {
-          await client.db(database).dropDatabase();
-        } finally {
-          await client.close();
-        }
+      reopen: () => MongoKeyStore.open({ uri: uri(), database, masterKey, cacheTtlMs: 0 }),
+      dispose: () => dropDatabase(database),
+    };
+  });
+
+  keyStoreContract('MongoDB with the default key cache', async () => {
+    const database = `keys_${randomUUID().replaceAll('-', '')}`;
+    const masterKey = randomBytes(32);
+    // One clock for every store of the suite: the test moves it past the cache's lifetime.
+    let now = 0;
+    const clock = () => now;
+    const store = await MongoKeyStore.open({ uri: uri(), database, masterKey, now: clock });
+    return {
+      store,
+      reopen: () => MongoKeyStore.open({ uri: uri(), database, masterKey, now: clock }),
+      dispose: () => dropDatabase(database),
+      crossStoreDestroyWindow: {
+        windowMs: DEFAULT_MONGO_KEY_CACHE_TTL_MS,
+        advance: (ms) => {
+          now += ms;
+        },
       },
     };
+  });
+
+  masterKeyRotationContract('MongoDB', () => {
+    const database = `keys_${randomUUID().replaceAll('-', '')}`;
+    return Promise.resolve({
+      open: (masterKey, options) => MongoKeyStore.open({ uri: uri(), database, masterKey, ...options }),
+      dispose: () => dropDatabase(database),
+    });
   });
 
   describe('MongoKeyStore specifics', () => {

@@ -1,15 +1,37 @@
 import { Binary, MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
 import { KeyStoreClosedError, MasterKeyError } from '../errors.js';
+import { KeyCache } from '../key-cache.js';
 import { assertValidKeyId } from '../key-ids.js';
-import { KeyDestroyedError, type DataKey, type KeyStore } from '../key-store.port.js';
+import {
+  KeyDestroyedError,
+  type DataKey,
+  type KeyStore,
+  type MasterKeyRotationPort,
+  type MasterKeyStatus,
+  type RewrapProgress,
+} from '../key-store.port.js';
 import {
   createMasterKeyCheck,
   DATA_KEY_BYTES,
+  masterKeyId,
   newDataKey,
   unwrapDataKey,
   verifyMasterKeyCheck,
   wrapDataKey,
+  wrapMasterKey,
 } from '../key-wrap.js';
+import { MasterKeyring, type MasterKeyRotationRecord, type MasterKeyState } from '../master-keyring.js';
+import { rotationConflict } from '../rotation-errors.js';
+
+/**
+ * How long an unwrapped key is served from memory. It is also how long a destroy in ANOTHER process
+ * (another API replica, the projector, the CLI) may take to blind this one: a local destroy evicts at
+ * once. Two seconds keep a page of sealed fields from costing a round trip each, while a purge's
+ * destroy is complete everywhere before anyone could notice.
+ */
+export const DEFAULT_MONGO_KEY_CACHE_TTL_MS = 2_000;
+/** How often an idle store re-reads the master-key state (a rotation begun or finished elsewhere). */
+export const DEFAULT_MONGO_STATE_POLL_MS = 2_000;
 
 export interface MongoKeyStoreOptions {
   /** A connection string (the store owns and closes its client) or a client the caller owns. */
@@ -20,14 +42,24 @@ export interface MongoKeyStoreOptions {
    * (and expire from backups) on its own schedule.
    */
   readonly database: string;
-  /** 32 bytes (see `loadOrCreateMasterKey`). */
+  /** 32 bytes (see `loadOrCreateMasterKey`): the store's current key, or the target of a rotation under way. */
   readonly masterKey: Uint8Array;
+  /** Lifetime of cached unwrapped keys (default `DEFAULT_MONGO_KEY_CACHE_TTL_MS`); 0 disables the cache. */
+  readonly cacheTtlMs?: number;
+  /** Cached keys at most (default 4096). */
+  readonly cacheSize?: number;
+  /** Interval of the master-key state poll (default `DEFAULT_MONGO_STATE_POLL_MS`); 0: no timer. */
+  readonly pollIntervalMs?: number;
+  /** Monotonic milliseconds, for the cache and the state's age (tests inject one). */
+  readonly now?: () => number;
 }
 
 interface DataKeyDoc {
   _id: string;
   wrapped: Binary;
   createdAt: Date;
+  /** Which master key wraps the key (`masterKeyId`); missing only on documents of older versions. */
+  masterKeyId?: string;
 }
 
 interface DestroyedKeyDoc {
@@ -35,12 +67,34 @@ interface DestroyedKeyDoc {
   destroyedAt: Date;
 }
 
+/**
+ * `master-check` (value: check token), `master-key-id` (value: id), `master-rotation` (the rotation
+ * record's fields) and one `retired:<id>` document (retiredAt) per master key replaced.
+ */
 interface MetaDoc {
   _id: string;
-  value: Binary;
+  value?: Binary | string;
+  from?: string;
+  to?: string;
+  toUnderFrom?: Binary;
+  fromUnderTo?: Binary;
+  startedAt?: string;
+  retiredAt?: string;
+}
+
+/** One `$unionWith` answer: the key's document and/or its tombstone. */
+interface LookupDoc {
+  _id: string;
+  kind: 'key' | 'tombstone';
+  wrapped?: Binary;
+  masterKeyId?: string;
 }
 
 const DUPLICATE_KEY = 11000;
+const META_CHECK = 'master-check';
+const META_KEY_ID = 'master-key-id';
+const META_ROTATION = 'master-rotation';
+const RETIRED_PREFIX = 'retired:';
 
 /**
  * The server-mode key store: data keys wrapped under the master key (AES-256-GCM, AAD bound to the key
@@ -52,16 +106,19 @@ const DUPLICATE_KEY = 11000;
  * both would commit (write skew) and leave a live key behind a tombstone. Instead the tombstone is the
  * authority and the writes are ordered: destroy writes the tombstone FIRST and then deletes the key;
  * getOrCreate inserts the key FIRST and then checks for a tombstone (removing its own insert if one
- * appeared), and every read checks the tombstone before answering. Whatever the interleaving, no caller
- * gets a key after its destroy was acknowledged.
+ * appeared), and every read looks at key and tombstone together (one aggregation with `$unionWith`, one
+ * round trip). Whatever the interleaving, no caller gets a key from storage after its destroy was
+ * acknowledged.
  *
- * No unwrapped keys are cached: another process's destroy must blind this one at once, and a primary
- * read is cheap next to the request that needs the key. Writes use `w: 'majority', journal: true`
- * (acknowledged means durable on a majority); reads go to the primary with read concern `local`, which
- * sees a destroy as soon as the primary applied it (a `majority` read may trail it by a moment).
+ * Unwrapped keys are cached for `cacheTtlMs` (default 2 s). A destroy through this store evicts at once;
+ * a destroy through another process blinds this one after at most the TTL. Writes use
+ * `w: 'majority', journal: true` (acknowledged means durable on a majority); reads go to the primary
+ * with read concern `local`, which sees a destroy as soon as the primary applied it.
  */
-export class MongoKeyStore implements KeyStore {
-  private readonly masterKey: Buffer;
+export class MongoKeyStore implements KeyStore, MasterKeyRotationPort {
+  private readonly cache: KeyCache;
+  private readonly poller: ReturnType<typeof setInterval> | null;
+  private stateReadAt: number;
   private closed = false;
 
   private constructor(
@@ -69,12 +126,22 @@ export class MongoKeyStore implements KeyStore {
     private readonly ownsClient: boolean,
     private readonly keys: Collection<DataKeyDoc>,
     private readonly destroyed: Collection<DestroyedKeyDoc>,
-    masterKey: Uint8Array,
+    private readonly meta: Collection<MetaDoc>,
+    private readonly keyring: MasterKeyring,
+    private readonly now: () => number,
+    private readonly pollIntervalMs: number,
+    cache: { ttlMs: number; capacity: number },
   ) {
-    this.masterKey = Buffer.from(masterKey);
+    this.cache = new KeyCache({ ...cache, now });
+    this.stateReadAt = now();
+    this.poller = pollIntervalMs > 0 ? setInterval(() => void this.poll(), pollIntervalMs) : null;
+    this.poller?.unref();
   }
 
-  /** Connects and checks the master key. Fails with `MasterKeyError` (`MASTER_KEY_MISMATCH`) for another key. */
+  /**
+   * Connects and checks the master key: `MasterKeyError` `MASTER_KEY_MISMATCH` for another key,
+   * `MASTER_KEY_ROTATED` for a key replaced by a rotation.
+   */
   static async open(options: MongoKeyStoreOptions): Promise<MongoKeyStore> {
     if (options.masterKey.byteLength !== DATA_KEY_BYTES) throw new RangeError('The master key has 32 bytes');
     if (!options.client === !options.uri) throw new Error('MongoKeyStore: pass exactly one of `uri` and `client`');
@@ -86,13 +153,20 @@ export class MongoKeyStore implements KeyStore {
         writeConcern: { w: 'majority', journal: true },
         readPreference: 'primary',
       });
-      await checkMasterKey(db, options.database, options.masterKey);
+      const keys = db.collection<DataKeyDoc>('data_keys');
+      const keyring = await openKeyring(db, keys, options.database, options.masterKey);
+      // The rotation's batches find the rows still under the old key by this index.
+      await keys.createIndex({ masterKeyId: 1, _id: 1 }, { name: 'by_master_key' });
       return new MongoKeyStore(
         client,
         ownsClient,
-        db.collection<DataKeyDoc>('data_keys'),
+        keys,
         db.collection<DestroyedKeyDoc>('destroyed_keys'),
-        options.masterKey,
+        db.collection<MetaDoc>('meta'),
+        keyring,
+        options.now ?? (() => performance.now()),
+        options.pollIntervalMs ?? DEFAULT_MONGO_STATE_POLL_MS,
+        { ttlMs: options.cacheTtlMs ?? DEFAULT_MONGO_KEY_CACHE_TTL_MS, capacity: options.cacheSize ?? 4096 },
       );
     } catch (error) {
       if (ownsClient) await client.close();
@@ -103,27 +177,40 @@ export class MongoKeyStore implements KeyStore {
   async getOrCreate(keyId: string): Promise<DataKey> {
     this.assertOpen();
     assertValidKeyId(keyId);
-    if (await this.isTombstoned(keyId)) throw new KeyDestroyedError(keyId);
+    const cached = this.cache.get(keyId);
+    if (cached !== undefined) return copy(keyId, cached);
+    const token = this.cache.token();
+    const found = await this.lookup(keyId);
+    if (found.tombstone) throw new KeyDestroyedError(keyId);
+    if (found.key !== null) return this.handOut(keyId, await this.unwrap(keyId, found.key), token);
+    // A new key goes under the key the state names; a state older than the poll interval is re-read
+    // first, so a rotation finished elsewhere does not get a row under its retired key.
+    if (this.now() - this.stateReadAt > this.pollIntervalMs) await this.refreshState();
     const stored = await this.insertOrRead(keyId);
     if (await this.isTombstoned(keyId)) {
       // A destroy ran in between: its delete may have come before our insert, so remove what we wrote.
       await this.keys.deleteOne({ _id: keyId });
       throw new KeyDestroyedError(keyId);
     }
-    return this.unwrap(keyId, stored);
+    return this.handOut(keyId, await this.unwrap(keyId, stored), token);
   }
 
   async get(keyId: string): Promise<DataKey | null> {
     this.assertOpen();
     assertValidKeyId(keyId);
-    const doc = await this.keys.findOne({ _id: keyId });
-    if (doc === null || (await this.isTombstoned(keyId))) return null;
-    return this.unwrap(keyId, doc);
+    const cached = this.cache.get(keyId);
+    if (cached !== undefined) return copy(keyId, cached);
+    const token = this.cache.token();
+    const found = await this.lookup(keyId);
+    if (found.key === null || found.tombstone) return null;
+    return this.handOut(keyId, await this.unwrap(keyId, found.key), token);
   }
 
   async destroy(keyId: string): Promise<void> {
     this.assertOpen();
     assertValidKeyId(keyId);
+    // Evicted first, and loads under way are voided, so nothing here serves the key after the destroy.
+    this.cache.delete(keyId);
     // Tombstone (the id only, never key material) first: from here on nobody is handed the key.
     await this.destroyed.updateOne({ _id: keyId }, { $setOnInsert: { destroyedAt: new Date() } }, { upsert: true });
     await this.keys.deleteOne({ _id: keyId });
@@ -138,16 +225,198 @@ export class MongoKeyStore implements KeyStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.masterKey.fill(0);
+    if (this.poller !== null) clearInterval(this.poller);
+    this.cache.clear();
+    this.keyring.zero();
     if (this.ownsClient) await this.client.close();
   }
 
+  /** Ids (fingerprints) of the master keys this store holds in memory. */
+  heldMasterKeyIds(): string[] {
+    return this.keyring.heldIds();
+  }
+
+  async masterKeyStatus(): Promise<MasterKeyStatus> {
+    this.assertOpen();
+    await this.refreshState();
+    const state = this.keyring.state;
+    const groups = await this.keys
+      .aggregate<{ _id: string | null; n: number }>([{ $group: { _id: '$masterKeyId', n: { $sum: 1 } } }])
+      .toArray();
+    const keysByMasterKey: Record<string, number> = {};
+    for (const group of groups) {
+      const id = group._id ?? state.currentId;
+      keysByMasterKey[id] = (keysByMasterKey[id] ?? 0) + group.n;
+    }
+    const rotation = state.rotation;
+    return {
+      currentMasterKeyId: state.currentId,
+      rotation: rotation === null ? null : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt },
+      keysByMasterKey,
+    };
+  }
+
+  async beginMasterKeyRotation(next: Uint8Array, now: Date): Promise<void> {
+    this.assertOpen();
+    if (next.byteLength !== DATA_KEY_BYTES) throw new RangeError('The master key has 32 bytes');
+    const nextId = masterKeyId(next);
+    await this.refreshState();
+    const state = this.keyring.state;
+    if (state.rotation !== null) {
+      if (state.rotation.to !== nextId) throw rotationConflict.otherTarget(state.rotation.to, nextId);
+      return;
+    }
+    if (state.currentId === nextId) throw rotationConflict.sameKey(nextId);
+    if (state.retired.some((entry) => entry.id === nextId)) throw rotationConflict.retiredKey(nextId);
+    const current = this.keyring.requireKey(state.currentId);
+    try {
+      await this.meta.insertOne({
+        _id: META_ROTATION,
+        from: state.currentId,
+        to: nextId,
+        toUnderFrom: new Binary(wrapMasterKey(current, next)),
+        fromUnderTo: new Binary(wrapMasterKey(next, current)),
+        startedAt: now.toISOString(),
+      });
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      // Another run began at the same moment: fine if it is the same rotation.
+      await this.refreshState();
+      const rotation = this.keyring.state.rotation;
+      if (rotation?.to !== nextId) throw rotationConflict.otherTarget(rotation?.to ?? '?', nextId);
+    }
+    await this.refreshState();
+  }
+
+  /**
+   * One batch: each row is updated only if it is still under the old key (`masterKeyId: from`), so a
+   * row destroyed meanwhile stays deleted. The rows are independent, so a batch needs no transaction:
+   * a crash leaves each row either old or new, and the next run continues.
+   */
+  async rewrapBatch(limit: number): Promise<RewrapProgress> {
+    this.assertOpen();
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
+    await this.refreshState();
+    const rotation = this.keyring.state.rotation;
+    if (rotation === null) throw rotationConflict.noneUnderWay();
+    const rewrapped = await this.rewrapRows(rotation, limit);
+    const remaining = await this.keys.countDocuments({ masterKeyId: rotation.from });
+    return { rewrapped, remaining };
+  }
+
+  async finishMasterKeyRotation(now: Date): Promise<void> {
+    this.assertOpen();
+    await this.refreshState();
+    const state = this.keyring.state;
+    const rotation = state.rotation;
+    if (rotation === null) throw rotationConflict.noneUnderWay();
+    const left = await this.keys.countDocuments({ masterKeyId: { $ne: rotation.to } });
+    if (left > 0) throw rotationConflict.notDone(left);
+    const target = this.keyring.requireKey(rotation.to);
+    // Ordered, each step idempotent: a crash in between leaves a state that opens with either key and
+    // that the next run finishes.
+    await this.meta.bulkWrite(
+      [
+        {
+          updateOne: {
+            filter: { _id: META_CHECK },
+            update: { $set: { value: new Binary(createMasterKeyCheck(target)) } },
+            upsert: true,
+          },
+        },
+        { updateOne: { filter: { _id: META_KEY_ID }, update: { $set: { value: rotation.to } }, upsert: true } },
+        {
+          updateOne: {
+            filter: { _id: `${RETIRED_PREFIX}${rotation.from}` },
+            update: { $setOnInsert: { retiredAt: now.toISOString() } },
+            upsert: true,
+          },
+        },
+        { deleteOne: { filter: { _id: META_ROTATION } } },
+      ],
+      { ordered: true },
+    );
+    // A store elsewhere that had not seen the rotation yet may have written a row under the old key just
+    // now; this process still holds both keys, so it re-wraps such stragglers before letting go.
+    while ((await this.rewrapRows(rotation, 500)) > 0);
+    await this.refreshState();
+  }
+
+  private async rewrapRows(rotation: MasterKeyRotationRecord, limit: number): Promise<number> {
+    const from = this.keyring.requireKey(rotation.from);
+    const to = this.keyring.requireKey(rotation.to);
+    const docs = await this.keys.find({ masterKeyId: rotation.from }).sort({ _id: 1 }).limit(limit).toArray();
+    if (docs.length === 0) return 0;
+    const operations = docs.map((doc) => {
+      const key = unwrapDataKey(from, doc._id, doc.wrapped.value());
+      try {
+        return {
+          updateOne: {
+            filter: { _id: doc._id, masterKeyId: rotation.from },
+            update: { $set: { wrapped: new Binary(wrapDataKey(to, doc._id, key)), masterKeyId: rotation.to } },
+          },
+        };
+      } finally {
+        key.fill(0);
+      }
+    });
+    const result = await this.keys.bulkWrite(operations, { ordered: false });
+    return result.modifiedCount;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.refreshState();
+    } catch {
+      // Retried at the next tick; a write re-reads a stale state itself.
+    }
+  }
+
+  private async refreshState(): Promise<void> {
+    const readAt = this.now();
+    const state = await readState(this.meta);
+    if (state === null) throw new Error('Key store: master-key state missing');
+    this.keyring.learn(state);
+    this.stateReadAt = readAt;
+  }
+
+  /** The key's document and whether a tombstone exists, in one round trip. */
+  private async lookup(keyId: string): Promise<{ key: DataKeyDoc | null; tombstone: boolean }> {
+    const docs = await this.keys
+      .aggregate<LookupDoc>([
+        { $match: { _id: keyId } },
+        { $project: { wrapped: 1, masterKeyId: 1, kind: { $literal: 'key' } } },
+        {
+          $unionWith: {
+            coll: 'destroyed_keys',
+            pipeline: [{ $match: { _id: keyId } }, { $project: { _id: 1, kind: { $literal: 'tombstone' } } }],
+          },
+        },
+      ])
+      .toArray();
+    const key = docs.find((doc) => doc.kind === 'key');
+    return {
+      key:
+        key?.wrapped === undefined
+          ? null
+          : {
+              _id: keyId,
+              wrapped: key.wrapped,
+              createdAt: new Date(0),
+              ...(key.masterKeyId === undefined ? {} : { masterKeyId: key.masterKeyId }),
+            },
+      tombstone: docs.some((doc) => doc.kind === 'tombstone'),
+    };
+  }
+
   private async insertOrRead(keyId: string): Promise<DataKeyDoc> {
-    const candidate = new Binary(wrapDataKey(this.masterKey, keyId, newDataKey()));
+    const wrapping = this.keyring.writeKey();
+    const candidate = new Binary(wrapDataKey(wrapping.key, keyId, newDataKey()));
     const upsert = () =>
       this.keys.findOneAndUpdate(
         { _id: keyId },
-        { $setOnInsert: { wrapped: candidate, createdAt: new Date() } },
+        { $setOnInsert: { wrapped: candidate, createdAt: new Date(), masterKeyId: wrapping.id } },
         { upsert: true, returnDocument: 'after' },
       );
     try {
@@ -166,12 +435,20 @@ export class MongoKeyStore implements KeyStore {
     return (await this.destroyed.countDocuments({ _id: keyId }, { limit: 1 })) > 0;
   }
 
-  private unwrap(keyId: string, doc: DataKeyDoc): DataKey {
-    const key = unwrapDataKey(this.masterKey, keyId, doc.wrapped.value());
-    // Callers get their own copy; the unwrapped buffer is zeroed once copied.
-    const copy = new Uint8Array(key);
-    key.fill(0);
-    return { keyId, key: copy };
+  private async unwrap(keyId: string, doc: DataKeyDoc): Promise<Buffer> {
+    const id = doc.masterKeyId ?? this.keyring.state.currentId;
+    if (this.keyring.keyFor(id) === undefined) await this.refreshState();
+    return unwrapDataKey(this.keyring.requireKey(id), keyId, doc.wrapped.value());
+  }
+
+  /** Caches the key (unless a destroy came since `token`), hands out a copy, zeroes the original. */
+  private handOut(keyId: string, key: Buffer, token: number): DataKey {
+    try {
+      this.cache.set(keyId, key, token);
+      return copy(keyId, key);
+    } finally {
+      key.fill(0);
+    }
   }
 
   private assertOpen(): void {
@@ -179,23 +456,87 @@ export class MongoKeyStore implements KeyStore {
   }
 }
 
-async function checkMasterKey(db: Db, database: string, masterKey: Uint8Array): Promise<void> {
+/** Callers get their own copy: a caller zeroing or changing it must not poison the cache. */
+function copy(keyId: string, key: Uint8Array): DataKey {
+  return { keyId, key: new Uint8Array(key) };
+}
+
+async function readState(meta: Collection<MetaDoc>): Promise<MasterKeyState | null> {
+  const docs = await meta.find({}).toArray();
+  const byId = new Map(docs.map((doc) => [doc._id, doc]));
+  const currentId = byId.get(META_KEY_ID)?.value;
+  if (typeof currentId !== 'string') return null;
+  const rotation = byId.get(META_ROTATION);
+  return {
+    currentId,
+    rotation:
+      rotation?.from === undefined ||
+      rotation.to === undefined ||
+      rotation.toUnderFrom === undefined ||
+      rotation.fromUnderTo === undefined
+        ? null
+        : {
+            from: rotation.from,
+            to: rotation.to,
+            toUnderFrom: rotation.toUnderFrom.value(),
+            fromUnderTo: rotation.fromUnderTo.value(),
+            startedAt: rotation.startedAt ?? '',
+          },
+    retired: docs
+      .filter((doc) => doc._id.startsWith(RETIRED_PREFIX))
+      .map((doc) => ({ id: doc._id.slice(RETIRED_PREFIX.length), retiredAt: doc.retiredAt ?? '' })),
+  };
+}
+
+/**
+ * Initialises a new key database under `masterKey` or checks the key against an existing one. A
+ * database of an older version (a check, no master-key id) learns its id here once the key passed the
+ * check, and its key documents are labelled with it.
+ */
+async function openKeyring(
+  db: Db,
+  keys: Collection<DataKeyDoc>,
+  database: string,
+  masterKey: Uint8Array,
+): Promise<MasterKeyring> {
   const meta = db.collection<MetaDoc>('meta');
-  try {
-    await meta.updateOne(
-      { _id: 'master-check' },
-      { $setOnInsert: { value: new Binary(createMasterKeyCheck(masterKey)) } },
-      { upsert: true },
-    );
-  } catch (error) {
-    if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-  }
-  const check = await meta.findOne({ _id: 'master-check' });
-  if (check === null || !verifyMasterKeyCheck(masterKey, check.value.value())) {
-    throw new MasterKeyError(
+  const id = masterKeyId(masterKey);
+  const name = {
+    de: `Schlüsselspeicher (MongoDB-Datenbank ${database})`,
+    en: `key store (MongoDB database ${database})`,
+  };
+  const mismatch = () =>
+    new MasterKeyError(
       'MASTER_KEY_MISMATCH',
       `Der Schlüsselspeicher (MongoDB-Datenbank ${database}) wurde mit einem anderen Master-Schlüssel angelegt; mit diesem lassen sich seine Schlüssel nicht öffnen.`,
       `Key store (MongoDB database ${database}) was created under another master key; this one cannot open its keys.`,
     );
+  await upsertIgnoringRace(meta, META_CHECK, { value: new Binary(createMasterKeyCheck(masterKey)) });
+  let state = await readState(meta);
+  if (state === null) {
+    // New, or of the older version: the check (ours or the old one) must pass before the id is recorded.
+    const check = await meta.findOne({ _id: META_CHECK });
+    if (!(check?.value instanceof Binary) || !verifyMasterKeyCheck(masterKey, check.value.value())) throw mismatch();
+    await upsertIgnoringRace(meta, META_KEY_ID, { value: id });
+    state = await readState(meta);
+    if (state === null) throw new Error(`Key store ${database}: master-key id missing after insert`);
+  }
+  if (state.currentId === id) {
+    const check = await meta.findOne({ _id: META_CHECK });
+    if (!(check?.value instanceof Binary) || !verifyMasterKeyCheck(masterKey, check.value.value())) throw mismatch();
+  }
+  const keyring = new MasterKeyring(masterKey, state, name);
+  if (state.currentId === id && state.rotation === null) {
+    await keys.updateMany({ masterKeyId: { $exists: false } }, { $set: { masterKeyId: id } });
+  }
+  return keyring;
+}
+
+async function upsertIgnoringRace(meta: Collection<MetaDoc>, id: string, fields: Partial<MetaDoc>): Promise<void> {
+  try {
+    await meta.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true });
+  } catch (error) {
+    // Two stores creating the same document at once: the loser gets E11000 and reads the winner's.
+    if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
   }
 }
