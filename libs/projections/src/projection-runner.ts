@@ -27,6 +27,12 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /** Events per batch when building a collection (default 5,000). */
   readonly rebuildBatchSize?: number;
+  /**
+   * How far behind the store's head a live projection's checkpoint may stay while only events of other
+   * types arrive (default 1 s): the subscription's progress batches move it, at most one checkpoint-only
+   * commit per projection per interval (see `SubscribeOptions.progressIntervalMs`).
+   */
+  readonly progressIntervalMs?: number;
   readonly retry?: BackoffOptions;
   /** Called once per poison event; the projection is then `failed` until restarted after a fix. */
   readonly onPoison?: (report: PoisonEventReport) => void;
@@ -38,7 +44,7 @@ export interface ProjectionRunnerOptions {
    * Server mode: run a projection only while holding the lease `projection:<name>`, so exactly one
    * process writes each projection. Embedded mode runs one worker per process and needs none.
    */
-  readonly lease?: { readonly ttlMs?: number; readonly settleMs?: number };
+  readonly lease?: { readonly ttlMs?: number };
   readonly clock?: () => number;
 }
 
@@ -98,9 +104,9 @@ export class ProjectionRunner {
   }
 
   /**
-   * Whether the serving collection reflects every event up to `position`. Besides the checkpoint this
-   * asks the store for the projection's next event, because a live subscription is silent about events
-   * of other types: a position beyond the checkpoint is reached when nothing of ours lies in between.
+   * Whether the serving collection reflects every event up to `position`: its position (progress batches
+   * move it through events of other types within `progressIntervalMs`), and for the stretch beyond it
+   * the store's answer that nothing of ours lies in between (see `QuietStretch`).
    */
   async reached(name: string, position: number): Promise<boolean> {
     return this.slot(name).reached(position);
@@ -174,7 +180,6 @@ class ProjectionSlot {
             key: `projection:${definition.name}`,
             owner,
             ttlMs: options.lease.ttlMs,
-            settleMs: options.lease.settleMs,
             clock: options.clock,
           });
   }
@@ -320,6 +325,7 @@ class ProjectionSlot {
       documentStore: this.options.documentStore,
       checkpointStore: this.options.checkpointStore,
       batchSize: this.options.batchSize,
+      progressIntervalMs: this.options.progressIntervalMs,
       retry: this.options.retry,
       beforeBatch: async () => {
         if (this.lease !== null) {
