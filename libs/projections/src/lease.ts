@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Doc, DocumentStore } from '@pruefpfad/read-store';
-import { sleep } from './backoff.js';
 import { LeaseLostError } from './projection-status.js';
 
-/** Collection holding lease records; not a projected collection (plain `put`/`delete`). */
+/** Collection holding lease records; not a projected collection (conditional `putIf`/`deleteIf`). */
 export const LEASE_COLLECTION = '_leases';
 
 export interface LeaseRecord extends Doc {
@@ -22,13 +21,6 @@ export interface LeaseOptions {
   readonly owner: string;
   /** How long a lease lives without renewal (default 30 s). */
   readonly ttlMs?: number;
-  /**
-   * Wait between writing a claim and reading it back (default 100 ms). The document store port has no
-   * compare-and-set, so two claimants that both saw a free lease both write; the later write wins and the
-   * earlier claimant sees the other owner when it reads back. The wait covers the gap between a rival's
-   * read and its write (milliseconds on SQLite and a healthy MongoDB).
-   */
-  readonly settleMs?: number;
   /** Epoch milliseconds; injectable so tests can expire a lease without waiting. */
   readonly clock?: () => number;
 }
@@ -38,15 +30,22 @@ export interface LeaseOptions {
  * owner dies its lease expires and another process takes over. Used for one active projection runner per
  * projection in server mode and for refusing a second rebuild of the same projection.
  *
+ * Every change is one conditional write (`DocumentStore.putIf`/`deleteIf`), decided by the store against
+ * the record as it is at that moment: acquire writes only if the lease is free, expired or already ours;
+ * renew only if it is still ours and unexpired; release deletes only our own record. So a holder that
+ * stalled (an event-loop pause, a slow store) past its expiry cannot take a lease back that another
+ * process took over meanwhile, nor delete it. Expiry is judged by this process's clock (`expiresAt` is
+ * written by the holder's clock): clocks of the processes sharing a lease must agree to well within the TTL.
+ *
  * Holders must re-check (`verify`) right before an irreversible step (switching an alias): a holder that
- * was paused longer than the TTL may have lost its lease without knowing.
+ * was paused longer than the TTL may have lost its lease without knowing. What a stalled holder writes
+ * meanwhile is refused by the read store where it matters: a projection checkpoint never moves backwards.
  */
 export class DocumentLease {
   readonly key: string;
   readonly owner: string;
   readonly ttlMs: number;
   private readonly store: DocumentStore;
-  private readonly settleMs: number;
   private readonly clock: () => number;
   private renewedAt = 0;
   private acquiredAt: string | null = null;
@@ -57,7 +56,6 @@ export class DocumentLease {
     this.key = options.key;
     this.owner = options.owner;
     this.ttlMs = options.ttlMs ?? 30_000;
-    this.settleMs = options.settleMs ?? 100;
     this.clock = options.clock ?? Date.now;
   }
 
@@ -74,29 +72,40 @@ export class DocumentLease {
 
   /** Takes the lease when it is free, expired or already ours. Resolves true when held. */
   async acquire(): Promise<boolean> {
+    const now = this.clock();
+    // Read only to spare a write that cannot win and to keep `acquiredAt` of a lease that is ours;
+    // whether this process holds the lease is decided by the conditional write alone.
     const current = await this.read();
-    if (current !== null && current.owner !== this.owner && current.expiresAt > this.clock()) {
+    if (current !== null && current.owner !== this.owner && current.expiresAt > now) {
       this.isHeld = false;
       return false;
     }
-    const now = this.clock();
     const acquiredAt = current?.owner === this.owner ? current.acquiredAt : new Date(now).toISOString();
-    await this.write(now, acquiredAt);
-    if (this.settleMs > 0) await sleep(this.settleMs);
-    const after = await this.read();
-    this.isHeld = after !== null && after.owner === this.owner;
-    if (this.isHeld) {
+    const won = await this.store.putIf(LEASE_COLLECTION, this.record(now, acquiredAt), {
+      absent: true,
+      matches: { $or: [{ owner: this.owner }, { expiresAt: { $lte: now } }] },
+    });
+    this.isHeld = won;
+    if (won) {
       this.acquiredAt = acquiredAt;
       this.renewedAt = now;
     }
-    return this.isHeld;
+    return won;
   }
 
-  /** Extends the lease; throws `LeaseLostError` when someone else took it meanwhile. */
+  /** Extends the lease if it is still ours and unexpired; throws `LeaseLostError` otherwise. */
   async renew(): Promise<void> {
-    await this.verify();
     const now = this.clock();
-    await this.write(now, this.acquiredAt ?? new Date(now).toISOString());
+    const renewed = await this.store.putIf(
+      LEASE_COLLECTION,
+      this.record(now, this.acquiredAt ?? new Date(now).toISOString()),
+      { matches: { owner: this.owner, expiresAt: { $gt: now } } },
+    );
+    if (!renewed) {
+      this.isHeld = false;
+      throw new LeaseLostError(this.key, this.owner);
+    }
+    this.isHeld = true;
     this.renewedAt = now;
   }
 
@@ -114,26 +123,24 @@ export class DocumentLease {
     }
   }
 
-  /** Gives the lease up if it is still ours. */
+  /** Gives the lease up if it is still ours; another owner's record stays. */
   async release(): Promise<void> {
     this.isHeld = false;
-    const record = await this.read();
-    if (record !== null && record.owner === this.owner) await this.store.delete(LEASE_COLLECTION, this.key);
+    await this.store.deleteIf(LEASE_COLLECTION, this.key, { owner: this.owner });
   }
 
   private async read(): Promise<LeaseRecord | null> {
     return (await this.store.get(LEASE_COLLECTION, this.key)) as LeaseRecord | null;
   }
 
-  private write(now: number, acquiredAt: string): Promise<void> {
-    const record: LeaseRecord = {
+  private record(now: number, acquiredAt: string): LeaseRecord {
+    return {
       _id: this.key,
       owner: this.owner,
       expiresAt: now + this.ttlMs,
       acquiredAt,
       renewedAt: new Date(now).toISOString(),
     };
-    return this.store.put(LEASE_COLLECTION, record);
   }
 }
 

@@ -15,7 +15,7 @@ import {
   until,
 } from './testing/projection-fixtures.js';
 
-const fast = { leaseSettleMs: 5, retry: { initialMs: 5, maxMs: 20 } };
+const fast = { retry: { initialMs: 5, maxMs: 20 } };
 
 describe('rebuildProjection (embedded stores)', () => {
   let stores: TestStores;
@@ -129,7 +129,7 @@ describe('rebuildProjection (embedded stores)', () => {
       state: 'switched',
       retained: ['reviews_v1'],
     });
-    expect(await confirmRebuild('reviews', { ...stores, leaseSettleMs: 5 })).toEqual({ dropped: ['reviews_v1'] });
+    expect(await confirmRebuild('reviews', stores)).toEqual({ dropped: ['reviews_v1'] });
     expect(await stores.documentStore.listCollections()).not.toContain('reviews_v1');
     expect(await stores.checkpointStore.load('reviews_v1')).toBeNull();
     expect(await readRebuildRecord(stores.documentStore, 'reviews')).toMatchObject({
@@ -178,8 +178,8 @@ describe('rebuildProjection (embedded stores)', () => {
     await serveV1();
     const definition = reviewsProjection({ version: 2 });
     const outcomes = await Promise.allSettled([
-      rebuildProjection(definition, { ...stores, ...fast, leaseSettleMs: 50, owner: 'operator-a', batchSize: 50 }),
-      rebuildProjection(definition, { ...stores, ...fast, leaseSettleMs: 50, owner: 'operator-b', batchSize: 50 }),
+      rebuildProjection(definition, { ...stores, ...fast, owner: 'operator-a', batchSize: 50 }),
+      rebuildProjection(definition, { ...stores, ...fast, owner: 'operator-b', batchSize: 50 }),
     ]);
     const fulfilled = outcomes.filter((outcome) => outcome.status === 'fulfilled');
     const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
@@ -199,7 +199,6 @@ describe('rebuildProjection (embedded stores)', () => {
       key: 'rebuild:reviews',
       owner: 'cli-1',
       ttlMs: 30_000,
-      settleMs: 0,
       clock,
     });
     expect(await other.acquire()).toBe(true);

@@ -67,7 +67,6 @@ export interface RebuildOptions extends RebuildStores {
   /** Aborting interrupts the rebuild after the current batch; a later rebuild resumes it. */
   readonly signal?: AbortSignal;
   readonly leaseTtlMs?: number;
-  readonly leaseSettleMs?: number;
   /** Epoch milliseconds (leases); injectable for tests. */
   readonly clock?: () => number;
   readonly retry?: BackoffOptions;
@@ -111,7 +110,6 @@ export async function rebuildProjection(
     key: `rebuild:${name}`,
     owner: options.owner ?? leaseOwner('rebuild'),
     ttlMs: options.leaseTtlMs,
-    settleMs: options.leaseSettleMs,
     clock,
   });
   // Retention: events of purged streams that the store still returns (KurrentDB before a scavenge) are
@@ -243,7 +241,6 @@ export async function confirmRebuild(
   options: Omit<RebuildStores, 'eventStore'> & {
     readonly owner?: string;
     readonly clock?: () => number;
-    readonly leaseSettleMs?: number;
   },
 ): Promise<{ readonly dropped: readonly string[] }> {
   const { documentStore, checkpointStore } = options;
@@ -252,7 +249,6 @@ export async function confirmRebuild(
     documentStore,
     key: `rebuild:${name}`,
     owner: options.owner ?? leaseOwner('confirm-rebuild'),
-    settleMs: options.leaseSettleMs,
     clock,
   });
   if (!(await lease.acquire())) {
