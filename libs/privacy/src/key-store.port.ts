@@ -9,9 +9,14 @@
  * (the tenant's pseudonym / blind-index key). For the store these are ordinary data keys.
  *
  * Every adapter wraps keys with `key-wrap.ts` (AES-256-GCM under the master key, AAD bound to the key
- * id), hands out copies of key bytes, and makes a destroy visible at once to every other store open
- * over the same storage (no stale cached key may outlive a destroy). `contract/key-store.contract.ts`
- * is the executable form of this port.
+ * id), records which master key wraps each key (see `MasterKeyRotationPort`), and hands out copies of
+ * key bytes. A destroy blinds the store it went through at once, including reads under way. Other stores
+ * open over the same storage see it:
+ * - embedded (SQLite): at once (`PRAGMA data_version` drops the cache when another connection commits);
+ * - MongoDB: within the key cache's lifetime, `DEFAULT_MONGO_KEY_CACHE_TTL_MS` = 2 s by default
+ *   (`cacheTtlMs`; 0 makes it immediate at one round trip per key read). A purge's destroy in the CLI or
+ *   another replica may thus leave a key usable for up to 2 s in a replica that read it just before.
+ * `contract/key-store.contract.ts` is the executable form of this port.
  */
 export interface DataKey {
   readonly keyId: string;

@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MasterKeyError } from './errors.js';
-import { loadOrCreateMasterKey, MASTER_KEY_FILE_NAME, weakKeyReason } from './master-key.js';
+import {
+  loadNextMasterKey,
+  loadOrCreateMasterKey,
+  MASTER_KEY_FILE_NAME,
+  MASTER_KEY_NEXT_FILE_NAME,
+  promoteNextMasterKeyFile,
+  weakKeyReason,
+} from './master-key.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -182,5 +189,50 @@ describe('loadOrCreateMasterKey', () => {
 describe('weakKeyReason', () => {
   it('passes random keys', () => {
     for (let i = 0; i < 1000; i++) expect(weakKeyReason(randomBytes(32))).toBeNull();
+  });
+});
+
+describe('the next master key of a rotation', () => {
+  it('comes from PRUEFPFAD_MASTER_KEY_NEXT, else from master.key.next, else is absent (never generated)', () => {
+    const keyDir = freshKeyDir();
+    expect(loadNextMasterKey({ keyDir })).toBeNull();
+    expect(fs.existsSync(keyDir)).toBe(false);
+    const fromEnv = randomBytes(32);
+    const loaded = loadNextMasterKey({ keyDir, envValue: fromEnv.toString('base64') });
+    expect(loaded?.source).toBe('environment');
+    expect(Buffer.from(loaded!.key).equals(fromEnv)).toBe(true);
+
+    fs.mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+    const fromFile = randomBytes(32);
+    fs.writeFileSync(path.join(keyDir, MASTER_KEY_NEXT_FILE_NAME), fromFile.toString('base64'), { mode: 0o600 });
+    const file = loadNextMasterKey({ keyDir });
+    expect(file?.source).toBe('file');
+    expect(Buffer.from(file!.key).equals(fromFile)).toBe(true);
+  });
+
+  it('is checked like the master key: weak, malformed or readable by others is refused', () => {
+    expect(failureOf(() => loadNextMasterKey({ keyDir: freshKeyDir(), envValue: 'kurz' })).message).toContain(
+      'PRUEFPFAD_MASTER_KEY_NEXT',
+    );
+    const keyDir = freshKeyDir();
+    fs.mkdirSync(keyDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(keyDir, MASTER_KEY_NEXT_FILE_NAME), randomBytes(32).toString('base64'), {
+      mode: 0o644,
+    });
+    expect(failureOf(() => loadNextMasterKey({ keyDir })).code).toBe('MASTER_KEY_INSECURE_PERMISSIONS');
+  });
+
+  it('replaces master.key atomically once the rotation finished, so the old key leaves the key directory', () => {
+    const keyDir = freshKeyDir();
+    const old = loadOrCreateMasterKey({ keyDir, environment: 'test' });
+    const next = randomBytes(32);
+    fs.writeFileSync(path.join(keyDir, MASTER_KEY_NEXT_FILE_NAME), `${next.toString('base64')}\n`, { mode: 0o600 });
+    expect(promoteNextMasterKeyFile(keyDir)).toBe(path.join(keyDir, MASTER_KEY_FILE_NAME));
+    expect(fs.readdirSync(keyDir)).toEqual([MASTER_KEY_FILE_NAME]);
+    const loaded = loadOrCreateMasterKey({ keyDir, environment: 'production' });
+    expect(Buffer.from(loaded.key).equals(next)).toBe(true);
+    expect(Buffer.from(loaded.key).equals(Buffer.from(old.key))).toBe(false);
+    expect(mode(path.join(keyDir, MASTER_KEY_FILE_NAME))).toBe('600');
+    expect(failureOf(() => promoteNextMasterKeyFile(keyDir)).code).toBe('MASTER_KEY_MISSING');
   });
 });

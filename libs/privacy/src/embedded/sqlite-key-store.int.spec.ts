@@ -6,7 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { Envelope } from '../envelope.js';
 import { DecryptionFailedError, KeyStoreClosedError, MasterKeyError } from '../errors.js';
 import { KeyDestroyedError } from '../key-store.port.js';
-import { unwrapDataKey } from '../key-wrap.js';
+import { createMasterKeyCheck, masterKeyId, unwrapDataKey, wrapDataKey } from '../key-wrap.js';
+import { rotateMasterKey } from '../master-key-rotation.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pruefpfad-'));
@@ -162,6 +163,81 @@ describe('SqliteKeyStore on disk', () => {
     await store.destroy('review:a');
     expect(await store.get('review:a')).toBeNull();
     await expect(new Envelope(store).seal('review:a', 'x')).rejects.toBeInstanceOf(KeyDestroyedError);
+    await store.close();
+  });
+
+  it('opens a file of schema version 1 (an older backup): migrates it, labels its rows, keeps every key', async () => {
+    const file = freshFile();
+    const masterKey = randomBytes(32);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Exactly what version 1 wrote.
+    const v1 = new DatabaseSync(file);
+    v1.exec(`
+      PRAGMA journal_mode = WAL;
+      CREATE TABLE data_keys (key_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL) STRICT;
+      CREATE TABLE destroyed_keys (key_id TEXT PRIMARY KEY) STRICT;
+      CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT;
+      PRAGMA user_version = 1;
+    `);
+    v1.prepare(`INSERT INTO meta (name, value) VALUES ('master-check', ?)`).run(createMasterKeyCheck(masterKey));
+    const keys = new Map<string, Buffer>();
+    for (const id of ['review:old-1', 'review:old-2', 'system:chain']) {
+      const key = randomBytes(32);
+      keys.set(id, key);
+      v1.prepare('INSERT INTO data_keys (key_id, wrapped) VALUES (?, ?)').run(id, wrapDataKey(masterKey, id, key));
+    }
+    v1.prepare(`INSERT INTO destroyed_keys (key_id) VALUES ('review:gone')`).run();
+    v1.close();
+    fs.chmodSync(file, 0o600);
+
+    // The wrong key is refused and labels nothing; the right one then opens it.
+    expect(() => SqliteKeyStore.open({ file, masterKey: randomBytes(32) })).toThrow(MasterKeyError);
+    const store = SqliteKeyStore.open({ file, masterKey });
+    for (const [id, key] of keys) expect(Buffer.from((await store.get(id))!.key).equals(key)).toBe(true);
+    expect(await store.isDestroyed('review:gone')).toBe(true);
+    expect(await store.masterKeyStatus()).toEqual({
+      currentMasterKeyId: masterKeyId(masterKey),
+      rotation: null,
+      keysByMasterKey: { [masterKeyId(masterKey)]: 3 },
+    });
+    await store.close();
+
+    const db = new DatabaseSync(file, { readOnly: true });
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM data_keys WHERE master_key_id IS NULL').get()).toEqual({ n: 0 });
+    db.close();
+
+    // And a migrated file rotates like any other.
+    const next = randomBytes(32);
+    const rotating = SqliteKeyStore.open({ file, masterKey });
+    await rotateMasterKey(rotating, next, { handoverGraceMs: 0 });
+    await rotating.close();
+    const reopened = SqliteKeyStore.open({ file, masterKey: next });
+    for (const [id, key] of keys) expect(Buffer.from((await reopened.get(id))!.key).equals(key)).toBe(true);
+    await reopened.close();
+  });
+
+  it('leaves no key wrapped under the old master key, nor the handover, in the database, WAL or shared memory after a rotation', async () => {
+    const file = freshFile();
+    const oldKey = randomBytes(32);
+    const store = SqliteKeyStore.open({ file, masterKey: oldKey });
+    const ids = Array.from({ length: 200 }, (_, i) => `review:${i}`);
+    for (const id of ids) await store.getOrCreate(id);
+    const before = new Map(ids.map((id) => [id, wrappedBytes(file, id)!]));
+    for (const id of ids.slice(0, 5)) expect(filesContaining(file, before.get(id)!)).not.toEqual([]);
+
+    await rotateMasterKey(store, randomBytes(32), { batchSize: 64, handoverGraceMs: 0 });
+    for (const id of ids) {
+      expect({ id, files: filesContaining(file, before.get(id)!.subarray(29)) }).toEqual({ id, files: [] });
+    }
+    const meta = new DatabaseSync(file, { readOnly: true });
+    expect(
+      meta
+        .prepare(`SELECT name FROM meta ORDER BY name`)
+        .all()
+        .map((row) => row['name']),
+    ).toEqual(['master-check', 'master-key-id', 'master-key-retired']);
+    meta.close();
     await store.close();
   });
 });
