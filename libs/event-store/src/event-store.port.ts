@@ -85,7 +85,9 @@ export interface ReadAllPage {
   readonly events: readonly RecordedEvent[];
   /**
    * Position to pass as `after` for the next page; it may be beyond the last returned event when the
-   * filter skipped events, so callers can checkpoint progress through filtered-out regions.
+   * filter skipped events, so callers can checkpoint progress through filtered-out regions. Every event
+   * in (after, lastPosition] that the filter keeps is in `events`: a page without events proves that
+   * stretch holds none (read-your-writes relies on this, see `QuietStretch` in the projections).
    */
   readonly lastPosition: number;
   /** True when the page reached the current end of the store. */
@@ -98,13 +100,33 @@ export interface SubscribeOptions {
   readonly filter?: EventFilter;
   /** Events per batch delivered to the consumer (default 1000). */
   readonly batchSize?: number;
+  /**
+   * Bound on progress batches (default 1000 ms): at most one progress batch per interval, and progress
+   * past skipped events is delivered at the latest this long after the subscription learnt of it (see
+   * `SubscriptionBatch`). Consumers save a checkpoint per progress batch, so this bounds their writes.
+   */
+  readonly progressIntervalMs?: number;
 }
+
+/** Default of `SubscribeOptions.progressIntervalMs`. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
 
 /**
  * A catch-up subscription: first the history after `after`, then live events, in batches.
- * `caughtUp` is true on a batch that reached the store's end at the time it was read. Empty batches
- * with `caughtUp` are delivered once when the subscription first catches up, so consumers can report
- * readiness; afterwards only non-empty batches are delivered.
+ * `caughtUp` is true on a batch that reached the store's end at the time it was read.
+ *
+ * Progress through events the filter skips: a batch may be EMPTY (a progress batch); its `lastPosition`
+ * is how far the store has been examined, so a consumer saves it as its checkpoint and its position (and
+ * lag) follows the store's head although none of its events arrive. Every adapter promises:
+ * - when the subscription first catches up it delivers one batch with `caughtUp` (empty if nothing
+ *   matched), whose `lastPosition` is at least the head the store had when the subscription started;
+ * - after that, once events the filter skips lie beyond the last delivered `lastPosition`, a progress
+ *   batch carrying at least their position follows within `progressIntervalMs` plus the time to read
+ *   them (embedded: on the next wake-up or poll; KurrentDB: the server's filter checkpoints, or a
+ *   filtered read of the store when the stream stays quiet for an interval);
+ * - progress batches come at most once per `progressIntervalMs` (the first after a quiet interval at
+ *   once), so saving each one costs a consumer at most one checkpoint write per interval; batches with
+ *   events are never held back, and their `lastPosition` includes any progress not yet delivered.
  */
 export interface SubscriptionBatch {
   readonly events: readonly RecordedEvent[];

@@ -16,6 +16,7 @@
 export { canonicalJson } from './canonical-json.js';
 export { InvalidAppendError, StreamDeletedError, WrongExpectedRevisionError } from './errors.js';
 export type {
+  AppendOptions,
   AppendResult,
   EventFilter,
   EventMetadata,
@@ -25,6 +26,7 @@ export type {
   Subscription,
   SubscriptionBatch,
 } from './event-store.port.js';
+export { DEFAULT_PROGRESS_INTERVAL_MS } from './event-store.port.js';
 export { CHAIN_GENESIS, chainLink } from './hmac-chain.js';
 export { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store.js';
 export { EVENT_COLUMNS, type EventRow, SCHEMA_SQL } from './sqlite/schema.js';

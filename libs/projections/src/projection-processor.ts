@@ -35,6 +35,12 @@ export interface ProcessorOptions {
   readonly onProgress?: (progress: ProcessorProgress) => void;
   /** How often to ask the store for its head while catching up (default 1 s). */
   readonly headRefreshMs?: number;
+  /**
+   * Bound on the subscription's progress batches (`SubscribeOptions.progressIntervalMs`, default 1 s):
+   * each moves the checkpoint through events of other types with a commit of its own, so this is also the
+   * most checkpoint-only writes per interval.
+   */
+  readonly progressIntervalMs?: number;
   readonly now?: () => Date;
 }
 
@@ -186,6 +192,7 @@ export class ProjectionProcessor {
       after: this.position,
       filter: { eventTypes: definition.eventTypes },
       batchSize: this.batchSize,
+      progressIntervalMs: this.options.progressIntervalMs,
     });
     this.subscription = subscription;
     // A stop that raced with opening the subscription must still end it.

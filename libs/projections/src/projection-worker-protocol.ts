@@ -45,6 +45,7 @@ export interface ProjectionWorkerModule {
 export interface ProjectionWorkerRunnerOptions {
   readonly batchSize?: number;
   readonly rebuildBatchSize?: number;
+  readonly progressIntervalMs?: number;
   readonly retry?: BackoffOptions;
   readonly owner?: string;
 }

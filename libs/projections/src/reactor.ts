@@ -60,6 +60,12 @@ export interface ReactorRunnerOptions {
   readonly batchSize?: number;
   /** Save the checkpoint after this many handled events (default 1: after each one). */
   readonly checkpointEvery?: number;
+  /**
+   * Bound on progress through events the filter skips (`SubscribeOptions.progressIntervalMs`, default
+   * 1 s): each progress batch saves the checkpoint once, so a reactor whose events are rare still keeps
+   * its checkpoint near the head (a restart does not scan the stretch again) at one write per interval.
+   */
+  readonly progressIntervalMs?: number;
   /** Backoff for handler errors; `maxAttempts` (default 8) turns a failing event into a poison event. */
   readonly handlerRetry?: BackoffOptions;
   /** Backoff for store errors (subscription, checkpoint); retried without limit by default. */
@@ -180,6 +186,7 @@ export class ReactorRunner {
       after: this.saved,
       filter: reactor.filter,
       batchSize: this.options.batchSize ?? 100,
+      progressIntervalMs: this.options.progressIntervalMs,
     });
     this.subscription = subscription;
     if (this.stopping) await subscription.close();

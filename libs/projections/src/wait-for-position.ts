@@ -64,13 +64,22 @@ function beforeDeadline(answer: Promise<boolean>, deadline: number): Promise<boo
 }
 
 /**
- * Whether a projection whose serving collection is at `checkpoint` reflects `position`. A live
- * subscription delivers only batches holding events of the projection's types, so the checkpoint of a
- * projection with rare types stays far behind the head; the stretch up to `position` still counts as
- * reached when it holds none of its events. A filtered page may stop short of `position` (the store scans
- * a window per page), so this pages on until it passes `position` or finds an event. The stretch found
- * free of the projection's events is remembered, so the next wait (every request with `X-Min-Position`
- * waits for every read model) scans only what came after it.
+ * Read-your-writes, one way for both modes (in-process runner, worker thread, the API of server mode
+ * reading the projector's checkpoints) and both stores: a projection has reached `position` when its
+ * checkpoint is at or beyond it, or when the store holds none of its events between the checkpoint and
+ * `position`.
+ *
+ * The checkpoint does most of the work: the subscription's progress batches carry it through events of
+ * other types (`SubscriptionBatch`; embedded: at the next wake-up, KurrentDB: the server's filter
+ * checkpoints or a filtered read when the stream is quiet), throttled to one checkpoint-only commit per
+ * `progressIntervalMs` (default 1 s), so it stays within about that interval of the head and status and
+ * lag show it. This class covers the rest, the stretch after the checkpoint not yet saved: a filtered
+ * `readAll` from the checkpoint for the projection's next event (the port promises a page without events
+ * holds none of them up to its `lastPosition`), so a wait does not cost the throttle interval. The scan
+ * is short because the checkpoint trails the head by at most an interval; a filtered page may still stop
+ * short of `position` (the embedded store scans a window per page), so this pages on until it passes
+ * `position` or finds an event. The stretch found free of the projection's events is remembered, so the
+ * next wait (every request with `X-Min-Position` waits for every read model) scans only what came after.
  */
 export class QuietStretch {
   /** (after, upTo] holds no event of the projection's types; positions at or below the head are final. */
@@ -121,8 +130,8 @@ export class QuietStretch {
 
 /**
  * Read-your-writes where the projections run in another process (server mode: `apps/projector` writes,
- * the API reads): the serving collection's checkpoint in the checkpoint store is the truth, plus a look
- * at the store for events of the projection's types between that checkpoint and the position.
+ * the API reads): the serving collection's checkpoint in the checkpoint store, which the projector's
+ * progress batches keep near the head, plus `QuietStretch` for the stretch after it.
  */
 export class CheckpointPositionSource implements PositionSource {
   private readonly registry: ProjectionRegistry;

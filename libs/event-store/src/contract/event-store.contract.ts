@@ -414,6 +414,33 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         expect(nothing.lastPosition).toBeGreaterThanOrEqual(last);
       });
 
+      it('pages without events never pass a matching event: the first match after a skipped stretch is found', async () => {
+        const prefix = `contract-next-${suffix()}-`;
+        const head = await store.headPosition();
+        for (let index = 0; index < 3; index += 1) {
+          await store.append(`contract-next-other-${suffix()}`, events(20), { expectedRevision: 'no_stream' });
+        }
+        const wanted = events(1);
+        const match = await store.append(`${prefix}1`, wanted, { expectedRevision: 'no_stream' });
+        await store.append(`contract-next-other-${suffix()}`, events(5), { expectedRevision: 'no_stream' });
+
+        let after = head;
+        for (let pages = 1; ; pages += 1) {
+          if (pages > 10_000) throw new Error('readAll never found the matching event');
+          const page = await store.readAll({ after, maxCount: 1, filter: { streamPrefixes: [prefix] } });
+          if (page.events.length > 0) {
+            expect(page.events.map((recorded) => recorded.id)).toEqual([wanted[0]!.id]);
+            expect(page.lastPosition).toBeGreaterThanOrEqual(match.position);
+            break;
+          }
+          // An empty page vouches for (after, lastPosition]: it must stop short of the match.
+          expect(page.lastPosition).toBeLessThan(match.position);
+          expect(page.isEnd).toBe(false);
+          expect(page.lastPosition).toBeGreaterThan(after);
+          after = page.lastPosition;
+        }
+      });
+
       it('reads an empty page at the end of the store', async () => {
         const streamId = `contract-end-${suffix()}`;
         await store.append(streamId, events(1), { expectedRevision: 'no_stream' });
@@ -451,7 +478,9 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
         const appended = await store.append(`${prefix}2`, live, { expectedRevision: 'no_stream' });
         const afterLive = await pull(iterator, (batches) => eventsOf(batches).length >= 2, 'live events');
         expect(eventsOf(afterLive).map((recorded) => recorded.id)).toEqual(live.map((recorded) => recorded.id));
-        expect(afterLive.every((batch) => batch.events.length > 0)).toBe(true);
+        // Progress batches (empty) may come between them; positions never go back.
+        const positions = [caughtUp.at(-1)!.lastPosition, ...afterLive.map((batch) => batch.lastPosition)];
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
         expect(afterLive.at(-1)!.lastPosition).toBeGreaterThanOrEqual(appended.position);
       });
 
@@ -471,6 +500,58 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
           await pull(iterator, (batches) => eventsOf(batches).length >= 1, 'the filtered live event'),
         );
         expect(received.map((recorded) => recorded.id)).toEqual([wanted[0]!.id]);
+      });
+
+      it('moves lastPosition through a long live stretch of events its filter skips, in empty progress batches', async () => {
+        const prefix = `contract-sub-progress-${suffix()}-`;
+        const subscription = store.subscribeToAll({
+          after: await store.headPosition(),
+          filter: { streamPrefixes: [prefix] },
+          progressIntervalMs: 50,
+        });
+        open.push(subscription);
+        const iterator = subscription[Symbol.asyncIterator]();
+        await pull(iterator, (batches) => batches.some((batch) => batch.caughtUp), 'catching up');
+
+        // More than the 32 events after which KurrentDB sends a filter checkpoint, and a tail shorter than that.
+        let last = 0;
+        for (let index = 0; index < 5; index += 1) {
+          last = (await store.append(`contract-sub-skipped-${suffix()}`, events(15), { expectedRevision: 'no_stream' }))
+            .position;
+        }
+
+        const progress = await pull(
+          iterator,
+          (batches) => batches.some((batch) => batch.lastPosition >= last),
+          'progress past the skipped events',
+        );
+        expect(eventsOf(progress)).toEqual([]);
+        expect(progress.at(-1)!.caughtUp).toBe(true);
+      });
+
+      it('holds progress back to one batch per interval, but never holds back events, which carry it along', async () => {
+        const prefix = `contract-sub-throttle-${suffix()}-`;
+        const subscription = store.subscribeToAll({
+          after: await store.headPosition(),
+          filter: { streamPrefixes: [prefix] },
+          progressIntervalMs: 60_000,
+        });
+        open.push(subscription);
+        const iterator = subscription[Symbol.asyncIterator]();
+        await pull(iterator, (batches) => batches.some((batch) => batch.caughtUp), 'catching up');
+
+        const pending = iterator.next();
+        await store.append(`contract-sub-skipped-${suffix()}`, events(40), { expectedRevision: 'no_stream' });
+        const wanted = events(1);
+        const appended = await store.append(`${prefix}1`, wanted, { expectedRevision: 'no_stream' });
+
+        // The caught-up batch was delivered just now, so the skipped events' progress waits for the interval;
+        // the wanted event does not wait, and its batch covers the skipped stretch as well.
+        const next = await within(pending, 'the wanted event');
+        expect(next.done).toBe(false);
+        const batch = next.value as SubscriptionBatch;
+        expect(batch.events.map((recorded) => recorded.id)).toEqual([wanted[0]!.id]);
+        expect(batch.lastPosition).toBeGreaterThanOrEqual(appended.position);
       });
 
       it('ends the iteration promptly when closed, also while waiting for live events', async () => {

@@ -223,12 +223,12 @@ export class KurrentDbEventStore implements EventStore {
     const subscription = new KurrentSubscription(
       {
         readPage: (after, maxCount) => this.readAllPage(after, maxCount, filter),
-        subscribeLive: (after) => this.subscribeLive(after, filter),
+        subscribeLive: (after, onCheckpoint) => this.subscribeLive(after, filter, onCheckpoint),
         accept: (resolved) => this.acceptFromAll(resolved, filter),
         onClose: (closing) => this.subscriptions.delete(closing),
       },
       options.after,
-      batchSize,
+      { batchSize, progressIntervalMs: options.progressIntervalMs },
     );
     this.subscriptions.add(subscription);
     return subscription;
@@ -465,10 +465,28 @@ export class KurrentDbEventStore implements EventStore {
     return { events, lastPosition: isEnd ? Math.max(lastPosition, head) : lastPosition, isEnd };
   }
 
-  private subscribeLive(after: number, filter: EventFilter | undefined): AllStreamSubscription {
+  /**
+   * The live tail. `checkpointReached` passes on the server's filter checkpoints (client docs: "a
+   * callback invoked and awaited when a checkpoint is reached"; `checkpointInterval` 1 x the server's
+   * default search window of 32 = one after every 32 events examined). Only a checkpoint whose commit
+   * and prepare positions are equal is passed on: that addresses one record exactly (every event
+   * appended over gRPC is such a record, see the class comment), so a later read or subscription can
+   * start from it; any other is skipped (the next one, or the quiet-stream probe, covers its stretch).
+   */
+  private subscribeLive(
+    after: number,
+    filter: EventFilter | undefined,
+    onCheckpoint: (position: number, unreadBefore: number) => void,
+  ): AllStreamSubscription {
     return this.client.subscribeToAll({
       fromPosition: after > 0 ? toPosition(after) : START,
-      filter: serverFilter(filter),
+      filter: serverFilter(filter, {
+        checkpointInterval: 1,
+        checkpointReached: (subscription, position) => {
+          if (position.commit !== position.prepare || position.commit > BigInt(Number.MAX_SAFE_INTEGER)) return;
+          onCheckpoint(Number(position.commit), subscription.readableLength);
+        },
+      }),
     });
   }
 
@@ -515,12 +533,18 @@ export class KurrentDbEventStore implements EventStore {
   }
 }
 
+/** How a live subscription hears of the server's filter checkpoints. */
+interface CheckpointOptions {
+  readonly checkpointInterval: number;
+  readonly checkpointReached: NonNullable<Filter['checkpointReached']>;
+}
+
 /** The server-side filter: one condition (event types if given, else stream prefixes, else "no system events"). */
-function serverFilter(filter: EventFilter | undefined): Filter {
+function serverFilter(filter: EventFilter | undefined, checkpoints?: CheckpointOptions): Filter {
   // Prefix filters, checked exactly on the client: no regular-expression dialect to get wrong.
-  if (filter?.eventTypes?.length) return eventTypeFilter({ prefixes: [...filter.eventTypes] });
-  if (filter?.streamPrefixes?.length) return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
-  return excludeSystemEvents();
+  if (filter?.eventTypes?.length) return eventTypeFilter({ prefixes: [...filter.eventTypes], ...checkpoints });
+  if (filter?.streamPrefixes?.length) return streamNameFilter({ prefixes: [...filter.streamPrefixes], ...checkpoints });
+  return excludeSystemEvents({ ...checkpoints });
 }
 
 function chainInput(

@@ -1,9 +1,11 @@
-import type {
-  EventFilter,
-  ReadAllPage,
-  SubscribeOptions,
-  Subscription,
-  SubscriptionBatch,
+import {
+  DEFAULT_PROGRESS_INTERVAL_MS,
+  type EventFilter,
+  type ReadAllPage,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionBatch,
 } from '../event-store.port.js';
 
 /** What a subscription needs from the store that created it. */
@@ -24,13 +26,18 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 /**
  * Catch-up subscription: pages through history, then waits for a wake-up (commit message or poll tick)
  * and reads again. Filtered-out stretches are skipped inside `next()`, yielding to the event loop
- * between pages so a long catch-up never starves other work.
+ * between pages so a long catch-up never starves other work; how far they reached is delivered as
+ * progress batches (empty, `lastPosition` moved on), throttled to one per `progressIntervalMs`.
  */
 export class SqliteSubscription implements Subscription, AsyncIterator<SubscriptionBatch, undefined> {
   private readonly source: SubscriptionSource;
   private readonly filter: EventFilter | undefined;
   private readonly batchSize: number;
+  private readonly progressIntervalMs: number;
+  /** Examined so far (every page moves it), ahead of `delivered` while progress is held back. */
   private position: number;
+  private delivered: number;
+  private deliveredAt = Number.NEGATIVE_INFINITY;
   private announcedCaughtUp = false;
   private closed = false;
   private cancelWait: (() => void) | null = null;
@@ -42,10 +49,14 @@ export class SqliteSubscription implements Subscription, AsyncIterator<Subscript
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
     if (!Number.isSafeInteger(options.after) || options.after < 0)
       throw new RangeError('after must be an integer >= 0');
+    const progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+    if (!(progressIntervalMs >= 0)) throw new RangeError('progressIntervalMs must be >= 0');
     this.source = source;
     this.filter = options.filter;
     this.batchSize = batchSize;
+    this.progressIntervalMs = progressIntervalMs;
     this.position = options.after;
+    this.delivered = options.after;
   }
 
   [Symbol.asyncIterator](): this {
@@ -80,24 +91,41 @@ export class SqliteSubscription implements Subscription, AsyncIterator<Subscript
     for (;;) {
       if (this.closed) return DONE;
       const page = this.source.readPage(this.position, this.batchSize, this.filter);
-      this.position = page.lastPosition;
+      this.position = Math.max(this.position, page.lastPosition);
       if (page.events.length > 0) {
         if (page.isEnd) this.announcedCaughtUp = true;
-        return { done: false, value: { events: page.events, lastPosition: page.lastPosition, caughtUp: page.isEnd } };
+        return this.deliver(page.events, page.isEnd);
       }
       if (!page.isEnd) {
+        // A long filtered-out stretch of history: report how far it reached now and then.
+        if (this.progressWaitMs() === 0) return this.deliver([], false);
         await nextTurn();
         continue;
       }
       if (!this.announcedCaughtUp) {
         this.announcedCaughtUp = true;
-        return { done: false, value: { events: [], lastPosition: page.lastPosition, caughtUp: true } };
+        return this.deliver([], true);
       }
-      await this.waitForChange();
+      const progressWait = this.progressWaitMs();
+      if (progressWait === 0) return this.deliver([], true);
+      // Held-back progress is delivered when its interval ends, or with the next events.
+      await this.waitForChange(Math.min(progressWait, this.source.pollIntervalMs));
     }
   }
 
-  private waitForChange(): Promise<void> {
+  /** 0 when progress is waiting and may be delivered now; the time left when it must wait; else Infinity. */
+  private progressWaitMs(): number {
+    if (this.position <= this.delivered) return Number.POSITIVE_INFINITY;
+    return Math.max(0, this.deliveredAt + this.progressIntervalMs - Date.now());
+  }
+
+  private deliver(events: readonly RecordedEvent[], caughtUp: boolean): IteratorResult<SubscriptionBatch, undefined> {
+    this.delivered = this.position;
+    this.deliveredAt = Date.now();
+    return { done: false, value: { events, lastPosition: this.position, caughtUp } };
+  }
+
+  private waitForChange(timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const finish = (): void => {
         clearTimeout(timer);
@@ -105,7 +133,7 @@ export class SqliteSubscription implements Subscription, AsyncIterator<Subscript
         this.cancelWait = null;
         resolve();
       };
-      const timer = setTimeout(finish, this.source.pollIntervalMs);
+      const timer = setTimeout(finish, timeoutMs);
       const removeListener = this.source.onChange(finish);
       this.cancelWait = finish;
     });
