@@ -218,6 +218,27 @@ describe('IdempotencyService (embedded read store)', () => {
       expect(replay).toEqual({ replayed: true, response: { status: 201, body: { by: 'other' }, headers: {} } });
     });
 
+    it('lets exactly one of two instances take over the same record', async () => {
+      const key = { ...scope, key: 'k-two-takers' };
+      const dying = new IdempotencyService(store.documents, { now: () => now }, events);
+      void dying.run(key, request, () => new Promise(() => undefined));
+      await waitFor(async () => (await store.documents.count(IDEMPOTENCY_COLLECTION, { state: 'pending' })) > 0);
+      now = new Date(now.getTime() + 61_000);
+      const a = new IdempotencyService(store.documents, { now: () => now }, events);
+      const b = new IdempotencyService(store.documents, { now: () => now }, events);
+      let executions = 0;
+      const execute = async () => {
+        executions += 1;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return { status: 201, body: {}, headers: {} };
+      };
+      const outcomes = await Promise.allSettled([a.run(key, request, execute), b.run(key, request, execute)]);
+      expect(executions).toBe(1);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+      expect(refused?.reason).toBeInstanceOf(IdempotentRequestInProgressError);
+    });
+
     it('takes over from an attempt whose process died, once its lifetime passed and nothing of it is stored', async () => {
       const key = { ...scope, key: 'k-died' };
       const dying = new IdempotencyService(store.documents, { now: () => now }, events);

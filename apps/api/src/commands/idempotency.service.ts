@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Clock } from '@pruefpfad/application';
 import { canonicalJson, type EventStore } from '@pruefpfad/event-store';
-import type { Doc, DocumentStore } from '@pruefpfad/read-store';
+import type { Doc, DocumentStore, WriteCondition } from '@pruefpfad/read-store';
 import { classifyStoreError } from '../errors/store-errors.js';
 import { CLOCK, DOCUMENT_STORE, EVENT_STORE } from '../runtime/tokens.js';
 
@@ -90,6 +90,7 @@ type IdempotencyRecord =
       readonly expiresAt: string;
       /** Records written before attempts were tracked have no state: `normalise` makes them `done`. */
       readonly state: 'done';
+      readonly attempt?: string;
       readonly response: StoredResponse;
     })
   | (Record<string, unknown> & {
@@ -193,7 +194,7 @@ export class IdempotencyService {
         const settled = await this.settle(existing, now);
         if (settled !== null) return settled;
       }
-      return await this.attempt(id, scope.tenant, requestHash, execute);
+      return await this.attempt(id, scope.tenant, requestHash, execute, existing);
     } finally {
       this.inFlight.delete(id);
       release();
@@ -221,7 +222,7 @@ export class IdempotencyService {
       state: 'applied',
       position,
     };
-    await this.documents.put(IDEMPOTENCY_COLLECTION, applied);
+    await this.documents.putIf(IDEMPOTENCY_COLLECTION, applied, { matches: { attempt: existing.attempt } });
     throw new IdempotentRequestAppliedError(position);
   }
 
@@ -230,6 +231,7 @@ export class IdempotencyService {
     tenant: string,
     requestHash: string,
     execute: (attempt: string) => Promise<StoredResponse>,
+    seen: IdempotencyRecord | null,
   ): Promise<{ replayed: boolean; response: StoredResponse }> {
     const attempt = randomUUID();
     const startedAt = this.clock.now();
@@ -244,26 +246,29 @@ export class IdempotencyService {
       headBefore: await this.events.headPosition(),
       startedAt: startedAt.toISOString(),
     };
-    await this.documents.put(IDEMPOTENCY_COLLECTION, pending);
+    // Claimed only over what was read: of two instances taking over the same record, one runs.
+    if (!(await this.documents.putIf(IDEMPOTENCY_COLLECTION, pending, claimOver(seen))))
+      throw new IdempotentRequestInProgressError(1);
+    const ours = { attempt };
     let response: StoredResponse;
     try {
       response = await execute(attempt);
     } catch (error) {
       const fault = classifyStoreError(error);
       if (fault?.kind === 'unavailable' && fault.writeMayHaveCommitted) {
-        await this.documents.put(IDEMPOTENCY_COLLECTION, { ...pending, state: 'unknown' });
+        await this.documents.putIf(IDEMPOTENCY_COLLECTION, { ...pending, state: 'unknown' }, { matches: ours });
       } else {
         // Refused (or failed before writing): a corrected retry may reuse the key.
-        await this.documents.delete(IDEMPOTENCY_COLLECTION, id);
+        await this.documents.deleteIf(IDEMPOTENCY_COLLECTION, id, ours);
       }
       throw error;
     }
     // Only successful answers are remembered: a refused request may be corrected and retried with the key.
     if (response.status < 400) {
-      const done: IdempotencyRecord = { _id: id, requestHash, expiresAt, state: 'done', response };
-      await this.documents.put(IDEMPOTENCY_COLLECTION, done);
+      const done: IdempotencyRecord = { _id: id, requestHash, expiresAt, state: 'done', attempt, response };
+      await this.documents.putIf(IDEMPOTENCY_COLLECTION, done, { matches: ours });
     } else {
-      await this.documents.delete(IDEMPOTENCY_COLLECTION, id);
+      await this.documents.deleteIf(IDEMPOTENCY_COLLECTION, id, ours);
     }
     return { replayed: false, response };
   }
@@ -291,6 +296,15 @@ export class IdempotencyService {
     for (const record of expired) await this.documents.delete(IDEMPOTENCY_COLLECTION, record._id);
     return expired.length;
   }
+}
+
+/** The condition under which a new attempt replaces the record it was decided on (or finds none). */
+function claimOver(seen: IdempotencyRecord | null): WriteCondition {
+  if (seen === null) return { absent: true };
+  return {
+    matches:
+      seen.state === 'pending' || seen.state === 'unknown' ? { attempt: seen.attempt } : { expiresAt: seen.expiresAt },
+  };
 }
 
 function normalise(doc: Doc | null): IdempotencyRecord | null {
