@@ -39,14 +39,14 @@ const viaBus =
     SamplingQueries,
     {
       provide: PopulationImportService,
-      inject: [CommandBus, EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, ID_GENERATOR, CLOCK, APP_CONFIG],
+      // Not through the command bus: an import is a series of bounded appends with event ids of its own
+      // (see PopulationImportService), which the one-append pipeline cannot make.
+      inject: [EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, CLOCK, APP_CONFIG],
       useFactory: (
-        bus: CommandBus,
         eventStore: EventStore,
         streams: StreamStates,
         keyStore: KeyStore,
         envelope: Envelope,
-        ids: IdGenerator,
         clock: Clock,
         config: AppConfig,
       ) =>
@@ -55,10 +55,9 @@ const viaBus =
           streams,
           keyStore,
           envelope,
-          ids,
           clock,
           populationReferenceDays: config.sampling.populationReferenceDays,
-          execute: viaBus(bus),
+          rulesVersion: config.rulesVersion,
         }),
     },
     {

@@ -17,6 +17,7 @@ import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { ActingRights } from '../organisation/acting-rights.js';
 import { visibility } from '../security/assert-can-access.js';
 import { DOCUMENT_STORE, ENVELOPE } from '../runtime/tokens.js';
+import { COMPLETE_POPULATIONS, LATEST_POPULATIONS_FIRST } from './sampling.defaults.js';
 
 /**
  * A sample as the API shows it: follow-up reasons opened for its team's lead and management, else null;
@@ -154,8 +155,8 @@ export class SamplingQueries {
     if (!this.reaches(principal, 'sampling.population.read', programme)) return [];
     return (await this.documents.find(
       POPULATIONS,
-      { tenant: principal.tenant, programmeId: programme._id },
-      { sort: { importedAt: -1, _id: -1 } },
+      { tenant: principal.tenant, programmeId: programme._id, ...COMPLETE_POPULATIONS },
+      { sort: LATEST_POPULATIONS_FIRST },
     )) as PopulationDoc[];
   }
 
@@ -163,6 +164,7 @@ export class SamplingQueries {
     const doc = (await this.documents.get(POPULATIONS, populationId)) as PopulationDoc | null;
     if (
       !doc ||
+      doc.complete === false ||
       doc.tenant !== principal.tenant ||
       doc.programmeId !== programme._id ||
       !this.reaches(principal, 'sampling.population.read', programme)

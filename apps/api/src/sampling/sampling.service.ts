@@ -41,6 +41,7 @@ import { ProjectionLaggingError } from '../commands/min-position.js';
 import { questionnaireAggregate } from '../questionnaires/questionnaire.aggregate.js';
 import { populationAggregate, samplingAggregate, samplingAggregateId, type ExecuteFn } from './sampling.aggregates.js';
 import { hmacRank, newSeed, populationFingerprint } from './sampling-crypto.js';
+import { COMPLETE_POPULATIONS, LATEST_POPULATIONS_FIRST } from './sampling.defaults.js';
 
 export interface SamplingServiceDependencies {
   readonly eventStore: EventStore;
@@ -444,8 +445,8 @@ export class SamplingService {
   private async latestPopulation(programme: ProgrammeFacts, month: string): Promise<PopulationDoc> {
     const [latest] = (await this.deps.documents.find(
       POPULATIONS,
-      { tenant: programme.tenant, programmeId: programme._id, month },
-      { sort: { importedAt: -1, _id: -1 }, limit: 1 },
+      { tenant: programme.tenant, programmeId: programme._id, month, ...COMPLETE_POPULATIONS },
+      { sort: LATEST_POPULATIONS_FIRST, limit: 1 },
     )) as PopulationDoc[];
     if (!latest)
       throw ruleViolation(

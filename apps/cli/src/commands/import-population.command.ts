@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AppConfig, CommandPipeline, StreamStates, serviceClock, uuidV7Ids } from '@pruefpfad/application';
+import { type AppConfig, StreamStates, serviceClock, uuidV7Ids } from '@pruefpfad/application';
 import { openInfrastructure } from '@pruefpfad/composition';
 import { programmeAggregate } from '../../../api/src/programmes/programme.aggregate.js';
 import { programmeFacts } from '../../../api/src/programmes/programme.facts.js';
@@ -14,7 +14,9 @@ export const IMPORT_POPULATION_USAGE =
 
 /**
  * Imports a large population file straight into the stores through the same application service as
- * `POST /api/v1/programmes/:id/populations` (same checks, same single append), showing progress.
+ * `POST /api/v1/programmes/:id/populations` (same checks, same bounded appends), showing progress. Run
+ * again after a crash or a store error, the same file resumes the same population where its stored rows
+ * end; run again after success, it answers with the population already imported.
  */
 export async function importPopulationCommand(args: string[], config: AppConfig, io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -48,21 +50,14 @@ export async function importPopulationCommand(args: string[], config: AppConfig,
     const stream = await streams.read(programmeAggregate, values.programme);
     if (!stream) throw new UsageError(`Prüfplan ${values.programme} nicht gefunden. / Programme not found.`);
     const programme = await programmeFacts(streams, stream.tenant, values.programme);
-    const pipeline = new CommandPipeline(
-      infrastructure.eventStore,
-      serviceClock(config),
-      uuidV7Ids,
-      config.rulesVersion,
-    );
     const importer = new PopulationImportService({
       eventStore: infrastructure.eventStore,
       streams,
       keyStore: infrastructure.keyStore,
       envelope: infrastructure.envelope,
-      ids: uuidV7Ids,
       clock: serviceClock(config),
       populationReferenceDays: config.sampling.populationReferenceDays,
-      execute: (aggregate, request) => pipeline.execute(aggregate, request),
+      rulesVersion: config.rulesVersion,
     });
     const result = await importer.import({
       programme,

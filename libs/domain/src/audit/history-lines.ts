@@ -253,6 +253,10 @@ const RENDERERS: Renderers = {
     de: `Grundgesamtheit, Teil ${d.chunk}: ${d.rows.length} Fälle`,
     en: `Population, part ${d.chunk}: ${d.rows.length} cases`,
   }),
+  PopulationImportCompleted: (d) => ({
+    de: `Import der Grundgesamtheit ${d.month} abgeschlossen: ${d.rowCount} Fälle in ${d.chunks} Teilen, Fingerabdruck ${short(d.fingerprint)}`,
+    en: `Population ${d.month} import completed: ${d.rowCount} cases in ${d.chunks} parts, fingerprint ${short(d.fingerprint)}`,
+  }),
   SampleDrawn: (d) => ({
     de:
       `Stichprobe ${d.month} gezogen: Team ${d.teamId}, ${d.cases.length} von ${d.eligible} Fällen (mindestens ${d.n}), ` +

@@ -206,6 +206,14 @@ const EXAMPLES: { readonly [Type in AuditedEventType]: Extract<AuditedEvent, { t
     fingerprint: 'ab'.repeat(32),
     source: { format: 'csv', fileName: 'opds.csv' },
   },
+  PopulationImportCompleted: {
+    populationId: 'pop-1',
+    programmeId: 'p-1',
+    month: '2026-03',
+    rowCount: 50_000,
+    chunks: 100,
+    fingerprint: 'ab'.repeat(32),
+  },
   PopulationRowsAdded: {
     populationId: 'pop-1',
     chunk: 0,

@@ -284,9 +284,10 @@ describe('population decider', () => {
     fingerprint: 'f'.repeat(64),
     source: { format: 'csv' as const, fileName: 'maerz.csv' },
     chunkRows: 500,
+    append: { maxRows: 10_000, maxBytes: 4 * 1024 * 1024, eventOverheadBytes: 1024 },
   };
 
-  it('records the import and its rows in chunks, all in one decision', () => {
+  it('records an import that fits into one append and its rows in chunks, all in one decision', () => {
     const events = populationDecider.decide(command, populationDecider.initialState(), context);
     expect(events.map((e) => e.type)).toEqual([
       'PopulationImported',
@@ -302,10 +303,17 @@ describe('population decider', () => {
       programmeId: 'prog-1',
       month: '2026-03',
       rowCount: 1201,
+      fingerprint: 'f'.repeat(64),
       chunks: 3,
+      rowsStored: 1201,
+      complete: true,
       referencesDestroyed: false,
     });
-    expect(() => populationDecider.decide(command, state, context)).toThrow(
+    // Complete as imported: no completion marker, and `completion` stays absent as in version 1 events.
+    expect(events[0]!.data).not.toHaveProperty('completion');
+    // The same import again (a retry) has nothing left to write; another population under its id is refused.
+    expect(populationDecider.decide(command, state, context)).toEqual([]);
+    expect(() => populationDecider.decide({ ...command, fingerprint: 'e'.repeat(64) }, state, context)).toThrow(
       expect.objectContaining({ code: 'ALREADY_EXISTS' }) as Error,
     );
   });

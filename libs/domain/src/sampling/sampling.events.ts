@@ -45,13 +45,41 @@ export type PopulationImported = DomainEvent<
     /** SHA-256 over the rows' canonical JSON without clear data (token, group, team, process, 16a). */
     readonly fingerprint: string;
     readonly source: { readonly format: 'csv' | 'json'; readonly fileName: string | null };
+    /**
+     * Since schema version 2. `'marker'`: the rows follow in bounded appends and the population is
+     * complete only once its `PopulationImportCompleted` is stored; until then it does not exist for
+     * drawing, lists or counts. Absent (every version 1 event, and a version 2 import small enough for
+     * one append): this event's own append holds every row, so the population is complete as imported.
+     */
+    readonly completion?: 'marker';
   }
 >;
 
-/** Rows travel in chunks appended in the same transaction as `PopulationImported` (all or nothing). */
+/**
+ * Rows travel in chunks (at most a configured number of rows each), numbered from 0 in stream order. A
+ * small import appends them in the same append as `PopulationImported`; a large one in bounded appends,
+ * each building on the previous one's revision, ended by `PopulationImportCompleted`.
+ */
 export type PopulationRowsAdded = DomainEvent<
   'PopulationRowsAdded',
   { readonly populationId: string; readonly chunk: number; readonly rows: readonly PopulationRow[] }
+>;
+
+/**
+ * The last append of an import written in bounded appends (`PopulationImported.completion === 'marker'`):
+ * every row is stored and matches the recorded fingerprint. Only from here on does the population count.
+ */
+export type PopulationImportCompleted = DomainEvent<
+  'PopulationImportCompleted',
+  {
+    readonly populationId: string;
+    readonly programmeId: string;
+    readonly month: string;
+    readonly rowCount: number;
+    /** Number of `PopulationRowsAdded` events. */
+    readonly chunks: number;
+    readonly fingerprint: string;
+  }
 >;
 
 /**
@@ -70,7 +98,8 @@ export type PopulationReferencesDestroyed = DomainEvent<
   }
 >;
 
-export type PopulationEvent = PopulationImported | PopulationRowsAdded | PopulationReferencesDestroyed;
+export type PopulationEvent =
+  PopulationImported | PopulationRowsAdded | PopulationImportCompleted | PopulationReferencesDestroyed;
 
 export interface DrawnCase {
   /** The review opened for this case (`review-<reviewId>`). */
@@ -184,10 +213,15 @@ export type SamplingEvent = SampleDrawn | SupplementaryCasesDrawn | CaseReplaced
  * `Sealed`), and so did `PopulationRowsAdded`, `SampleDrawn` and the drawn cases (`pseudonym` became the
  * population-scoped `token`; `backdated` was added), without a version bump or upcaster: the system is
  * unreleased, no stored event has the old shape.
+ *
+ * `PopulationImported` 2 adds the optional `completion`. Version 1 events were written with all their rows
+ * in one append and read as they are, without an upcaster: no `completion` means complete as imported,
+ * which is exactly what they are (the same convention as `RoutineSuspended` 2).
  */
 export const SAMPLING_EVENT_SCHEMAS = {
-  PopulationImported: 1,
+  PopulationImported: 2,
   PopulationRowsAdded: 1,
+  PopulationImportCompleted: 1,
   SampleDrawn: 1,
   SupplementaryCasesDrawn: 1,
   CaseReplaced: 1,

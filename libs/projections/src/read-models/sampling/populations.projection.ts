@@ -12,14 +12,20 @@ function addCounts(counts: readonly (readonly [string, number])[], values: reado
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** A summary per population: counts per team and customer group, never a case reference, pseudonym or token. */
+/**
+ * A summary per population: counts per team and customer group, never a case reference, pseudonym or token.
+ * A population still being imported (bounded appends without their completion marker) has a document with
+ * `complete: false`, so its counts grow batch by batch; readers skip it.
+ */
 export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
   name: POPULATIONS,
   // 2: the destruction of the clear references at the end of their window.
-  version: 2,
+  // 3: `complete` (imports written in bounded appends count only once their completion marker is stored).
+  version: 3,
   eventTypes: [
     'PopulationImported',
     'PopulationRowsAdded',
+    'PopulationImportCompleted',
     'PopulationReferencesDestroyed',
     'PopulationPurged',
   ] satisfies (PopulationEvent | PopulationPurged)['type'][],
@@ -29,7 +35,10 @@ export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
     if (recorded.type === 'PopulationPurged') return null;
     const event = recorded as PopulationRecorded;
     switch (event.type) {
-      case 'PopulationImported':
+      case 'PopulationImported': {
+        // Without `completion` (version 1, or an import small enough for one append) this event's own
+        // append holds every row: complete as imported.
+        const complete = event.data.completion !== 'marker';
         return {
           _id: event.data.populationId,
           tenant: event.metadata.tenant,
@@ -45,7 +54,11 @@ export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
           customerGroups: [],
           section16a: 0,
           referencesDestroyed: null,
+          complete,
+          completedAt: complete ? event.metadata.occurredAt : null,
+          completedPosition: complete ? event.position : null,
         };
+      }
       case 'PopulationRowsAdded': {
         if (doc === null) return null;
         const { rows } = event.data;
@@ -63,6 +76,9 @@ export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
           section16a: doc.section16a + rows.filter((row) => row.needs16a).length,
         };
       }
+      case 'PopulationImportCompleted':
+        if (doc === null) return null;
+        return { ...doc, complete: true, completedAt: event.metadata.occurredAt, completedPosition: event.position };
       case 'PopulationReferencesDestroyed':
         if (doc === null) return null;
         return { ...doc, referencesDestroyed: { keptUntil: event.data.keptUntil, at: event.metadata.occurredAt } };

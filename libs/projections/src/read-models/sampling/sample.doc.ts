@@ -82,4 +82,17 @@ export interface PopulationDoc extends Record<string, unknown> {
   readonly section16a: number;
   /** Set once the population's clear case references were destroyed (no more supplementary draws or replacements). */
   readonly referencesDestroyed: { readonly keptUntil: string; readonly at: string } | null;
+  /**
+   * False while an import written in bounded appends lacks its completion marker: such a population is
+   * not listed, not drawn from and not counted (a retry of the import resumes it). Documents of
+   * projection version 2 lack the field and are complete: readers filter with `complete: { $ne: false }`.
+   */
+  readonly complete?: boolean;
+  /** When the last append of the import was made (`importedAt` for an import in one append). */
+  readonly completedAt?: string | null;
+  /**
+   * Global position of the event that made it complete: the order in which a month's populations became
+   * available (the latest is drawn from), also when two imports carry the same time.
+   */
+  readonly completedPosition?: number | null;
 }

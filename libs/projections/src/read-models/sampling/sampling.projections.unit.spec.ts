@@ -153,6 +153,41 @@ describe('sampling read models', () => {
     expect(JSON.stringify(doc)).not.toMatch(/"p\d"|\$sealed/);
   });
 
+  it('keeps a population written in bounded appends incomplete until its completion marker, replayed twice alike', async () => {
+    const [imported, ...chunks] = populationEvents();
+    const marked = { ...imported!, data: { ...(imported!.data as Record<string, unknown>), completion: 'marker' } };
+    const completed = recorded(
+      'PopulationImportCompleted',
+      {
+        populationId: 'pop-1',
+        programmeId: 'prog-1',
+        month: '2026-03',
+        rowCount: 5,
+        chunks: 2,
+        fingerprint: 'f'.repeat(64),
+      },
+      'population-pop-1',
+      3,
+    );
+    const partial = await project(populationsProjection, [[marked, chunks[0]!]]);
+    expect(partial.get('pop-1')).toMatchObject({ complete: false, completedAt: null, rowsReceived: 3 });
+
+    const all = [marked, ...chunks, completed];
+    const once = await project(populationsProjection, [[marked, chunks[0]!], [chunks[1]!], [completed]]);
+    expect(await project(populationsProjection, [all, all])).toEqual(once);
+    expect(once.get('pop-1')).toMatchObject({
+      complete: true,
+      completedAt: completed.metadata.occurredAt,
+      importedAt: marked.metadata.occurredAt,
+      rowsReceived: 5,
+    });
+
+    // Written in one append (every import before bounded appends): complete as imported.
+    const single = populationEvents();
+    const legacy = await project(populationsProjection, [single]);
+    expect(legacy.get('pop-1')).toMatchObject({ complete: true, completedAt: single[0]!.metadata.occurredAt });
+  });
+
   it('keeps a sample with its draw, supplementary cases and replacement, the same when replayed twice', async () => {
     const events = samplingEvents();
     const once = await project(samplesProjection, [events]);
