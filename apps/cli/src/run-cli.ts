@@ -1,9 +1,13 @@
 import { ConfigurationError, loadConfig } from '@pruefpfad/application';
 import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { BACKUP_KEYS_USAGE, BACKUP_USAGE, backupCommand, backupKeysCommand } from './commands/backup.command.js';
 import { DEMO_USAGE, demoCommand } from './commands/demo.command.js';
 import { IMPORT_POPULATION_USAGE, importPopulationCommand } from './commands/import-population.command.js';
 import { PROJECTIONS_USAGE, projectionsCommand } from './commands/projections.command.js';
 import { PURGE_USAGE, purgeCommand } from './commands/purge.command.js';
+import { RESTORE_USAGE, restoreCommand } from './commands/restore.command.js';
+import { SCAVENGE_USAGE, scavengeCommand } from './commands/scavenge.command.js';
+import { STORAGE_USAGE, storageCommand } from './commands/storage.command.js';
 import { TOKEN_USAGE, tokenCommand } from './commands/token.command.js';
 import { VERIFY_CHAIN_USAGE, verifyChainCommand } from './commands/verify-chain.command.js';
 
@@ -15,6 +19,11 @@ const USAGE = `Prüfpfad – Betriebswerkzeuge / operator commands
   npm run cli -- ${VERIFY_CHAIN_USAGE}
   npm run cli -- ${PURGE_USAGE}
   npm run cli -- ${DEMO_USAGE}
+  npm run cli -- ${BACKUP_USAGE}
+  npm run cli -- ${BACKUP_KEYS_USAGE}
+  npm run cli -- ${RESTORE_USAGE}
+  npm run cli -- ${STORAGE_USAGE}
+  npm run cli -- ${SCAVENGE_USAGE}
 
 Konfiguration wie beim Dienst über Umgebungsvariablen (siehe README). / Configured like the service through environment variables (see README).`;
 
@@ -40,6 +49,17 @@ export async function runCli(argv: string[], io: CliIo = processIo, env = proces
         return await purgeCommand(rest, config, io);
       case 'demo':
         return await demoCommand(rest, config, io);
+      case 'backup':
+        return await backupCommand(rest, config, io);
+      case 'backup-keys':
+        return await backupKeysCommand(rest, config, io);
+      case 'restore':
+        return await restoreCommand(rest, config, io, env);
+      case 'storage':
+      case 'speicher':
+        return await storageCommand(rest, config, io);
+      case 'scavenge':
+        return await scavengeCommand(rest, config, io);
       default:
         throw new UsageError(`Unbekannter Befehl / unknown command: ${command}`);
     }

@@ -42,3 +42,25 @@ export { purgeReactor } from './retention/purge-reactor.js';
 export type { PurgePlanEntry } from './retention/retention-planner.js';
 export { type PurgeRun, runRetentionPurge } from './retention/retention-purge.js';
 export { populationAggregate, samplingAggregate, samplingAggregateId } from './sampling-aggregates.js';
+export {
+  BackupInvalidError,
+  type BackupManifest,
+  MANIFEST_FILE,
+  readVerifiedManifest,
+} from './operations/backup-manifest.js';
+export {
+  backupEmbeddedEvents,
+  backupEmbeddedKeys,
+  BackupRefusedError,
+  type BackupResult,
+  DEFAULT_EVENT_BACKUP_DAYS,
+  DEFAULT_KEY_BACKUP_DAYS,
+} from './operations/embedded-backup.js';
+export type { OplogWindow } from './operations/mongo-oplog-window.js';
+export { openPurgeLedger, purgeLedgerDatabase, purgeLedgerFile } from './operations/open-purge-ledger.js';
+export type { PurgeLedger, PurgeLedgerEntry, PurgeLedgerKind } from './operations/purge-ledger.port.js';
+export { restore, type RestoreReport, RestoreRefusedError } from './operations/restore.js';
+export { type PageProgress, sqliteFileInUse } from './operations/sqlite-file-backup.js';
+export { SqlitePurgeLedger } from './operations/sqlite-purge-ledger.js';
+export { embeddedFileStates, type StorageReport, storageReport } from './operations/storage-report.js';
+export { reapplyPurge, type ReapplyOutcome } from './retention/reapply-purges.js';

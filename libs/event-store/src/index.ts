@@ -29,6 +29,12 @@ export type {
 export { DEFAULT_PROGRESS_INTERVAL_MS } from './event-store.port.js';
 export { CHAIN_GENESIS, chainLink } from './hmac-chain.js';
 export { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store.js';
+export {
+  type ScavengeAnswer,
+  startKurrentDbScavenge,
+  stopKurrentDbScavenge,
+  withKurrentDbClient,
+} from './kurrentdb/kurrentdb-scavenge.js';
 export { EVENT_COLUMNS, type EventRow, SCHEMA_SQL } from './sqlite/schema.js';
 export { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 export { UpcasterRegistry } from './upcasting.js';

@@ -11,6 +11,8 @@ import {
 import { type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '@pruefpfad/event-store';
 import { type KeyStore, populationKeyId, samplingKeyId } from '@pruefpfad/privacy';
 import type { ReactorDefinition } from '@pruefpfad/projections';
+import type { PurgeLedger } from '../operations/purge-ledger.port.js';
+import { populationPurgeLedgerEntry } from './purge-ledger-entries.js';
 import { RETENTION_ACTOR } from './purge-reactor.js';
 
 export const POPULATION_PURGE_REACTOR = 'retention-population-purge';
@@ -21,10 +23,12 @@ export interface PopulationPurgeReactorDependencies {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly rulesVersion: string;
+  /** The purge ledger: the purge is recorded in it before its first key or stream goes. */
+  readonly purgeLedger?: PurgeLedger;
 }
 
 /**
- * Carries out a started population purge: destroys the population's key (already gone, as a rule: the
+ * Carries out a started population purge: records it in the purge ledger, destroys the population's key (already gone, as a rule: the
  * references' window ended long before) and, with the month's sampling stream, the month's sampling key
  * (the procedure's reasons), deletes its stream (every row's token and sealed case reference) and the sampling stream of its month when every draw in it came from
  * this population (seed, fingerprint and drawn tokens: nothing is left to verify once the population is
@@ -56,6 +60,9 @@ export function populationPurgeReactor(deps: PopulationPurgeReactorDependencies)
         // The procedure's reasons (supplementary draws, back-dated draw, void) go with their stream.
         keys.push(samplingKeyId(started.programmeId, started.month));
       }
+      // A redelivery may name the sampling stream a first delivery kept (its other population went meanwhile):
+      // the ledger merges both.
+      await deps.purgeLedger?.record(populationPurgeLedgerEntry(started, keys, streams, clock.now()));
       for (const keyId of keys) await keyStore.destroy(keyId);
       for (const streamId of streams) await eventStore.deleteStream(streamId);
       const purged: PopulationPurged = {

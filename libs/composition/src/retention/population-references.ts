@@ -11,6 +11,8 @@ import { type KeyStore, populationKeyId } from '@pruefpfad/privacy';
 import { type PopulationDoc, POPULATIONS, reactorCheckpointName } from '@pruefpfad/projections';
 import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import { OPEN_REVIEWS_REACTOR } from '../reactors/open-reviews.reactor.js';
+import type { PurgeLedger } from '../operations/purge-ledger.port.js';
+import { populationReferencesLedgerEntry } from './purge-ledger-entries.js';
 import { RETENTION_ACTOR } from './purge-reactor.js';
 import { populationAggregate } from '../sampling-aggregates.js';
 
@@ -34,6 +36,8 @@ export interface PopulationReferencesDependencies {
   readonly referenceDays: number;
   /** Where the open-reviews reactor keeps its checkpoint: no key goes while it still needs it. */
   readonly checkpoints: CheckpointStore;
+  /** The purge ledger: the destruction is recorded in it before the key goes. */
+  readonly purgeLedger?: PurgeLedger;
 }
 
 /**
@@ -60,8 +64,8 @@ export async function planPopulationReferences(
 }
 
 /**
- * Destroys the population's data key (its sealed case references and its token key go with it, backups of
- * the event store included), then records `PopulationReferencesDestroyed` on its stream. Key first: a
+ * Records the destruction in the purge ledger, destroys the population's data key (its sealed case
+ * references and its token key go with it, backups of the event store included), then records `PopulationReferencesDestroyed` on its stream. Key first: a
  * crash in between leaves the record missing, and the next run records it (destroying is idempotent);
  * the other order could leave a record claiming a key gone that still exists.
  *
@@ -78,7 +82,19 @@ export async function destroyPopulationReferences(
   const lastSampling = sampling.at(-1)?.position ?? 0;
   const handled = (await deps.checkpoints.load(reactorCheckpointName(OPEN_REVIEWS_REACTOR)))?.position ?? 0;
   if (handled < lastSampling) return 'deferred';
+  await deps.purgeLedger?.record(populationReferencesLedgerEntry(entry, deps.clock.now()));
   await deps.keyStore.destroy(populationKeyId(entry.populationId));
+  return recordReferencesDestroyed(deps, entry);
+}
+
+/**
+ * Records `PopulationReferencesDestroyed` on the population's stream once its key is gone (the purge, or
+ * a restore re-applying the ledger): `already` when the stream had it or no longer exists.
+ */
+export async function recordReferencesDestroyed(
+  deps: Pick<PopulationReferencesDependencies, 'eventStore' | 'clock' | 'ids' | 'rulesVersion'>,
+  entry: Pick<PopulationReferencesEntry, 'tenant' | 'populationId' | 'keptUntil'>,
+): Promise<'recorded' | 'already'> {
   for (;;) {
     const loaded = await readStreamState(deps.eventStore, populationAggregate, entry.populationId);
     if (loaded === null || loaded.tenant !== entry.tenant) return 'already';

@@ -25,6 +25,8 @@ import {
 } from '@pruefpfad/event-store';
 import type { KeyStore } from '@pruefpfad/privacy';
 import { type ReactorDefinition, summariseReview } from '@pruefpfad/projections';
+import type { PurgeLedger } from '../operations/purge-ledger.port.js';
+import { reviewPurgeLedgerEntry } from './purge-ledger-entries.js';
 
 export const RETENTION_PURGE_REACTOR = 'retention-purge';
 
@@ -40,6 +42,11 @@ export interface PurgeReactorDependencies {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly rulesVersion: string;
+  /**
+   * The purge ledger (apart from the events): each purge is recorded in it before its first key or
+   * stream goes, so a restore of an older backup re-applies it. See `PurgeLedger` for the ordering.
+   */
+  readonly purgeLedger?: PurgeLedger;
 }
 
 /**
@@ -49,8 +56,10 @@ export interface PurgeReactorDependencies {
  *    (`LegalHoldClosedForPurge`, see `closeLegalHold`); a hold ends the purge `ReviewPurgeHeld`;
  * 2. the anonymous summary goes to `retention-<tenant>`, then `ReviewSummarised` to the purge stream (a
  *    crash between the two repeats the summary; consumers fold it by review id, so that is harmless);
- * 3. the review's and its measures' data keys are destroyed (crypto-shredding: every copy, backups and
- *    read models included, is blinded);
+ * 3. the purge is recorded in the purge ledger (apart from the events; once past the hold check it can no
+ *    longer stop, so recording it now cannot name a purge that does not happen), then the review's and its
+ *    measures' data keys are destroyed (crypto-shredding: every copy, backups and read models included,
+ *    is blinded);
  * 4. the review, measure and legal-hold streams are deleted (embedded: secure delete, WAL truncated);
  * 5. `ReviewPurged` records what went, without content; the projections drop the review's documents.
  */
@@ -171,8 +180,9 @@ export function purgeReactor(deps: PurgeReactorDependencies): ReactorDefinition 
       }
 
       const keys = [reviewKeyId(reviewId), ...measureIds.map(measureKeyId)];
-      for (const keyId of keys) await keyStore.destroy(keyId);
       const streams = [reviewStreamId(reviewId), ...measureIds.map(measureStreamId), legalHoldStreamId(reviewId)];
+      await deps.purgeLedger?.record(reviewPurgeLedgerEntry(started, keys, streams, clock.now()));
+      for (const keyId of keys) await keyStore.destroy(keyId);
       for (const streamId of streams) await eventStore.deleteStream(streamId);
 
       const purged = purgeEvent(event, {

@@ -11,6 +11,7 @@ import {
 import { type EventStore, WrongExpectedRevisionError } from '@pruefpfad/event-store';
 import type { KeyStore } from '@pruefpfad/privacy';
 import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
+import type { PurgeLedger } from '../operations/purge-ledger.port.js';
 import {
   planPopulationPurges,
   planPurges,
@@ -42,6 +43,8 @@ export interface RetentionPurgeDependencies {
   readonly populationReferenceDays: number;
   /** The open-reviews reactor's checkpoint: a population key goes only once it has opened every case. */
   readonly checkpoints: CheckpointStore;
+  /** The purge ledger: each destruction of population references is recorded in it first. */
+  readonly purgeLedger?: PurgeLedger;
 }
 
 export interface PurgeRun {
