@@ -185,7 +185,7 @@ export class MongoKeyStore implements KeyStore, MasterKeyRotationPort {
     if (found.key !== null) return this.handOut(keyId, await this.unwrap(keyId, found.key), token);
     // A new key goes under the key the state names; a state older than the poll interval is re-read
     // first, so a rotation finished elsewhere does not get a row under its retired key.
-    if (this.now() - this.stateReadAt > this.pollIntervalMs) await this.refreshState();
+    if (this.now() - this.stateReadAt >= this.pollIntervalMs) await this.refreshState();
     const stored = await this.insertOrRead(keyId);
     if (await this.isTombstoned(keyId)) {
       // A destroy ran in between: its delete may have come before our insert, so remove what we wrote.
