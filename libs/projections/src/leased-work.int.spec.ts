@@ -26,7 +26,7 @@ describe('LeasedWork (embedded read store)', () => {
   const stops: string[] = [];
 
   function worker(owner: string, documentStore = stores.openReadStore().documents): LeasedWork {
-    const lease = new DocumentLease({ documentStore, key: 'reactors', owner, ttlMs: 300 });
+    const lease = new DocumentLease({ documentStore, key: 'reactors', owner, ttlMs: 2_000 });
     const acquire = lease.acquire.bind(lease);
     lease.acquire = () => {
       attempts.set(owner, (attempts.get(owner) ?? 0) + 1);

@@ -39,6 +39,8 @@ type ProgrammeRecorded = RecordedEvent<ProgrammeEvent['data']> & { readonly type
 export const programmesProjection: ProjectionDefinition<ProgrammeDoc> = {
   name: 'programmes',
   version: 1,
+  // A tenant's programmes in the order they were defined.
+  indexes: [{ fields: { tenant: 1, definedAt: 1 } }],
   eventTypes: ['ProgrammeDefined', 'ProgrammeRevised'] satisfies ProgrammeEvent['type'][],
   documentIds: (event) => [(event.data as ProgrammeEvent['data']).programmeId],
   evolve: (doc, recorded) => {

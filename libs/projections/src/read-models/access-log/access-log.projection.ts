@@ -13,6 +13,8 @@ type AccessLogRecorded = RecordedEvent & AccessLogEvent;
 export const accessLogProjection: ProjectionDefinition<AccessLogDoc> = {
   name: ACCESS_LOG,
   version: 1,
+  // The access log's pages: a tenant's entries newest first, optionally for one review.
+  indexes: [{ fields: { tenant: 1, position: -1 } }, { fields: { tenant: 1, reviewIds: 1, position: -1 } }],
   eventTypes: ['PersonalDataAccessed'] satisfies AccessLogEvent['type'][],
   documentIds: (event) => [event.id],
   evolve: (_doc, recorded) => {

@@ -132,6 +132,8 @@ function evolve(doc: CaseCopyDoc | null, event: Folded, id: string, tenant: stri
 export const caseCopiesProjection: ProjectionDefinition<CaseCopyDoc> = {
   name: CROSS_LEVEL_CASE_COPIES,
   version: 1,
+  // A cross-level review's copies: a tenant's completed reviews in a month range.
+  indexes: [{ fields: { tenant: 1, status: 1, month: 1 } }],
   eventTypes: [...REVIEW_TYPES, 'MeasureAgreed', 'ReviewPurged'],
   documentIds: (recorded) => {
     const event = asEvent(recorded);

@@ -6,6 +6,8 @@ import { CROSS_LEVEL_TENANT_REGIONS, type TenantRegionDoc } from './cross-level.
 export const tenantRegionsProjection: ProjectionDefinition<TenantRegionDoc> = {
   name: CROSS_LEVEL_TENANT_REGIONS,
   version: 1,
+  // The Jobcenters of a region, by tenant.
+  indexes: [{ fields: { region: 1, tenant: 1 } }],
   eventTypes: ['RegionAssigned'],
   documentIds: (recorded) => [(recorded.data as TenantRegionEvent['data']).tenant],
   evolve: (_doc, recorded, id) => {

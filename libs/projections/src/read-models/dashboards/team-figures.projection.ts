@@ -257,6 +257,11 @@ export function teamFiguresProjectionFor(rules: DashboardRules): ProjectionDefin
   return {
     name: TEAM_FIGURES,
     version: ruleDrivenVersion(TEAM_FIGURES_CODE_VERSION, rules),
+    // A tenant's review cells of teams and months, its measure facts of teams, its programmes.
+    indexes: [
+      { fields: { tenant: 1, kind: 1, teamId: 1, month: 1 } },
+      { fields: { tenant: 1, kind: 1, programmeId: 1 } },
+    ],
     eventTypes: [...REVIEW_TYPES, ...MEASURE_TYPES, ...PROGRAMME_TYPES, RETENTION_SUMMARY_TYPE],
     documentIds: (recorded) => {
       if (recorded.type === RETENTION_SUMMARY_TYPE) {

@@ -13,6 +13,8 @@ const asEvent = (recorded: RecordedEvent): IndicatorMonthEvent =>
 export const indicatorMonthsProjection: ProjectionDefinition<IndicatorMonthDoc> = {
   name: INDICATOR_MONTHS,
   version: 1,
+  // An area's teams in a month; a tenant's months (deadlines).
+  indexes: [{ fields: { tenant: 1, areaId: 1, month: 1 } }],
   eventTypes: Object.keys(INDICATOR_MONTH_EVENT_SCHEMAS),
   documentIds: (recorded) => {
     const { data } = asEvent(recorded);

@@ -9,6 +9,8 @@ const asEvent = (recorded: RecordedEvent): LegalQuotaEvent =>
 export const legalQuotaProjection: ProjectionDefinition<LegalQuotaDoc> = {
   name: LEGAL_QUOTA,
   version: 1,
+  // A tenant's months in a range.
+  indexes: [{ fields: { tenant: 1, month: 1 } }],
   eventTypes: ['LegalQuotaFiguresRecorded', 'LegalQuotaFiguresCorrected'] satisfies LegalQuotaEvent['type'][],
   documentIds: (recorded) => [asEvent(recorded).data.quotaId],
   evolve: (doc, recorded, id) => {

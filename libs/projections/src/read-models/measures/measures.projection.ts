@@ -16,6 +16,13 @@ type MeasureRecorded = RecordedEvent<MeasureEvent['data']> & { readonly type: Me
 export const measuresProjection: ProjectionDefinition<MeasureDoc> = {
   name: MEASURES,
   version: 1,
+  // A team's measures by status and due date; open ones per tenant (inbox, area counts); a review's measures
+  // (history, retention across tenants).
+  indexes: [
+    { fields: { tenant: 1, teamId: 1, status: 1, dueDate: 1 } },
+    { fields: { tenant: 1, status: 1 } },
+    { fields: { reviewId: 1 } },
+  ],
   eventTypes: ['MeasureAgreed', 'MeasureFollowedUp', 'MeasureCompleted', 'MeasureCancelled', 'ReviewPurged'] satisfies (
     MeasureEvent | ReviewPurged
   )['type'][],

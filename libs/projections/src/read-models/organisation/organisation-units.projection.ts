@@ -29,6 +29,8 @@ const unitIdOf = (event: OrganisationEvent): string => {
 export const organisationUnitsProjection: ProjectionDefinition<OrganisationUnitDoc> = {
   name: ORGANISATION_UNITS,
   version: 1,
+  // A tenant's units by id; its teams or areas (of one area) by id.
+  indexes: [{ fields: { tenant: 1, unitId: 1 } }, { fields: { tenant: 1, kind: 1, parentId: 1, unitId: 1 } }],
   eventTypes: [
     'UnitDefined',
     'UnitRevised',

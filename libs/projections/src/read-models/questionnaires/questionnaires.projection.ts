@@ -12,6 +12,8 @@ type QuestionnaireRecorded = RecordedEvent<QuestionnaireEvent['data']> & { reado
 export const questionnairesProjection: ProjectionDefinition<QuestionnaireDoc> = {
   name: QUESTIONNAIRES,
   version: 1,
+  // A tenant's questionnaires by title.
+  indexes: [{ fields: { tenant: 1, title: 1, questionnaireId: 1 } }],
   eventTypes: ['QuestionnaireVersionPublished', 'RegionalQuestionsAdded'] satisfies QuestionnaireEvent['type'][],
   documentIds: (event) => [
     questionnaireDocId(event.metadata.tenant, (event.data as QuestionnaireEvent['data']).questionnaireId),

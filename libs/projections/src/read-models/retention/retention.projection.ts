@@ -11,6 +11,8 @@ const asEvent = (recorded: RecordedEvent): Handled => ({ type: recorded.type, da
 export const retentionProjection: ProjectionDefinition<RetentionDoc> = {
   name: RETENTION,
   version: 1,
+  // A tenant's purge records newest first; the purge record of a measure (410 for a purged measure).
+  indexes: [{ fields: { tenant: 1, kind: 1, startedAt: -1 } }, { fields: { measureIds: 1 } }],
   eventTypes: [
     'LegalHoldPlaced',
     'LegalHoldLifted',

@@ -37,6 +37,14 @@ function touched(doc: ReviewDoc, event: RecordedEvent, asDeputy: boolean | undef
 export const reviewsProjection: ProjectionDefinition<ReviewDoc> = {
   name: REVIEWS,
   version: 1,
+  // A team's worklist and quarter exports (team or area by month); open or completed reviews per tenant
+  // (inbox); reviews whose retention may be due (planner, across tenants).
+  indexes: [
+    { fields: { tenant: 1, teamId: 1, month: 1 } },
+    { fields: { tenant: 1, areaId: 1, month: 1 } },
+    { fields: { tenant: 1, status: 1 } },
+    { fields: { status: 1, completedOn: 1 } },
+  ],
   eventTypes: [...REVIEW_EVENT_TYPES, PURGED],
   documentIds: (event) => [(event.data as ReviewEvent['data'] | ReviewPurged['data']).reviewId],
   evolve: (doc, recorded) => {

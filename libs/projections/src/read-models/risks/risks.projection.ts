@@ -21,6 +21,8 @@ const assessmentOf = (data: RecordedRiskAssessment): RecordedRiskAssessment => (
 export const risksProjection: ProjectionDefinition<RiskDoc> = {
   name: RISKS,
   version: 1,
+  // The register filtered by status and area; open risks per tenant (deadlines).
+  indexes: [{ fields: { tenant: 1, status: 1, areaId: 1 } }],
   eventTypes: [
     'RiskIdentified',
     'RiskAssessed',
@@ -91,6 +93,8 @@ export const risksProjection: ProjectionDefinition<RiskDoc> = {
 export const areaRiskAnalysesProjection: ProjectionDefinition<AreaRiskAnalysisDoc> = {
   name: AREA_RISK_ANALYSES,
   version: 1,
+  // A tenant's analyses of a quarter.
+  indexes: [{ fields: { tenant: 1, year: 1, quarter: 1 } }],
   eventTypes: ['AreaRiskAnalysisConsolidated'] satisfies AreaRiskAnalysisEvent['type'][],
   documentIds: (event) => {
     const d = event.data as AreaRiskAnalysisEvent['data'];

@@ -11,6 +11,13 @@ export const samplesProjection: ProjectionDefinition<SampleDoc> = {
   name: SAMPLES,
   // 2: draw tokens instead of pseudonyms; back-dated and voided draws.
   version: 2,
+  // A programme's samples newest month first; a team's earlier months (coverage rule); a tenant's month
+  // (inbox, audit).
+  indexes: [
+    { fields: { tenant: 1, programmeId: 1, month: -1, teamId: 1 } },
+    { fields: { tenant: 1, programmeId: 1, teamId: 1, month: 1 } },
+    { fields: { tenant: 1, month: 1 } },
+  ],
   eventTypes: ['SampleDrawn', 'SupplementaryCasesDrawn', 'CaseReplaced', 'SampleVoided', 'PopulationPurged'] satisfies (
     SamplingEvent | PopulationPurged
   )['type'][],

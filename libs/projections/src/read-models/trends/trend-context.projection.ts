@@ -159,6 +159,8 @@ function routine(
 export const trendContextProjection: ProjectionDefinition<TrendContextDoc> = {
   name: TREND_CONTEXT,
   version: 2,
+  // A tenant's context; its suspended routines (inbox).
+  indexes: [{ fields: { tenant: 1, kind: 1, status: 1 } }],
   eventTypes: [
     'ProgrammeDefined',
     'ProgrammeRevised',

@@ -19,6 +19,8 @@ export const trendMeasuresProjection: ProjectionDefinition<TrendMeasureDoc> = {
   name: TREND_MEASURES,
   // 2: a purged review's retention summary replaces its measures' documents under the same ids.
   version: 2,
+  // Measures of a tenant's teams agreed by a date.
+  indexes: [{ fields: { tenant: 1, teamId: 1, agreedOn: 1 } }, { fields: { tenant: 1, agreedOn: 1 } }],
   eventTypes: [...MEASURE_TYPES, RETENTION_SUMMARY_TYPE],
   documentIds: (recorded) => {
     if (recorded.type === RETENTION_SUMMARY_TYPE) {

@@ -97,6 +97,8 @@ export const trendReviewsProjection: ProjectionDefinition<TrendReviewDoc> = {
   name: TREND_REVIEWS,
   // 2: a purged review's retention summary replaces its live facts under the same id.
   version: 2,
+  // A tenant's (or its teams') reviews in a month range.
+  indexes: [{ fields: { tenant: 1, month: 1 } }, { fields: { tenant: 1, teamId: 1, month: 1 } }],
   eventTypes: [...REVIEW_TYPES, 'MeasureAgreed', RETENTION_SUMMARY_TYPE],
   documentIds: (recorded) => {
     if (recorded.type === RETENTION_SUMMARY_TYPE) {
