@@ -414,3 +414,40 @@ describe('backup while writes run (embedded): the copy is one consistent snapsho
     expect(verified.code).toBe(0);
   }, 120_000);
 });
+
+describe('restore with a key backup older than the event backup', () => {
+  const dirs = temporaryDirectories();
+  const config = testConfig(dirs);
+  afterAll(() => dirs.remove());
+
+  it('names the reviews whose key the key backup lacks and exits 1', async () => {
+    let early: { reviewId: string };
+    let late: { reviewId: string };
+    let infrastructure = await openInfrastructure(config);
+    try {
+      early = await completedReview(infrastructure, '123D000011');
+    } finally {
+      await infrastructure.close();
+    }
+    expect((await cli(config, ['backup-keys', '--to', path.join(dirs.root, 'key-backups')])).code).toBe(0);
+    infrastructure = await openInfrastructure(config);
+    try {
+      late = await completedReview(infrastructure, '123D000012');
+    } finally {
+      await infrastructure.close();
+    }
+    expect((await cli(config, ['backup', '--to', path.join(dirs.root, 'backups')])).code).toBe(0);
+
+    const result = await cli(config, [
+      'restore',
+      '--from',
+      onlyDir(path.join(dirs.root, 'backups')),
+      '--keys-from',
+      onlyDir(path.join(dirs.root, 'key-backups')),
+    ]);
+    expect(result.out).toEqual([`no-key\treview-${late.reviewId}`]);
+    expect(result.out.join('\n')).not.toContain(early.reviewId);
+    expect(result.err.join('\n')).toMatch(/the key backup is older than the events/);
+    expect(result.code).toBe(1);
+  });
+});

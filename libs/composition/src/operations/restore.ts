@@ -49,6 +49,7 @@ export interface RestoreReport {
   /** Reviews whose data key is neither there nor destroyed: the key backup is older than the events. */
   readonly reviewsWithoutKey: readonly string[];
   readonly chains: ChainCheckReport;
+  /** Chains clean, every rebuild done, every review's key there (or destroyed). */
   readonly ok: boolean;
 }
 
@@ -199,7 +200,7 @@ export async function restore(config: AppConfig, options: RestoreOptions): Promi
       checkpointsReset,
       reviewsWithoutKey,
       chains,
-      ok: chains.clean && failed.length === 0,
+      ok: chains.clean && failed.length === 0 && reviewsWithoutKey.length === 0,
     };
   } finally {
     await infrastructure.close();
