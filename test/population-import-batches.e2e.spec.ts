@@ -159,12 +159,13 @@ describe('population imports in bounded appends (embedded stores)', () => {
     return response.body.id as string;
   }
 
-  const importCsv = (programmeId: string, csv: string) =>
-    http()
+  const importCsv = (programmeId: string, csv: string, position?: number) => {
+    const call = http()
       .post(`/api/v1/programmes/${programmeId}/populations?month=2026-03&fileName=opds.csv`)
       .set('Authorization', as('areaHead'))
-      .set('Content-Type', 'text/csv')
-      .send(csv);
+      .set('Content-Type', 'text/csv');
+    return (position === undefined ? call : call.set('X-Min-Position', String(position))).send(csv);
+  };
 
   const list = (programmeId: string, position?: number) => {
     const call = http().get(`/api/v1/programmes/${programmeId}/populations`).set('Authorization', as('areaHead'));
@@ -292,5 +293,47 @@ describe('population imports in bounded appends (embedded stores)', () => {
     expect(new Set(stored!.rows.map((row) => row.token)).size).toBe(4_000);
     const position = Math.max(first.body.position as number, second.body.position as number);
     expect((await list(programmeId, position)).body.items).toHaveLength(1);
+  }, 120_000);
+
+  it('a file imported again after another one is a new population and the latest; sent twice, it is one', async () => {
+    const programmeId = await define();
+    const fileA = populationCsv('erst', 40);
+    const fileB = populationCsv('korrigiert', 40);
+    const a = await importCsv(programmeId, fileA);
+    const b = await importCsv(programmeId, fileB, a.body.position as number);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body.populationId).not.toBe(a.body.populationId);
+
+    // Back to the first file: after B it is a new population, and the one a draw uses.
+    const again = await importCsv(programmeId, fileA, b.body.position as number);
+    expect(again.status).toBe(201);
+    expect(again.body.appends).toBe(1);
+    expect([a.body.populationId, b.body.populationId]).not.toContain(again.body.populationId);
+    const items = (await list(programmeId, again.body.position as number)).body.items as { id: string }[];
+    expect(items.map((item) => item.id).sort()).toEqual(
+      [a.body.populationId, b.body.populationId, again.body.populationId].sort(),
+    );
+
+    // Sent once more (a retry whose answer was lost): it is the latest population, nothing is written.
+    seen = [];
+    const retry = await importCsv(programmeId, fileA, again.body.position as number);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ populationId: again.body.populationId, appends: 0 });
+    expect(seen).toEqual([]);
+    // Also when the retry cannot see it yet in the read model (no X-Min-Position): the same id.
+    const blind = await importCsv(programmeId, fileA);
+    expect(blind.body.populationId).toBe(again.body.populationId);
+
+    const drawn = await http()
+      .post(`/api/v1/programmes/${programmeId}/samples`)
+      .set('Authorization', as('areaHead'))
+      .set('X-Min-Position', String(again.body.position))
+      .send({ month: '2026-03' });
+    expect(drawn.status).toBe(201);
+    const sample = await http()
+      .get(`/api/v1/programmes/${programmeId}/samples/${drawn.body.samples[0].sampleId as string}`)
+      .set('Authorization', as('areaHead'))
+      .set('X-Min-Position', String(drawn.body.position));
+    expect(sample.body.populationId).toBe(again.body.populationId);
   }, 120_000);
 });

@@ -35,6 +35,8 @@ import {
   pseudonymise,
   tenantPseudonymKey,
 } from '@pruefpfad/privacy';
+import { type PopulationDoc, POPULATIONS } from '@pruefpfad/projections';
+import type { DocumentStore } from '@pruefpfad/read-store';
 import { teamsOfArea } from '../organisation/organisation.facts.js';
 import type { ProgrammeFacts } from '../programmes/programme.facts.js';
 import {
@@ -46,7 +48,7 @@ import {
 } from './population-parser.js';
 import { populationAggregate, samplingAggregate, samplingAggregateId } from './sampling.aggregates.js';
 import { populationFingerprint } from './sampling-crypto.js';
-import { SAMPLING_DEFAULTS } from './sampling.defaults.js';
+import { COMPLETE_POPULATIONS, LATEST_POPULATIONS_FIRST, SAMPLING_DEFAULTS } from './sampling.defaults.js';
 
 /** The file was refused: every malformed row with its line, nothing imported (400). */
 export class PopulationRejectedError extends Error {
@@ -100,6 +102,8 @@ export interface PopulationImportDependencies {
   readonly populationReferenceDays: number;
   /** Recorded in each event's metadata, as the command pipeline does. */
   readonly rulesVersion: string;
+  /** The `populations` read model: which population of the month is the latest. */
+  readonly documents: DocumentStore;
 }
 
 const PROGRESS_EVERY = 1000;
@@ -179,7 +183,7 @@ export class PopulationImportService {
 
     const key = await tenantPseudonymKey(this.deps.keyStore, context.tenant);
     const pseudonyms = parsed.rows.map((row) => pseudonymise(key, row.caseReference, CASE_REF_PURPOSE));
-    const populationId = populationImportId(key, {
+    const importKey = populationImportId(key, {
       tenant: context.tenant,
       programmeId: programme._id,
       month,
@@ -191,6 +195,19 @@ export class PopulationImportService {
         row.needs16a,
       ]),
     });
+    // The month's latest population decides what a re-import of the same content means: that population
+    // itself (a retry whose first attempt completed, or the same file sent twice) or, after another
+    // population, a new one (going back from a corrected file to the first). A retry of an unfinished
+    // import finds the same latest population and so the same id.
+    const [latest] = (await this.deps.documents.find(
+      POPULATIONS,
+      { tenant: context.tenant, programmeId: programme._id, month, ...COMPLETE_POPULATIONS },
+      { sort: LATEST_POPULATIONS_FIRST, limit: 1 },
+    )) as PopulationDoc[];
+    const populationId =
+      latest === undefined || latest.importKey === importKey
+        ? (latest?._id ?? importKey)
+        : successorId(importKey, latest._id);
     const streamId = populationStreamId(populationId);
     let stream = await this.load(streamId, context);
     // The same import, already complete (a retry whose first attempt succeeded): its result, nothing written.
@@ -232,6 +249,7 @@ export class PopulationImportService {
       month,
       rows,
       fingerprint,
+      importKey,
       source: { format: request.format, fileName: request.fileName },
       chunkRows: SAMPLING_DEFAULTS.populationChunkRows,
       append: SAMPLING_DEFAULTS.populationAppend,
@@ -374,6 +392,15 @@ export function populationImportId(
     )
     .digest();
   return uuidFromDigest(digest);
+}
+
+/** The id of an import of `importKey` made after the population `after`: the same for every retry. */
+function successorId(importKey: string, after: string): string {
+  return uuidFromDigest(
+    createHash('sha256')
+      .update(canonicalJson(['pruefpfad/population-import-after/v1', importKey, after]), 'utf8')
+      .digest(),
+  );
 }
 
 /**

@@ -41,7 +41,7 @@ const viaBus =
       provide: PopulationImportService,
       // Not through the command bus: an import is a series of bounded appends with event ids of its own
       // (see PopulationImportService), which the one-append pipeline cannot make.
-      inject: [EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, CLOCK, APP_CONFIG],
+      inject: [EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, CLOCK, APP_CONFIG, DOCUMENT_STORE],
       useFactory: (
         eventStore: EventStore,
         streams: StreamStates,
@@ -49,6 +49,7 @@ const viaBus =
         envelope: Envelope,
         clock: Clock,
         config: AppConfig,
+        documents: DocumentStore,
       ) =>
         new PopulationImportService({
           eventStore,
@@ -58,6 +59,7 @@ const viaBus =
           clock,
           populationReferenceDays: config.sampling.populationReferenceDays,
           rulesVersion: config.rulesVersion,
+          documents,
         }),
     },
     {

@@ -58,6 +58,7 @@ export async function importPopulationCommand(args: string[], config: AppConfig,
       clock: serviceClock(config),
       populationReferenceDays: config.sampling.populationReferenceDays,
       rulesVersion: config.rulesVersion,
+      documents: infrastructure.documents,
     });
     const result = await importer.import({
       programme,

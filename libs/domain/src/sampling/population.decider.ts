@@ -50,6 +50,8 @@ export interface ImportPopulation {
   /** Every row of the import, in file order (each retry of the same import passes the same rows). */
   readonly rows: readonly PopulationRow[];
   readonly fingerprint: string;
+  /** The import's content key (see `PopulationImported.importKey`). */
+  readonly importKey?: string;
   readonly source: { readonly format: 'csv' | 'json'; readonly fileName: string | null };
   /** Rows per `PopulationRowsAdded` event (configuration). */
   readonly chunkRows: number;
@@ -166,6 +168,7 @@ function header(command: ImportPopulation, completion: 'marker' | null): Populat
       fingerprint: command.fingerprint,
       source: command.source,
       ...(completion === null ? {} : { completion }),
+      ...(command.importKey === undefined ? {} : { importKey: command.importKey }),
     },
   };
 }

@@ -52,6 +52,12 @@ export type PopulationImported = DomainEvent<
      * one append): this event's own append holds every row, so the population is complete as imported.
      */
     readonly completion?: 'marker';
+    /**
+     * Since schema version 2: the import's content key (an HMAC under the tenant's pseudonym key over
+     * programme, month and rows, no clear data). A re-import of the content of the month's latest
+     * population is that population; after another population it is a new one. Absent in older events.
+     */
+    readonly importKey?: string;
   }
 >;
 

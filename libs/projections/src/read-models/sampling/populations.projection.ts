@@ -20,8 +20,16 @@ function addCounts(counts: readonly (readonly [string, number])[], values: reado
 export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
   name: POPULATIONS,
   // 2: the destruction of the clear references at the end of their window.
-  // 3: `complete` (imports written in bounded appends count only once their completion marker is stored).
+  // 3: `complete` (imports written in bounded appends count only once their completion marker is stored),
+  //    `importKey`.
   version: 3,
+  // A month's (or a programme's) complete populations, the latest first; the retention planner's
+  // populations whose references are not destroyed yet.
+  indexes: [
+    { fields: { tenant: 1, programmeId: 1, month: 1, completedPosition: -1, importedAt: -1 } },
+    { fields: { tenant: 1, programmeId: 1, completedPosition: -1, importedAt: -1 } },
+    { fields: { referencesDestroyed: 1 } },
+  ],
   eventTypes: [
     'PopulationImported',
     'PopulationRowsAdded',
@@ -47,6 +55,7 @@ export const populationsProjection: ProjectionDefinition<PopulationDoc> = {
           rowCount: event.data.rowCount,
           rowsReceived: 0,
           fingerprint: event.data.fingerprint,
+          importKey: event.data.importKey ?? null,
           source: event.data.source,
           importedAt: event.metadata.occurredAt,
           importedByRole: event.metadata.actor.role,

@@ -74,6 +74,8 @@ export interface PopulationDoc extends Record<string, unknown> {
   /** Rows of the chunks projected so far (equals `rowCount` once the import's events are projected). */
   readonly rowsReceived: number;
   readonly fingerprint: string;
+  /** The import's content key (`PopulationImported.importKey`); null for populations imported before it. */
+  readonly importKey?: string | null;
   readonly source: { readonly format: 'csv' | 'json'; readonly fileName: string | null };
   readonly importedAt: string;
   readonly importedByRole: string;
