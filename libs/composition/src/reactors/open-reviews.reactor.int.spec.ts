@@ -207,7 +207,9 @@ describe('open-reviews reactor (embedded stores)', () => {
     );
     const head = await infrastructure.eventStore.headPosition();
     await runUntilCaughtUp(head);
-    // A redelivery (as after a crash before the checkpoint was saved) changes nothing.
+    // A redelivery (as after a crash before the checkpoint was saved) changes nothing. Checkpoints never
+    // move backwards: resetting one is delete, then save.
+    await infrastructure.checkpoints.delete(reactorCheckpointName(OPEN_REVIEWS_REACTOR));
     await infrastructure.checkpoints.save(reactorCheckpointName(OPEN_REVIEWS_REACTOR), drawPosition);
     await runUntilCaughtUp(head);
 
@@ -246,6 +248,7 @@ describe('open-reviews reactor (embedded stores)', () => {
     );
     const head = await infrastructure.eventStore.headPosition();
     await runUntilCaughtUp(head);
+    await infrastructure.checkpoints.delete(reactorCheckpointName(OPEN_REVIEWS_REACTOR));
     await infrastructure.checkpoints.save(reactorCheckpointName(OPEN_REVIEWS_REACTOR), head - 1);
     await runUntilCaughtUp(head);
     for (const reviewId of voidedIds) {
