@@ -59,8 +59,10 @@ describe('ProjectionProcessor and the read store port', () => {
     documentStore: DocumentStore,
     definition: ProjectionDefinition = reviewsProjection(),
     errors: string[] = [],
+    onCheckpointRegression?: () => Promise<boolean>,
   ) {
     return new ProjectionProcessor({
+      ...(onCheckpointRegression === undefined ? {} : { onCheckpointRegression }),
       onProgress: (progress) => {
         if (progress.lastError !== null) errors.push(progress.lastError.message);
       },
@@ -125,6 +127,32 @@ describe('ProjectionProcessor and the read store port', () => {
     expect(errors).toEqual([expect.stringMatching(/refusing to move it back/)]);
     expect((await stores.checkpointStore.load(COLLECTION))?.position).toBe(head);
     expect(await allDocs(stores.documentStore, COLLECTION)).toEqual(theirs);
+  });
+
+  it('ends without writing again when, asked after a refused commit, its owner may no longer write', async () => {
+    const head = await seedReviews(stores.eventStore, 12);
+    await stores.checkpointStore.save(COLLECTION, 0);
+    let moved = false;
+    let asked = 0;
+    const calls: string[] = [];
+    const stale = processor(
+      observed(stores.documentStore, calls, async () => {
+        if (moved) return;
+        moved = true;
+        await stores.checkpointStore.save(COLLECTION, head);
+      }),
+      reviewsProjection(),
+      [],
+      () => {
+        asked += 1;
+        return Promise.resolve(false);
+      },
+    );
+    expect(await stale.run()).toEqual({ kind: 'yielded', position: 0 });
+    expect(asked).toBe(1);
+    // The refused commit was its only one: it did not resume and write beside the new holder.
+    expect(calls.filter((call) => call === 'commit')).toHaveLength(1);
+    expect(await allDocs(stores.documentStore, COLLECTION)).toEqual([]);
   });
 });
 

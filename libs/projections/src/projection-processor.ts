@@ -31,6 +31,12 @@ export interface ProcessorOptions {
    * because the alias moved to another collection or a lease was lost. An exception ends the run with it.
    */
   readonly beforeBatch?: () => Promise<boolean> | boolean;
+  /**
+   * Runs when a commit was refused because the stored checkpoint is beyond it (another writer moved it
+   * on). Return false to end the run (`yielded`) without writing again, e.g. when the lease, read from
+   * the store, is no longer this process's; true resumes from the stored checkpoint.
+   */
+  readonly onCheckpointRegression?: () => Promise<boolean>;
   /** After every commit and every error; an exception ends the run with it. */
   readonly onProgress?: (progress: ProcessorProgress) => void;
   /** How often to ask the store for its head while catching up (default 1 s). */
@@ -164,8 +170,14 @@ export class ProjectionProcessor {
         backoff.reset();
       } catch (error) {
         if (error instanceof HookError) throw error.inner;
-        // Another writer moved the checkpoint on (this one lost its lease): resume from the stored one.
-        if (error instanceof CheckpointRegressionError) loaded = false;
+        // Another writer moved the checkpoint on (this one lost its lease): whoever runs this processor
+        // decides whether it still may write (a lease is asked the store, not this process's belief);
+        // if so, it resumes from the stored checkpoint.
+        if (error instanceof CheckpointRegressionError) {
+          loaded = false;
+          if (this.options.onCheckpointRegression !== undefined && !(await this.options.onCheckpointRegression()))
+            return { kind: 'yielded', position: this.position };
+        }
         const delay = backoff.fail();
         this.lastError = { message: errorMessage(error), at: this.now().toISOString(), attempts: backoff.attempts };
         if (backoff.exhausted) return { kind: 'failed', position: this.position, error: this.lastError };

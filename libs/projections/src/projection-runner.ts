@@ -6,6 +6,7 @@ import { buildNumberOf, type ProjectionDefinition } from './projection.js';
 import { type ProcessorProgress, ProjectionProcessor } from './projection-processor.js';
 import { ProjectionRegistry } from './projection-registry.js';
 import {
+  LeaseLostError,
   PoisonEventError,
   type PoisonEventReport,
   type ProjectionError,
@@ -333,6 +334,18 @@ class ProjectionSlot {
           await this.lease.renewIfDue();
         }
         return (await this.options.documentStore.resolve(name)) === collection;
+      },
+      // A stall may have cost the lease without this process noticing (its clock says it still holds
+      // it): ask the store before writing again, and stop if another holder took over.
+      onCheckpointRegression: async () => {
+        if (this.lease === null) return true;
+        try {
+          await this.lease.verify();
+          return true;
+        } catch (error) {
+          if (error instanceof LeaseLostError) return false;
+          throw error;
+        }
       },
       onProgress: (progress) => {
         this.progress = progress;
