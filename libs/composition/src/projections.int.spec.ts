@@ -80,6 +80,37 @@ describe('waiting for every read model', () => {
       // A position nothing has reached (not even the store) is reported with the read models behind.
       expect(await api.waitForAll(position + 1_000, 50)).toEqual(api.definitions.map((definition) => definition.name));
     });
+
+    it("reports a read model live whose checkpoint lags only by other read models' events", async () => {
+      // The projector stops: from now on no checkpoint moves, also not through progress batches.
+      await projector.stop();
+      await infrastructure.eventStore.append(
+        `organisation-jc-a`,
+        [
+          {
+            id: randomUUID(),
+            type: 'UnitDefined',
+            schemaVersion: 1,
+            data: { unitId: 'team-1', kind: 'team', parentId: 'mi', name: 'Team 1', process: null },
+            metadata: {
+              occurredAt: '2026-03-10T09:05:00.000Z',
+              actor: { userId: 'setup', role: 'management' },
+              tenant: 'jc-a',
+              correlationId: 'c',
+              causationId: null,
+              rulesVersion: 'test',
+            },
+          },
+        ],
+        { expectedRevision: 0 },
+      );
+      const status = await api.status();
+      const head = await infrastructure.eventStore.headPosition();
+      const programmes = status.find((entry) => entry.name === 'programmes')!;
+      expect(programmes.position).toBeLessThan(head);
+      expect(programmes).toMatchObject({ state: 'live', lag: 0 });
+      expect(status.find((entry) => entry.name === 'organisation-units')).toMatchObject({ state: 'catching-up' });
+    });
   });
 
   describe('the highest position every read model reached is remembered', () => {

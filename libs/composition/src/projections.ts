@@ -233,7 +233,8 @@ function checkpointView(
   };
   const operations = operationsFor(infrastructure, rules, definitions, null);
   // Another process commits the checkpoints, so there is nothing to listen to: poll, bounded. A checkpoint
-  // moves only with the projection's own events, so the stretch beyond it is checked for them too.
+  // passes other read models' events at most once per progress interval, so the stretch beyond it is
+  // checked for the projection's own events too.
   const source = new CheckpointPositionSource({
     definitions,
     eventStore: infrastructure.eventStore,
@@ -257,13 +258,16 @@ function checkpointView(
       return Promise.all(
         definitions.map(async (definition) => {
           const position = await positionOf(definition.name);
+          // Live when nothing of its own lies between its checkpoint and the head: the checkpoint passes
+          // other read models' events only once per progress interval (see `progressIntervalMs`).
+          const live = position >= head || (await source.reached(definition.name, head));
           return {
             name: definition.name,
             version: definition.version,
             position,
             headPosition: head,
-            lag: Math.max(0, head - position),
-            state: position >= head ? 'live' : 'catching-up',
+            lag: live ? 0 : Math.max(0, head - position),
+            state: live ? 'live' : 'catching-up',
             lastError: null,
             rebuild: null,
           };
