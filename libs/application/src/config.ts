@@ -147,6 +147,8 @@ export const CONFIG_VARIABLES = {
   PRUEFPFAD_KEY_DIR:
     'Directory for the key store and master key, backed up apart from the events (default ./data-keys).',
   PRUEFPFAD_MASTER_KEY: 'Base64 of 32 random bytes wrapping all data keys; required in production.',
+  PRUEFPFAD_MASTER_KEY_NEXT:
+    'The new master key for `rotate-master-key` (base64 of 32 bytes); alternatively <PRUEFPFAD_KEY_DIR>/master.key.next (0600). Never read by the service.',
   KURRENTDB_CONNECTION_STRING: 'e.g. kurrentdb://localhost:2113?tls=false; with MONGODB_URI switches to server mode.',
   MONGODB_URI:
     'e.g. mongodb://localhost:27017/?replicaSet=rs0; with KURRENTDB_CONNECTION_STRING switches to server mode.',
