@@ -457,3 +457,40 @@ describe('restore with a key backup older than the event backup', () => {
     expect(result.code).toBe(1);
   });
 });
+
+describe('restore with a key backup of another master key', () => {
+  const dirs = temporaryDirectories();
+  const other = temporaryDirectories();
+  const config = testConfig(dirs);
+  const otherConfig = testConfig(other);
+  afterAll(() => {
+    dirs.remove();
+    other.remove();
+  });
+
+  it('is refused before anything is replaced', async () => {
+    for (const each of [config, otherConfig]) {
+      const infrastructure = await openInfrastructure(each);
+      try {
+        await completedReview(infrastructure, '123D000021');
+      } finally {
+        await infrastructure.close();
+      }
+    }
+    expect((await cli(config, ['backup', '--to', path.join(dirs.root, 'backups')])).code).toBe(0);
+    expect((await cli(otherConfig, ['backup-keys', '--to', path.join(other.root, 'key-backups')])).code).toBe(0);
+    const keysBefore = fs.readFileSync(embeddedFiles(config).keys);
+
+    const result = await cli(config, [
+      'restore',
+      '--from',
+      onlyDir(path.join(dirs.root, 'backups')),
+      '--keys-from',
+      onlyDir(path.join(other.root, 'key-backups')),
+    ]);
+    expect(result.err.join('\n')).toMatch(/the key backup does not match the master key/);
+    expect(result.code).toBe(1);
+    expect(fs.readFileSync(embeddedFiles(config).keys).equals(keysBefore)).toBe(true);
+    expect(fs.readdirSync(config.keyDir).filter((name) => name.startsWith('.restore-check'))).toEqual([]);
+  });
+});

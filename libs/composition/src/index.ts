@@ -4,7 +4,9 @@
  * For: opening the embedded or server infrastructure (event store, read store, key store, projections and
  * reactors) from the configuration, the catalogues of projections and reactors, the reactors that span
  * streams (opening reviews, retention purges, population references), chain sealing and verification, and
- * the operations on projections (status, rebuild, confirm).
+ * the operations on projections (status, rebuild, confirm), and the store operations: online backup of
+ * the embedded stores (keys apart), the purge ledger kept apart from the events, restore with the ledger
+ * re-applied, and the report of what destroyed data is still physically present.
  *
  * Exports: the names below.
  *

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig, Clock, IdGenerator, ReadModelRules } from '@pruefpfad/application';
 import { reviewKeyId } from '@pruefpfad/domain';
+import { CHAIN_KEY_ID, loadOrCreateMasterKey, SqliteKeyStore } from '@pruefpfad/privacy';
 import { createPrivateFile } from '@pruefpfad/runtime';
 import type { ChainCheckReport } from '../chain-sealing/chain-verification.js';
 import { verifyChains } from '../chain-sealing/chain-verification.js';
@@ -62,7 +63,8 @@ export class RestoreRefusedError extends Error {
 
 /**
  * Restore (the service stopped):
- * 1. the backups are checked against their manifests (a half-written one has none and is refused);
+ * 1. the backups are checked against their manifests (a half-written one has none and is refused), and a
+ *    key backup must open under the configured master key;
  * 2. embedded: refused while any of the stores' files is open in another process;
  * 3. the purge ledger is read (the live one, united with the copies kept with the backups, and the union
  *    written back to the live one): the ledger is never restored from a backup, only added to;
@@ -99,6 +101,8 @@ export async function restore(config: AppConfig, options: RestoreOptions): Promi
         `In Benutzung – Dienst und Projektor erst beenden / in use – stop the service and the projector first: ${busy.join(', ')}`,
       );
   }
+
+  if (keysManifest !== null) await checkMasterKey(config, options.keysFrom!, keysManifest);
 
   // The ledger before anything is replaced: the live one plus the copies that came with the backups.
   const ledger = await openPurgeLedger(config);
@@ -204,6 +208,42 @@ export async function restore(config: AppConfig, options: RestoreOptions): Promi
     };
   } finally {
     await infrastructure.close();
+  }
+}
+
+/**
+ * Opens a scratch copy of the key backup under the configured master key before anything is replaced: a
+ * key backup from another installation, or from before a master-key rotation, is refused while the live
+ * stores are still intact.
+ */
+async function checkMasterKey(config: AppConfig, dir: string, manifest: BackupManifest): Promise<void> {
+  const keys = manifest.files.find((file) => file.role === 'keys');
+  if (keys === undefined) throw new RestoreRefusedError(`${dir}: keine keys.sqlite / no keys.sqlite`);
+  const scratch = path.join(config.keyDir, `.restore-check-${process.pid}.sqlite`);
+  try {
+    createPrivateFile(scratch);
+    fs.copyFileSync(path.join(dir, keys.name), scratch);
+    const masterKey = loadOrCreateMasterKey({
+      keyDir: config.keyDir,
+      environment: config.environment,
+      envValue: config.masterKey,
+    });
+    let store: SqliteKeyStore;
+    try {
+      store = SqliteKeyStore.open({ file: scratch, masterKey: masterKey.key });
+    } catch (error) {
+      throw new RestoreRefusedError(
+        `Die Schlüsselsicherung passt nicht zum Hauptschlüssel / the key backup does not match the master key: ${(error as Error).message}`,
+      );
+    }
+    try {
+      if ((await store.get(CHAIN_KEY_ID)) === null)
+        throw new RestoreRefusedError(`${dir}: ohne Kettenschlüssel / without the chain key`);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(`${scratch}${suffix}`, { force: true });
   }
 }
 
