@@ -196,6 +196,30 @@ describe('retention purge after a quarter (embedded): bytes, backups and keys', 
               for (const value of rows) expect(await envelope.openOrNull(value as never)).toBeNull();
             }
           }
+          // Every purge the service carried out is in the purge ledger (apart from the events), so a restore
+          // of an older backup re-applies it: each purged review and population with its keys and streams.
+          const ledger = await runtime.infrastructure.purgeLedger.list();
+          for (const reviewId of purged.purgedReviewIds)
+            expect(ledger).toContainEqual(
+              expect.objectContaining({
+                kind: 'review-purge',
+                subjectId: reviewId,
+                streams: expect.arrayContaining([`review-${reviewId}`]),
+              }),
+            );
+          for (const populationId of purged.purgedPopulationIds)
+            expect(ledger).toContainEqual(
+              expect.objectContaining({ kind: 'population-purge', subjectId: populationId }),
+            );
+          // Each kept population's clear references went at the end of their window: recorded too.
+          for (const streamId of keptPopulations)
+            expect(ledger).toContainEqual(
+              expect.objectContaining({
+                kind: 'population-references',
+                subjectId: streamId.slice('population-'.length),
+              }),
+            );
+          expect(ledger.some((entry) => entry.subjectId === purged.heldReviewId)).toBe(false);
           // The held review itself still opens, from its own key (so the checks above can fail).
           expect(purged.heldPopulationReferences).toContain(purged.heldCaseRef);
           expect(purged.heldPopulationReferences.length).toBeGreaterThan(10);

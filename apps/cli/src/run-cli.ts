@@ -6,6 +6,7 @@ import { IMPORT_POPULATION_USAGE, importPopulationCommand } from './commands/imp
 import { PROJECTIONS_USAGE, projectionsCommand } from './commands/projections.command.js';
 import { PURGE_USAGE, purgeCommand } from './commands/purge.command.js';
 import { RESTORE_USAGE, restoreCommand } from './commands/restore.command.js';
+import { ROTATE_MASTER_KEY_USAGE, rotateMasterKeyCommand } from './commands/rotate-master-key.command.js';
 import { SCAVENGE_USAGE, scavengeCommand } from './commands/scavenge.command.js';
 import { STORAGE_USAGE, storageCommand } from './commands/storage.command.js';
 import { TOKEN_USAGE, tokenCommand } from './commands/token.command.js';
@@ -24,6 +25,7 @@ const USAGE = `Prüfpfad – Betriebswerkzeuge / operator commands
   npm run cli -- ${RESTORE_USAGE}
   npm run cli -- ${STORAGE_USAGE}
   npm run cli -- ${SCAVENGE_USAGE}
+  npm run cli -- ${ROTATE_MASTER_KEY_USAGE}
 
 Konfiguration wie beim Dienst über Umgebungsvariablen (siehe README). / Configured like the service through environment variables (see README).`;
 
@@ -37,6 +39,8 @@ export async function runCli(argv: string[], io: CliIo = processIo, env = proces
   try {
     const config = loadConfig(env);
     switch (command) {
+      case 'rotate-master-key':
+        return await rotateMasterKeyCommand(rest, config, io, env);
       case 'token':
         return await tokenCommand(rest, config, io);
       case 'import-population':

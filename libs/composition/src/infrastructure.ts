@@ -4,6 +4,8 @@ import { SqliteEventStore } from '@pruefpfad/event-store';
 import { CHAIN_KEY_ID, Envelope, loadOrCreateMasterKey, SqliteKeyStore } from '@pruefpfad/privacy';
 import { EmbeddedReadStore } from '@pruefpfad/read-store';
 import { type PermissionWarning, securePrivateDirectory, tightenPermissions } from '@pruefpfad/runtime';
+import { purgeLedgerFile } from './operations/open-purge-ledger.js';
+import { SqlitePurgeLedger } from './operations/sqlite-purge-ledger.js';
 
 export { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';
 import { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';
@@ -27,7 +29,7 @@ function securePrivateDirectories(config: AppConfig, warn: PermissionWarning | u
   }
   const files = embeddedFiles(config);
   securePrivateDirectory(config.dataDir, [path.basename(files.events), path.basename(files.readModels)], warn);
-  securePrivateDirectory(config.keyDir, [path.basename(files.keys)], warn);
+  securePrivateDirectory(config.keyDir, [path.basename(files.keys), path.basename(purgeLedgerFile(config))], warn);
 }
 
 export async function openInfrastructure(config: AppConfig, options: OpenOptions = {}): Promise<Infrastructure> {
@@ -44,6 +46,13 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
   const files = embeddedFiles(config);
   const keyStore = SqliteKeyStore.open({ file: files.keys, masterKey: masterKey.key });
   const opened: { close(): Promise<void> }[] = [keyStore];
+  try {
+    opened.push(SqlitePurgeLedger.open({ file: purgeLedgerFile(config) }));
+  } catch (error) {
+    await keyStore.close();
+    throw error;
+  }
+  const purgeLedger = opened[1] as SqlitePurgeLedger;
   try {
     const chainKey = (await keyStore.getOrCreate(CHAIN_KEY_ID)).key;
     const eventStore = await SqliteEventStore.open({
@@ -64,6 +73,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
       documents: readStore.documents,
       checkpoints: readStore.checkpoints,
       keyStore,
+      purgeLedger,
       envelope: new Envelope(keyStore),
       masterKey: { source: masterKey.source, file: masterKey.file },
       // Events first: pending group commits finish while the other stores are still open.
@@ -71,6 +81,7 @@ export async function openInfrastructure(config: AppConfig, options: OpenOptions
         await eventStore.close();
         await readStore.close();
         await keyStore.close();
+        await purgeLedger.close();
       },
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { type EventStore, UpcasterRegistry } from '@pruefpfad/event-store';
 import type { Envelope, KeyStore, LoadedMasterKey } from '@pruefpfad/privacy';
 import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
+import type { PurgeLedger } from './operations/purge-ledger.port.js';
 import type { PermissionWarning } from '@pruefpfad/runtime';
 
 /*
@@ -18,6 +19,8 @@ export interface Infrastructure {
   readonly documents: DocumentStore;
   readonly checkpoints: CheckpointStore;
   readonly keyStore: KeyStore;
+  /** Every retention purge is recorded here before it destroys anything (apart from the events). */
+  readonly purgeLedger: PurgeLedger;
   readonly envelope: Envelope;
   readonly masterKey: Pick<LoadedMasterKey, 'source' | 'file'>;
   close(): Promise<void>;

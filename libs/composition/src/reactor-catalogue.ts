@@ -31,6 +31,7 @@ export function reactorDefinitions(dependencies: ReactorDependencies): readonly 
     purgeReactor({
       eventStore: infrastructure.eventStore,
       keyStore: infrastructure.keyStore,
+      purgeLedger: infrastructure.purgeLedger,
       clock,
       ids,
       rulesVersion: config.rulesVersion,
@@ -39,6 +40,7 @@ export function reactorDefinitions(dependencies: ReactorDependencies): readonly 
     populationPurgeReactor({
       eventStore: infrastructure.eventStore,
       keyStore: infrastructure.keyStore,
+      purgeLedger: infrastructure.purgeLedger,
       clock,
       ids,
       rulesVersion: config.rulesVersion,

@@ -3,6 +3,8 @@ import { KurrentDbEventStore } from '@pruefpfad/event-store';
 import { CHAIN_KEY_ID, Envelope, type LoadedMasterKey, MongoKeyStore } from '@pruefpfad/privacy';
 import { MongoReadStore } from '@pruefpfad/read-store';
 import { applicationUpcasters, type Infrastructure, type OpenOptions } from './infrastructure.types.js';
+import { MongoPurgeLedger } from './operations/mongo-purge-ledger.js';
+import { purgeLedgerDatabase } from './operations/open-purge-ledger.js';
 
 /**
  * Server mode: KurrentDB for events, MongoDB for read models, and the key store in its own MongoDB
@@ -24,6 +26,8 @@ export async function openServerInfrastructure(
       masterKey: masterKey.key,
     });
     opened.push(keyStore);
+    const purgeLedger = await MongoPurgeLedger.open({ uri: mongodbUri, database: purgeLedgerDatabase(config.stores) });
+    opened.push(purgeLedger);
     const chainKey = (await keyStore.getOrCreate(CHAIN_KEY_ID)).key;
     const readStore = await MongoReadStore.open({ uri: mongodbUri, database: mongodbDatabase });
     opened.push(readStore);
@@ -39,12 +43,14 @@ export async function openServerInfrastructure(
       documents: readStore.documents,
       checkpoints: readStore.checkpoints,
       keyStore,
+      purgeLedger,
       envelope: new Envelope(keyStore),
       masterKey: { source: masterKey.source, file: masterKey.file },
       close: async () => {
         await eventStore.close();
         await readStore.close();
         await keyStore.close();
+        await purgeLedger.close();
       },
     };
   } catch (error) {

@@ -6,6 +6,7 @@ import type { EventStore } from '@pruefpfad/event-store';
 import type { KeyStore } from '@pruefpfad/privacy';
 import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import { ReadModelFreshness } from '../commands/read-model-freshness.js';
+import type { Runtime } from '../runtime/runtime.js';
 import {
   APP_CONFIG,
   CHECKPOINT_STORE,
@@ -14,6 +15,7 @@ import {
   EVENT_STORE,
   ID_GENERATOR,
   KEY_STORE,
+  RUNTIME,
 } from '../runtime/tokens.js';
 
 /** The retention purge with the app's stores: the daily job and the operator endpoint run it. */
@@ -28,6 +30,7 @@ export class RetentionService {
     @Inject(KEY_STORE) private readonly keyStore: KeyStore,
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     private readonly freshness: ReadModelFreshness,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   run(options: {
@@ -44,6 +47,7 @@ export class RetentionService {
         rulesVersion: this.config.rulesVersion,
         readModelsCurrent: () => this.freshness.awaitCurrentAll(),
         keyStore: this.keyStore,
+        purgeLedger: this.runtime.infrastructure.purgeLedger,
         populationReferenceDays: this.config.sampling.populationReferenceDays,
         checkpoints: this.checkpoints,
       },

@@ -89,6 +89,7 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
           if (behind.length > 0) throw new ReadModelsBehindError(behind);
         },
         keyStore: infrastructure.keyStore,
+        purgeLedger: infrastructure.purgeLedger,
         populationReferenceDays: config.sampling.populationReferenceDays,
         checkpoints: infrastructure.checkpoints,
       },
@@ -123,6 +124,7 @@ export async function purgeCommand(args: string[], config: AppConfig, io: CliIo)
     const dependencies = {
       eventStore: infrastructure.eventStore,
       keyStore: infrastructure.keyStore,
+      purgeLedger: infrastructure.purgeLedger,
       clock: serviceClock(config),
       ids: uuidV7Ids,
       rulesVersion: config.rulesVersion,

@@ -14,6 +14,7 @@ import {
   supportsMasterKeyRotation,
 } from '@pruefpfad/privacy';
 import { UsageError, type CliIo } from '../cli-io.js';
+import { runCli } from '../run-cli.js';
 import { rotateMasterKeyCommand } from './rotate-master-key.command.js';
 
 /**
@@ -93,6 +94,22 @@ describe('rotate-master-key (CLI)', () => {
     expect(failure).toBeInstanceOf(UsageError);
     expect((failure as Error).message).toMatch(/Kein neuer Master-Schlüssel[\s\S]*No new master key/u);
     expect((failure as Error).message).toContain(MASTER_KEY_NEXT_FILE_NAME);
+  });
+
+  it('is an operator command of `npm run cli` (usage error 2 without a new key; listed in the help)', async () => {
+    const dir = freshDir();
+    const lines: string[] = [];
+    const io: CliIo = { out: (line) => lines.push(line), err: (line) => lines.push(line), progress: () => undefined };
+    const env = {
+      PRUEFPFAD_ENV: 'test',
+      PRUEFPFAD_DATA_DIR: path.join(dir, 'data'),
+      PRUEFPFAD_KEY_DIR: path.join(dir, 'keys'),
+    };
+    expect(await runCli(['rotate-master-key'], io, env)).toBe(2);
+    expect(lines.join('\n')).toMatch(/Kein neuer Master-Schlüssel/u);
+    lines.length = 0;
+    expect(await runCli(['help'], io, env)).toBe(0);
+    expect(lines.join('\n')).toContain('rotate-master-key [--status]');
   });
 
   it('with file-held keys: re-wraps with progress per batch, then master.key.next replaces master.key', async () => {

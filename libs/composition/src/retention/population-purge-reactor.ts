@@ -24,7 +24,7 @@ export interface PopulationPurgeReactorDependencies {
   readonly ids: IdGenerator;
   readonly rulesVersion: string;
   /** The purge ledger: the purge is recorded in it before its first key or stream goes. */
-  readonly purgeLedger?: PurgeLedger;
+  readonly purgeLedger: PurgeLedger;
 }
 
 /**
@@ -62,7 +62,7 @@ export function populationPurgeReactor(deps: PopulationPurgeReactorDependencies)
       }
       // A redelivery may name the sampling stream a first delivery kept (its other population went meanwhile):
       // the ledger merges both.
-      await deps.purgeLedger?.record(populationPurgeLedgerEntry(started, keys, streams, clock.now()));
+      await deps.purgeLedger.record(populationPurgeLedgerEntry(started, keys, streams, clock.now()));
       for (const keyId of keys) await keyStore.destroy(keyId);
       for (const streamId of streams) await eventStore.deleteStream(streamId);
       const purged: PopulationPurged = {

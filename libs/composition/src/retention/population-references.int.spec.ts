@@ -30,6 +30,7 @@ describe('destroying a population’s references (embedded stores)', () => {
     eventStore: infrastructure.eventStore,
     documents: infrastructure.documents,
     keyStore: infrastructure.keyStore,
+    purgeLedger: infrastructure.purgeLedger,
     checkpoints: infrastructure.checkpoints,
     clock: { now: () => new Date('2026-05-02T02:00:00.000Z') },
     ids: uuidV7Ids,

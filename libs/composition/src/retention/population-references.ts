@@ -37,7 +37,7 @@ export interface PopulationReferencesDependencies {
   /** Where the open-reviews reactor keeps its checkpoint: no key goes while it still needs it. */
   readonly checkpoints: CheckpointStore;
   /** The purge ledger: the destruction is recorded in it before the key goes. */
-  readonly purgeLedger?: PurgeLedger;
+  readonly purgeLedger: PurgeLedger;
 }
 
 /**
@@ -82,7 +82,7 @@ export async function destroyPopulationReferences(
   const lastSampling = sampling.at(-1)?.position ?? 0;
   const handled = (await deps.checkpoints.load(reactorCheckpointName(OPEN_REVIEWS_REACTOR)))?.position ?? 0;
   if (handled < lastSampling) return 'deferred';
-  await deps.purgeLedger?.record(populationReferencesLedgerEntry(entry, deps.clock.now()));
+  await deps.purgeLedger.record(populationReferencesLedgerEntry(entry, deps.clock.now()));
   await deps.keyStore.destroy(populationKeyId(entry.populationId));
   return recordReferencesDestroyed(deps, entry);
 }

@@ -138,7 +138,14 @@ describe('retention purge reactor (embedded stores)', () => {
     );
 
   const reactor = (keyStore: KeyStore = infrastructure.keyStore) =>
-    purgeReactor({ eventStore: infrastructure.eventStore, keyStore, clock, ids: uuidV7Ids, rulesVersion: '2026.1' });
+    purgeReactor({
+      eventStore: infrastructure.eventStore,
+      keyStore,
+      purgeLedger: infrastructure.purgeLedger,
+      clock,
+      ids: uuidV7Ids,
+      rulesVersion: '2026.1',
+    });
 
   it('resumes a purge that crashed half-way, records one summary and one purge record', async () => {
     const { reviewId, measureId } = await completedReview();
@@ -277,6 +284,7 @@ describe('retention purge reactor (embedded stores)', () => {
     await purgeReactor({
       eventStore: racing,
       keyStore: infrastructure.keyStore,
+      purgeLedger: infrastructure.purgeLedger,
       clock,
       ids: uuidV7Ids,
       rulesVersion: '2026.1',

@@ -46,7 +46,7 @@ export interface PurgeReactorDependencies {
    * The purge ledger (apart from the events): each purge is recorded in it before its first key or
    * stream goes, so a restore of an older backup re-applies it. See `PurgeLedger` for the ordering.
    */
-  readonly purgeLedger?: PurgeLedger;
+  readonly purgeLedger: PurgeLedger;
 }
 
 /**
@@ -181,7 +181,7 @@ export function purgeReactor(deps: PurgeReactorDependencies): ReactorDefinition 
 
       const keys = [reviewKeyId(reviewId), ...measureIds.map(measureKeyId)];
       const streams = [reviewStreamId(reviewId), ...measureIds.map(measureStreamId), legalHoldStreamId(reviewId)];
-      await deps.purgeLedger?.record(reviewPurgeLedgerEntry(started, keys, streams, clock.now()));
+      await deps.purgeLedger.record(reviewPurgeLedgerEntry(started, keys, streams, clock.now()));
       for (const keyId of keys) await keyStore.destroy(keyId);
       for (const streamId of streams) await eventStore.deleteStream(streamId);
 

@@ -44,7 +44,7 @@ export interface RetentionPurgeDependencies {
   /** The open-reviews reactor's checkpoint: a population key goes only once it has opened every case. */
   readonly checkpoints: CheckpointStore;
   /** The purge ledger: each destruction of population references is recorded in it first. */
-  readonly purgeLedger?: PurgeLedger;
+  readonly purgeLedger: PurgeLedger;
 }
 
 export interface PurgeRun {
