@@ -112,7 +112,11 @@ export async function runRetentionPurge(
   // References first: they are the oldest personal data of all, and no purge below depends on them.
   let populationReferencesDestroyed = 0;
   for (const entry of populationReferences)
-    if (await destroyPopulationReferences({ ...deps, referenceDays: deps.populationReferenceDays }, entry))
+    // Counted only when destroyed now: not when deferred (draws to open first) nor already destroyed.
+    if (
+      (await destroyPopulationReferences({ ...deps, referenceDays: deps.populationReferenceDays }, entry)) ===
+      'recorded'
+    )
       populationReferencesDestroyed += 1;
   let started = 0;
   let position = 0;
