@@ -24,7 +24,9 @@ export type MasterKeyErrorCode =
   /** The key was replaced by a rotation, or a row is wrapped under a key this process does not hold. */
   | 'MASTER_KEY_ROTATED'
   /** A rotation step that does not fit the rotation under way (another target, not finished, same key). */
-  | 'MASTER_KEY_ROTATION_CONFLICT';
+  | 'MASTER_KEY_ROTATION_CONFLICT'
+  /** An offline rotation is recorded: only the rotating CLI, holding both keys, may open the store. */
+  | 'MASTER_KEY_ROTATION_IN_PROGRESS';
 
 /**
  * A configuration problem with the master key. Raised at start-up and read by an operator, so the

@@ -53,7 +53,13 @@ export interface MasterKeyStatus {
   /** The master key the store is under (its start-up check). */
   readonly currentMasterKeyId: string;
   /** The rotation under way, or null. */
-  readonly rotation: { readonly from: string; readonly to: string; readonly startedAt: string } | null;
+  readonly rotation: {
+    readonly from: string;
+    readonly to: string;
+    readonly startedAt: string;
+    /** See `MasterKeyRotationPort`: online keeps a handover in the store, offline never does. */
+    readonly mode: 'online' | 'offline';
+  } | null;
   /** Live (not destroyed) data keys per master-key id that wraps them. */
   readonly keysByMasterKey: Readonly<Record<string, number>>;
 }
@@ -68,22 +74,38 @@ export interface RewrapProgress {
 /**
  * Master-key rotation, an operator's port beside `KeyStore` (application code never sees it). Every step
  * is idempotent and the state lives in the store, so a rotation interrupted anywhere is continued by
- * running it again (`rotateMasterKey` drives the steps).
+ * running it again (`rotateMasterKey` drives the steps). Two modes:
  *
- * While a rotation runs, every store open over the same storage reads rows under either key (it learns
- * the other key from the store's handover record at once or within its poll interval) and wraps new keys
- * under the target. Re-wrapping is conditional on the row still being under the old key, so a concurrent
- * destroy stays a destroy. `finishMasterKeyRotation` replaces the start-up check and deletes the handover
- * record: from then on a process started with the old key is refused (`MASTER_KEY_ROTATED`), and stores
- * that were open zero the old key.
+ * - Online (default): running processes carry on without a restart. While the rotation runs every store
+ *   open over the same storage reads rows under either key (it learns the other key from the store's
+ *   handover record at once or within its poll interval) and wraps new keys under the target. The
+ *   handover holds the NEW key wrapped under the OLD one (and the reverse) until the finish, so whoever
+ *   has the old key and any copy of the store from that window can unwrap the new key and every data key:
+ *   embedded, a copy of the key file or its WAL taken meanwhile (the finish deletes the record with
+ *   secure_delete and truncates the WAL, so the live file keeps nothing); MongoDB, a key-database backup
+ *   or snapshot taken meanwhile, and the oplog, which keeps the record's insert for its whole window
+ *   after the finish. Fine for a routine rotation; not when the old key may be compromised.
+ * - Offline (`{ offline: true }`): every process using the store is stopped first. No handover is ever
+ *   written; only the rotating process holds both keys, in memory. The record names the rotation only,
+ *   and a store opened without both keys (`otherMasterKey`) is refused with
+ *   `MASTER_KEY_ROTATION_IN_PROGRESS`, so a service started after a crash half-way fails clearly instead
+ *   of serving; the rotation is continued by running it again with both keys. Use it when the old key
+ *   may be compromised.
+ *
+ * Re-wrapping is conditional on the row still being under the old key, so a concurrent destroy stays a
+ * destroy. `finishMasterKeyRotation` replaces the start-up check and deletes the rotation record: from
+ * then on a process started with the old key is refused (`MASTER_KEY_ROTATED`), and stores that were
+ * open zero the old key. Until then either key opens the store (online), also when a finish was
+ * interrupted between its writes (the check may already be under the new key).
  */
 export interface MasterKeyRotationPort {
   masterKeyStatus(): Promise<MasterKeyStatus>;
   /**
-   * Starts a rotation to `next` (or continues one to the same key). Fails with
-   * `MASTER_KEY_ROTATION_CONFLICT` when another rotation runs or `next` is already the current key.
+   * Starts a rotation to `next` (or continues one to the same key and mode). Fails with
+   * `MASTER_KEY_ROTATION_CONFLICT` when another rotation runs, one of the other mode runs (an online one
+   * has already stored `next` under the old key), or `next` is already the current key.
    */
-  beginMasterKeyRotation(next: Uint8Array, now: Date): Promise<void>;
+  beginMasterKeyRotation(next: Uint8Array, now: Date, options?: { readonly offline?: boolean }): Promise<void>;
   /** Re-wraps up to `limit` rows still under the old key: one transaction (embedded), conditional per row. */
   rewrapBatch(limit: number): Promise<RewrapProgress>;
   /** Ends the rotation once no row is left under the old key; `MASTER_KEY_ROTATION_CONFLICT` otherwise. */

@@ -24,6 +24,12 @@ export type RotationProgress =
   | { readonly phase: 'finished'; readonly from: string; readonly to: string; readonly total: number };
 
 export interface RotateMasterKeyOptions {
+  /**
+   * Offline rotation (see `MasterKeyRotationPort`): no handover is written and there is no grace wait.
+   * The caller guarantees that no other process uses the store (embedded: a store opened `exclusive`),
+   * and must have opened `store` with both keys to continue one that was interrupted.
+   */
+  readonly offline?: boolean;
   readonly batchSize?: number;
   readonly handoverGraceMs?: number;
   readonly onProgress?: (progress: RotationProgress) => void;
@@ -44,10 +50,10 @@ export interface RotationResult {
 }
 
 /**
- * Re-wraps every data key of `store` under `next`, online and resumably: begin (or continue) the
- * rotation, re-wrap in bounded batches with progress, wait out the handover grace, sweep rows written
- * under the old key meanwhile, finish. Safe to run again after a crash at any point, and a no-op once the
- * store is under `next`.
+ * Re-wraps every data key of `store` under `next`, resumably: begin (or continue) the rotation, re-wrap
+ * in bounded batches with progress, then, online, wait out the handover grace and sweep rows written
+ * under the old key meanwhile; finish. Safe to run again after a crash at any point (in the same mode),
+ * and a no-op once the store is under `next`.
  */
 export async function rotateMasterKey(
   store: MasterKeyRotationPort,
@@ -66,7 +72,8 @@ export async function rotateMasterKey(
     return { from: nextId, to: nextId, rotated: false, resumed: false, batches: 0, rewrapped: 0 };
   }
   const resumed = before.rotation !== null;
-  await store.beginMasterKeyRotation(next, now());
+  const offline = options.offline === true;
+  await store.beginMasterKeyRotation(next, now(), { offline });
   const begun = await store.masterKeyStatus();
   const rotation = begun.rotation;
   if (rotation === null) throw new Error('rotateMasterKey: the rotation record is missing after begin');
@@ -94,8 +101,9 @@ export async function rotateMasterKey(
   };
 
   await drain();
+  // Offline nobody else is running: there is nobody to wait for.
   const graceEnds = Date.parse(rotation.startedAt) + (options.handoverGraceMs ?? DEFAULT_HANDOVER_GRACE_MS);
-  const waitMs = graceEnds - now().getTime();
+  const waitMs = offline ? 0 : graceEnds - now().getTime();
   if (waitMs > 0) {
     progress({ phase: 'waiting', waitMs });
     await wait(waitMs);

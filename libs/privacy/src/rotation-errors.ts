@@ -20,6 +20,20 @@ export const rotationConflict = {
       `Der neue Master-Schlüssel (${id}) wurde schon einmal ersetzt und darf nicht zurückkehren; einen neuen Schlüssel erzeugen.`,
       `The new master key (${id}) was retired before and must not come back; generate a fresh key.`,
     ),
+  onlineUnderWay: (target: string): MasterKeyError =>
+    new MasterKeyError(
+      'MASTER_KEY_ROTATION_CONFLICT',
+      `Ein Online-Schlüsselwechsel zum Master-Schlüssel ${target} ist im Gange: dieser neue Schlüssel liegt schon unter dem alten verpackt im Schlüsselspeicher, ` +
+        'ein Offline-Wechsel zu ihm schützt nicht mehr. Den Wechsel ohne --offline abschließen und danach mit --offline zu einem frisch erzeugten Schlüssel wechseln.',
+      `An online rotation to master key ${target} is under way: this new key is already stored wrapped under the old one, ` +
+        'so an offline rotation to it protects nothing any more. Finish the rotation without --offline, then rotate with --offline to a freshly generated key.',
+    ),
+  offlineUnderWay: (target: string): MasterKeyError =>
+    new MasterKeyError(
+      'MASTER_KEY_ROTATION_CONFLICT',
+      `Ein Offline-Schlüsselwechsel zum Master-Schlüssel ${target} ist im Gange; ihn mit rotate-master-key --offline fortsetzen.`,
+      `An offline rotation to master key ${target} is under way; continue it with rotate-master-key --offline.`,
+    ),
   noneUnderWay: (): MasterKeyError =>
     new MasterKeyError(
       'MASTER_KEY_ROTATION_CONFLICT',

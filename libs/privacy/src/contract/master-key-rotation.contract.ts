@@ -3,15 +3,27 @@ import { MasterKeyError } from '../errors.js';
 import type { KeyStore, MasterKeyRotationPort } from '../key-store.port.js';
 import { masterKeyId } from '../key-wrap.js';
 import { rotateMasterKey } from '../master-key-rotation.js';
+import { findsMasterKeyHandover } from './handover-scan.js';
 
 export interface RotatableKeyStore extends KeyStore, MasterKeyRotationPort {
   heldMasterKeyIds(): string[];
 }
 
+export interface RotationOpenOptions {
+  readonly pollIntervalMs?: number;
+  /** The second key of an offline rotation (the rotating CLI's). */
+  readonly otherMasterKey?: Uint8Array;
+}
+
 /** Fresh storage per test: a rotation changes the master key of everything in it. */
 export interface RotationStorage {
   /** Opens a store over this storage, as a (re)started process with `masterKey` configured would. */
-  open(masterKey: Uint8Array, options?: { readonly pollIntervalMs?: number }): Promise<RotatableKeyStore>;
+  open(masterKey: Uint8Array, options?: RotationOpenOptions): Promise<RotatableKeyStore>;
+  /**
+   * Every byte the storage holds right now, as a copy of it taken at this moment would (embedded: the
+   * database file and its WAL; MongoDB: the documents' binary and text values).
+   */
+  storedBytes(): Promise<Uint8Array[]>;
   dispose?(): Promise<void>;
 }
 
@@ -26,7 +38,7 @@ export function masterKeyRotationContract(name: string, factory: () => Promise<R
   describe(`Master-key rotation contract: ${name}`, () => {
     let storage: RotationStorage;
     const opened: KeyStore[] = [];
-    const open = async (masterKey: Uint8Array, options?: { pollIntervalMs?: number }) => {
+    const open = async (masterKey: Uint8Array, options?: RotationOpenOptions) => {
       const store = await storage.open(masterKey, options);
       opened.push(store);
       return store;
@@ -72,7 +84,7 @@ export function masterKeyRotationContract(name: string, factory: () => Promise<R
       expect(await rotating.rewrapBatch(2)).toEqual({ rewrapped: 2, remaining: 3 });
       const status = await rotating.masterKeyStatus();
       expect(status.currentMasterKeyId).toBe(idA);
-      expect(status.rotation).toEqual({ from: idA, to: idB, startedAt: '2026-12-07T05:00:00.000Z' });
+      expect(status.rotation).toEqual({ from: idA, to: idB, startedAt: '2026-12-07T05:00:00.000Z', mode: 'online' });
       expect(status.keysByMasterKey).toEqual({ [idA]: 3, [idB]: 2 });
 
       // A service restarted with the new key while the rotation runs.
@@ -211,6 +223,112 @@ export function masterKeyRotationContract(name: string, factory: () => Promise<R
       }
       await rotateMasterKey(rotating, keyB, { handoverGraceMs: 0 });
       await expectAllReadable(idle, keys);
+    });
+
+    it('online: the new key lies wrapped under the old one in the storage until the finish (what --offline avoids)', async () => {
+      const rotating = await open(keyA, { pollIntervalMs: 0 });
+      await createKeys(rotating, 3);
+      let seenMidway = false;
+      await rotateMasterKey(rotating, keyB, {
+        batchSize: 2,
+        handoverGraceMs: 0,
+        afterBatch: async () => {
+          seenMidway ||= findsMasterKeyHandover(await storage.storedBytes(), keyA, idB);
+        },
+      });
+      // The scan finds the handover: it is what an attacker with the old key and a copy would find.
+      expect(seenMidway).toBe(true);
+    });
+
+    it('offline: no handover is ever stored, and a store without both keys is refused naming the rotation', async () => {
+      const rotating = await open(keyA, { pollIntervalMs: 0 });
+      const keys = await createKeys(rotating, 5);
+      const scans: boolean[] = [];
+      const refusals: unknown[] = [];
+      const result = await rotateMasterKey(rotating, keyB, {
+        offline: true,
+        batchSize: 2,
+        // A grace wait would be an error: nothing waits offline.
+        handoverGraceMs: 3_600_000,
+        wait: () => Promise.reject(new Error('an offline rotation must not wait')),
+        afterBatch: async () => {
+          scans.push(findsMasterKeyHandover(await storage.storedBytes(), keyA, idB));
+          expect((await rotating.masterKeyStatus()).rotation).toMatchObject({ from: idA, to: idB, mode: 'offline' });
+          for (const key of [keyA, keyB]) {
+            refusals.push(
+              await storage.open(key, { pollIntervalMs: 0 }).then(
+                (store) => store.close().then(() => null),
+                (error: unknown) => error,
+              ),
+            );
+          }
+        },
+      });
+      expect(result).toMatchObject({ from: idA, to: idB, rotated: true, batches: 3, rewrapped: 5 });
+      expect(scans).toEqual([false, false, false]);
+      expect(findsMasterKeyHandover(await storage.storedBytes(), keyA, idB)).toBe(false);
+      expect(refusals).toHaveLength(6);
+      for (const refusal of refusals) {
+        expect(refusal).toBeInstanceOf(MasterKeyError);
+        expect((refusal as MasterKeyError).code).toBe('MASTER_KEY_ROTATION_IN_PROGRESS');
+        expect((refusal as MasterKeyError).message).toContain(`${idA} → ${idB}`);
+        expect((refusal as MasterKeyError).message).toMatch(
+          /Offline-Schlüsselwechsel[\s\S]*\n[\s\S]*offline master-key rotation/u,
+        );
+      }
+      expect(await rotating.masterKeyStatus()).toEqual({
+        currentMasterKeyId: idB,
+        rotation: null,
+        keysByMasterKey: { [idB]: 5 },
+      });
+      await expectAllReadable(await open(keyB), keys);
+      await expect(storage.open(keyA)).rejects.toMatchObject({ code: 'MASTER_KEY_ROTATED' });
+    });
+
+    it('offline: resumes after a crash only with both keys, and does not mix with an online rotation', async () => {
+      const first = await open(keyA, { pollIntervalMs: 0 });
+      const keys = await createKeys(first, 6);
+      const crash = new Error('crash after the first batch');
+      await expect(
+        rotateMasterKey(first, keyB, {
+          offline: true,
+          batchSize: 2,
+          afterBatch: () => {
+            throw crash;
+          },
+        }),
+      ).rejects.toBe(crash);
+      await first.close();
+      // Rows under both keys now; a service started with either key alone must not serve.
+      await expect(storage.open(keyA)).rejects.toMatchObject({ code: 'MASTER_KEY_ROTATION_IN_PROGRESS' });
+      await expect(storage.open(keyB)).rejects.toMatchObject({ code: 'MASTER_KEY_ROTATION_IN_PROGRESS' });
+      // A key that is neither of the rotation's is not accepted as the other one.
+      await expect(storage.open(keyA, { otherMasterKey: randomBytes(32) })).rejects.toMatchObject({
+        code: 'MASTER_KEY_ROTATION_IN_PROGRESS',
+      });
+
+      const resumed = await open(keyA, { pollIntervalMs: 0, otherMasterKey: keyB });
+      expect((await resumed.masterKeyStatus()).keysByMasterKey).toEqual({ [idA]: 4, [idB]: 2 });
+      // An online run may not take it over: it would store the new key under the old one after all.
+      await expect(rotateMasterKey(resumed, keyB, { handoverGraceMs: 0 })).rejects.toMatchObject({
+        code: 'MASTER_KEY_ROTATION_CONFLICT',
+      });
+      const result = await rotateMasterKey(resumed, keyB, { offline: true, batchSize: 2 });
+      expect(result).toMatchObject({ resumed: true, batches: 2, rewrapped: 4 });
+      expect(findsMasterKeyHandover(await storage.storedBytes(), keyA, idB)).toBe(false);
+      await expectAllReadable(await open(keyB), keys);
+    });
+
+    it('refuses an offline rotation while an online one to the same key runs (the key is already exposed)', async () => {
+      const store = await open(keyA, { pollIntervalMs: 0 });
+      await createKeys(store, 2);
+      await store.beginMasterKeyRotation(keyB, new Date());
+      const refused = await store.beginMasterKeyRotation(keyB, new Date(), { offline: true }).then(
+        () => null,
+        (error: unknown) => error as MasterKeyError,
+      );
+      expect(refused?.code).toBe('MASTER_KEY_ROTATION_CONFLICT');
+      expect(refused?.message).toMatch(/--offline/u);
     });
   });
 }

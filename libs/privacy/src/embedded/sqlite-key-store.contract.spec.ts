@@ -35,6 +35,8 @@ masterKeyRotationContract('embedded SQLite', () => {
     // As a promise also when opening fails (the store opens synchronously).
     open: (masterKey, options) =>
       new Promise<SqliteKeyStore>((resolve) => resolve(SqliteKeyStore.open({ file, masterKey, ...options }))),
+    storedBytes: () =>
+      Promise.resolve([file, `${file}-wal`].filter((name) => fs.existsSync(name)).map((name) => fs.readFileSync(name))),
     dispose: () => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })),
   });
 });

@@ -45,6 +45,17 @@ export interface SqliteKeyStoreOptions {
    * default 1000 ms, 0 turns the timer off (a store still looks on every call).
    */
   readonly pollIntervalMs?: number;
+  /**
+   * Only for `rotate-master-key --offline`: the second master key of an offline rotation. While one is
+   * recorded the store opens only with both of its keys; everyone else gets `MASTER_KEY_ROTATION_IN_PROGRESS`.
+   */
+  readonly otherMasterKey?: Uint8Array;
+  /**
+   * Holds an exclusive lock on the file from open to close (`locking_mode = EXCLUSIVE`): no other
+   * connection, in this process or another, can open the store meanwhile, and opening fails with
+   * "database is locked" while another one has it open. For the offline rotation.
+   */
+  readonly exclusive?: boolean;
 }
 
 interface KeyRow {
@@ -121,14 +132,18 @@ export class SqliteKeyStore implements KeyStore, MasterKeyRotationPort {
     // SQLite gives -wal and -shm the mode of the database file, so creating it private covers all three.
     createPrivateFile(file);
     tightenPermissions(file);
-    const db = new DatabaseSync(file, { timeout: options.busyTimeoutMs ?? 5000 });
+    const db = new DatabaseSync(file, { timeout: options.exclusive === true ? 0 : (options.busyTimeoutMs ?? 5000) });
     try {
+      // Before WAL is entered: SQLite then keeps the WAL index in this connection's memory and the lock
+      // on the file until close (taken by the exclusive transaction below).
+      if (options.exclusive === true) db.exec('PRAGMA locking_mode = EXCLUSIVE');
       const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string } | undefined;
       if (mode?.journal_mode !== 'wal') throw new Error(`Key store ${file}: WAL mode not available`);
       db.exec('PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;');
       for (const suffix of ['-wal', '-shm']) tightenPermissions(`${file}${suffix}`);
+      if (options.exclusive === true) db.exec('BEGIN EXCLUSIVE; COMMIT');
       migrate(db);
-      const keyring = openKeyring(db, file, options.masterKey);
+      const keyring = openKeyring(db, file, options.masterKey, options.otherMasterKey);
       return new SqliteKeyStore(db, file, keyring, options.cacheSize ?? 1024, options.pollIntervalMs ?? 1000);
     } catch (error) {
       db.close();
@@ -220,37 +235,47 @@ export class SqliteKeyStore implements KeyStore, MasterKeyRotationPort {
       const rotation = state.rotation;
       return {
         currentMasterKeyId: state.currentId,
-        rotation: rotation === null ? null : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt },
+        rotation:
+          rotation === null
+            ? null
+            : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt, mode: rotation.mode },
         keysByMasterKey,
       };
     });
   }
 
-  beginMasterKeyRotation(next: Uint8Array, now: Date): Promise<void> {
+  beginMasterKeyRotation(next: Uint8Array, now: Date, options: { readonly offline?: boolean } = {}): Promise<void> {
     return settle(() => {
       this.assertOpen();
       if (next.byteLength !== DATA_KEY_BYTES) throw new RangeError('The master key has 32 bytes');
       const nextId = masterKeyId(next);
+      const mode = options.offline === true ? 'offline' : 'online';
       this.transaction(() => {
         this.refreshState();
         const state = this.keyring.state;
         if (state.rotation !== null) {
           if (state.rotation.to !== nextId) throw rotationConflict.otherTarget(state.rotation.to, nextId);
+          if (state.rotation.mode !== mode) {
+            throw mode === 'offline'
+              ? rotationConflict.onlineUnderWay(nextId)
+              : rotationConflict.offlineUnderWay(nextId);
+          }
           return;
         }
         if (state.currentId === nextId) throw rotationConflict.sameKey(nextId);
         if (state.retired.some((entry) => entry.id === nextId)) throw rotationConflict.retiredKey(nextId);
         const current = this.keyring.requireKey(state.currentId);
-        const record = encodeRotationRecord({
-          from: state.currentId,
-          to: nextId,
-          toUnderFrom: wrapMasterKey(current, next),
-          fromUnderTo: wrapMasterKey(next, current),
-          startedAt: now.toISOString(),
-        });
+        const base = { from: state.currentId, to: nextId, startedAt: now.toISOString() };
+        // Offline: the record names the rotation only; the new key stays in this process's memory.
+        const record = encodeRotationRecord(
+          mode === 'offline'
+            ? { ...base, mode }
+            : { ...base, mode, toUnderFrom: wrapMasterKey(current, next), fromUnderTo: wrapMasterKey(next, current) },
+        );
         this.db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)').run(META_ROTATION, Buffer.from(record, 'utf8'));
       });
       this.refreshState();
+      if (mode === 'offline') this.keyring.holdOfflineTarget(next);
     });
   }
 
@@ -460,7 +485,12 @@ function readState(db: DatabaseSync): MasterKeyState {
  * Initialises a new store under `masterKey`, or checks the key against an existing one: a store of
  * version 1 learns its master-key id here (the key must pass the old check) and its rows are labelled.
  */
-function openKeyring(db: DatabaseSync, file: string, masterKey: Uint8Array): MasterKeyring {
+function openKeyring(
+  db: DatabaseSync,
+  file: string,
+  masterKey: Uint8Array,
+  otherMasterKey: Uint8Array | undefined,
+): MasterKeyring {
   return inTransaction(db, () => {
     const id = masterKeyId(masterKey);
     const meta = readMeta(db);
@@ -475,10 +505,11 @@ function openKeyring(db: DatabaseSync, file: string, masterKey: Uint8Array): Mas
       insert.run(META_KEY_ID, Buffer.from(id, 'utf8'));
     }
     const state = readState(db);
-    if (state.currentId === id && !verifyMasterKeyCheck(masterKey, check)) throw legacyMismatch(file);
-    const keyring = new MasterKeyring(masterKey, state, NAME(file));
+    // The check is replaced in the finish's transaction, so it is always under the current key here;
+    // the keyring's check accepts the rotation's other key too (see `masterKeyCheckPasses`).
+    const keyring = new MasterKeyring(masterKey, state, NAME(file), check, otherMasterKey);
     // Rows of version 1 were all wrapped under the key that passed the check.
-    if (state.currentId === id) {
+    if (state.currentId === id && state.rotation === null) {
       db.prepare('UPDATE data_keys SET master_key_id = ? WHERE master_key_id IS NULL').run(id);
     }
     return keyring;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MongoDBContainer, type StartedMongoDBContainer } from '@testcontainers/mongodb';
-import { MongoClient } from 'mongodb';
+import { Binary, MongoClient } from 'mongodb';
 import { describeWithContainers } from '../../../../test/support/container-runtime.js';
 import { keyStoreContract } from '../contract/key-store.contract.js';
 import { masterKeyRotationContract } from '../contract/master-key-rotation.contract.js';
@@ -66,7 +66,28 @@ describeWithContainers('MongoKeyStore (MongoDB 8.0 replica set in a container)',
   masterKeyRotationContract('MongoDB', () => {
     const database = `keys_${randomUUID().replaceAll('-', '')}`;
     return Promise.resolve({
-      open: (masterKey, options) => MongoKeyStore.open({ uri: uri(), database, masterKey, ...options }),
+      // No key cache: the suite expects a destroy through one store to blind the others at once, which the
+      // cache allows only after its lifetime (the key-store contract covers that window).
+      open: (masterKey, options) => MongoKeyStore.open({ uri: uri(), database, masterKey, cacheTtlMs: 0, ...options }),
+      // What a backup of the key database holds (the oplog keeps what was written meanwhile, too).
+      storedBytes: async () => {
+        const client = await MongoClient.connect(uri());
+        try {
+          const db = client.db(database);
+          const chunks: Uint8Array[] = [];
+          for (const name of ['meta', 'data_keys']) {
+            for (const doc of await db.collection(name).find({}).toArray()) {
+              for (const value of Object.values(doc)) {
+                if (value instanceof Binary) chunks.push(value.value());
+                else if (typeof value === 'string') chunks.push(Buffer.from(value, 'utf8'));
+              }
+            }
+          }
+          return chunks;
+        } finally {
+          await client.close();
+        }
+      },
       dispose: () => dropDatabase(database),
     });
   });

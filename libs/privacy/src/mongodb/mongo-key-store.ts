@@ -1,4 +1,4 @@
-import { Binary, MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
+import { type AnyBulkWriteOperation, Binary, MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
 import { KeyStoreClosedError, MasterKeyError } from '../errors.js';
 import { KeyCache } from '../key-cache.js';
 import { assertValidKeyId } from '../key-ids.js';
@@ -52,6 +52,11 @@ export interface MongoKeyStoreOptions {
   readonly pollIntervalMs?: number;
   /** Monotonic milliseconds, for the cache and the state's age (tests inject one). */
   readonly now?: () => number;
+  /**
+   * Only for `rotate-master-key --offline`: the second master key of an offline rotation. While one is
+   * recorded the store opens only with both of its keys; everyone else gets `MASTER_KEY_ROTATION_IN_PROGRESS`.
+   */
+  readonly otherMasterKey?: Uint8Array;
 }
 
 interface DataKeyDoc {
@@ -71,9 +76,11 @@ interface DestroyedKeyDoc {
  * `master-check` (value: check token), `master-key-id` (value: id), `master-rotation` (the rotation
  * record's fields) and one `retired:<id>` document (retiredAt) per master key replaced.
  */
-interface MetaDoc {
+export interface MetaDoc {
   _id: string;
   value?: Binary | string;
+  /** Of the rotation record: 'offline', or missing for an online one (which has the two handovers). */
+  mode?: 'offline';
   from?: string;
   to?: string;
   toUnderFrom?: Binary;
@@ -154,7 +161,7 @@ export class MongoKeyStore implements KeyStore, MasterKeyRotationPort {
         readPreference: 'primary',
       });
       const keys = db.collection<DataKeyDoc>('data_keys');
-      const keyring = await openKeyring(db, keys, options.database, options.masterKey);
+      const keyring = await openKeyring(db, keys, options.database, options.masterKey, options.otherMasterKey);
       // The rotation's batches find the rows still under the old key by this index.
       await keys.createIndex({ masterKeyId: 1, _id: 1 }, { name: 'by_master_key' });
       return new MongoKeyStore(
@@ -213,6 +220,10 @@ export class MongoKeyStore implements KeyStore, MasterKeyRotationPort {
     this.cache.delete(keyId);
     // Tombstone (the id only, never key material) first: from here on nobody is handed the key.
     await this.destroyed.updateOne({ _id: keyId }, { $setOnInsert: { destroyedAt: new Date() } }, { upsert: true });
+    // Evicted again: a read that began after the first eviction may have found the key before the
+    // tombstone existed and cached it. This also voids reads still under way (their token is older), so
+    // nothing they found goes into the cache; reads beginning now see the tombstone.
+    this.cache.delete(keyId);
     await this.keys.deleteOne({ _id: keyId });
   }
 
@@ -251,41 +262,60 @@ export class MongoKeyStore implements KeyStore, MasterKeyRotationPort {
     const rotation = state.rotation;
     return {
       currentMasterKeyId: state.currentId,
-      rotation: rotation === null ? null : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt },
+      rotation:
+        rotation === null
+          ? null
+          : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt, mode: rotation.mode },
       keysByMasterKey,
     };
   }
 
-  async beginMasterKeyRotation(next: Uint8Array, now: Date): Promise<void> {
+  async beginMasterKeyRotation(
+    next: Uint8Array,
+    now: Date,
+    options: { readonly offline?: boolean } = {},
+  ): Promise<void> {
     this.assertOpen();
     if (next.byteLength !== DATA_KEY_BYTES) throw new RangeError('The master key has 32 bytes');
     const nextId = masterKeyId(next);
+    const mode = options.offline === true ? 'offline' : 'online';
+    const sameRotation = (rotation: MasterKeyRotationRecord | null): void => {
+      if (rotation?.to !== nextId) throw rotationConflict.otherTarget(rotation?.to ?? '?', nextId);
+      if (rotation.mode !== mode) {
+        throw mode === 'offline' ? rotationConflict.onlineUnderWay(nextId) : rotationConflict.offlineUnderWay(nextId);
+      }
+    };
     await this.refreshState();
     const state = this.keyring.state;
     if (state.rotation !== null) {
-      if (state.rotation.to !== nextId) throw rotationConflict.otherTarget(state.rotation.to, nextId);
+      sameRotation(state.rotation);
+      if (mode === 'offline') this.keyring.holdOfflineTarget(next);
       return;
     }
     if (state.currentId === nextId) throw rotationConflict.sameKey(nextId);
     if (state.retired.some((entry) => entry.id === nextId)) throw rotationConflict.retiredKey(nextId);
     const current = this.keyring.requireKey(state.currentId);
+    const base = { _id: META_ROTATION, from: state.currentId, to: nextId, startedAt: now.toISOString() };
     try {
-      await this.meta.insertOne({
-        _id: META_ROTATION,
-        from: state.currentId,
-        to: nextId,
-        toUnderFrom: new Binary(wrapMasterKey(current, next)),
-        fromUnderTo: new Binary(wrapMasterKey(next, current)),
-        startedAt: now.toISOString(),
-      });
+      // Offline: the record names the rotation only; the new key stays in this process's memory (a
+      // handover here would stay in the oplog for its whole window).
+      await this.meta.insertOne(
+        mode === 'offline'
+          ? { ...base, mode: 'offline' }
+          : {
+              ...base,
+              toUnderFrom: new Binary(wrapMasterKey(current, next)),
+              fromUnderTo: new Binary(wrapMasterKey(next, current)),
+            },
+      );
     } catch (error) {
       if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
       // Another run began at the same moment: fine if it is the same rotation.
       await this.refreshState();
-      const rotation = this.keyring.state.rotation;
-      if (rotation?.to !== nextId) throw rotationConflict.otherTarget(rotation?.to ?? '?', nextId);
+      sameRotation(this.keyring.state.rotation);
     }
     await this.refreshState();
+    if (mode === 'offline') this.keyring.holdOfflineTarget(next);
   }
 
   /**
@@ -313,29 +343,7 @@ export class MongoKeyStore implements KeyStore, MasterKeyRotationPort {
     const left = await this.keys.countDocuments({ masterKeyId: { $ne: rotation.to } });
     if (left > 0) throw rotationConflict.notDone(left);
     const target = this.keyring.requireKey(rotation.to);
-    // Ordered, each step idempotent: a crash in between leaves a state that opens with either key and
-    // that the next run finishes.
-    await this.meta.bulkWrite(
-      [
-        {
-          updateOne: {
-            filter: { _id: META_CHECK },
-            update: { $set: { value: new Binary(createMasterKeyCheck(target)) } },
-            upsert: true,
-          },
-        },
-        { updateOne: { filter: { _id: META_KEY_ID }, update: { $set: { value: rotation.to } }, upsert: true } },
-        {
-          updateOne: {
-            filter: { _id: `${RETIRED_PREFIX}${rotation.from}` },
-            update: { $setOnInsert: { retiredAt: now.toISOString() } },
-            upsert: true,
-          },
-        },
-        { deleteOne: { filter: { _id: META_ROTATION } } },
-      ],
-      { ordered: true },
-    );
+    await this.meta.bulkWrite(finishWrites(rotation.from, rotation.to, target, now), { ordered: true });
     // A store elsewhere that had not seen the rotation yet may have written a row under the old key just
     // now; this process still holds both keys, so it re-wraps such stragglers before letting go.
     while ((await this.rewrapRows(rotation, 500)) > 0);
@@ -461,31 +469,62 @@ function copy(keyId: string, key: Uint8Array): DataKey {
   return { keyId, key: new Uint8Array(key) };
 }
 
+/**
+ * The finish's writes to `meta`, in order. MongoDB runs them as an ordered bulk write, not atomically: a
+ * crash may stop after any of them. Each is idempotent and every prefix leaves a state that opens with
+ * either key (the check may already be under `to` while the id still names `from`: the keyring accepts
+ * it while the record exists, see `masterKeyCheckPasses`) and that the next run finishes.
+ */
+export function finishWrites(
+  from: string,
+  to: string,
+  target: Uint8Array,
+  now: Date,
+): AnyBulkWriteOperation<MetaDoc>[] {
+  return [
+    {
+      updateOne: {
+        filter: { _id: META_CHECK },
+        update: { $set: { value: new Binary(createMasterKeyCheck(target)) } },
+        upsert: true,
+      },
+    },
+    { updateOne: { filter: { _id: META_KEY_ID }, update: { $set: { value: to } }, upsert: true } },
+    {
+      updateOne: {
+        filter: { _id: `${RETIRED_PREFIX}${from}` },
+        update: { $setOnInsert: { retiredAt: now.toISOString() } },
+        upsert: true,
+      },
+    },
+    { deleteOne: { filter: { _id: META_ROTATION } } },
+  ];
+}
+
 async function readState(meta: Collection<MetaDoc>): Promise<MasterKeyState | null> {
-  const docs = await meta.find({}).toArray();
+  return stateOf(await meta.find({}).toArray());
+}
+
+/** The master-key state the `meta` documents describe; null before the store's id was recorded. */
+export function stateOf(docs: readonly MetaDoc[]): MasterKeyState | null {
   const byId = new Map(docs.map((doc) => [doc._id, doc]));
   const currentId = byId.get(META_KEY_ID)?.value;
   if (typeof currentId !== 'string') return null;
-  const rotation = byId.get(META_ROTATION);
   return {
     currentId,
-    rotation:
-      rotation?.from === undefined ||
-      rotation.to === undefined ||
-      rotation.toUnderFrom === undefined ||
-      rotation.fromUnderTo === undefined
-        ? null
-        : {
-            from: rotation.from,
-            to: rotation.to,
-            toUnderFrom: rotation.toUnderFrom.value(),
-            fromUnderTo: rotation.fromUnderTo.value(),
-            startedAt: rotation.startedAt ?? '',
-          },
+    rotation: rotationOf(byId.get(META_ROTATION)),
     retired: docs
       .filter((doc) => doc._id.startsWith(RETIRED_PREFIX))
       .map((doc) => ({ id: doc._id.slice(RETIRED_PREFIX.length), retiredAt: doc.retiredAt ?? '' })),
   };
+}
+
+function rotationOf(doc: MetaDoc | undefined): MasterKeyRotationRecord | null {
+  if (doc?.from === undefined || doc.to === undefined) return null;
+  const base = { from: doc.from, to: doc.to, startedAt: doc.startedAt ?? '' };
+  if (doc.mode === 'offline') return { ...base, mode: 'offline' };
+  if (doc.toUnderFrom === undefined || doc.fromUnderTo === undefined) return null;
+  return { ...base, mode: 'online', toUnderFrom: doc.toUnderFrom.value(), fromUnderTo: doc.fromUnderTo.value() };
 }
 
 /**
@@ -498,6 +537,7 @@ async function openKeyring(
   keys: Collection<DataKeyDoc>,
   database: string,
   masterKey: Uint8Array,
+  otherMasterKey: Uint8Array | undefined,
 ): Promise<MasterKeyring> {
   const meta = db.collection<MetaDoc>('meta');
   const id = masterKeyId(masterKey);
@@ -512,24 +552,39 @@ async function openKeyring(
       `Key store (MongoDB database ${database}) was created under another master key; this one cannot open its keys.`,
     );
   await upsertIgnoringRace(meta, META_CHECK, { value: new Binary(createMasterKeyCheck(masterKey)) });
-  let state = await readState(meta);
-  if (state === null) {
+  let docs = await meta.find({}).toArray();
+  if (stateOf(docs) === null) {
     // New, or of the older version: the check (ours or the old one) must pass before the id is recorded.
-    const check = await meta.findOne({ _id: META_CHECK });
+    const check = docs.find((doc) => doc._id === META_CHECK);
     if (!(check?.value instanceof Binary) || !verifyMasterKeyCheck(masterKey, check.value.value())) throw mismatch();
     await upsertIgnoringRace(meta, META_KEY_ID, { value: id });
-    state = await readState(meta);
-    if (state === null) throw new Error(`Key store ${database}: master-key id missing after insert`);
+    docs = await meta.find({}).toArray();
   }
-  if (state.currentId === id) {
-    const check = await meta.findOne({ _id: META_CHECK });
-    if (!(check?.value instanceof Binary) || !verifyMasterKeyCheck(masterKey, check.value.value())) throw mismatch();
-  }
-  const keyring = new MasterKeyring(masterKey, state, name);
+  const keyring = keyringOf(docs, masterKey, name, otherMasterKey);
+  const state = keyring.state;
   if (state.currentId === id && state.rotation === null) {
     await keys.updateMany({ masterKeyId: { $exists: false } }, { $set: { masterKeyId: id } });
   }
   return keyring;
+}
+
+/**
+ * The open-time decision over the `meta` documents, once the store's id is recorded: which keys the
+ * configured key (and an offline rotation's other key) give, or why the store refuses to open. Shared by
+ * `open` and tests of every state a finish interrupted between its writes leaves.
+ */
+export function keyringOf(
+  docs: readonly MetaDoc[],
+  masterKey: Uint8Array,
+  name: { de: string; en: string },
+  otherMasterKey?: Uint8Array,
+): MasterKeyring {
+  const state = stateOf(docs);
+  if (state === null) throw new Error(`${name.en}: master-key id missing`);
+  const check = docs.find((doc) => doc._id === META_CHECK)?.value;
+  // A check that is not binary opens under no key: refused like a wrong one.
+  const checkBytes = check instanceof Binary ? check.value() : check === undefined ? undefined : new Uint8Array(0);
+  return new MasterKeyring(masterKey, state, name, checkBytes, otherMasterKey);
 }
 
 async function upsertIgnoringRace(meta: Collection<MetaDoc>, id: string, fields: Partial<MetaDoc>): Promise<void> {
