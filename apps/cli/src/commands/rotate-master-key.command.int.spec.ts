@@ -1,15 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AppConfig, loadConfig } from '@pruefpfad/application';
-import { openInfrastructure } from '@pruefpfad/composition';
+import { embeddedFiles, openInfrastructure } from '@pruefpfad/composition';
 import {
   MASTER_KEY_FILE_NAME,
   MASTER_KEY_NEXT_FILE_NAME,
   MasterKeyError,
   masterKeyId,
   rotateMasterKey,
+  SqliteKeyStore,
   type Sealed,
   supportsMasterKeyRotation,
 } from '@pruefpfad/privacy';
@@ -212,5 +213,162 @@ describe('rotate-master-key (CLI)', () => {
     expect(fs.readdirSync(config.keyDir).filter((name) => name.startsWith('master'))).toEqual([]);
     await expectOpens(configFor(dir, { PRUEFPFAD_MASTER_KEY: next }), sealed);
     await expect(openInfrastructure(config)).rejects.toMatchObject({ code: 'MASTER_KEY_ROTATED' });
+  });
+
+  /**
+   * Whether the master key `wantedId` can be unwrapped with `holder` from the key file or its WAL, as
+   * someone holding the old key would try on a copy: every offset of the raw bytes and of every base64
+   * run (the embedded rotation record is JSON). Written from the wrapping format (version 1, IV 12, tag
+   * 16, key 32; AAD `pruefpfad/master-key-handover/v1 NUL <holder id> NUL <wanted id>`), not the code.
+   */
+  const keyFileHoldsHandover = (config: AppConfig, holder: Buffer, wantedId: string): boolean => {
+    const file = embeddedFiles(config).keys;
+    const aad = Buffer.from(`pruefpfad/master-key-handover/v1\u0000${masterKeyId(holder)}\u0000${wantedId}`, 'utf8');
+    const candidates: Buffer[] = [];
+    for (const name of [file, `${file}-wal`].filter((f) => fs.existsSync(f))) {
+      const raw = fs.readFileSync(name);
+      candidates.push(raw);
+      for (const run of raw.toString('latin1').match(/[A-Za-z0-9+/]{80,}={0,2}/gu) ?? []) {
+        candidates.push(Buffer.from(run, 'base64'));
+      }
+    }
+    return candidates.some((bytes) => {
+      for (let at = 0; at + 61 <= bytes.byteLength; at++) {
+        if (bytes[at] !== 1) continue;
+        const decipher = createDecipheriv('aes-256-gcm', holder, bytes.subarray(at + 1, at + 13));
+        decipher.setAAD(aad);
+        decipher.setAuthTag(bytes.subarray(at + 13, at + 29));
+        try {
+          const key = Buffer.concat([decipher.update(bytes.subarray(at + 29, at + 61)), decipher.final()]);
+          if (masterKeyId(key) === wantedId) return true;
+        } catch {
+          // Not a handover under this key here.
+        }
+      }
+      return false;
+    });
+  };
+  const currentKeyOf = (config: AppConfig): Buffer =>
+    Buffer.from(fs.readFileSync(path.join(config.keyDir, MASTER_KEY_FILE_NAME), 'utf8').trim(), 'base64');
+
+  it('online (the default) leaves the new key wrapped under the old one in the key file during the rotation', async () => {
+    const config = configFor(freshDir());
+    await sealSome(config, 3);
+    const oldKey = currentKeyOf(config);
+    const next = writeNextKeyFile(config);
+    const seen: boolean[] = [];
+    const result = await run(
+      ['--batch-size', '2', '--grace-seconds', '0'],
+      config,
+      {},
+      {
+        afterBatch: () => {
+          seen.push(keyFileHoldsHandover(config, oldKey, masterKeyId(next)));
+        },
+      },
+    );
+    expect(result.code).toBe(0);
+    // The scan finds it (so it can find it): this is what --offline avoids.
+    expect(seen).toEqual([true, true]);
+    // The finish deletes the record with secure_delete and truncates the WAL.
+    expect(keyFileHoldsHandover(config, oldKey, masterKeyId(next))).toBe(false);
+  });
+
+  it('--offline is refused while the key store is open in another process or connection, and changes nothing', async () => {
+    const config = configFor(freshDir());
+    await sealSome(config, 2);
+    writeNextKeyFile(config);
+    const running = await openInfrastructure(config);
+    try {
+      await expect(run(['--offline'], config)).rejects.toThrow(/ist geöffnet[\s\S]*is open/u);
+    } finally {
+      await running.close();
+    }
+    const status = await run(['--status'], config);
+    expect(status.out.filter((line) => line.startsWith('rotation'))).toEqual([]);
+    expect(fs.existsSync(path.join(config.keyDir, MASTER_KEY_NEXT_FILE_NAME))).toBe(true);
+  });
+
+  it('--offline writes no handover, keeps services out while it runs, and resumes after a crash', async () => {
+    const config = configFor(freshDir());
+    const sealed = await sealSome(config, 5);
+    const oldKey = currentKeyOf(config);
+    const next = writeNextKeyFile(config);
+    const nextId = masterKeyId(next);
+    const scans: boolean[] = [];
+    const startsDuringRun: unknown[] = [];
+    const crash = new Error('Absturz nach dem ersten Stapel');
+    await expect(
+      run(
+        ['--offline', '--batch-size', '2'],
+        config,
+        {},
+        {
+          afterBatch: async () => {
+            scans.push(keyFileHoldsHandover(config, oldKey, nextId));
+            // The key file is locked for the whole run: nobody can even open it (a service's open would wait
+            // its busy timeout and fail the same way).
+            startsDuringRun.push(
+              await new Promise<SqliteKeyStore>((resolve) =>
+                resolve(SqliteKeyStore.open({ file: embeddedFiles(config).keys, masterKey: oldKey, busyTimeoutMs: 0 })),
+              ).then(
+                (store) => store.close().then(() => null),
+                (error: unknown) => (error as Error).message,
+              ),
+            );
+            throw crash;
+          },
+        },
+      ),
+    ).rejects.toBe(crash);
+    expect(startsDuringRun).toEqual([expect.stringMatching(/locked/u)]);
+
+    // Crashed half-way: a service started now is refused with the rotation named, with either key.
+    for (const key of [oldKey, next]) {
+      const refused = await openInfrastructure(
+        configFor(path.dirname(config.keyDir), { PRUEFPFAD_MASTER_KEY: key.toString('base64') }),
+      ).then(
+        (i) => i.close().then(() => null),
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(MasterKeyError);
+      expect((refused as MasterKeyError).code).toBe('MASTER_KEY_ROTATION_IN_PROGRESS');
+      expect((refused as MasterKeyError).message).toContain(`${masterKeyId(oldKey)} → ${nextId}`);
+      expect((refused as MasterKeyError).message).toContain('rotate-master-key --offline');
+    }
+    // An online run may not take it over.
+    await expect(run(['--grace-seconds', '0'], config)).rejects.toMatchObject({
+      code: 'MASTER_KEY_ROTATION_IN_PROGRESS',
+    });
+
+    const resumed = await run(
+      ['--offline', '--batch-size', '2'],
+      config,
+      {},
+      {
+        afterBatch: () => {
+          scans.push(keyFileHoldsHandover(config, oldKey, nextId));
+        },
+      },
+    );
+    expect(resumed.code).toBe(0);
+    expect(resumed.err.join('\n')).toMatch(/Schlüsselwechsel fortgesetzt \/ rotation resumed/u);
+    expect(resumed.err.join('\n')).not.toMatch(/Warte/u);
+    expect(resumed.err.join('\n')).toMatch(/Dienste jetzt mit dem neuen Master-Schlüssel starten/u);
+    // 6 keys (5 values and the chain key): 2 in the crashed run, 4 in two batches now.
+    expect(resumed.progress).toEqual([
+      'Umschlüsseln / re-wrapping: 4/6 (Stapel / batch 1: 2)',
+      'Umschlüsseln / re-wrapping: 6/6 (Stapel / batch 2: 2)',
+    ]);
+    expect(scans).toEqual([false, false, false]);
+    expect(keyFileHoldsHandover(config, oldKey, nextId)).toBe(false);
+    expect(currentKeyOf(config).equals(next)).toBe(true);
+    await expectOpens(config, sealed);
+    const store = SqliteKeyStore.open({ file: embeddedFiles(config).keys, masterKey: next });
+    try {
+      expect(await store.masterKeyStatus()).toMatchObject({ currentMasterKeyId: nextId, rotation: null });
+    } finally {
+      await store.close();
+    }
   });
 });
