@@ -117,6 +117,41 @@ describe('ReactorRunner (embedded stores)', () => {
     expect(restarted.status()).toMatchObject({ state: 'stopped', handled: 2, lastError: null });
   });
 
+  it('continues from the stored checkpoint when another runner of the same reactor moved it on', async () => {
+    const first = await draw('d1', 1);
+    const second = await draw('d2', 1);
+    const delivered: string[] = [];
+    const runner = new ReactorRunner({
+      reactor: {
+        name: 'shared',
+        filter: { eventTypes: ['SampleDrawn.v1'] },
+        async handle(event: RecordedEvent) {
+          delivered.push((event.data as SampleDrawn).drawId);
+          // Meanwhile another runner (the CLI's purge beside the service) handled both draws and saved.
+          if (event.position === first) await stores.checkpointStore.save(reactorCheckpointName('shared'), second);
+        },
+      },
+      eventStore: stores.eventStore,
+      checkpointStore: stores.checkpointStore,
+      checkpointEvery: 1,
+      // Bounded, so that a runner that keeps redoing d1 and being refused fails instead of looping.
+      storeRetry: { initialMs: 1, maxMs: 5, maxAttempts: 5 },
+    });
+    runner.start();
+    await until(
+      () => runner.status().position >= second || runner.status().state === 'failed',
+      10_000,
+      'took over the stored checkpoint',
+    );
+    expect(runner.status()).toMatchObject({ state: 'running', lastError: null });
+    const third = await draw('d3', 1);
+    await until(() => runner.status().position >= third, 10_000, 'handled what came after');
+    await runner.stop();
+    // Its own save of d1 was refused (the checkpoint never moves back); it did not redo d1 again and again.
+    expect(delivered).toEqual(['d1', 'd3']);
+    expect((await stores.checkpointStore.load(reactorCheckpointName('shared')))?.position).toBe(third);
+  });
+
   it('retries a failing handler with backoff until it succeeds', async () => {
     await draw('d1', 1);
     const attempts: number[] = [];

@@ -7,7 +7,7 @@ import {
   type Subscription,
   WrongExpectedRevisionError,
 } from '@pruefpfad/event-store';
-import type { CheckpointStore } from '@pruefpfad/read-store';
+import { type CheckpointStore, CheckpointRegressionError } from '@pruefpfad/read-store';
 import { Backoff, type BackoffOptions, errorMessage, sleep } from './backoff.js';
 import type { PoisonEventReport, ProjectionError } from './projection-status.js';
 
@@ -159,6 +159,13 @@ export class ReactorRunner {
       } catch (error) {
         if (error instanceof Killed || error instanceof Interrupted) break;
         if (error instanceof Poisoned) return;
+        // Another runner of this reactor saved a later checkpoint (the CLI's purge beside the service, or a
+        // projector that took the lease over): its steps are done, go on from there instead of redoing
+        // them and being refused again.
+        if (error instanceof CheckpointRegressionError) {
+          loaded = false;
+          continue;
+        }
         const delay = storeBackoff.fail();
         this.lastError = {
           message: errorMessage(error),
