@@ -206,8 +206,11 @@ export async function readModelsBehind(
   infrastructure: Infrastructure,
   timeoutMs: number,
   rules: ReadModelRules = loadRulesConfig(process.env),
+  only?: readonly string[],
 ): Promise<readonly string[]> {
-  const definitions = projectionsUnderRules(rules);
+  const definitions = projectionsUnderRules(rules).filter(
+    (definition) => only === undefined || only.includes(definition.name),
+  );
   const source = new CheckpointPositionSource({
     definitions,
     eventStore: infrastructure.eventStore,

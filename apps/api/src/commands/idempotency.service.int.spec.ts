@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type NewEvent, SqliteEventStore } from '@pruefpfad/event-store';
-import { EmbeddedReadStore } from '@pruefpfad/read-store';
+import { type DocumentStore, EmbeddedReadStore } from '@pruefpfad/read-store';
 import {
   attemptCausationId,
   IDEMPOTENCY_COLLECTION,
@@ -95,6 +95,23 @@ describe('IdempotencyService (embedded read store)', () => {
     const removed = await service.sweep();
     expect(removed).toBe(before - 1);
     expect(await store.documents.count(IDEMPOTENCY_COLLECTION)).toBe(1);
+  });
+
+  it('sweeps only the expired record it read, not one a request claimed anew meanwhile', async () => {
+    const key = { ...scope, key: 'k-swept-while-claimed' };
+    const execute = () => Promise.resolve({ status: 201, body: { at: now.toISOString() }, headers: {} });
+    await service.run(key, request, execute);
+    now = new Date(now.getTime() + 24 * 60 * 60 * 1000 + 1);
+    // Between the sweep's read and its delete, the same key is used again (a new record, a new expiry).
+    const racing: DocumentStore = Object.create(store.documents) as DocumentStore;
+    racing.find = async (...args: Parameters<DocumentStore['find']>) => {
+      const found = await store.documents.find(...args);
+      await service.run(key, request, execute);
+      return found;
+    };
+    const sweeper = new IdempotencyService(racing, { now: () => now }, events);
+    await sweeper.sweep();
+    expect((await service.run(key, request, () => Promise.reject(new Error('not again')))).replayed).toBe(true);
   });
 
   it('rejects malformed keys', async () => {

@@ -293,8 +293,12 @@ export class IdempotencyService {
     const expired = await this.documents.find(IDEMPOTENCY_COLLECTION, {
       expiresAt: { $lt: this.clock.now().toISOString() },
     });
-    for (const record of expired) await this.documents.delete(IDEMPOTENCY_COLLECTION, record._id);
-    return expired.length;
+    let removed = 0;
+    // Only the record that was read: a request may have claimed it anew since (a new expiry).
+    for (const record of expired)
+      if (await this.documents.deleteIf(IDEMPOTENCY_COLLECTION, record._id, { expiresAt: record.expiresAt }))
+        removed += 1;
+    return removed;
   }
 }
 

@@ -104,6 +104,11 @@ export interface PopulationImportDependencies {
   readonly rulesVersion: string;
   /** The `populations` read model: which population of the month is the latest. */
   readonly documents: DocumentStore;
+  /**
+   * Resolves once the `populations` read model reflects every event stored so far, rejects when it does
+   * not in time: the import's id depends on which population is the month's latest.
+   */
+  readonly populationsCurrent: () => Promise<void>;
 }
 
 const PROGRESS_EVERY = 1000;
@@ -199,6 +204,7 @@ export class PopulationImportService {
     // itself (a retry whose first attempt completed, or the same file sent twice) or, after another
     // population, a new one (going back from a corrected file to the first). A retry of an unfinished
     // import finds the same latest population and so the same id.
+    await this.deps.populationsCurrent();
     const [latest] = (await this.deps.documents.find(
       POPULATIONS,
       { tenant: context.tenant, programmeId: programme._id, month, ...COMPLETE_POPULATIONS },

@@ -4,8 +4,10 @@ import type { AppConfig, Clock, IdGenerator, StreamStates } from '@pruefpfad/app
 import { OPEN_REVIEWS_REACTOR, reactorReached } from '@pruefpfad/composition';
 import type { EventStore } from '@pruefpfad/event-store';
 import type { Envelope, KeyStore } from '@pruefpfad/privacy';
+import { POPULATIONS } from '@pruefpfad/projections';
 import type { CheckpointStore, DocumentStore } from '@pruefpfad/read-store';
 import { ExecuteCommand } from '../commands/execute-command.js';
+import { ReadModelFreshness } from '../commands/read-model-freshness.js';
 import { OrganisationModule } from '../organisation/organisation.module.js';
 import {
   APP_CONFIG,
@@ -41,7 +43,7 @@ const viaBus =
       provide: PopulationImportService,
       // Not through the command bus: an import is a series of bounded appends with event ids of its own
       // (see PopulationImportService), which the one-append pipeline cannot make.
-      inject: [EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, CLOCK, APP_CONFIG, DOCUMENT_STORE],
+      inject: [EVENT_STORE, STREAM_STATES, KEY_STORE, ENVELOPE, CLOCK, APP_CONFIG, DOCUMENT_STORE, ReadModelFreshness],
       useFactory: (
         eventStore: EventStore,
         streams: StreamStates,
@@ -50,6 +52,7 @@ const viaBus =
         clock: Clock,
         config: AppConfig,
         documents: DocumentStore,
+        freshness: ReadModelFreshness,
       ) =>
         new PopulationImportService({
           eventStore,
@@ -60,6 +63,7 @@ const viaBus =
           populationReferenceDays: config.sampling.populationReferenceDays,
           rulesVersion: config.rulesVersion,
           documents,
+          populationsCurrent: () => freshness.awaitCurrent([POPULATIONS]),
         }),
     },
     {

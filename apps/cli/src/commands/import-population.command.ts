@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AppConfig, StreamStates, serviceClock, uuidV7Ids } from '@pruefpfad/application';
-import { openInfrastructure } from '@pruefpfad/composition';
+import { openInfrastructure, readModelsBehind } from '@pruefpfad/composition';
+import { POPULATIONS } from '@pruefpfad/projections';
 import { programmeAggregate } from '../../../api/src/programmes/programme.aggregate.js';
 import { programmeFacts } from '../../../api/src/programmes/programme.facts.js';
 import { PopulationImportService } from '../../../api/src/sampling/population-import.service.js';
@@ -59,6 +60,16 @@ export async function importPopulationCommand(args: string[], config: AppConfig,
       populationReferenceDays: config.sampling.populationReferenceDays,
       rulesVersion: config.rulesVersion,
       documents: infrastructure.documents,
+      // The service's projections keep the read model; which population is the month's latest decides
+      // what this import is, so it must be current (a second import while the service is down waits for it).
+      populationsCurrent: async () => {
+        const behind = await readModelsBehind(infrastructure, config.maxWaitMs, undefined, [POPULATIONS]);
+        if (behind.length > 0)
+          throw new Error(
+            'Das Lesemodell der Grundgesamtheiten ist nicht aktuell; den Dienst laufen lassen, bis es aufgeholt hat, dann erneut. / ' +
+              'The populations read model is behind; keep the service running until it has caught up, then run again.',
+          );
+      },
     });
     const result = await importer.import({
       programme,

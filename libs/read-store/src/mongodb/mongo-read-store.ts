@@ -313,16 +313,23 @@ export class MongoCheckpointStore implements CheckpointStore {
     requirePosition(name, position);
     const updatedAt = this.now();
     await this.writes.run([checkpointKey(name)], async () => {
-      try {
-        await this.collection.updateOne(
-          { _id: name, position: { $lte: position } },
-          { $set: { position, updatedAt } },
-          { upsert: true },
-        );
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        const stored = await this.collection.findOne({ _id: name });
-        throw new CheckpointRegressionError(name, Number(stored?.position ?? Number.NaN), position);
+      // E11000 also when another process inserted the same checkpoint first (two first saves racing), or
+      // it was deleted meanwhile: only a stored position beyond this one is a regression; otherwise again.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await this.collection.updateOne(
+            { _id: name, position: { $lte: position } },
+            { $set: { position, updatedAt } },
+            { upsert: true },
+          );
+          return;
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          const stored = await this.collection.findOne({ _id: name });
+          const storedPosition = stored === null ? null : Number(stored.position);
+          if ((storedPosition !== null && storedPosition > position) || attempt >= 3)
+            throw new CheckpointRegressionError(name, storedPosition ?? Number.NaN, position);
+        }
       }
     });
   }
