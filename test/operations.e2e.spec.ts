@@ -5,11 +5,12 @@ import request from 'supertest';
 import { DEFAULT_READ_MODEL_RULES } from '@pruefpfad/application';
 import type { OperatorProjectionView, RunningProjections } from '@pruefpfad/composition';
 import type { ReviewEvent } from '@pruefpfad/domain';
+import type { EventStore } from '@pruefpfad/event-store';
 import type { Envelope } from '@pruefpfad/privacy';
 import { LEASE_COLLECTION, type ProjectionStatus, TEAM_FIGURES_CODE_VERSION } from '@pruefpfad/projections';
 import type { DocumentStore } from '@pruefpfad/read-store';
 import type { Runtime } from '../apps/api/src/runtime/runtime.js';
-import { DOCUMENT_STORE, ENVELOPE, RUNTIME } from '../apps/api/src/runtime/tokens.js';
+import { DOCUMENT_STORE, ENVELOPE, EVENT_STORE, RUNTIME } from '../apps/api/src/runtime/tokens.js';
 import { runCli } from '../apps/cli/src/run-cli.js';
 import {
   expectAuthorizationMatrix,
@@ -236,7 +237,42 @@ describe('operator endpoints for projections (embedded)', () => {
     expect(again.body).toEqual({ projection: 'team-figures', dropped: [] });
   });
 
+  /**
+   * Holds every subscription opened from now on before its first batch, until the returned release is
+   * called: a rebuild started meanwhile is then certainly still running (it no longer waits for a lease
+   * settle time, so a small one would otherwise end before the next request arrives).
+   */
+  function holdNewSubscriptions(): () => void {
+    const eventStore = app.get<EventStore>(EVENT_STORE);
+    const subscribe = eventStore.subscribeToAll.bind(eventStore);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    eventStore.subscribeToAll = (options) => {
+      const inner = subscribe(options);
+      return {
+        close: () => inner.close(),
+        [Symbol.asyncIterator]() {
+          const iterator = inner[Symbol.asyncIterator]();
+          let first = true;
+          return {
+            next: async () => {
+              if (first) await held;
+              first = false;
+              return iterator.next();
+            },
+            return: async () => (await iterator.return?.()) ?? { done: true, value: undefined },
+          };
+        },
+      };
+    };
+    return () => {
+      eventStore.subscribeToAll = subscribe;
+      release();
+    };
+  }
+
   it('refuses a second rebuild of the same read model while one runs, here or in another process (409)', async () => {
+    const release = holdNewSubscriptions();
     const first = await http()
       .post('/api/v1/operations/projections/reviews/rebuild')
       .set('Authorization', auth(tokens.operator))
@@ -252,6 +288,7 @@ describe('operator endpoints for projections (embedded)', () => {
       .post('/api/v1/operations/projections/reviews/rebuild/confirm')
       .set('Authorization', auth(tokens.operator));
     expect(confirmMeanwhile.status).toBe(409);
+    release();
     const done = await watch('reviews', (view) => view.lastRun !== null);
     expect(done.at(-1)).toMatchObject({
       serving: 'reviews_v1_r1',
