@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { createPrivateDirectory, createPrivateFile, tightenPermissions } from '@pruefpfad/runtime';
+import { createPrivateDirectory, createPrivateFile, inWriteTransaction, tightenPermissions } from '@pruefpfad/runtime';
 import {
   mergeLedgerEntries,
   type PurgeLedger,
@@ -85,15 +85,14 @@ export class SqlitePurgeLedger implements PurgeLedger {
   record(entry: PurgeLedgerEntry): Promise<PurgeLedgerEntry> {
     return this.run(() => {
       if (this.readOnly) throw new Error(`Purge ledger ${this.location} is open read-only`);
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
+      return inWriteTransaction(this.db, () => {
         const known = this.db.prepare('SELECT * FROM purge_ledger WHERE id = ?').get(entry.id) as Row | undefined;
         const stored = known === undefined ? entry : mergeLedgerEntries(toEntry(known), entry);
         this.db
           .prepare(
             `INSERT INTO purge_ledger (id, kind, tenant, subject_id, keys, streams, record, recorded_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET keys = excluded.keys, streams = excluded.streams`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET keys = excluded.keys, streams = excluded.streams`,
           )
           .run(
             stored.id,
@@ -105,12 +104,8 @@ export class SqlitePurgeLedger implements PurgeLedger {
             JSON.stringify(stored.record),
             stored.recordedAt,
           );
-        this.db.exec('COMMIT');
         return stored;
-      } catch (error) {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
+      });
     });
   }
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { createPrivateDirectory, createPrivateFile, tightenPermissions } from '@pruefpfad/runtime';
+import { createPrivateDirectory, createPrivateFile, inWriteTransaction, tightenPermissions } from '@pruefpfad/runtime';
 import { KeyStoreClosedError, MasterKeyError } from '../errors.js';
 import { KeyCache } from '../key-cache.js';
 import { assertValidKeyId } from '../key-ids.js';
@@ -412,7 +412,7 @@ export class SqliteKeyStore implements KeyStore, MasterKeyRotationPort {
   }
 
   private transaction<T>(work: () => T): T {
-    return inTransaction(this.db, work);
+    return inWriteTransaction(this.db, work);
   }
 
   private assertOpen(): void {
@@ -420,20 +420,8 @@ export class SqliteKeyStore implements KeyStore, MasterKeyRotationPort {
   }
 }
 
-function inTransaction<T>(db: DatabaseSync, work: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = work();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
-}
-
 function migrate(db: DatabaseSync): void {
-  inTransaction(db, () => {
+  inWriteTransaction(db, () => {
     const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
     const version = row?.user_version ?? 0;
     if (version > SCHEMA_VERSION) {
@@ -491,7 +479,7 @@ function openKeyring(
   masterKey: Uint8Array,
   otherMasterKey: Uint8Array | undefined,
 ): MasterKeyring {
-  return inTransaction(db, () => {
+  return inWriteTransaction(db, () => {
     const id = masterKeyId(masterKey);
     const meta = readMeta(db);
     const insert = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { createPrivateDirectory, createPrivateFile } from '@pruefpfad/runtime';
+import { createPrivateDirectory, createPrivateFile, inWriteTransaction } from '@pruefpfad/runtime';
 
 const SCHEMA_VERSION = 1;
 
@@ -62,19 +62,6 @@ export function openReadStoreDatabase(file: string, busyTimeoutMs: number): Data
     return db;
   } catch (error) {
     db.close();
-    throw error;
-  }
-}
-
-/** `BEGIN IMMEDIATE` takes the write lock up front, so a transaction never fails half-way on a lock upgrade. */
-export function inWriteTransaction<T>(db: DatabaseSync, work: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = work();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    if (db.isTransaction) db.exec('ROLLBACK');
     throw error;
   }
 }

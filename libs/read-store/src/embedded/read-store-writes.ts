@@ -1,7 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { Query } from 'mingo';
 import { CheckpointRegressionError, type Filter, type WriteCondition } from '../read-store.port.js';
-import { inWriteTransaction } from './read-store-database.js';
+import { inWriteTransaction } from '@pruefpfad/runtime';
 
 /**
  * One document write, already validated and serialised on the calling thread (so a document JSON cannot
