@@ -1,4 +1,5 @@
 import { MasterKeyError } from './errors.js';
+import type { MasterKeyStatus } from './key-store.port.js';
 import { masterKeyId, unwrapMasterKey, verifyMasterKeyCheck } from './key-wrap.js';
 
 /**
@@ -263,5 +264,29 @@ export function decodeRotationRecord(text: string): MasterKeyRotationRecord {
     mode: 'online',
     toUnderFrom: Buffer.from(String(raw['toUnderFrom']), 'base64'),
     fromUnderTo: Buffer.from(String(raw['fromUnderTo']), 'base64'),
+  };
+}
+
+/**
+ * What `masterKeyStatus` answers, from the keyring's state and the stored keys counted per master-key id
+ * (`null`: keys written before ids were recorded, wrapped under the current key).
+ */
+export function masterKeyStatusOf(
+  state: MasterKeyState,
+  counts: readonly { readonly id: string | null; readonly n: number }[],
+): MasterKeyStatus {
+  const keysByMasterKey: Record<string, number> = {};
+  for (const { id, n } of counts) {
+    const key = id ?? state.currentId;
+    keysByMasterKey[key] = (keysByMasterKey[key] ?? 0) + Number(n);
+  }
+  const rotation = state.rotation;
+  return {
+    currentMasterKeyId: state.currentId,
+    rotation:
+      rotation === null
+        ? null
+        : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt, mode: rotation.mode },
+    keysByMasterKey,
   };
 }

@@ -27,6 +27,7 @@ import {
   encodeRotationRecord,
   MasterKeyring,
   type MasterKeyState,
+  masterKeyStatusOf,
   type RetiredMasterKey,
 } from '../master-keyring.js';
 import { rotationConflict } from '../rotation-errors.js';
@@ -223,24 +224,10 @@ export class SqliteKeyStore implements KeyStore, MasterKeyRotationPort {
     return settle(() => {
       this.assertOpen();
       this.refreshState();
-      const state = this.keyring.state;
       const rows = this.db
         .prepare('SELECT master_key_id AS id, COUNT(*) AS n FROM data_keys GROUP BY master_key_id')
         .all() as { id: string | null; n: number }[];
-      const keysByMasterKey: Record<string, number> = {};
-      for (const row of rows) {
-        const id = row.id ?? state.currentId;
-        keysByMasterKey[id] = (keysByMasterKey[id] ?? 0) + Number(row.n);
-      }
-      const rotation = state.rotation;
-      return {
-        currentMasterKeyId: state.currentId,
-        rotation:
-          rotation === null
-            ? null
-            : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt, mode: rotation.mode },
-        keysByMasterKey,
-      };
+      return masterKeyStatusOf(this.keyring.state, rows);
     });
   }
 

@@ -20,7 +20,12 @@ import {
   wrapDataKey,
   wrapMasterKey,
 } from '../key-wrap.js';
-import { MasterKeyring, type MasterKeyRotationRecord, type MasterKeyState } from '../master-keyring.js';
+import {
+  MasterKeyring,
+  type MasterKeyRotationRecord,
+  type MasterKeyState,
+  masterKeyStatusOf,
+} from '../master-keyring.js';
 import { rotationConflict } from '../rotation-errors.js';
 
 /**
@@ -250,24 +255,13 @@ export class MongoKeyStore implements KeyStore, MasterKeyRotationPort {
   async masterKeyStatus(): Promise<MasterKeyStatus> {
     this.assertOpen();
     await this.refreshState();
-    const state = this.keyring.state;
     const groups = await this.keys
       .aggregate<{ _id: string | null; n: number }>([{ $group: { _id: '$masterKeyId', n: { $sum: 1 } } }])
       .toArray();
-    const keysByMasterKey: Record<string, number> = {};
-    for (const group of groups) {
-      const id = group._id ?? state.currentId;
-      keysByMasterKey[id] = (keysByMasterKey[id] ?? 0) + group.n;
-    }
-    const rotation = state.rotation;
-    return {
-      currentMasterKeyId: state.currentId,
-      rotation:
-        rotation === null
-          ? null
-          : { from: rotation.from, to: rotation.to, startedAt: rotation.startedAt, mode: rotation.mode },
-      keysByMasterKey,
-    };
+    return masterKeyStatusOf(
+      this.keyring.state,
+      groups.map((group) => ({ id: group._id, n: group.n })),
+    );
   }
 
   async beginMasterKeyRotation(
